@@ -1,0 +1,84 @@
+from django.contrib import admin
+from guardian.admin import GuardedModelAdmin
+
+from targets.models import Indicator
+
+from .models import (
+    Agreement,
+    AgreementMetric,
+    AgreementMetricValue,
+    FundingSource,
+    Project,
+    ProjectUserObjectPermission,
+)
+
+
+class FundingSourceInline(admin.TabularInline):
+    model = FundingSource
+    extra = 0
+
+
+class IndicatorInline(admin.TabularInline):
+    model = Indicator
+    extra = 0
+    fields = ["order", "category", "name", "measure_unit", "basis"]
+    show_change_link = True
+
+
+@admin.register(Project)
+class ProjectAdmin(GuardedModelAdmin):
+    list_display = ["code", "name", "level", "competent_department", "local_department", "budget_year", "funding_requirement"]
+    list_filter = ["level", "target_periods", "source"]
+    search_fields = ["code", "name", "title"]
+    autocomplete_fields = ["parent", "competent_department", "provincial_department", "local_department", "budget_unit"]
+    list_select_related = ["competent_department", "local_department"]
+    inlines = [FundingSourceInline, IndicatorInline]
+
+
+@admin.register(FundingSource)
+class FundingSourceAdmin(admin.ModelAdmin):
+    list_display = ["project", "order", "source_project", "label", "amount"]
+    list_select_related = ["project"]
+    search_fields = ["project__name", "label", "source_project"]
+
+
+@admin.register(ProjectUserObjectPermission)
+class ProjectUserObjectPermissionAdmin(admin.ModelAdmin):
+    list_display = ["content_object", "user", "permission"]
+    list_select_related = ["content_object", "user", "permission"]
+    autocomplete_fields = ["user", "content_object"]
+    search_fields = ["user__username", "content_object__name"]
+
+
+class AgreementMetricInline(admin.TabularInline):
+    model = AgreementMetric
+    extra = 0
+    show_change_link = True
+
+
+@admin.register(Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["title", "project", "platform_kind", "undertaker", "start_year", "end_year"]
+    list_filter = ["platform_kind"]
+    search_fields = ["title", "code", "project__name", "undertaker__name"]
+    autocomplete_fields = ["project", "principal", "undertaker"]
+    inlines = [AgreementMetricInline]
+
+
+class AgreementMetricValueInline(admin.TabularInline):
+    model = AgreementMetricValue
+    extra = 0
+
+
+@admin.register(AgreementMetric)
+class AgreementMetricAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "order", "group", "name", "measure_unit", "kind"]
+    list_filter = ["kind"]
+    search_fields = ["name", "group"]
+    inlines = [AgreementMetricValueInline]
+
+
+@admin.register(AgreementMetricValue)
+class AgreementMetricValueAdmin(admin.ModelAdmin):
+    list_display = ["metric", "year", "value"]
+    list_filter = ["year"]

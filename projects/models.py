@@ -1,0 +1,219 @@
+from django.db import models
+from guardian.models import UserObjectPermissionBase
+
+from units.models import Unit
+
+
+class ProjectLevel(models.TextChoices):
+    PRIMARY = "primary", "一级项目"
+    SECONDARY = "secondary", "二级项目"
+
+
+class TargetPeriods(models.TextChoices):
+    LONG_TERM_AND_ANNUAL = "long_term_and_annual", "长期与年度目标"
+    ANNUAL_ONLY = "annual_only", "仅年度目标"
+
+
+class Project(models.Model):
+    """A funded programme and the header block of its target table."""
+
+    code = models.SlugField("项目编号", max_length=60, unique=True, allow_unicode=False)
+    name = models.CharField("项目名称", max_length=500)
+    title = models.CharField("表头标题", max_length=300, blank=True, help_text="如：湖北省2022年服务业发展（专利转化专项计划）绩效目标表")
+    level = models.CharField("项目等级", max_length=16, choices=ProjectLevel.choices, default=ProjectLevel.PRIMARY)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级项目", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    competent_department = models.ForeignKey(
+        Unit, verbose_name="主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    provincial_department = models.ForeignKey(
+        Unit, verbose_name="省级主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    local_department = models.ForeignKey(
+        Unit, verbose_name="地方主管部门", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    budget_unit = models.ForeignKey(
+        Unit, verbose_name="预算单位", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    leader = models.CharField("项目负责人", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=60, blank=True)
+    address = models.CharField("单位地址", max_length=200, blank=True)
+    postcode = models.CharField("邮政编码", max_length=10, blank=True)
+    fund_type = models.CharField("资金类型", max_length=100, blank=True)
+    budget_year = models.PositiveIntegerField("预算年度", null=True, blank=True)
+    start_year = models.PositiveIntegerField("起始年度", null=True, blank=True)
+    end_year = models.PositiveIntegerField("结束年度", null=True, blank=True)
+    funding_requirement = models.DecimalField("资金需求（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    money_unit = models.CharField("金额单位", max_length=10, default="万元")
+    expenditure_content = models.TextField("支出内容", blank=True)
+    policy_basis = models.TextField("政策依据", blank=True)
+    overall_goal = models.TextField("总体绩效目标", blank=True)
+    long_term_goal = models.TextField("长期目标", blank=True)
+    target_periods = models.CharField(
+        "目标期间", max_length=32, choices=TargetPeriods.choices, default=TargetPeriods.LONG_TERM_AND_ANNUAL
+    )
+    note = models.TextField("注", blank=True)
+    source = models.CharField("来源文件", max_length=200, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "项目"
+        verbose_name_plural = "项目"
+        ordering = ["order", "code"]
+        permissions = [("review_project", "审核本项目的填报")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(funding_requirement__gte=0) | models.Q(funding_requirement__isnull=True),
+                name="project_funding_requirement_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__isnull=True)
+                | models.Q(end_year__isnull=True)
+                | models.Q(start_year__lte=models.F("end_year")),
+                name="project_years_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.name
+
+
+class ProjectUserObjectPermission(UserObjectPermissionBase):
+    """Per-project grants (a reviewer assigned to a project), with a real foreign key."""
+
+    content_object = models.ForeignKey(Project, on_delete=models.CASCADE)
+
+    class Meta(UserObjectPermissionBase.Meta):
+        verbose_name = "项目授权"
+        verbose_name_plural = "项目授权"
+
+
+class FundingSource(models.Model):
+    """A line of 项目资金来源: 年度金额, 其中：中央补助 5,000.00 …"""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="funding_sources")
+    order = models.PositiveIntegerField("排序", default=0)
+    source_project = models.CharField("来源项目", max_length=200, blank=True)
+    label = models.CharField("金额说明", max_length=100, blank=True, help_text="如：年度金额：、其中：中央补助")
+    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "资金来源"
+        verbose_name_plural = "资金来源"
+        ordering = ["project", "order"]
+        constraints = [models.UniqueConstraint(fields=["project", "order"], name="funding_source_order_unique")]
+
+    def __str__(self):
+        return f"{self.label or self.source_project} {self.amount if self.amount is not None else ''}".strip()
+
+
+class PlatformKind(models.TextChoices):
+    MAIN = "main", "总平台"
+    SUB = "sub", "子平台"
+
+
+class Agreement(models.Model):
+    """任务书 of a platform project: the parties, the period and its annexed yearly table."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="agreements")
+    code = models.CharField("项目编号（省局填写）", max_length=60, blank=True)
+    title = models.CharField("标题", max_length=200)
+    platform_kind = models.CharField("平台类型", max_length=8, choices=PlatformKind.choices, default=PlatformKind.SUB)
+    principal = models.ForeignKey(
+        Unit, verbose_name="委托单位（甲方）", on_delete=models.PROTECT, related_name="agreements_as_principal"
+    )
+    principal_representative = models.CharField("甲方代表人", max_length=60, blank=True)
+    principal_representative_title = models.CharField("甲方代表人职务", max_length=60, blank=True)
+    principal_liaison = models.CharField("甲方联络人", max_length=60, blank=True)
+    principal_liaison_title = models.CharField("甲方联络人职务", max_length=60, blank=True)
+    principal_phone = models.CharField("甲方联系电话", max_length=60, blank=True)
+    principal_email = models.EmailField("甲方电子邮箱", blank=True)
+    principal_address = models.CharField("甲方通讯地址", max_length=200, blank=True)
+    undertaker = models.ForeignKey(
+        Unit,
+        verbose_name="承担单位（乙方）",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="agreements_as_undertaker",
+    )
+    start_year = models.PositiveIntegerField("起始年")
+    start_month = models.PositiveSmallIntegerField("起始月")
+    end_year = models.PositiveIntegerField("结束年")
+    end_month = models.PositiveSmallIntegerField("结束月")
+    issued_by = models.CharField("印发单位", max_length=100, blank=True)
+    issued_on = models.DateField("印发日期", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "任务书"
+        verbose_name_plural = "任务书"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(start_month__gte=1, start_month__lte=12, end_month__gte=1, end_month__lte=12),
+                name="agreement_months_valid",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(start_year__lt=models.F("end_year"))
+                | models.Q(start_year=models.F("end_year"), start_month__lte=models.F("end_month")),
+                name="agreement_period_ordered",
+            ),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.start_year, self.end_year + 1))
+
+
+class MetricKind(models.TextChoices):
+    QUANTITY = "quantity", "数量（合计求和）"
+    MONEY = "money", "金额（合计求和）"
+    RATE = "rate", "增幅（不求和）"
+
+
+class AgreementMetric(models.Model):
+    """A row of 附表 子平台年度绩效目标量化汇总表."""
+
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="metrics")
+    order = models.PositiveIntegerField("排序")
+    group = models.CharField("分组", max_length=100, blank=True, help_text="如：专利质押融资情况")
+    name = models.CharField("指标", max_length=100)
+    measure_unit = models.CharField("计量单位", max_length=20, blank=True)
+    kind = models.CharField("类型", max_length=16, choices=MetricKind.choices)
+
+    class Meta:
+        verbose_name = "附表指标"
+        verbose_name_plural = "附表指标"
+        ordering = ["agreement", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "order"], name="agreement_metric_order_unique"),
+            models.UniqueConstraint(fields=["agreement", "group", "name"], name="agreement_metric_name_unique"),
+        ]
+
+    def __str__(self):
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}（{self.measure_unit}）" if self.measure_unit else self.name
+
+    @property
+    def is_summed(self) -> bool:
+        return self.kind != MetricKind.RATE
+
+
+class AgreementMetricValue(models.Model):
+    metric = models.ForeignKey(AgreementMetric, verbose_name="指标", on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveIntegerField("年度")
+    value = models.DecimalField("数值", max_digits=16, decimal_places=4, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "附表数值"
+        verbose_name_plural = "附表数值"
+        constraints = [models.UniqueConstraint(fields=["metric", "year"], name="agreement_value_metric_year_unique")]
+
+    def __str__(self):
+        return f"{self.metric} {self.year}: {self.value}"

@@ -1,0 +1,33 @@
+"""Reads for pages: each need written once, with a query count that does not grow with rows."""
+
+from django.db.models import Count, Prefetch, Q
+
+from projects.models import Project
+from targets.models import RowStatus, TargetTable
+from units import policy
+
+
+def project_overview(user) -> list[Project]:
+    """Projects the user may see, each with its tables and the count of rows per status.
+
+    Three queries, whatever the number of projects, tables and rows:
+    memberships (policy), projects, tables with their status counts.
+    """
+    row_filter = policy.visible_rows_filter(user, prefix="rows__")
+    counts = {
+        f"n_{status.value}": Count("rows", filter=row_filter & Q(rows__status=status.value)) for status in RowStatus
+    }
+    tables = TargetTable.objects.annotate(n_rows=Count("rows", filter=row_filter), **counts).order_by("order")
+    projects = policy.visible_projects(user, Project.objects.all()).select_related(
+        "competent_department", "local_department", "budget_unit"
+    )
+    projects = projects.annotate(n_indicators=Count("indicators", distinct=True))
+    projects = projects.prefetch_related(Prefetch("tables", queryset=tables))
+    result = list(projects.order_by("order", "code"))
+    staff = policy.is_bureau_staff(user)
+    for project in result:
+        # A filler is shown only the tables that hold a row of their unit.
+        project.table_list = [t for t in project.tables.all() if staff or t.n_rows]
+        for table in project.table_list:
+            table.status_counts = [(status, getattr(table, f"n_{status.value}")) for status in RowStatus]
+    return result

@@ -1,0 +1,20 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from targets.models import RowStatus
+from units import policy
+
+from .selectors import project_overview
+
+
+@login_required
+def home(request):
+    return render(
+        request,
+        "reports/home.html",
+        {
+            "projects": project_overview(request.user),
+            "statuses": list(RowStatus),
+            "roles": policy.bureau_roles(request.user),
+        },
+    )

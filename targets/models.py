@@ -1,0 +1,328 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from projects.models import Project
+from units.models import Unit, UnitCategory
+
+from . import values as tv
+
+
+class IndicatorCategory(models.Model):
+    """The standard catalogue: 一级指标 (产出指标 …) over 二级指标 (数量指标 …)."""
+
+    level = models.PositiveSmallIntegerField("级别", choices=[(1, "一级指标"), (2, "二级指标")])
+    name = models.CharField("名称", max_length=60)
+    parent = models.ForeignKey(
+        "self", verbose_name="上级指标", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "指标类别"
+        verbose_name_plural = "指标类别（一级/二级）"
+        ordering = ["level", "order", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(level=1, parent__isnull=True) | models.Q(level=2, parent__isnull=False),
+                name="category_level_matches_parent",
+            ),
+            models.UniqueConstraint(
+                fields=["name"], condition=models.Q(level=1), name="category_level1_name_unique"
+            ),
+            models.UniqueConstraint(fields=["parent", "name"], name="category_name_unique_under_parent"),
+        ]
+
+    def __str__(self):
+        return self.path
+
+    @property
+    def path(self) -> str:
+        return f"{self.parent.name}/{self.name}" if self.parent_id else self.name
+
+    @property
+    def level1(self) -> "IndicatorCategory":
+        return self.parent if self.parent_id else self
+
+    @property
+    def level2(self) -> "IndicatorCategory | None":
+        return self if self.parent_id else None
+
+
+class ValueKind(models.TextChoices):
+    NUMBER = "number", "数值"
+    QUANTITY = "quantity", "指标值（可带比较符）"
+    TEXT = "text", "文字"
+    ANY = "any", "不限"
+
+
+class TargetValueFields(models.Model):
+    """A written target value and what it means (DESIGN §3): raw beside its parsed parts."""
+
+    raw = models.TextField("指标值", blank=True)
+    kind = models.CharField("值类型", max_length=16, choices=[(k.value, k.name) for k in tv.Kind], default=tv.Kind.BLANK)
+    comparator = models.CharField(
+        "比较符", max_length=1, blank=True, choices=[(c.value, c.value or "无") for c in tv.Comparator]
+    )
+    number = models.DecimalField("数值", max_digits=24, decimal_places=6, null=True, blank=True)
+    measure_unit = models.CharField("计量单位", max_length=20, blank=True)
+    text = models.TextField("文字", blank=True)
+
+    class Meta:
+        abstract = True
+
+    def set_value(self, value: tv.TargetValue) -> None:
+        self.raw = value.raw
+        self.kind = value.kind.value
+        self.comparator = value.comparator.value
+        self.number = value.number
+        self.measure_unit = value.measure_unit
+        self.text = value.text
+
+    def value_fields(self) -> dict:
+        return {f: getattr(self, f) for f in ("raw", "kind", "comparator", "number", "measure_unit", "text")}
+
+
+def value_constraints(prefix: str) -> list[models.CheckConstraint]:
+    has_number = models.Q(kind__in=[tv.Kind.QUANTITY, tv.Kind.SENTENCE])
+    return [
+        models.CheckConstraint(
+            condition=(has_number & models.Q(number__isnull=False)) | (~has_number & models.Q(number__isnull=True)),
+            name=f"{prefix}_number_iff_numeric_kind",
+        ),
+        models.CheckConstraint(
+            condition=~models.Q(kind=tv.Kind.BLANK) | models.Q(comparator="", text="", measure_unit=""),
+            name=f"{prefix}_blank_has_no_parts",
+        ),
+    ]
+
+
+class Indicator(models.Model):
+    """三级指标: project-specific, under a 二级 (or, in flat lists, a 一级) category."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="indicators")
+    category = models.ForeignKey(
+        IndicatorCategory, verbose_name="上级指标类别", on_delete=models.PROTECT, related_name="indicators"
+    )
+    name = models.CharField("三级指标", max_length=500, blank=True)
+    measure_unit = models.CharField("计量单位", max_length=20, blank=True)
+    basis = models.TextField("指标值确定依据", blank=True)
+    order = models.PositiveIntegerField("排序")
+
+    class Meta:
+        verbose_name = "三级指标"
+        verbose_name_plural = "三级指标"
+        ordering = ["project", "order"]
+        constraints = [models.UniqueConstraint(fields=["project", "order"], name="indicator_order_unique")]
+
+    def __str__(self):
+        return self.name or "（空）"
+
+
+class TargetPeriod(models.TextChoices):
+    LONG_TERM = "long_term", "长期绩效目标"
+    ANNUAL = "annual", "年度绩效目标"
+
+
+class Target(TargetValueFields):
+    indicator = models.ForeignKey(Indicator, verbose_name="三级指标", on_delete=models.CASCADE, related_name="targets")
+    period = models.CharField("期间", max_length=16, choices=TargetPeriod.choices)
+    year = models.PositiveIntegerField("年度", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "绩效目标"
+        verbose_name_plural = "绩效目标"
+        ordering = ["indicator", "period"]
+        constraints = [
+            models.UniqueConstraint(fields=["indicator", "period"], name="target_one_per_period"),
+            models.CheckConstraint(
+                condition=models.Q(period=TargetPeriod.LONG_TERM, year__isnull=True)
+                | models.Q(period=TargetPeriod.ANNUAL),
+                name="target_long_term_has_no_year",
+            ),
+            *value_constraints("target"),
+        ]
+
+    def __str__(self):
+        return f"{self.indicator}：{self.raw}"
+
+
+class TableStatus(models.TextChoices):
+    DRAFT = "draft", "未发布"
+    OPEN = "open", "填报中"
+    CLOSED = "closed", "已截止"
+
+
+class TargetTable(models.Model):
+    """分解目标表: a project's targets split down to the units of one category."""
+
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="tables")
+    title = models.CharField("表名", max_length=200)
+    unit_category = models.CharField("单位类别", max_length=32, choices=UnitCategory.choices)
+    start_year = models.PositiveIntegerField("起始年度")
+    end_year = models.PositiveIntegerField("结束年度")
+    status = models.CharField("状态", max_length=16, choices=TableStatus.choices, default=TableStatus.DRAFT)
+    deadline = models.DateTimeField("截止时间", null=True, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "分解目标表"
+        verbose_name_plural = "分解目标表"
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "title"], name="table_title_unique_in_project"),
+            models.CheckConstraint(condition=models.Q(start_year__lte=models.F("end_year")), name="table_years_ordered"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def years_label(self) -> str:
+        if self.start_year == self.end_year:
+            return f"{self.start_year}年度"
+        return f"{self.start_year}-{self.end_year}年度"
+
+
+class TableColumn(models.Model):
+    table = models.ForeignKey(TargetTable, verbose_name="目标表", on_delete=models.CASCADE, related_name="columns")
+    order = models.PositiveIntegerField("排序")
+    category = models.ForeignKey(
+        IndicatorCategory, verbose_name="指标类别", on_delete=models.PROTECT, related_name="table_columns"
+    )
+    name = models.CharField("三级指标", max_length=200, blank=True)
+    measure_unit = models.CharField("计量单位", max_length=20, blank=True)
+    value_kind = models.CharField("值类型", max_length=16, choices=ValueKind.choices, default=ValueKind.ANY)
+    allow_blank = models.BooleanField("允许空白", default=True)
+    indicator = models.ForeignKey(
+        Indicator, verbose_name="对应三级指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "目标表列"
+        verbose_name_plural = "目标表列"
+        ordering = ["table", "order"]
+        constraints = [models.UniqueConstraint(fields=["table", "order"], name="column_order_unique")]
+
+    def __str__(self):
+        return self.header
+
+    @property
+    def header(self) -> str:
+        """The 三级 header as printed: `收集中小微企业专利技术需求（条）`."""
+        if self.name and self.measure_unit:
+            return f"{self.name}（{self.measure_unit}）"
+        return self.name
+
+    @property
+    def label(self) -> str:
+        """What an error message calls this column."""
+        if self.header:
+            return self.header
+        if self.category_id:
+            return self.category.name
+        return f"第{self.order}列" if self.order else "该列"
+
+    def parse(self, raw: str | None) -> tv.TargetValue:
+        """Read a cell typed into this column, refusing what the column cannot hold."""
+        raw = "" if raw is None else str(raw)
+        if self.value_kind == ValueKind.TEXT:
+            value = tv.parse(raw) if not raw.strip() else tv.TargetValue(raw=raw, kind=tv.Kind.QUALITATIVE, text=raw)
+        else:
+            value = tv.parse(raw, default_unit=self.measure_unit)
+        where = f"“{self.label}”"
+        if value.is_blank:
+            if not self.allow_blank:
+                raise ValidationError(f"{where}不能为空")
+            return value
+        if self.value_kind == ValueKind.NUMBER:
+            if value.kind != tv.Kind.QUANTITY or value.comparator or value.unit_token not in ("", self.measure_unit):
+                raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
+        elif self.value_kind == ValueKind.QUANTITY and value.kind != tv.Kind.QUANTITY:
+            raise ValidationError(f"{where}应填写指标值（如 ≥70、≥15%），“{raw}”无法识别为数值")
+        return value
+
+
+class RowStatus(models.TextChoices):
+    NOT_STARTED = "not_started", "未填报"
+    DRAFT = "draft", "填报中"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已通过"
+
+
+EDITABLE_ROW_STATUSES = frozenset({RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED})
+
+
+class TableRow(models.Model):
+    table = models.ForeignKey(TargetTable, verbose_name="目标表", on_delete=models.CASCADE, related_name="rows")
+    unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="table_rows")
+    seq = models.PositiveIntegerField("序号")
+    status = models.CharField("状态", max_length=16, choices=RowStatus.choices, default=RowStatus.NOT_STARTED)
+    narrative = models.TextField("文字目标", blank=True, help_text="整行为一段文字目标时填写（跨列显示）")
+    funding = models.DecimalField("资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    version = models.PositiveIntegerField("版本", default=1)
+
+    class Meta:
+        verbose_name = "单位填报行"
+        verbose_name_plural = "单位填报行"
+        ordering = ["table", "seq"]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "unit"], name="row_unit_once_per_table"),
+            models.UniqueConstraint(fields=["table", "seq"], name="row_seq_unique"),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="row_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.table} / {self.unit}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in EDITABLE_ROW_STATUSES
+
+    @property
+    def unit_label(self) -> str:
+        """单位名称 as printed: the name, its funding `（160万）`, its designation on a new line."""
+        label = self.unit.name
+        if self.funding is not None:
+            label += f"（{tv.format_number(self.funding)}万）"
+        if self.unit.designation:
+            label += f"\n（{self.unit.designation}）"
+        return label
+
+    def clean(self):
+        if self.table_id and self.unit_id and self.unit.category != self.table.unit_category:
+            raise ValidationError(
+                {"unit": f"“{self.unit}”属于{self.unit.get_category_display()}，不能填入{self.table.get_unit_category_display()}目标表"}
+            )
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+class Cell(TargetValueFields):
+    row = models.ForeignKey(TableRow, verbose_name="填报行", on_delete=models.CASCADE, related_name="cells")
+    column = models.ForeignKey(TableColumn, verbose_name="列", on_delete=models.CASCADE, related_name="cells")
+
+    class Meta:
+        verbose_name = "单元格"
+        verbose_name_plural = "单元格"
+        constraints = [
+            models.UniqueConstraint(fields=["row", "column"], name="cell_one_per_row_column"),
+            *value_constraints("cell"),
+        ]
+
+    def __str__(self):
+        return self.raw
+
+    def clean(self):
+        check_cell_belongs(self.row, self.column)
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
+
+
+def check_cell_belongs(row: TableRow, column: TableColumn) -> None:
+    if row.table_id != column.table_id:
+        raise ValidationError("单元格的列不属于该行所在的目标表")

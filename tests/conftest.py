@@ -1,0 +1,106 @@
+"""Shared cast and data for the suite.
+
+The seed documents are loaded once into the test database; each test runs in a
+transaction that is rolled back. The cast: `admin` (省局管理员), `reviewer`
+(省局审核员 of the Hubei project), `wuhan` (填报员 of 武汉市) and `outsider`
+(填报员 of 宜昌市, another unit of the same table).
+"""
+
+import pytest
+from django.contrib.auth import get_user_model
+from guardian.shortcuts import assign_perm
+
+from projects.models import Project
+from projects.seeds import read_seed_files, seeds_load
+from targets.models import TableRow
+from units.models import Membership, Role, Unit
+
+HUBEI = "hubei-2022-patent-transfer"
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    with django_db_blocker.unblock():
+        seeds_load(read_seed_files())
+
+
+def _member(username: str, unit_name: str, role: str):
+    user = get_user_model().objects.create_user(username=username, password="test-pass-2022!")
+    Membership.objects.create(user=user, unit=Unit.objects.get(name=unit_name), role=role)
+    return user
+
+
+@pytest.fixture
+def hubei(db):
+    return Project.objects.get(code=HUBEI)
+
+
+@pytest.fixture
+def admin_user(db):
+    user = _member("t-admin", "湖北省知识产权局", Role.ADMIN)
+    user.is_staff = user.is_superuser = True
+    user.save()
+    return user
+
+
+@pytest.fixture
+def reviewer(hubei):
+    user = _member("t-reviewer", "湖北省知识产权局", Role.REVIEWER)
+    assign_perm("projects.review_project", user, hubei)
+    return user
+
+
+@pytest.fixture
+def observer(db):
+    return _member("t-observer", "湖北省知识产权局", Role.OBSERVER)
+
+
+@pytest.fixture
+def wuhan(db):
+    return _member("t-wuhan", "武汉市", Role.FILLER)
+
+
+@pytest.fixture
+def outsider(db):
+    return _member("t-yichang", "宜昌市", Role.FILLER)
+
+
+@pytest.fixture
+def wuhan_row(hubei):
+    return TableRow.objects.get(table__project=hubei, unit__name="武汉市")
+
+
+@pytest.fixture
+def celery_worker(settings):
+    """A real Celery worker consuming from Redis, in a thread of this process.
+
+    Skipped when no REDIS_URL is set (the SQLite run); the PostgreSQL/Redis CI run
+    sets REQUIRE_CELERY_WORKER=1 so that a skip there is an error instead.
+    """
+    import os
+
+    from celery.contrib.testing.worker import start_worker
+    from celery.signals import task_postrun
+    from django.db import connections
+
+    from config.celery import app
+
+    if not settings.REDIS_URL:
+        if os.environ.get("REQUIRE_CELERY_WORKER") == "1":
+            pytest.fail("REQUIRE_CELERY_WORKER=1 but REDIS_URL is not set")
+        pytest.skip("needs REDIS_URL for a real worker")
+
+    def close_worker_connections(**kwargs):
+        # The worker thread opens its own database connection; close it so the
+        # test database can be dropped at the end of the run.
+        connections.close_all()
+
+    task_postrun.connect(close_worker_connections, weak=False)
+    app.conf.task_always_eager = False
+    app.loader.import_module("celery.contrib.testing.tasks")
+    try:
+        with start_worker(app, pool="solo", perform_ping_check=True, shutdown_timeout=30) as worker:
+            yield worker
+    finally:
+        task_postrun.disconnect(close_worker_connections)
+        app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER

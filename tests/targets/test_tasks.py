@@ -1,0 +1,53 @@
+"""Table re-parse as a Celery task: eagerly without Redis, through a real worker with it."""
+
+from decimal import Decimal
+
+import pytest
+from django.conf import settings
+from django.db import connection, transaction
+
+from projects.models import Project
+from targets.models import Cell, IndicatorCategory, TableColumn, TableRow, TargetTable
+from targets.tasks import table_cells_reparse_task
+from units.models import Unit
+
+
+def _table_with_a_cell():
+    output, _ = IndicatorCategory.objects.get_or_create(level=1, name="产出指标")
+    quantity, _ = IndicatorCategory.objects.get_or_create(level=2, name="数量指标", parent=output)
+    unit = Unit.objects.create(name="任务测试市", category="region")
+    project = Project.objects.create(code="task-test", name="任务测试项目")
+    table = TargetTable.objects.create(project=project, title="任务测试表", unit_category="region", start_year=2022, end_year=2022)
+    column = TableColumn.objects.create(table=table, order=1, category=quantity, name="金额", measure_unit="万元", value_kind="number")
+    row = TableRow.objects.create(table=table, unit=unit, seq=1)
+    cell = Cell(row=row, column=column)
+    cell.set_value(column.parse("200000"))
+    cell.save()
+    # The bureau corrects the column's unit; the cell's text stays, its unit must follow.
+    TableColumn.objects.filter(pk=column.pk).update(measure_unit="元")
+    return table, cell
+
+
+def _assert_reparsed(cell):
+    cell.refresh_from_db()
+    assert (cell.raw, cell.number, cell.measure_unit) == ("200000", Decimal("200000"), "元")
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not settings.CELERY_TASK_ALWAYS_EAGER, reason="eager mode only without Redis")
+def test_reparse_runs_in_process_without_a_broker():
+    table, cell = _table_with_a_cell()
+    assert table_cells_reparse_task.delay(table.pk).get() == 1
+    _assert_reparsed(cell)
+    assert table_cells_reparse_task.delay(table.pk).get() == 0  # running it again changes nothing
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_reparse_runs_on_a_real_worker_through_redis(celery_worker):
+    with transaction.atomic():
+        table, cell = _table_with_a_cell()
+    result = table_cells_reparse_task.delay(table.pk)
+    assert result.get(timeout=30) == 1
+    _assert_reparsed(cell)
+    assert connection.vendor in ("postgresql", "sqlite")

@@ -1,0 +1,50 @@
+"""Demo accounts for `make run`. Created by a command, never by a migration,
+so a production database has none."""
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from guardian.shortcuts import assign_perm
+
+from projects.models import Project
+
+from .models import Membership, Role, Unit
+
+DEMO_PASSWORD = "demo-pass-2022"
+BUREAU = "湖北省知识产权局"
+REVIEWED_PROJECT = "hubei-2022-patent-transfer"
+
+# username, display name, unit, role
+DEMO_ACCOUNTS = [
+    ("admin", "省局管理员", BUREAU, Role.ADMIN),
+    ("reviewer", "省局审核员", BUREAU, Role.REVIEWER),
+    ("wuhan", "武汉市填报员", "武汉市", Role.FILLER),
+    ("yichang", "宜昌市填报员", "宜昌市", Role.FILLER),
+    ("wtu", "武汉轻工大学填报员", "武汉轻工大学", Role.FILLER),
+    ("observer", "观察员", BUREAU, Role.OBSERVER),
+]
+
+
+@transaction.atomic
+def demo_accounts_load() -> list[tuple[str, str]]:
+    User = get_user_model()
+    units = {u.name: u for u in Unit.objects.filter(name__in={a[2] for a in DEMO_ACCOUNTS})}
+    missing = {a[2] for a in DEMO_ACCOUNTS} - set(units)
+    if missing:
+        raise LookupError(f"缺少单位 {'、'.join(sorted(missing))}：请先运行 python manage.py load_seeds")
+    project = Project.objects.filter(code=REVIEWED_PROJECT).first()
+    if project is None:
+        raise LookupError(f"缺少项目 {REVIEWED_PROJECT}：请先运行 python manage.py load_seeds")
+
+    result = []
+    for username, display, unit_name, role in DEMO_ACCOUNTS:
+        user, created = User.objects.get_or_create(username=username, defaults={"first_name": display})
+        if created:
+            user.set_password(DEMO_PASSWORD)
+        # Only the admin may use Django's admin site.
+        user.is_staff = user.is_superuser = role == Role.ADMIN
+        user.save()
+        Membership.objects.update_or_create(user=user, unit=units[unit_name], defaults={"role": role})
+        if role == Role.REVIEWER:
+            assign_perm("projects.review_project", user, project)
+        result.append((username, f"{Role(role).label}（{unit_name}）"))
+    return result

@@ -10,10 +10,10 @@ from units import policy
 def project_overview(user) -> list[Project]:
     """Projects the user may see, each with its tables and the count of rows per status.
 
-    Three queries, whatever the number of projects, tables and rows:
-    memberships (policy), projects, tables with their status counts.
+    Three queries, whatever the number of projects, tables and rows: memberships and
+    (for a reviewer) grants, for the policy; projects; tables with their status counts.
     """
-    row_filter = policy.visible_rows_filter(user, prefix="rows__")
+    row_filter = policy.visible_rows_filter(user, prefix="rows__") & Q(rows__removed_at__isnull=True)
     counts = {
         f"n_{status.value}": Count("rows", filter=row_filter & Q(rows__status=status.value)) for status in RowStatus
     }

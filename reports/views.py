@@ -2,6 +2,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from targets.models import RowStatus
+from targets.selectors import rows_for_filler
 from units import policy
 
 from .selectors import project_overview
@@ -16,5 +17,7 @@ def home(request):
             "projects": project_overview(request.user),
             "statuses": list(RowStatus),
             "roles": policy.bureau_roles(request.user),
+            "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
+            "staff": policy.is_bureau_staff(request.user),
         },
     )

@@ -5,7 +5,8 @@ from django.db import transaction
 
 from . import values as tv
 from .tasks import table_cells_reparse_task
-from .models import Cell, Indicator, IndicatorCategory, TableColumn, TableRow, Target, TargetTable
+from . import workflow
+from .models import Cell, Indicator, IndicatorCategory, RowSnapshot, TableColumn, TableRow, Target, TargetTable
 
 VALUE_READONLY = ["kind", "comparator", "number", "measure_unit", "text"]
 
@@ -41,10 +42,45 @@ class IndicatorCategoryAdmin(admin.ModelAdmin):
     list_select_related = ["parent"]
 
 
+class RemovedFilter(admin.SimpleListFilter):
+    title = "是否已删除"
+    parameter_name = "removed"
+
+    def lookups(self, request, model_admin):
+        return [("yes", "已删除"), ("no", "未删除")]
+
+    def queryset(self, request, queryset):
+        if self.value() == "yes":
+            return queryset.filter(removed_at__isnull=False)
+        if self.value() == "no":
+            return queryset.filter(removed_at__isnull=True)
+        return queryset
+
+
+class RecoverableAdmin(admin.ModelAdmin):
+    """Removed objects stay listed (filter 已删除) and an admin restores them with an action."""
+
+    restore_service = None
+    actions = ["restore_selected"]
+
+    def get_queryset(self, request):
+        return self.model.all_objects.get_queryset()
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # removal goes through the service, which keeps the object
+
+    @admin.action(description="恢复所选的已删除对象")
+    def restore_selected(self, request, queryset):
+        for obj in queryset.filter(removed_at__isnull=False):
+            type(self).restore_service(obj.pk, request.user)
+        self.message_user(request, "已恢复")
+
+
 @admin.register(Indicator)
-class IndicatorAdmin(admin.ModelAdmin):
-    list_display = ["name", "project", "category", "order"]
-    list_filter = ["category__parent", "category"]
+class IndicatorAdmin(RecoverableAdmin):
+    restore_service = staticmethod(lambda pk, user: workflow.indicator_restore(indicator_id=pk, actor=user))
+    list_display = ["name", "project", "category", "order", "removed_at"]
+    list_filter = [RemovedFilter, "category__parent", "category"]
     search_fields = ["name", "project__name"]
     list_select_related = ["project", "category__parent"]
     autocomplete_fields = ["project", "category"]
@@ -128,13 +164,15 @@ class CellInline(admin.TabularInline):
 
 
 @admin.register(TableRow)
-class TableRowAdmin(admin.ModelAdmin):
-    list_display = ["table", "seq", "unit", "status", "version"]
-    list_filter = ["status", "table__unit_category", "table"]
+class TableRowAdmin(RecoverableAdmin):
+    restore_service = staticmethod(lambda pk, user: workflow.row_restore(row_id=pk, actor=user))
+    list_display = ["table", "seq", "unit", "status", "version", "removed_at"]
+    list_filter = [RemovedFilter, "status", "table__unit_category", "table"]
     search_fields = ["unit__name", "table__title"]
     list_select_related = ["table", "unit"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["version"]
+    readonly_fields = ["version", "status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by",
+                       "review_comment", "reopened_column_ids", "removed_at"]
     inlines = [CellInline]
 
 
@@ -160,3 +198,13 @@ class CellAdmin(admin.ModelAdmin):
     search_fields = ["raw", "row__unit__name"]
     list_select_related = ["row__unit", "row__table", "column"]
     readonly_fields = VALUE_READONLY
+
+
+@admin.register(RowSnapshot)
+class RowSnapshotAdmin(admin.ModelAdmin):
+    list_display = ["row", "event", "version", "at", "actor"]
+    list_filter = ["event"]
+    list_select_related = ["row__unit", "row__table", "actor"]
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
@@ -96,6 +97,13 @@ def value_constraints(prefix: str) -> list[models.CheckConstraint]:
     ]
 
 
+class ActiveManager(models.Manager):
+    """Hides removed objects; `all_objects` still finds them so an admin can restore them."""
+
+    def get_queryset(self):
+        return super().get_queryset().filter(removed_at__isnull=True)
+
+
 class Indicator(models.Model):
     """三级指标: project-specific, under a 二级 (or, in flat lists, a 一级) category."""
 
@@ -107,8 +115,13 @@ class Indicator(models.Model):
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     basis = models.TextField("指标值确定依据", blank=True)
     order = models.PositiveIntegerField("排序")
+    removed_at = models.DateTimeField("删除时间", null=True, blank=True)
+
+    objects = ActiveManager()
+    all_objects = models.Manager()
 
     class Meta:
+        base_manager_name = "all_objects"
         verbose_name = "三级指标"
         verbose_name_plural = "三级指标"
         ordering = ["project", "order"]
@@ -261,8 +274,24 @@ class TableRow(models.Model):
     narrative = models.TextField("文字目标", blank=True, help_text="整行为一段文字目标时填写（跨列显示）")
     funding = models.DecimalField("资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     version = models.PositiveIntegerField("版本", default=1)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    review_comment = models.TextField("审核意见", blank=True)
+    # After an admin reopens some cells of an approved row, only those may change.
+    reopened_column_ids = models.JSONField("重新打开的列", null=True, blank=True)
+    removed_at = models.DateTimeField("删除时间", null=True, blank=True)
+
+    objects = ActiveManager()
+    all_objects = models.Manager()
 
     class Meta:
+        base_manager_name = "all_objects"
         verbose_name = "单位填报行"
         verbose_name_plural = "单位填报行"
         ordering = ["table", "seq"]
@@ -278,6 +307,9 @@ class TableRow(models.Model):
     @property
     def is_editable(self) -> bool:
         return self.status in EDITABLE_ROW_STATUSES
+
+    def column_is_editable(self, column_id: int) -> bool:
+        return self.is_editable and (self.reopened_column_ids is None or column_id in self.reopened_column_ids)
 
     @property
     def unit_label(self) -> str:
@@ -326,3 +358,32 @@ class Cell(TargetValueFields):
 def check_cell_belongs(row: TableRow, column: TableColumn) -> None:
     if row.table_id != column.table_id:
         raise ValidationError("单元格的列不属于该行所在的目标表")
+
+
+class RowEvent(models.TextChoices):
+    SUBMITTED = "submitted", "提交"
+    RETURNED = "returned", "退回"
+    APPROVED = "approved", "通过"
+    REOPENED = "reopened", "重新打开"
+
+
+class RowSnapshot(models.Model):
+    """The row's values at a workflow step, so a reviewer sees what changed since."""
+
+    row = models.ForeignKey(TableRow, verbose_name="填报行", on_delete=models.CASCADE, related_name="snapshots")
+    event = models.CharField("事件", max_length=16, choices=RowEvent.choices)
+    version = models.PositiveIntegerField("版本")
+    values = models.JSONField("各列的值", help_text="{列编号: 指标值原文}")
+    narrative = models.TextField("文字目标", blank=True)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "填报快照"
+        verbose_name_plural = "填报快照"
+        ordering = ["row", "-at", "-id"]
+
+    def __str__(self):
+        return f"{self.row} v{self.version} {self.get_event_display()}"

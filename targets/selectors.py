@@ -1,14 +1,22 @@
-"""Reads on the target model."""
+"""Reads for the target pages. Each states its query count; none grows with rows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Count, Q
 
 from projects.models import Project, TargetPeriods
+from units import policy
+from units.audit import audit_entries_for
 
-from .models import Indicator, TargetPeriod
+from .models import Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableColumn, TableRow, TargetPeriod, TargetTable
 
 
 def target_pairing_problems(project: Project) -> list[str]:
     """Indicators that break the 注: every annual target has its long-term one and vice versa.
 
-    One query. Empty for projects that set annual targets only.
+    Two queries. Empty for projects that set annual targets only.
     """
     if project.target_periods != TargetPeriods.LONG_TERM_AND_ANNUAL:
         return []
@@ -21,3 +29,97 @@ def target_pairing_problems(project: Project) -> list[str]:
         if TargetPeriod.LONG_TERM not in periods:
             problems.append(f"“{indicator.name}”有年度目标，缺少对应的长期目标")
     return problems
+
+
+def table_columns(table: TargetTable) -> list[TableColumn]:
+    """The table's columns with their 一级/二级 categories (one query)."""
+    return list(TableColumn.objects.filter(table=table).select_related("category__parent").order_by("order"))
+
+
+@dataclass
+class CellView:
+    column: TableColumn
+    cell: Cell | None
+
+    @property
+    def raw(self) -> str:
+        return self.cell.raw if self.cell else ""
+
+
+@dataclass
+class Change:
+    column: TableColumn | None
+    label: str
+    before: str
+    after: str
+
+
+def row_cells(row: TableRow, columns: list[TableColumn]) -> list[CellView]:
+    """One entry per column, the cell where there is one (one query)."""
+    cells = {c.column_id: c for c in Cell.objects.filter(row=row)}
+    return [CellView(column=c, cell=cells.get(c.pk)) for c in columns]
+
+
+def row_last_review(row: TableRow) -> RowSnapshot | None:
+    return (
+        RowSnapshot.objects.filter(row=row, event__in=[RowEvent.APPROVED, RowEvent.RETURNED, RowEvent.REOPENED])
+        .select_related("actor")
+        .first()
+    )
+
+
+def row_changes_since(snapshot: RowSnapshot | None, row: TableRow, cells: list[CellView]) -> list[Change]:
+    """Cell by cell, what differs from the snapshot (no query)."""
+    if snapshot is None:
+        return []
+    changes = []
+    for view in cells:
+        before = snapshot.values.get(str(view.column.pk), "")
+        if before != view.raw:
+            changes.append(Change(column=view.column, label=view.column.label, before=before, after=view.raw))
+    if snapshot.narrative != row.narrative:
+        changes.append(Change(column=None, label="文字目标", before=snapshot.narrative, after=row.narrative))
+    return changes
+
+
+def row_history(row: TableRow):
+    return list(audit_entries_for(row).order_by("-at", "-id")[:200])
+
+
+def rows_for_filler(user) -> list[TableRow]:
+    """The filler's own rows, with table and project (one query)."""
+    return list(
+        TableRow.objects.filter(unit_id__in=policy.filler_unit_ids(user))
+        .select_related("table__project", "unit")
+        .order_by("table__deadline", "table__project__order", "table__order")
+    )
+
+
+def review_queue(user) -> list[TableRow]:
+    """Submitted rows of the projects this user reviews (one query after the policy's)."""
+    rows = TableRow.objects.filter(status=RowStatus.SUBMITTED).select_related("table__project", "unit", "submitted_by")
+    if not policy.is_admin(user):
+        rows = rows.filter(table__project_id__in=policy.reviewed_project_ids(user))
+    return list(rows.order_by("submitted_at", "pk"))
+
+
+def table_progress(table: TargetTable) -> dict:
+    """Counts per status and every unit's row, for the progress page (two queries)."""
+    rows = list(
+        TableRow.all_objects.filter(table=table).select_related("unit", "reviewed_by", "submitted_by").order_by("seq")
+    )
+    active = [r for r in rows if r.removed_at is None]
+    counts = {status: 0 for status in RowStatus}
+    for row in active:
+        counts[RowStatus(row.status)] += 1
+    total = len(active) or 1
+    bars = [
+        {"status": status, "count": count, "percent": round(100 * count / total, 1)} for status, count in counts.items()
+    ]
+    return {"rows": active, "removed": [r for r in rows if r.removed_at is not None], "bars": bars, "total": len(active)}
+
+
+def tables_with_counts(projects):
+    """Tables of these projects with the count of rows per status (one query)."""
+    counts = {f"n_{s.value}": Count("rows", filter=Q(rows__status=s.value, rows__removed_at__isnull=True)) for s in RowStatus}
+    return TargetTable.objects.filter(project__in=projects).annotate(**counts)

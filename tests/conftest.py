@@ -18,6 +18,25 @@ from units.models import Membership, Role, Unit
 HUBEI = "hubei-2022-patent-transfer"
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _celery_in_process_unless_a_worker_is_asked_for(request):
+    """Tasks run in the test's own process, except in tests that use `celery_worker`."""
+    from config.celery import app
+
+    if "celery_worker" in request.fixturenames:
+        yield
+        return
+    eager = app.conf.task_always_eager
+    app.conf.task_always_eager = True
+    yield
+    app.conf.task_always_eager = eager
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
@@ -104,3 +123,23 @@ def celery_worker(settings):
     finally:
         task_postrun.disconnect(close_worker_connections)
         app.conf.task_always_eager = settings.CELERY_TASK_ALWAYS_EAGER
+
+
+@pytest.fixture
+def open_table(wuhan_row, admin_user):
+    """The 市州 table, open for filling with a deadline a week away."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from targets.workflow import table_open
+
+    return table_open(table_id=wuhan_row.table_id, actor=admin_user, deadline=timezone.now() + timedelta(days=7))
+
+
+@pytest.fixture
+def other_reviewer(db):
+    """A reviewer assigned to another project, not to Hubei."""
+    user = _member("t-reviewer-gd", "湖北省知识产权局", Role.REVIEWER)
+    assign_perm("projects.review_project", user, Project.objects.get(code="gd-transfer-guangzhou"))
+    return user

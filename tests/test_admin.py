@@ -9,6 +9,14 @@ from targets.models import Cell, Target
 
 pytestmark = pytest.mark.django_db
 
+
+def _request(user):
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/admin/")
+    request.user = user
+    return request
+
 PRODUCT_APPS = ("units", "projects", "targets", "reports")
 
 
@@ -25,7 +33,9 @@ def test_admin_pages_load(client, admin_user, model):
     client.force_login(admin_user)
     info = (model._meta.app_label, model._meta.model_name)
     assert client.get(reverse("admin:%s_%s_changelist" % info), {"q": "武汉"}).status_code == 200
-    assert client.get(reverse("admin:%s_%s_add" % info)).status_code == 200
+    model_admin = admin.site._registry[model]
+    expected_add = 200 if model_admin.has_add_permission(_request(admin_user)) else 403
+    assert client.get(reverse("admin:%s_%s_add" % info)).status_code == expected_add
     obj = model.objects.first()
     if obj is not None:
         assert client.get(reverse("admin:%s_%s_change" % info, args=[obj.pk])).status_code == 200
@@ -51,3 +61,20 @@ def test_editing_a_target_in_the_admin_reparses_it(client, admin_user, hubei):
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.comparator, target.number, target.measure_unit) == ("≥", 3500, "条")
+
+
+def test_the_audit_log_cannot_be_edited_or_deleted_in_the_admin(admin_user):
+    from units.models import AuditEntry
+
+    model_admin = admin.site._registry[AuditEntry]
+    request = _request(admin_user)
+    assert not model_admin.has_add_permission(request)
+    assert not model_admin.has_change_permission(request)
+    assert not model_admin.has_delete_permission(request)
+
+
+def test_only_bureau_admins_may_open_the_admin(client, django_user_model, wuhan):
+    staff_without_role = django_user_model.objects.create_user("staff-only", password="x-pass-2022!", is_staff=True)
+    for user in (staff_without_role, wuhan):
+        client.force_login(user)
+        assert client.get("/admin/").status_code == 302

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Membership, Unit
+from .models import AuditEntry, Membership, Notification, Unit
 
 
 class MembershipInline(admin.TabularInline):
@@ -25,3 +25,31 @@ class MembershipAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "user__first_name", "unit__name"]
     autocomplete_fields = ["user", "unit"]
     list_select_related = ["user", "unit"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    """The audit log is read only: entries are added by the services, never edited."""
+
+    list_display = ["at", "actor", "action", "object_label", "comment"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_label", "comment", "actor__username"]
+    list_select_related = ["actor"]
+    date_hierarchy = "at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Notification)
+class NotificationAdmin(admin.ModelAdmin):
+    list_display = ["created_at", "recipient", "kind", "title", "read_at", "emailed_at"]
+    list_filter = ["kind"]
+    search_fields = ["title", "recipient__username"]
+    list_select_related = ["recipient"]

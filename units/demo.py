@@ -1,11 +1,16 @@
 """Demo accounts for `make run`. Created by a command, never by a migration,
 so a production database has none."""
 
+from datetime import timedelta
+
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from projects.models import Project
+from targets.models import TableStatus, TargetTable
+from targets.workflow import table_open
 
 from .models import Membership, Role, Unit
 
@@ -47,4 +52,10 @@ def demo_accounts_load() -> list[tuple[str, str]]:
         if role == Role.REVIEWER:
             assign_perm("projects.review_project", user, project)
         result.append((username, f"{Role(role).label}（{unit_name}）"))
+
+    # So that the demo fillers have something to do: the Hubei tables are open for a month.
+    admin = User.objects.get(username="admin")
+    deadline = (timezone.localtime() + timedelta(days=30)).replace(hour=17, minute=30, second=0, microsecond=0)
+    for table in TargetTable.objects.filter(project=project, status=TableStatus.DRAFT):
+        table_open(table_id=table.pk, actor=admin, deadline=deadline)
     return result

@@ -65,3 +65,73 @@ class Membership(models.Model):
 
     def __str__(self):
         return f"{self.user} @ {self.unit}（{self.get_role_display()}）"
+
+
+class AuditEntry(models.Model):
+    """One audit log for every app: who did what to which object, before and after.
+
+    Action codes are dotted (`targets.row.approved`, `targets.cell.changed`).
+    Entries are only ever added.
+    """
+
+    at = models.DateTimeField("时间", auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    action = models.CharField("操作", max_length=80, db_index=True)
+    object_type = models.CharField("对象类型", max_length=60)
+    object_id = models.CharField("对象编号", max_length=40)
+    object_label = models.CharField("对象", max_length=300, blank=True)
+    before = models.JSONField("修改前", null=True, blank=True)
+    after = models.JSONField("修改后", null=True, blank=True)
+    comment = models.TextField("说明", blank=True)
+
+    class Meta:
+        verbose_name = "操作记录"
+        verbose_name_plural = "操作记录"
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["object_type", "object_id", "at"])]
+
+    def __str__(self):
+        return f"{self.action} {self.object_label or self.object_type + '#' + self.object_id}"
+
+
+class NotificationKind(models.TextChoices):
+    TABLE_OPENED = "table_opened", "目标表开放填报"
+    ROW_RETURNED = "row_returned", "填报被退回"
+    ROW_SUBMITTED = "row_submitted", "单位已提交"
+    ROW_APPROVED = "row_approved", "填报已通过"
+    ROW_REOPENED = "row_reopened", "填报被重新打开"
+    DEADLINE_SOON = "deadline_soon", "截止提醒"
+
+
+class Notification(models.Model):
+    """A message in a user's in-app inbox; also sent by e-mail after commit."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="收件人", on_delete=models.CASCADE, related_name="notifications"
+    )
+    kind = models.CharField("类型", max_length=32, choices=NotificationKind.choices)
+    title = models.CharField("标题", max_length=200)
+    body = models.TextField("内容", blank=True)
+    link = models.CharField("链接", max_length=300, blank=True)
+    # What the message is about, so that a reminder is sent once per row and deadline.
+    subject_key = models.CharField("主题", max_length=120, blank=True, db_index=True)
+    created_at = models.DateTimeField("时间", auto_now_add=True)
+    read_at = models.DateTimeField("已读时间", null=True, blank=True)
+    emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "站内通知"
+        verbose_name_plural = "站内通知"
+        ordering = ["-created_at", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["recipient", "kind", "subject_key"],
+                condition=~models.Q(subject_key=""),
+                name="notification_once_per_subject",
+            )
+        ]
+
+    def __str__(self):
+        return self.title

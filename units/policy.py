@@ -1,27 +1,38 @@
 """The one place that answers "may this user do X to this object".
 
-Views, exports, imports and the admin ask here; nothing else decides. Bureau roles
-(admin, reviewer, observer) come from a membership of a bureau unit; a unit filler
-sees only the rows of the units they belong to.
+Views, exports, imports and the admin ask here; nothing else decides.
+
+- 省局管理员 (admin): everything.
+- 观察员 (observer): reads every project, changes nothing.
+- 省局审核员 (reviewer): reads, edits on a unit's behalf and reviews the rows of the
+  projects assigned to them (a django-guardian grant `projects.review_project`).
+- 单位填报员 (filler): reads and edits only their own unit's rows, while the table is
+  open and the row is editable; submits them before the deadline.
+
+Bureau roles come from a membership of a bureau unit. What the policy answers is
+who may act; whether the row's state allows it is the workflow service's question.
 """
 
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
+from guardian.core import ObjectPermissionChecker
 
 from .models import Membership, Role, UnitCategory
 
 BUREAU_ROLES = frozenset({Role.ADMIN, Role.REVIEWER, Role.OBSERVER})
+REVIEW_PERMISSION = "review_project"
 
 
 def memberships(user) -> list[Membership]:
-    """The user's memberships, fetched once per request object."""
+    """The user's memberships, fetched once per user object (one query)."""
     if not user.is_authenticated:
         return []
-    cached = getattr(user, "_memberships_cache", None)
+    cached = getattr(user, "_policy_memberships", None)
     if cached is None:
         cached = list(Membership.objects.filter(user=user).select_related("unit"))
-        user._memberships_cache = cached
+        user._policy_memberships = cached
     return cached
 
 
@@ -32,6 +43,14 @@ def bureau_roles(user) -> set[str]:
     return roles
 
 
+def is_admin(user) -> bool:
+    return Role.ADMIN in bureau_roles(user)
+
+
+def sees_everything(user) -> bool:
+    return bool(bureau_roles(user) & {Role.ADMIN, Role.OBSERVER})
+
+
 def is_bureau_staff(user) -> bool:
     return bool(bureau_roles(user))
 
@@ -40,17 +59,108 @@ def filler_unit_ids(user) -> set[int]:
     return {m.unit_id for m in memberships(user) if m.role == Role.FILLER}
 
 
+def reviewed_project_ids(user) -> set[int]:
+    """Projects the user reviews (one query, cached on the user object)."""
+    if Role.REVIEWER not in bureau_roles(user):
+        return set()
+    cached = getattr(user, "_policy_reviewed", None)
+    if cached is None:
+        from projects.models import ProjectUserObjectPermission
+
+        cached = set(
+            ProjectUserObjectPermission.objects.filter(
+                user=user, permission__codename=REVIEW_PERMISSION
+            ).values_list("content_object_id", flat=True)
+        )
+        user._policy_reviewed = cached
+    return cached
+
+
+def review_checker(user, projects) -> ObjectPermissionChecker:
+    """A guardian checker with the grants of many projects fetched in one query."""
+    checker = ObjectPermissionChecker(user)
+    checker.prefetch_perms(projects)
+    return checker
+
+
+def reviews_project(user, project, checker: ObjectPermissionChecker | None = None) -> bool:
+    if is_admin(user):
+        return True
+    if Role.REVIEWER not in bureau_roles(user):
+        return False
+    if checker is not None:
+        return checker.has_perm(REVIEW_PERMISSION, project)
+    return project.pk in reviewed_project_ids(user)
+
+
+# --- what a user may see ---------------------------------------------------------
+
+
 def visible_projects(user, projects: QuerySet) -> QuerySet:
-    """Bureau staff see every project; a filler sees the projects that hold a row of their unit."""
     if not user.is_authenticated:
         return projects.none()
-    if is_bureau_staff(user):
+    if sees_everything(user):
         return projects
-    return projects.filter(tables__rows__unit_id__in=filler_unit_ids(user)).distinct()
+    return projects.filter(
+        Q(pk__in=reviewed_project_ids(user)) | Q(tables__rows__unit_id__in=filler_unit_ids(user))
+    ).distinct()
 
 
 def visible_rows_filter(user, prefix: str = "") -> Q:
     """A filter on TableRow (or on a relation to it, via `prefix`) for the rows this user may see."""
-    if is_bureau_staff(user):
+    if sees_everything(user):
         return Q()
-    return Q(**{f"{prefix}unit_id__in": filler_unit_ids(user)})
+    return Q(**{f"{prefix}unit_id__in": filler_unit_ids(user)}) | Q(
+        **{f"{prefix}table__project_id__in": reviewed_project_ids(user)}
+    )
+
+
+def can_view_project(user, project) -> bool:
+    return sees_everything(user) or project.pk in reviewed_project_ids(user) or bool(
+        filler_unit_ids(user) and project.tables.filter(rows__unit_id__in=filler_unit_ids(user)).exists()
+    )
+
+
+def can_view_row(user, row) -> bool:
+    return sees_everything(user) or row.unit_id in filler_unit_ids(user) or reviews_project(user, row.table.project)
+
+
+def can_view_table(user, table) -> bool:
+    """The whole table (all units' rows): bureau staff of the project only."""
+    return sees_everything(user) or reviews_project(user, table.project)
+
+
+# --- what a user may do ------------------------------------------------------------
+
+
+def can_edit_row(user, row) -> bool:
+    if is_admin(user) or reviews_project(user, row.table.project):
+        return True  # the bureau may edit on a unit's behalf
+    return row.unit_id in filler_unit_ids(user) and row.table.status == "open"
+
+
+def can_submit_row(user, row) -> bool:
+    if is_admin(user):
+        return True
+    return row.unit_id in filler_unit_ids(user)
+
+
+def deadline_passed(table, now=None) -> bool:
+    return table.deadline is not None and (now or timezone.now()) > table.deadline
+
+
+def can_review_row(user, row) -> bool:
+    return reviews_project(user, row.table.project)
+
+
+def can_reopen_row(user, row) -> bool:
+    return is_admin(user)
+
+
+def can_manage_table(user, table) -> bool:
+    """Open, close, extend the deadline; remove and restore rows."""
+    return is_admin(user)
+
+
+def can_manage_project(user, project) -> bool:
+    return is_admin(user)

@@ -3,7 +3,6 @@
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection, transaction
 
 from projects.models import Project
@@ -34,8 +33,7 @@ def _assert_reparsed(cell):
 
 
 @pytest.mark.django_db
-@pytest.mark.skipif(not settings.CELERY_TASK_ALWAYS_EAGER, reason="eager mode only without Redis")
-def test_reparse_runs_in_process_without_a_broker():
+def test_reparse_runs_in_process():
     table, cell = _table_with_a_cell()
     assert table_cells_reparse_task.delay(table.pk).get() == 1
     _assert_reparsed(cell)
@@ -51,3 +49,35 @@ def test_reparse_runs_on_a_real_worker_through_redis(celery_worker):
     assert result.get(timeout=30) == 1
     _assert_reparsed(cell)
     assert connection.vendor in ("postgresql", "sqlite")
+
+
+@pytest.mark.celery_worker
+@pytest.mark.django_db(transaction=True)
+def test_a_returned_row_is_emailed_to_the_unit_by_a_real_worker(celery_worker, django_user_model):
+    import time
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    from targets import workflow
+    from units.models import Membership, Notification
+
+    table, cell = _table_with_a_cell()
+    filler = django_user_model.objects.create_user("worker-filler", email="filler@example.cn", password="x-pass-2022!")
+    Membership.objects.create(user=filler, unit=cell.row.unit, role="filler")
+    bureau = django_user_model.objects.create_user("worker-admin", is_superuser=True, is_staff=True)
+    workflow.table_open(table_id=table.pk, actor=bureau, deadline=timezone.now() + timedelta(days=5))
+    workflow.row_submit(row_id=cell.row_id, actor=filler)
+    mail.outbox.clear()
+    workflow.row_return(row_id=cell.row_id, actor=bureau, comment="请核对金额单位")
+
+    notification = Notification.objects.get(kind="row_returned", recipient=filler)
+    for _ in range(150):
+        notification.refresh_from_db()
+        if notification.emailed_at:
+            break
+        time.sleep(0.2)
+    assert notification.emailed_at is not None, "the worker did not send the e-mail"
+    assert [m.to for m in mail.outbox] == [["filler@example.cn"]]
+    assert "退回意见：请核对金额单位" in mail.outbox[0].body

@@ -1,0 +1,19 @@
+from django.contrib import admin
+from django.contrib.admin.apps import AdminConfig
+
+
+class BureauAdminSite(admin.AdminSite):
+    """Django's admin, opened only to the users the policy module calls bureau admins."""
+
+    site_header = "绩效目标管理 · 后台"
+    site_title = "绩效目标管理"
+    index_title = "数据维护"
+
+    def has_permission(self, request):
+        from units import policy
+
+        return request.user.is_active and request.user.is_staff and policy.is_admin(request.user)
+
+
+class BureauAdminConfig(AdminConfig):
+    default_site = "config.admin_site.BureauAdminSite"

@@ -1,0 +1,247 @@
+"""Pages of the row workflow. Views stay thin: fetch and authorise, call a service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from units import policy
+
+from . import selectors, workflow
+from .forms import BulkApproveForm, OpenTableForm, ReopenForm, RemoveForm, ReturnForm
+from .models import RowStatus, TableRow, TargetTable
+from .services import StaleRow, row_cells_update
+
+
+def _row_for_user(user, pk: int) -> TableRow:
+    """The row, if this user may see it; another unit's row is a 404, not a 403."""
+    row = get_object_or_404(
+        TableRow.objects.select_related("table__project", "unit", "submitted_by", "reviewed_by"), pk=pk
+    )
+    if not policy.can_view_row(user, row):
+        raise Http404("没有找到该填报")
+    return row
+
+
+def _table_for_user(user, pk: int) -> TargetTable:
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    if not policy.can_view_table(user, table):
+        raise Http404("没有找到该目标表")
+    return table
+
+
+def _require(allowed: bool):
+    if not allowed:
+        raise PermissionDenied("您没有执行此操作的权限")
+
+
+def _refused(request, exc: ValidationError):
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+def _row_context(request, row, *, typed=None, conflict=None, status=200):
+    columns = selectors.table_columns(row.table)
+    cells = selectors.row_cells(row, columns)
+    last_review = selectors.row_last_review(row)
+    user = request.user
+    can_edit = row.is_editable and policy.can_edit_row(user, row)
+    typed = typed or {}
+    for item in cells:
+        item.editable = can_edit and row.column_is_editable(item.column.pk)
+        item.typed = typed.get(item.column.pk)
+    context = {
+        "row": row,
+        "table": row.table,
+        "cells": cells,
+        "conflict": conflict,
+        "last_review": last_review,
+        "changes": selectors.row_changes_since(last_review, row, cells),
+        "history": selectors.row_history(row),
+        "can_edit": can_edit,
+        "can_submit": row.status in workflow.SUBMITTABLE and policy.can_submit_row(user, row),
+        "can_review": row.status == RowStatus.SUBMITTED and policy.can_review_row(user, row),
+        "can_reopen": row.status == RowStatus.APPROVED and policy.can_reopen_row(user, row),
+        "deadline_passed": policy.deadline_passed(row.table),
+        "return_form": ReturnForm(),
+        "reopen_form": ReopenForm(columns=columns),
+    }
+    return render(request, "targets/row.html", context, status=status)
+
+
+@login_required
+def row_detail(request, pk):
+    return _row_context(request, _row_for_user(request.user, pk))
+
+
+@login_required
+@require_POST
+def row_save(request, pk):
+    row = _row_for_user(request.user, pk)
+    _require(policy.can_edit_row(request.user, row))
+    columns = selectors.table_columns(row.table)
+    values = {c.pk: request.POST[f"col-{c.pk}"] for c in columns if f"col-{c.pk}" in request.POST}
+    narrative = request.POST.get("narrative") if "narrative" in request.POST else None
+    try:
+        version = int(request.POST.get("version", ""))
+    except ValueError:
+        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
+        return redirect("targets:row", pk=row.pk)
+    try:
+        row_cells_update(row_id=row.pk, values=values, expected_version=version, actor=request.user, narrative=narrative)
+    except StaleRow as exc:
+        row.refresh_from_db()
+        _refused(request, exc)
+        return _row_context(request, row, typed=values, conflict=version, status=409)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _row_context(request, row, typed=values, status=400)
+    messages.success(request, "已保存")
+    return redirect("targets:row", pk=row.pk)
+
+
+def _transition(request, row, service, success: str, **kwargs):
+    try:
+        service(row_id=row.pk, actor=request.user, **kwargs)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, success)
+    return redirect("targets:row", pk=row.pk)
+
+
+@login_required
+@require_POST
+def row_submit(request, pk):
+    row = _row_for_user(request.user, pk)
+    _require(policy.can_submit_row(request.user, row))
+    return _transition(request, row, workflow.row_submit, "已提交，等待省局审核")
+
+
+@login_required
+@require_POST
+def row_return(request, pk):
+    row = _row_for_user(request.user, pk)
+    _require(policy.can_review_row(request.user, row))
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        _refused(request, ValidationError(form.errors["comment"]))
+        return redirect("targets:row", pk=row.pk)
+    return _transition(request, row, workflow.row_return, "已退回", comment=form.cleaned_data["comment"])
+
+
+@login_required
+@require_POST
+def row_approve(request, pk):
+    row = _row_for_user(request.user, pk)
+    _require(policy.can_review_row(request.user, row))
+    return _transition(request, row, workflow.row_approve, "已审核通过")
+
+
+@login_required
+@require_POST
+def row_reopen(request, pk):
+    row = _row_for_user(request.user, pk)
+    _require(policy.can_reopen_row(request.user, row))
+    form = ReopenForm(request.POST, columns=selectors.table_columns(row.table))
+    if not form.is_valid():
+        _refused(request, ValidationError([m for errors in form.errors.values() for m in errors]))
+        return redirect("targets:row", pk=row.pk)
+    return _transition(request, row, workflow.row_reopen, "已重新打开", reason=form.cleaned_data["reason"],
+                       column_ids=form.cleaned_data["columns"] or None)
+
+
+@login_required
+def review_queue(request):
+    _require(bool(policy.bureau_roles(request.user) & {"admin", "reviewer"}))
+    return render(request, "targets/review_queue.html", {"rows": selectors.review_queue(request.user)})
+
+
+@login_required
+@require_POST
+def review_approve_many(request):
+    _require(bool(policy.bureau_roles(request.user) & {"admin", "reviewer"}))
+    queue = {row.pk: row for row in selectors.review_queue(request.user)}
+    requested = request.POST.getlist("rows")
+    form = BulkApproveForm(request.POST, row_ids=list(queue))
+    if not form.is_valid():
+        # A row outside the user's queue is refused the same way as an empty choice.
+        messages.error(request, "请至少选择一行" if not requested else "所选的行不在您的待审核列表中，请刷新后重试")
+        return redirect("targets:review_queue")
+    try:
+        approved = workflow.rows_approve(row_ids=form.cleaned_data["rows"], actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"已审核通过 {len(approved)} 个单位的填报")
+    return redirect("targets:review_queue")
+
+
+@login_required
+def table_progress(request, pk):
+    table = _table_for_user(request.user, pk)
+    context = {"table": table, **selectors.table_progress(table),
+               "can_manage": policy.can_manage_table(request.user, table), "open_form": OpenTableForm(),
+               "deadline_passed": policy.deadline_passed(table)}
+    return render(request, "targets/progress.html", context)
+
+
+@login_required
+@require_POST
+def table_open(request, pk):
+    table = _table_for_user(request.user, pk)
+    _require(policy.can_manage_table(request.user, table))
+    form = OpenTableForm(request.POST)
+    if not form.is_valid():
+        _refused(request, ValidationError(form.errors["deadline"]))
+    else:
+        try:
+            was_open = table.status == "open"
+            workflow.table_open(table_id=table.pk, actor=request.user, deadline=form.cleaned_data["deadline"])
+        except ValidationError as exc:
+            _refused(request, exc)
+        else:
+            messages.success(request, "截止时间已延长" if was_open else "已开放填报，已通知各单位")
+    return redirect("targets:table_progress", pk=table.pk)
+
+
+@login_required
+@require_POST
+def table_close(request, pk):
+    table = _table_for_user(request.user, pk)
+    _require(policy.can_manage_table(request.user, table))
+    try:
+        workflow.table_close(table_id=table.pk, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, "已截止填报")
+    return redirect("targets:table_progress", pk=table.pk)
+
+
+@login_required
+@require_POST
+def row_remove(request, pk):
+    row = _row_for_user(request.user, pk)
+    _require(policy.can_manage_table(request.user, row.table))
+    form = RemoveForm(request.POST)
+    if not form.is_valid():
+        _refused(request, ValidationError(form.errors["reason"]))
+    else:
+        workflow.row_remove(row_id=row.pk, actor=request.user, reason=form.cleaned_data["reason"])
+        messages.success(request, f"已删除 {row.unit.name} 的填报行（可在本页恢复）")
+    return redirect("targets:table_progress", pk=row.table_id)
+
+
+@login_required
+@require_POST
+def row_restore(request, pk):
+    row = get_object_or_404(TableRow.all_objects.select_related("table__project", "unit"), pk=pk)
+    if not policy.can_view_table(request.user, row.table):
+        raise Http404("没有找到该填报")
+    _require(policy.can_manage_table(request.user, row.table))
+    workflow.row_restore(row_id=row.pk, actor=request.user)
+    messages.success(request, f"已恢复 {row.unit.name} 的填报行")
+    return redirect("targets:table_progress", pk=row.table_id)

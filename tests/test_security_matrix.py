@@ -1,0 +1,182 @@
+"""Every URL the project defines, walked as every role and as an anonymous visitor.
+
+The expected answer is written down for each (URL, role). A new URL pattern that is
+not put in MATRIX fails `test_matrix_covers_every_url_pattern`. A refused request must
+also leave the row as it was.
+"""
+
+import pytest
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from targets.models import RowStatus, TableRow
+from units.models import Notification
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["anonymous", "admin", "reviewer", "other_reviewer", "observer", "wuhan", "outsider"]
+LOGIN = "login"  # a redirect to the login page
+
+# name: (method, object, {role: expected}); objects: row = 武汉市's row (submitted), table = 市州 table,
+# notification = one of wuhan's, removed = a removed row of the 市州 table.
+ALL = dict.fromkeys(ROLES[1:], 200)
+MATRIX = {
+    "home": ("GET", None, {"anonymous": LOGIN, **ALL}),
+    "targets:row": ("GET", "row", {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404,
+                                   "observer": 200, "wuhan": 200, "outsider": 404}),
+    "targets:row_save": ("POST", "row", {"anonymous": LOGIN, "admin": 400, "reviewer": 400, "other_reviewer": 404,
+                                         "observer": 403, "wuhan": 400, "outsider": 404}),
+    "targets:row_submit": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
+                                           "observer": 403, "wuhan": 302, "outsider": 404}),
+    "targets:row_return": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 302, "other_reviewer": 404,
+                                           "observer": 403, "wuhan": 403, "outsider": 404}),
+    "targets:row_approve": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 302, "other_reviewer": 404,
+                                            "observer": 403, "wuhan": 403, "outsider": 404}),
+    "targets:row_reopen": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
+                                           "observer": 403, "wuhan": 403, "outsider": 404}),
+    "targets:row_remove": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
+                                           "observer": 403, "wuhan": 403, "outsider": 404}),
+    "targets:row_restore": ("POST", "removed", {"anonymous": LOGIN, "admin": 302, "reviewer": 403,
+                                                "other_reviewer": 404, "observer": 403, "wuhan": 404, "outsider": 404}),
+    "targets:review_queue": ("GET", None, {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 200,
+                                           "observer": 403, "wuhan": 403, "outsider": 403}),
+    "targets:review_approve_many": ("POST", None, {"anonymous": LOGIN, "admin": 302, "reviewer": 302,
+                                                   "other_reviewer": 302, "observer": 403, "wuhan": 403,
+                                                   "outsider": 403}),
+    "targets:table_progress": ("GET", "table", {"anonymous": LOGIN, "admin": 200, "reviewer": 200,
+                                                "other_reviewer": 404, "observer": 200, "wuhan": 404, "outsider": 404}),
+    "targets:table_open": ("POST", "table", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
+                                             "observer": 403, "wuhan": 404, "outsider": 404}),
+    "targets:table_close": ("POST", "table", {"anonymous": LOGIN, "admin": 302, "reviewer": 403,
+                                              "other_reviewer": 404, "observer": 403, "wuhan": 404, "outsider": 404}),
+    "units:inbox": ("GET", None, {"anonymous": LOGIN, **ALL}),
+    "units:notification_read": ("POST", "notification", {"anonymous": LOGIN, "admin": 404, "reviewer": 404,
+                                                          "other_reviewer": 404, "observer": 404, "wuhan": 302,
+                                                          "outsider": 404}),
+    "units:inbox_read_all": ("POST", None, {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
+    # Django's own auth views.
+    "login": ("GET", None, dict.fromkeys(ROLES, 200)),
+    "logout": ("POST", None, dict.fromkeys(ROLES, 302)),
+    "password_change": ("GET", None, {"anonymous": LOGIN, **ALL}),
+    "password_change_done": ("GET", None, {"anonymous": LOGIN, **ALL}),
+    "password_reset": ("GET", None, dict.fromkeys(ROLES, 200)),
+    "password_reset_done": ("GET", None, dict.fromkeys(ROLES, 200)),
+    "password_reset_confirm": ("GET", "reset", dict.fromkeys(ROLES, 200)),
+    "password_reset_complete": ("GET", None, dict.fromkeys(ROLES, 200)),
+    # The admin, as a whole: only bureau admins get in.
+    "admin:index": ("GET", None, {"anonymous": LOGIN, "admin": 200, **dict.fromkeys(ROLES[2:], LOGIN)}),
+}
+
+
+def _names(resolver=None, prefix=""):
+    resolver = resolver or get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver):
+            namespace = f"{prefix}{entry.namespace}:" if entry.namespace else prefix
+            if namespace == "admin:":
+                yield "admin:index"  # the admin site is one door, checked by its has_permission
+                continue
+            yield from _names(entry, namespace)
+        elif isinstance(entry, URLPattern) and entry.name:
+            yield prefix + entry.name
+
+
+def test_matrix_covers_every_url_pattern():
+    names = set(_names())
+    assert names - set(MATRIX) == set(), "put the new URL in MATRIX"
+    assert set(MATRIX) - names == set()
+
+
+@pytest.fixture
+def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider):
+    return {"anonymous": None, "admin": admin_user, "reviewer": reviewer, "other_reviewer": other_reviewer,
+            "observer": observer, "wuhan": wuhan, "outsider": outsider}
+
+
+@pytest.fixture
+def objects(wuhan_row, wuhan, open_table):
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
+    removed = TableRow.objects.get(table=open_table, unit__name="潜江市")
+    TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
+    notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
+    return {"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
+            "removed": [removed.pk], "reset": ["MQ", "set-password"], None: []}
+
+
+def _row_state(pk):
+    row = TableRow.all_objects.get(pk=pk)
+    return (row.status, row.version, row.removed_at, list(row.cells.order_by("column_id").values_list("raw", flat=True)))
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", sorted(MATRIX))
+def test_url_answers_each_role_as_expected(name, role, cast, objects, wuhan_row):
+    method, obj, answers = MATRIX[name]
+    expected = answers[role]
+    client = Client()
+    if cast[role] is not None:
+        client.force_login(cast[role])
+    url = reverse(name, args=objects[obj])
+    before = _row_state(wuhan_row.pk)
+    data = {"version": "1", f"col-{wuhan_row.table.columns.get(order=1).pk}": "很多", "comment": "请修改",
+            "reason": "复核", "deadline": "2099-01-01T10:00", "rows": [wuhan_row.pk]}
+    response = client.get(url) if method == "GET" else client.post(url, data)
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/login/" in response.url, (name, role, response.status_code)
+    else:
+        assert response.status_code == expected, (name, role, response.status_code)
+    if expected in (LOGIN, 403, 404):
+        assert _row_state(wuhan_row.pk) == before
+
+
+def test_a_filler_cannot_write_another_tables_column_through_a_form_field(client, wuhan, wuhan_row, open_table):
+    from targets.models import TableColumn
+
+    foreign = TableColumn.objects.exclude(table=wuhan_row.table).first()
+    foreign_cells_before = list(foreign.cells.values_list("raw", flat=True))
+    client.force_login(wuhan)
+    client.post(reverse("targets:row_save", args=[wuhan_row.pk]), {"version": 1, f"col-{foreign.pk}": "999"})
+    assert list(foreign.cells.values_list("raw", flat=True)) == foreign_cells_before
+    assert TableRow.objects.get(pk=wuhan_row.pk).version == 1
+
+
+def test_a_reviewer_cannot_bulk_approve_a_row_of_a_project_not_assigned(client, other_reviewer, wuhan_row, open_table):
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
+    client.force_login(other_reviewer)
+    response = client.post(reverse("targets:review_approve_many"), {"rows": [wuhan_row.pk]}, follow=True)
+    assert "不在您的待审核列表中" in response.content.decode()
+    assert TableRow.objects.get(pk=wuhan_row.pk).status == RowStatus.SUBMITTED
+
+
+def test_csrf_is_enforced_on_posts(wuhan, wuhan_row, open_table):
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(wuhan)
+    response = client.post(reverse("targets:row_submit", args=[wuhan_row.pk]))
+    assert response.status_code == 403
+    assert TableRow.objects.get(pk=wuhan_row.pk).status == RowStatus.NOT_STARTED
+
+
+def test_login_failures_are_rate_limited(client, django_user_model):
+    django_user_model.objects.create_user("locked", password="right-pass-2022!")
+    for _ in range(4):
+        response = client.post(reverse("login"), {"username": "locked", "password": "wrong"})
+        assert response.status_code == 200 and "用户名或密码不正确" in response.content.decode()
+    # The fifth failure locks the account on this address; even the right password is refused.
+    assert client.post(reverse("login"), {"username": "locked", "password": "wrong"}).status_code == 429
+    response = client.post(reverse("login"), {"username": "locked", "password": "right-pass-2022!"})
+    assert response.status_code == 429 and "已暂时锁定" in response.content.decode()
+
+
+def test_a_correct_login_lands_on_the_home_page(client, django_user_model):
+    django_user_model.objects.create_user("fine", password="right-pass-2022!")
+    response = client.post(reverse("login"), {"username": "fine", "password": "right-pass-2022!"})
+    assert response.status_code == 302 and response.url == reverse("home")
+
+
+@pytest.mark.parametrize("password", ["12345678", "password", "short", "20221122"])
+def test_passwords_follow_djangos_validators(password):
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError):
+        validate_password(password)

@@ -25,7 +25,10 @@ def project_overview(user) -> list[Project]:
     projects = projects.prefetch_related(Prefetch("tables", queryset=tables))
     result = list(projects.order_by("order", "code"))
     staff = policy.is_bureau_staff(user)
+    # A reviewer's grants for all these projects, fetched in one query.
+    checker = policy.review_checker(user, result) if "reviewer" in policy.bureau_roles(user) and result else None
     for project in result:
+        project.may_review = policy.reviews_project(user, project, checker=checker)
         # A filler is shown only the tables that hold a row of their unit.
         project.table_list = [t for t in project.tables.all() if staff or t.n_rows]
         for table in project.table_list:

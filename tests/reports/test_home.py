@@ -87,3 +87,14 @@ def test_filler_home_page_query_count_is_constant(client, wuhan, django_assert_n
     # As above, plus 7 the filler's own rows with their tables.
     with django_assert_num_queries(7):
         client.get(reverse("home"))
+
+
+def test_a_reviewer_sees_only_assigned_projects_marked_for_review(client, reviewer, django_assert_max_num_queries):
+    client.force_login(reviewer)
+    # the six of the admin's page, plus the reviewer's grants (policy) and guardian's
+    # prefetch of user and group grants for all projects at once
+    with django_assert_max_num_queries(9):
+        response = client.get(reverse("home"))
+    projects = response.context["projects"]
+    assert [(p.code, p.may_review) for p in projects] == [("hubei-2022-patent-transfer", True)]
+    assert "您负责审核本项目" in response.content.decode()

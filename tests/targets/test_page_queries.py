@@ -1,0 +1,61 @@
+"""The workflow pages do a constant number of queries, whatever the rows and history."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from targets.models import RowStatus, TableRow, TargetTable
+from targets.services import row_cells_update
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _grow_table(table: TargetTable, count: int):
+    units = Unit.objects.bulk_create(Unit(name=f"增测市{i}", category="region") for i in range(count))
+    TableRow.objects.bulk_create(
+        TableRow(table=table, unit=u, seq=200 + i, status=RowStatus.SUBMITTED) for i, u in enumerate(units)
+    )
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_progress_page_query_count_does_not_grow_with_rows(client, observer, open_table, django_assert_num_queries):
+    client.force_login(observer)
+    url = reverse("targets:table_progress", args=[open_table.pk])
+    # session, user, memberships, unread count, table, rows with units and reviewers
+    with django_assert_num_queries(6):
+        client.get(url)
+    _grow_table(open_table, 300)
+    with django_assert_num_queries(6):
+        client.get(url)
+
+
+def test_review_queue_query_count_does_not_grow_with_rows(client, reviewer, open_table, django_assert_num_queries):
+    client.force_login(reviewer)
+    # session, user, memberships, unread count, reviewed projects (policy), submitted rows
+    with django_assert_num_queries(6):
+        client.get(reverse("targets:review_queue"))
+    _grow_table(open_table, 300)
+    with django_assert_num_queries(6):
+        response = client.get(reverse("targets:review_queue"))
+    assert len(response.context["rows"]) == 300
+
+
+def test_row_page_query_count_does_not_grow_with_history(client, wuhan, wuhan_row, open_table, django_assert_num_queries):
+    client.force_login(wuhan)
+    url = reverse("targets:row", args=[wuhan_row.pk])
+    first = _queries(client, url)
+    version = 1
+    for value in range(30):
+        version = row_cells_update(row_id=wuhan_row.pk, values={wuhan_row.table.columns.get(order=1).pk: str(value)},
+                                   expected_version=version, actor=wuhan).version
+    # session, user, memberships, unread count, row, columns, cells, last review, history
+    with django_assert_num_queries(9):
+        client.get(url)
+    assert first == 9

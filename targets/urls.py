@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import grid_views, views
 
 app_name = "targets"
 
@@ -15,6 +15,8 @@ urlpatterns = [
     path("rows/<int:pk>/restore/", views.row_restore, name="row_restore"),
     path("review/", views.review_queue, name="review_queue"),
     path("review/approve/", views.review_approve_many, name="review_approve_many"),
+    path("rows/<int:pk>/cells/", grid_views.row_cells_save, name="row_cells_save"),
+    path("tables/<int:pk>/grid/", grid_views.table_grid, name="table_grid"),
     path("tables/<int:pk>/progress/", views.table_progress, name="table_progress"),
     path("tables/<int:pk>/open/", views.table_open, name="table_open"),
     path("tables/<int:pk>/close/", views.table_close, name="table_close"),

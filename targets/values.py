@@ -288,3 +288,14 @@ def parse_number(raw: str) -> Decimal:
     if number is None:
         raise ParseError(f"“{raw}”不是数字")
     return number
+
+
+def describe(value: TargetValue) -> str:
+    """How the product read a value, for the person who typed it: `≥ 500 条`, `文字`."""
+    if value.kind == Kind.BLANK:
+        return "空白"
+    if value.kind == Kind.QUALITATIVE:
+        return "文字（定性指标）"
+    parts = [value.comparator.value, format_number(value.number), value.measure_unit]
+    reading = " ".join(part for part in parts if part)
+    return reading if value.kind == Kind.QUANTITY else f"含数值的文字：{reading}"

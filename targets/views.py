@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from units import policy
@@ -102,14 +103,22 @@ def row_save(request, pk):
     return redirect("targets:row", pk=row.pk)
 
 
+def _back(request, row):
+    """Back to where the action was asked from (the grid or the row page), never off-site."""
+    target = request.POST.get("next", "")
+    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        return redirect(target)
+    return redirect("targets:row", pk=row.pk)
+
+
 def _transition(request, row, service, success: str, **kwargs):
     try:
         service(row_id=row.pk, actor=request.user, **kwargs)
     except ValidationError as exc:
         _refused(request, exc)
     else:
-        messages.success(request, success)
-    return redirect("targets:row", pk=row.pk)
+        messages.success(request, f"{row.unit.name}：{success}")
+    return _back(request, row)
 
 
 @login_required
@@ -128,7 +137,7 @@ def row_return(request, pk):
     form = ReturnForm(request.POST)
     if not form.is_valid():
         _refused(request, ValidationError(form.errors["comment"]))
-        return redirect("targets:row", pk=row.pk)
+        return _back(request, row)
     return _transition(request, row, workflow.row_return, "已退回", comment=form.cleaned_data["comment"])
 
 

@@ -38,6 +38,11 @@ MATRIX = {
                                            "observer": 403, "wuhan": 403, "outsider": 404}),
     "targets:row_restore": ("POST", "removed", {"anonymous": LOGIN, "admin": 302, "reviewer": 403,
                                                 "other_reviewer": 404, "observer": 403, "wuhan": 404, "outsider": 404}),
+    "targets:row_cells_save": ("POST", "row", {"anonymous": LOGIN, "admin": 400, "reviewer": 400,
+                                               "other_reviewer": 404, "observer": 403, "wuhan": 400, "outsider": 404}),
+    # 宜昌市 (the outsider) has a row of its own in this table: it gets the grid, with that row only.
+    "targets:table_grid": ("GET", "table", {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404,
+                                            "observer": 200, "wuhan": 200, "outsider": 200}),
     "targets:review_queue": ("GET", None, {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 200,
                                            "observer": 403, "wuhan": 403, "outsider": 403}),
     "targets:review_approve_many": ("POST", None, {"anonymous": LOGIN, "admin": 302, "reviewer": 302,

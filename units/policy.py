@@ -164,3 +164,8 @@ def can_manage_table(user, table) -> bool:
 
 def can_manage_project(user, project) -> bool:
     return is_admin(user)
+
+
+def can_open_grid(user, table) -> bool:
+    """The grid shows a table to bureau staff of its project, and to a filler their own rows."""
+    return can_view_table(user, table) or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists()

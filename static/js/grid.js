@@ -1,0 +1,306 @@
+/* 绩效目标管理 — the target-table grid.
+ *
+ * Cells move like Excel (arrows, Tab, Enter), typing starts editing, Esc cancels.
+ * A committed cell is saved at once (per row, one request at a time, carrying the
+ * row's version). The server parses the value; a value it refuses stays in the cell,
+ * marked in red, and is not saved. A block pasted from Excel or Word (tab-separated
+ * rows) fills the cells from the cursor after a preview. A save refused because
+ * someone else saved the row first shows their values and lets the user reload or
+ * overwrite knowingly.
+ */
+(function () {
+  "use strict";
+  const sheet = document.getElementById("sheet");
+  if (!sheet) return;
+  const statusbar = document.getElementById("statusbar");
+  const csrf = document.querySelector("[name=csrfmiddlewaretoken]").value;
+  const saveUrl = (rowId) => sheet.dataset.saveUrl.replace("/0/", "/" + rowId + "/");
+  const rows = () => Array.from(sheet.querySelectorAll("tr.datarow"));
+  const cellsOf = (tr) => Array.from(tr.querySelectorAll("td.cell"));
+  let editing = null; // {td, input, original}
+
+  function say(text, isError) {
+    statusbar.textContent = text;
+    statusbar.classList.toggle("error", !!isError);
+  }
+
+  function editable(td) {
+    const tr = td.closest("tr");
+    if (tr.dataset.editable !== "1") return false;
+    const reopened = tr.dataset.reopened;
+    return !reopened || td.dataset.col === "narrative" || reopened.split(",").includes(td.dataset.col);
+  }
+
+  function position(td) {
+    const tr = td.closest("tr");
+    return [rows().indexOf(tr), cellsOf(tr).indexOf(td)];
+  }
+
+  function cellAt(r, c) {
+    const all = rows();
+    if (r < 0 || r >= all.length) return null;
+    const cells = cellsOf(all[r]);
+    if (!cells.length) return null;
+    return cells[Math.max(0, Math.min(c, cells.length - 1))];
+  }
+
+  function move(td, dr, dc) {
+    const [r, c] = position(td);
+    let target = cellAt(r + dr, c + dc);
+    if (dc && !target) target = cellAt(r + dr, c);
+    if (dc !== 0 && cellsOf(td.closest("tr")).length === c + dc) target = cellAt(r + 1, 0); // Tab past the end
+    if (target) target.focus();
+  }
+
+  function startEdit(td, initial) {
+    if (!editable(td)) {
+      say(`“${td.closest("tr").dataset.unit}”的这一行当前不能修改（已提交、已通过或无权限）`, true);
+      return;
+    }
+    const original = td.dataset.pending !== undefined ? td.dataset.pending : td.textContent;
+    const input = document.createElement(td.dataset.col === "narrative" ? "textarea" : "input");
+    input.value = initial !== undefined ? initial : original;
+    input.className = "cell-input";
+    input.setAttribute("aria-label", td.dataset.label);
+    td.textContent = "";
+    td.appendChild(input);
+    input.focus();
+    editing = { td, input, original };
+  }
+
+  function stopEdit(commit) {
+    if (!editing) return;
+    const { td, input, original } = editing;
+    editing = null;
+    const value = input.value;
+    td.textContent = commit ? value : original;
+    if (commit && value !== original) saveRow(td.closest("tr"), { [td.dataset.col]: value });
+  }
+
+  // One request at a time per row, so each carries the version the last one returned.
+  const queues = new Map();
+  function saveRow(tr, values, force) {
+    const previous = queues.get(tr) || Promise.resolve();
+    const next = previous.then(() => send(tr, values, force)).catch(() => {});
+    queues.set(tr, next);
+    return next;
+  }
+
+  async function send(tr, values, force) {
+    const body = { version: Number(tr.dataset.version), values: {} };
+    for (const [col, raw] of Object.entries(values)) {
+      if (col === "narrative") body.narrative = raw;
+      else body.values[col] = raw;
+    }
+    const tds = Object.keys(values).map((col) => tr.querySelector(`td.cell[data-col="${col}"]`));
+    tds.forEach((td) => td.classList.add("saving"));
+    say("正在保存…");
+    let response, data;
+    try {
+      response = await fetch(saveUrl(tr.dataset.row), {
+        method: "POST",
+        headers: { "Content-Type": "application/json", "X-CSRFToken": csrf },
+        body: JSON.stringify(body),
+        credentials: "same-origin",
+      });
+      data = await response.json();
+    } catch (err) {
+      tds.forEach((td) => { td.classList.remove("saving"); td.classList.add("error"); });
+      say("网络错误，未保存，请检查网络后重试", true);
+      return;
+    }
+    tds.forEach((td) => td.classList.remove("saving"));
+    if (response.ok) {
+      tr.dataset.version = data.version;
+      tr.querySelector(".v").textContent = data.version;
+      const badge = tr.querySelector(".status");
+      badge.className = "status st-" + data.status;
+      badge.textContent = data.status_label;
+      tr.className = "datarow st-" + data.status;
+      const readings = [];
+      tds.forEach((td) => {
+        td.classList.remove("error");
+        delete td.dataset.pending;
+        td.removeAttribute("title");
+        const saved = data.cells[td.dataset.col];
+        if (saved) {
+          td.textContent = saved.raw;
+          td.title = "识别为：" + saved.reading;
+          readings.push(`${td.dataset.label}：${saved.raw || "（空）"} → ${saved.reading}`);
+        }
+      });
+      say(`已保存（版本 ${data.version}）${readings.length ? "。" + readings.join("；") : ""}`);
+    } else if (response.status === 409 && data.conflict) {
+      showConflict(tr, values, data);
+    } else {
+      const errors = data.errors || {};
+      tds.forEach((td) => {
+        const message = errors[td.dataset.col];
+        if (message || !Object.keys(errors).length) {
+          td.classList.add("error");
+          td.dataset.pending = values[td.dataset.col];
+          td.title = message || data.message;
+        }
+      });
+      say((Object.values(errors).join("；") || data.message || "保存失败") + "（未保存）", true);
+    }
+  }
+
+  // --- conflicts -------------------------------------------------------------------
+  const conflictDialog = document.getElementById("conflict-dialog");
+  function showConflict(tr, values, data) {
+    const body = conflictDialog.querySelector("tbody");
+    body.innerHTML = "";
+    for (const [col, mine] of Object.entries(values)) {
+      const td = tr.querySelector(`td.cell[data-col="${col}"]`);
+      const theirs = col === "narrative" ? data.narrative : (data.current[col] || "");
+      const line = body.insertRow();
+      line.insertCell().textContent = td.dataset.label;
+      line.insertCell().textContent = mine || "（空）";
+      line.insertCell().textContent = theirs || "（空）";
+    }
+    conflictDialog.querySelector(".summary").textContent =
+      `“${tr.dataset.unit}”这一行已由 ${data.by} 于 ${data.at} 保存（现为版本 ${data.version}），您的修改尚未保存。`;
+    conflictDialog.onclick = (event) => {
+      const act = event.target.dataset.act;
+      if (!act) return;
+      conflictDialog.close();
+      tr.dataset.version = data.version;
+      tr.querySelector(".v").textContent = data.version;
+      if (act === "reload") {
+        cellsOf(tr).forEach((td) => {
+          const col = td.dataset.col;
+          td.textContent = col === "narrative" ? data.narrative : (data.current[col] || "");
+          td.classList.remove("error");
+          delete td.dataset.pending;
+        });
+        say("已载入对方保存的值");
+      } else if (act === "overwrite") {
+        saveRow(tr, values);
+      }
+    };
+    say("保存冲突：该行已被他人修改", true);
+    conflictDialog.showModal();
+  }
+
+  // --- paste from Excel or Word ------------------------------------------------------
+  function parseTsv(text) {
+    // Excel quotes cells that hold tabs, newlines or quotes; Word tables paste as plain tabs.
+    const out = [[]];
+    let cell = "", quoted = false;
+    text = text.replace(/\r\n?/g, "\n").replace(/\n$/, "");
+    for (let i = 0; i < text.length; i++) {
+      const ch = text[i];
+      if (quoted) {
+        if (ch === '"' && text[i + 1] === '"') { cell += '"'; i++; }
+        else if (ch === '"') quoted = false;
+        else cell += ch;
+      } else if (ch === '"' && cell === "") quoted = true;
+      else if (ch === "\t") { out[out.length - 1].push(cell); cell = ""; }
+      else if (ch === "\n") { out[out.length - 1].push(cell); cell = ""; out.push([]); }
+      else cell += ch;
+    }
+    out[out.length - 1].push(cell);
+    return out;
+  }
+
+  const pasteDialog = document.getElementById("paste-dialog");
+  function pastePreview(start, text) {
+    const block = parseTsv(text);
+    const [r0, c0] = position(start);
+    const changes = new Map(); // tr -> {col: raw}
+    const skipped = [];
+    const body = pasteDialog.querySelector("tbody");
+    body.innerHTML = "";
+    let count = 0;
+    block.forEach((values, dr) => {
+      const tr = rows()[r0 + dr];
+      if (!tr) { skipped.push(`第 ${dr + 1} 行超出表格，已忽略`); return; }
+      const cells = cellsOf(tr);
+      values.forEach((raw, dc) => {
+        const td = cells[c0 + dc];
+        raw = raw.trim();
+        if (!td) { skipped.push(`${tr.dataset.unit}：第 ${dc + 1} 列超出表格，已忽略`); return; }
+        if (!editable(td)) { skipped.push(`${tr.dataset.unit}：${td.dataset.label} 不可修改，已忽略`); return; }
+        if (td.textContent === raw) return;
+        if (!changes.has(tr)) changes.set(tr, {});
+        changes.get(tr)[td.dataset.col] = raw;
+        const line = body.insertRow();
+        line.insertCell().textContent = tr.dataset.unit;
+        line.insertCell().textContent = td.dataset.label;
+        line.insertCell().textContent = td.textContent || "（空）";
+        line.insertCell().textContent = raw || "（空）";
+        count++;
+      });
+    });
+    pasteDialog.querySelector(".summary").textContent =
+      count ? `将修改 ${count} 个单元格（${changes.size} 行），确认后保存：` : "粘贴的内容与现有值相同，没有需要修改的单元格。";
+    const list = pasteDialog.querySelector(".skipped");
+    list.innerHTML = "";
+    skipped.forEach((text) => { const li = document.createElement("li"); li.textContent = text; list.appendChild(li); });
+    pasteDialog.querySelector("[data-act=apply]").disabled = !count;
+    pasteDialog.onclick = (event) => {
+      const act = event.target.dataset.act;
+      if (!act) return;
+      pasteDialog.close();
+      if (act === "apply") {
+        for (const [tr, values] of changes) {
+          for (const [col, raw] of Object.entries(values)) tr.querySelector(`td.cell[data-col="${col}"]`).textContent = raw;
+          saveRow(tr, values);
+        }
+      } else {
+        say("已取消粘贴");
+      }
+      start.focus();
+    };
+    pasteDialog.showModal();
+  }
+
+  // --- keyboard and mouse ------------------------------------------------------------
+  sheet.addEventListener("keydown", (event) => {
+    const td = event.target.closest("td.cell");
+    if (!td) return;
+    if (editing && editing.td === td) {
+      const multiline = editing.input.tagName === "TEXTAREA";
+      if (event.key === "Escape") { event.preventDefault(); stopEdit(false); td.focus(); }
+      else if (event.key === "Enter" && !(multiline && event.altKey)) { event.preventDefault(); stopEdit(true); move(td, 1, 0); }
+      else if (event.key === "Tab") { event.preventDefault(); stopEdit(true); move(td, 0, event.shiftKey ? -1 : 1); }
+      return;
+    }
+    const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Enter: [1, 0] };
+    if (event.key === "Tab") { event.preventDefault(); move(td, 0, event.shiftKey ? -1 : 1); }
+    else if (moves[event.key]) { event.preventDefault(); move(td, ...moves[event.key]); }
+    else if (event.key === "F2") { event.preventDefault(); startEdit(td); }
+    else if (event.key === "Delete" || event.key === "Backspace") {
+      event.preventDefault();
+      if (editable(td) && td.textContent !== "") { td.textContent = ""; saveRow(td.closest("tr"), { [td.dataset.col]: "" }); }
+    } else if (event.key.length === 1 && !event.ctrlKey && !event.metaKey && !event.altKey) {
+      event.preventDefault();
+      startEdit(td, event.key);
+    } else if (event.key === "Process" || event.isComposing) {
+      startEdit(td, ""); // a Chinese input method: let the composition land in the editor
+    }
+  });
+
+  sheet.addEventListener("focusout", (event) => {
+    if (editing && event.target === editing.input) stopEdit(true);
+  });
+  sheet.addEventListener("dblclick", (event) => {
+    const td = event.target.closest("td.cell");
+    if (td && !editing) startEdit(td);
+  });
+  sheet.addEventListener("paste", (event) => {
+    const td = event.target.closest("td.cell");
+    if (!td || editing) return;
+    event.preventDefault();
+    pastePreview(td, event.clipboardData.getData("text/plain"));
+  });
+  sheet.addEventListener("focusin", (event) => {
+    const td = event.target.closest("td.cell");
+    if (td && !editing) {
+      const tr = td.closest("tr");
+      say(`${tr.dataset.unit} · ${td.dataset.label}${td.title ? " · " + td.title : ""}${editable(td) ? "" : "（只读）"}`,
+          td.classList.contains("error"));
+    }
+  });
+})();

@@ -1,0 +1,118 @@
+"""The spreadsheet-like grid: one page per table, saving cell by cell as JSON."""
+
+from __future__ import annotations
+
+import json
+
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, JsonResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.views.decorators.http import require_POST
+
+from units import policy
+from units.audit import audit_entries_for
+
+from . import selectors
+from . import values as tv
+from .layout import header_rows
+from .models import Cell, RowStatus, TargetTable
+from .services import RowLocked, StaleRow, row_cells_update
+from .views import _row_for_user
+from .workflow import SUBMITTABLE
+
+
+@login_required
+def table_grid(request, pk):
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    if not policy.can_open_grid(request.user, table):
+        raise Http404("没有找到该目标表")
+    user = request.user
+    columns = selectors.table_columns(table)
+    rows = selectors.grid_rows(table, user, status=request.GET.get("status") or None)
+    for row in rows:
+        cells = {c.column_id: c for c in row.cells.all()}
+        row.grid_cells = [(column, cells.get(column.pk)) for column in columns]
+        row.can_edit = row.is_editable and policy.can_edit_row(user, row)
+        row.can_submit = row.status in SUBMITTABLE and policy.can_submit_row(user, row)
+        row.can_review = row.status == RowStatus.SUBMITTED and policy.can_review_row(user, row)
+    context = {
+        "table": table,
+        "columns": columns,
+        "header": header_rows(columns),
+        "rows": rows,
+        "statuses": list(RowStatus),
+        "status_filter": request.GET.get("status", ""),
+        "deadline_passed": policy.deadline_passed(table),
+        "staff": policy.can_view_table(user, table),
+    }
+    return render(request, "targets/grid.html", context)
+
+
+def _cell_payload(raw: str, column) -> dict:
+    return {"raw": raw, "reading": tv.describe(column.parse(raw))}
+
+
+@login_required
+@require_POST
+def row_cells_save(request, pk):
+    """Save typed values of one row. 400 names the bad cells; 409 shows the other person's values."""
+    row = _row_for_user(request.user, pk)
+    if not policy.can_edit_row(request.user, row):
+        raise PermissionDenied("您没有修改该行的权限")
+    try:
+        payload = json.loads(request.body or b"{}")
+        version = int(payload["version"])
+        raw_values = payload.get("values") or {}
+        values = {int(column_id): "" if raw is None else str(raw) for column_id, raw in raw_values.items()}
+        narrative = payload.get("narrative")
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return JsonResponse({"message": "请求格式不正确，请刷新页面后重试"}, status=400)
+
+    columns = {c.pk: c for c in selectors.table_columns(row.table)}
+    unknown = set(values) - set(columns)
+    if unknown:
+        return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
+    errors = {}
+    for column_id, raw in values.items():
+        try:
+            columns[column_id].parse(raw)
+        except ValidationError as exc:
+            errors[str(column_id)] = "；".join(exc.messages)
+    if errors:
+        return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
+
+    try:
+        row = row_cells_update(row_id=row.pk, values=values, expected_version=version, actor=request.user,
+                               narrative=None if narrative is None else str(narrative))
+    except StaleRow as exc:
+        row.refresh_from_db()
+        current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
+        last = audit_entries_for(row).exclude(actor=request.user).first()
+        return JsonResponse(
+            {
+                "message": exc.messages[0],
+                "conflict": True,
+                "version": row.version,
+                "current": current,
+                "narrative": row.narrative,
+                "by": (last.actor.first_name or last.actor.username) if last and last.actor else "他人",
+                "at": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S") if last else "",
+            },
+            status=409,
+        )
+    except RowLocked as exc:
+        return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
+    except ValidationError as exc:
+        return JsonResponse({"message": "；".join(exc.messages)}, status=400)
+
+    cells = {c.column_id: c for c in Cell.objects.filter(row=row, column_id__in=values)}
+    return JsonResponse(
+        {
+            "version": row.version,
+            "status": row.status,
+            "status_label": row.get_status_display(),
+            "cells": {str(pk): _cell_payload(cells[pk].raw if pk in cells else "", columns[pk]) for pk in values},
+        }
+    )

@@ -1,0 +1,155 @@
+"""A unit fills its row in the grid, a reviewer returns it, the unit fixes it, the reviewer
+approves it; and two people editing one row at once never overwrite each other silently."""
+
+import pytest
+
+from targets.models import Cell, RowStatus, TableRow
+from units.models import AuditEntry
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+REGION = "湖北省专利转化专项计划区域绩效目标表-市州类（2022年度）"
+
+
+def _open_grid(page):
+    page.goto(page.url.split("/accounts")[0].rstrip("/") + "/")
+    page.click(f"a:has-text('{REGION}')") if page.locator("table.myrows").count() == 0 else page.click("table.myrows a")
+    page.wait_for_selector("#sheet")
+
+
+def _cell(page, unit: str, order: int):
+    return page.locator(f"tr.datarow[data-unit='{unit}'] td.cell").nth(order - 1)
+
+
+def _type(page, unit: str, order: int, text: str):
+    cell = _cell(page, unit, order)
+    cell.click()
+    page.keyboard.press("F2")
+    page.keyboard.press("Control+A")
+    page.keyboard.type(text)
+    page.keyboard.press("Enter")
+
+
+def _wait_saved(page):
+    page.wait_for_function("document.getElementById('statusbar').textContent.startsWith('已保存')")
+
+
+def _paste(page, unit: str, order: int, text: str):
+    _cell(page, unit, order).click()
+    page.evaluate(
+        """([unit, order, text]) => {
+            const td = document.querySelectorAll(`tr.datarow[data-unit='${unit}'] td.cell`)[order - 1];
+            const data = new DataTransfer();
+            data.setData('text/plain', text);
+            td.dispatchEvent(new ClipboardEvent('paste', {clipboardData: data, bubbles: true, cancelable: true}));
+        }""",
+        [unit, order, text],
+    )
+
+
+def _row():
+    return TableRow.objects.get(table__title=REGION, unit__name="武汉市")
+
+
+def _raws():
+    return list(Cell.objects.filter(row=_row()).order_by("column__order").values_list("raw", flat=True))
+
+
+def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
+    filler = login("wuhan")
+    _open_grid(filler)
+    assert filler.locator("tr.datarow").count() == 1  # only 武汉市
+
+    # Typing, with arrows and Tab to move.
+    _type(filler, "武汉市", 1, "520")
+    _wait_saved(filler)
+    assert "收集中小微企业专利技术需求（条）：520 → 520 条" in filler.inner_text("#statusbar")
+
+    # A word in a numeric column is an error on that cell, and is not saved.
+    _type(filler, "武汉市", 2, "六百")
+    filler.wait_for_selector("tr.datarow[data-unit='武汉市'] td.cell.error")
+    assert "不是数字" in filler.inner_text("#statusbar")
+    assert _raws()[1] == "600"
+    _type(filler, "武汉市", 2, "610")
+    _wait_saved(filler)
+    assert filler.locator("td.cell.error").count() == 0
+
+    # A block copied from Excel: three cells from the cursor, plus a second line with no row to land on.
+    _paste(filler, "武汉市", 3, "350\t210000\t180\r\n1\t2\t3\r\n")
+    dialog = filler.locator("#paste-dialog")
+    dialog.wait_for(state="visible")
+    assert "将修改 3 个单元格" in dialog.inner_text()
+    assert "超出表格" in dialog.inner_text()
+    screenshot(filler, "grid-paste-preview")
+    dialog.locator("[data-act=apply]").click()
+    _wait_saved(filler)
+    assert _raws()[:5] == ["520", "610", "350", "210000", "180"]
+    screenshot(filler, "grid-filler")
+
+    filler.click("tr.datarow[data-unit='武汉市'] button:has-text('提交')")
+    filler.wait_for_selector("tr.st-submitted")
+    assert _row().status == RowStatus.SUBMITTED
+
+    reviewer = login("reviewer")
+    _open_grid(reviewer)
+    assert reviewer.locator("tr.datarow").count() == 16
+    reviewer.fill("tr.datarow[data-unit='武汉市'] input[name=comment]", "成交金额请按备案登记数填写")
+    reviewer.click("tr.datarow[data-unit='武汉市'] button:has-text('退回')")
+    reviewer.wait_for_selector("tr.datarow[data-unit='武汉市'].st-returned")
+    assert _row().review_comment == "成交金额请按备案登记数填写"
+
+    filler.reload()
+    assert "已退回" in filler.inner_text("tr.datarow[data-unit='武汉市']")
+    _type(filler, "武汉市", 3, "450")
+    _wait_saved(filler)
+    filler.click("tr.datarow[data-unit='武汉市'] button:has-text('提交')")
+    filler.wait_for_selector("tr.st-submitted")
+
+    reviewer.reload()
+    reviewer.click("tr.datarow[data-unit='武汉市'] button:has-text('通过')")
+    reviewer.wait_for_selector("tr.datarow[data-unit='武汉市'].st-approved")
+    screenshot(reviewer, "grid-reviewer")
+    assert _row().status == RowStatus.APPROVED
+
+    # The approved row is read-only in the browser, and the database refuses it anyway.
+    filler.reload()
+    _cell(filler, "武汉市", 1).click()
+    filler.keyboard.type("9")
+    assert filler.locator("td.cell input").count() == 0
+    assert "不能修改" in filler.inner_text("#statusbar")
+    assert _raws()[:5] == ["520", "610", "450", "210000", "180"]
+    actions = set(AuditEntry.objects.filter(object_id=str(_row().pk)).values_list("action", flat=True))
+    assert {"targets.row.submitted", "targets.row.returned", "targets.row.approved", "targets.cell.changed"} <= actions
+
+
+def test_two_editors_of_one_row_never_overwrite_each_other_silently(login):
+    filler = login("wuhan")
+    _open_grid(filler)
+    reviewer = login("reviewer")
+    _open_grid(reviewer)
+
+    # Both loaded version 1. The reviewer saves first.
+    _type(reviewer, "武汉市", 1, "530")
+    _wait_saved(reviewer)
+
+    # The filler's save is refused and shows the reviewer's value; they reload it.
+    _type(filler, "武汉市", 1, "540")
+    dialog = filler.locator("#conflict-dialog")
+    dialog.wait_for(state="visible")
+    text = dialog.inner_text()
+    assert "省局审核员" in text and "530" in text and "540" in text
+    screenshot(filler, "grid-conflict")
+    dialog.locator("[data-act=reload]").click()
+    assert _cell(filler, "武汉市", 1).inner_text() == "530"
+    assert _raws()[0] == "530"
+
+    # Again, and this time the filler overwrites knowingly.
+    _type(reviewer, "武汉市", 2, "620")
+    _wait_saved(reviewer)
+    _type(filler, "武汉市", 1, "550")
+    dialog.wait_for(state="visible")
+    dialog.locator("[data-act=overwrite]").click()
+    _wait_saved(filler)
+    assert _raws()[:2] == ["550", "620"]  # the reviewer's other cell survives the overwrite

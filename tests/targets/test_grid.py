@@ -1,0 +1,126 @@
+"""The grid page and its JSON save: parse as typed, refuse bad cells, never lose an update."""
+
+import json
+
+import pytest
+from django.urls import reverse
+
+from targets.models import Cell, RowStatus, TableRow, TargetTable
+from units.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def _save(client, row, values: dict, version: int, narrative=None):
+    body = {"version": version, "values": {str(row.table.columns.get(order=o).pk): v for o, v in values.items()}}
+    if narrative is not None:
+        body["narrative"] = narrative
+    return client.post(reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json")
+
+
+def test_a_typed_value_is_saved_and_read_back_as_parsed(client, wuhan, wuhan_row, open_table):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: "520", 3: ""}, version=1)
+    assert response.status_code == 200
+    data = response.json()
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    assert data["version"] == 2 and data["status"] == "draft" and data["status_label"] == "填报中"
+    assert data["cells"][column] == {"raw": "520", "reading": "520 条"}
+
+
+def test_a_comparator_value_in_a_quantity_column_reads_as_typed(client, admin_user, open_table):
+    row = TableRow.objects.get(unit__name="武汉轻工大学")
+    client.force_login(admin_user)
+    data = _save(client, row, {1: "≥75件"}, version=1).json()
+    assert data["cells"][str(row.table.columns.get(order=1).pk)] == {"raw": "≥75件", "reading": "≥ 75 件"}
+    cell = Cell.objects.get(row=row, column__order=1)
+    assert (cell.comparator, cell.number, cell.measure_unit) == ("≥", 75, "件")
+
+
+def test_an_unparseable_value_in_a_numeric_column_is_an_error_on_that_cell_and_nothing_is_saved(
+    client, wuhan, wuhan_row, open_table
+):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: "五百", 2: "610"}, version=1)
+    assert response.status_code == 400
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    assert response.json()["errors"] == {column: "“收集中小微企业专利技术需求（条）”应填写数字，“五百”不是数字"}
+    assert list(Cell.objects.filter(row=wuhan_row, column__order__in=[1, 2]).order_by("column__order")
+                .values_list("raw", flat=True)) == ["500", "600"]
+    assert TableRow.objects.get(pk=wuhan_row.pk).version == 1
+
+
+def test_the_second_of_two_editors_is_refused_and_shown_the_first_ones_values(client, wuhan, reviewer, wuhan_row, open_table):
+    client.force_login(reviewer)
+    assert _save(client, wuhan_row, {1: "530"}, version=1).status_code == 200
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: "540"}, version=1)
+    assert response.status_code == 409
+    data = response.json()
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    assert data["conflict"] and data["version"] == 2 and data["current"][column] == "530"
+    assert data["by"] == "t-reviewer"
+    assert Cell.objects.get(row=wuhan_row, column__order=1).raw == "530"
+    # Overwriting knowingly: the same values, sent against the version now current.
+    assert _save(client, wuhan_row, {1: "540"}, version=2).status_code == 200
+    assert Cell.objects.get(row=wuhan_row, column__order=1).raw == "540"
+
+
+def test_a_locked_row_refuses_saves(client, wuhan, wuhan_row, open_table):
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.APPROVED)
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: "1"}, version=1)
+    assert response.status_code == 409 and response.json()["locked"]
+    assert "已通过" in response.json()["message"]
+
+
+def test_a_narrative_row_is_edited_as_one_text(client, admin_user):
+    row = TableRow.objects.get(unit__name="湖北省地理标志科技创新有限公司")
+    client.force_login(admin_user)
+    assert _save(client, row, {}, version=1, narrative="新的文字目标").status_code == 200
+    assert TableRow.objects.get(pk=row.pk).narrative == "新的文字目标"
+
+
+def test_a_malformed_request_is_refused_with_a_message(client, wuhan, wuhan_row, open_table):
+    client.force_login(wuhan)
+    response = client.post(reverse("targets:row_cells_save", args=[wuhan_row.pk]), "nonsense", content_type="application/json")
+    assert response.status_code == 400 and "请求格式不正确" in response.json()["message"]
+
+
+def test_a_filler_sees_only_their_own_row_in_the_grid(client, outsider, open_table):
+    client.force_login(outsider)
+    response = client.get(reverse("targets:table_grid", args=[open_table.pk]))
+    assert [r.unit.name for r in response.context["rows"]] == ["宜昌市"]
+    assert "武汉市" not in response.content.decode()
+
+
+def test_the_grid_draws_the_grouped_header_and_every_seed_value(client, observer, open_table):
+    client.force_login(observer)
+    body = client.get(reverse("targets:table_grid", args=[open_table.pk])).content.decode()
+    assert '<th rowspan="1" colspan="3">产出指标</th>' in body
+    assert '<th rowspan="1" colspan="2">社会效益指标</th>' in body
+    for raw in ["200000", "176", "12500", "显著增长"]:
+        assert f">{raw}</td>" in body
+
+
+def test_the_grid_filters_by_status(client, observer, open_table):
+    TableRow.objects.filter(table=open_table, unit__name="襄阳市").update(status=RowStatus.SUBMITTED)
+    client.force_login(observer)
+    response = client.get(reverse("targets:table_grid", args=[open_table.pk]), {"status": "submitted"})
+    assert [r.unit.name for r in response.context["rows"]] == ["襄阳市"]
+
+
+def test_the_16_row_grid_does_a_constant_number_of_queries(client, reviewer, open_table, django_assert_num_queries):
+    client.force_login(reviewer)
+    url = reverse("targets:table_grid", args=[open_table.pk])
+    # session, user, memberships, unread count, table, reviewed projects (policy),
+    # columns, rows, their cells
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200
+    units = Unit.objects.bulk_create(Unit(name=f"网格测试市{i}", category="region") for i in range(100))
+    rows = TableRow.objects.bulk_create(TableRow(table=open_table, unit=u, seq=300 + i) for i, u in enumerate(units))
+    Cell.objects.bulk_create(Cell(row=r, column=c, raw="1", kind="quantity", number=1)
+                             for r in rows for c in open_table.columns.filter(value_kind="number"))
+    with django_assert_num_queries(9):
+        response = client.get(url)
+    assert len(response.context["rows"]) == 116

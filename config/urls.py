@@ -7,6 +7,7 @@ urlpatterns = [
     path("", report_views.home, name="home"),
     path("", include("targets.urls")),
     path("", include("units.urls")),
+    path("", include("projects.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -19,5 +19,6 @@ def home(request):
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
             "staff": policy.is_bureau_staff(request.user),
+            "can_manage": policy.is_admin(request.user),
         },
     )

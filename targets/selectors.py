@@ -18,17 +18,27 @@ def target_pairing_problems(project: Project) -> list[str]:
 
     Two queries. Empty for projects that set annual targets only.
     """
-    if project.target_periods != TargetPeriods.LONG_TERM_AND_ANNUAL:
-        return []
-    problems = []
-    indicators = Indicator.objects.filter(project=project).prefetch_related("targets").order_by("order")
+    return [f"“{i.name}”{i.pairing_problem}" for i in project_indicator_tree(project) if i.pairing_problem]
+
+
+def project_indicator_tree(project: Project) -> list[Indicator]:
+    """The project's indicators in order, each with its targets side by side and what the
+    one-to-one rule says about it (two queries)."""
+    indicators = list(
+        Indicator.objects.filter(project=project).select_related("category__parent").prefetch_related("targets")
+        .order_by("order")
+    )
+    both = project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL
     for indicator in indicators:
-        periods = {t.period for t in indicator.targets.all()}
-        if TargetPeriod.ANNUAL not in periods:
-            problems.append(f"“{indicator.name}”有长期目标，缺少对应的年度目标")
-        if TargetPeriod.LONG_TERM not in periods:
-            problems.append(f"“{indicator.name}”有年度目标，缺少对应的长期目标")
-    return problems
+        targets = {t.period: t for t in indicator.targets.all()}
+        indicator.long_term = targets.get(TargetPeriod.LONG_TERM)
+        indicator.annual = targets.get(TargetPeriod.ANNUAL)
+        indicator.pairing_problem = ""
+        if both and indicator.annual is None:
+            indicator.pairing_problem = "有长期目标，缺少对应的年度目标"
+        elif both and indicator.long_term is None:
+            indicator.pairing_problem = "有年度目标，缺少对应的长期目标"
+    return indicators
 
 
 def table_columns(table: TargetTable) -> list[TableColumn]:

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import grid_views, views
+from . import editor_views, grid_views, views
 
 app_name = "targets"
 
@@ -18,6 +18,9 @@ urlpatterns = [
     path("rows/<int:pk>/cells/", grid_views.row_cells_save, name="row_cells_save"),
     path("tables/<int:pk>/grid/", grid_views.table_grid, name="table_grid"),
     path("tables/<int:pk>/progress/", views.table_progress, name="table_progress"),
+    path("tables/<int:pk>/edit/", editor_views.table_edit, name="table_edit"),
+    path("tables/<int:pk>/units/", editor_views.table_units, name="table_units"),
+    path("projects/<int:pk>/tables/new/", editor_views.table_create, name="table_create"),
     path("tables/<int:pk>/open/", views.table_open, name="table_open"),
     path("tables/<int:pk>/close/", views.table_close, name="table_close"),
 ]

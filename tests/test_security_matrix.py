@@ -20,6 +20,9 @@ LOGIN = "login"  # a redirect to the login page
 # name: (method, object, {role: expected}); objects: row = 武汉市's row (submitted), table = 市州 table,
 # notification = one of wuhan's, removed = a removed row of the 市州 table.
 ALL = dict.fromkeys(ROLES[1:], 200)
+EDITOR = {"anonymous": LOGIN, "admin": 200, "reviewer": 403, "other_reviewer": 404, "observer": 403, "wuhan": 403,
+          "outsider": 403}
+EDITOR_POST = {**EDITOR, "admin": 302}
 MATRIX = {
     "home": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "targets:row": ("GET", "row", {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404,
@@ -54,6 +57,16 @@ MATRIX = {
                                              "observer": 403, "wuhan": 404, "outsider": 404}),
     "targets:table_close": ("POST", "table", {"anonymous": LOGIN, "admin": 302, "reviewer": 403,
                                               "other_reviewer": 404, "observer": 403, "wuhan": 404, "outsider": 404}),
+    # Editors: bureau admins only. A filler of a unit in the project knows it exists (403);
+    # a reviewer of another project does not (404). Whole tables are bureau-only (404 for fillers).
+    "projects:edit": ("GET", "project", EDITOR),
+    "projects:indicators_save": ("POST", "project", EDITOR_POST),
+    "projects:indicator_add": ("POST", "project", EDITOR_POST),
+    "projects:indicator_move": ("POST", "indicator", EDITOR_POST),
+    "projects:indicator_remove": ("POST", "indicator", EDITOR_POST),
+    "targets:table_create": ("POST", "project", EDITOR_POST),
+    "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
+    "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     "units:inbox": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "units:notification_read": ("POST", "notification", {"anonymous": LOGIN, "admin": 404, "reviewer": 404,
                                                           "other_reviewer": 404, "observer": 404, "wuhan": 302,
@@ -104,7 +117,9 @@ def objects(wuhan_row, wuhan, open_table):
     removed = TableRow.objects.get(table=open_table, unit__name="潜江市")
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
     notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
+    project = open_table.project
     return {"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
+            "project": [project.pk], "indicator": [project.indicators.first().pk],
             "removed": [removed.pk], "reset": ["MQ", "set-password"], None: []}
 
 

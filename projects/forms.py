@@ -1,0 +1,43 @@
+from django import forms
+
+from units.models import Unit, UnitCategory
+
+from .models import FundingSource, Project
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name", "title", "level", "competent_department", "provincial_department", "local_department",
+            "budget_unit", "leader", "phone", "address", "postcode", "fund_type", "budget_year", "start_year",
+            "end_year", "funding_requirement", "money_unit", "expenditure_content", "policy_basis", "overall_goal",
+            "long_term_goal", "note",
+        ]
+        widgets = {
+            "expenditure_content": forms.Textarea(attrs={"rows": 3}),
+            "policy_basis": forms.Textarea(attrs={"rows": 3}),
+            "overall_goal": forms.Textarea(attrs={"rows": 3}),
+            "long_term_goal": forms.Textarea(attrs={"rows": 3}),
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        departments = Unit.objects.filter(category__in=[UnitCategory.BUREAU, UnitCategory.DEPARTMENT])
+        for name in ("competent_department", "provincial_department", "local_department", "budget_unit"):
+            self.fields[name].queryset = departments
+
+    def clean(self):
+        data = super().clean()
+        start, end = data.get("start_year"), data.get("end_year")
+        if start and end and start > end:
+            self.add_error("end_year", "结束年度不能早于起始年度")
+        if data.get("funding_requirement") is not None and data["funding_requirement"] < 0:
+            self.add_error("funding_requirement", "资金需求不能为负数")
+        return data
+
+
+FundingSourceFormSet = forms.inlineformset_factory(
+    Project, FundingSource, fields=["source_project", "label", "amount"], extra=1, can_delete=True
+)

@@ -1,0 +1,128 @@
+"""The project editor: header fields, funding sources and the indicator tree."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from targets import editing, workflow
+from targets.models import Indicator, IndicatorCategory, TargetPeriod
+from targets.selectors import project_indicator_tree
+from units import policy
+from units.models import UnitCategory
+
+from .forms import FundingSourceFormSet, ProjectForm
+from .models import Project
+from .services import project_update
+
+
+def _project_for_manager(user, pk) -> Project:
+    project = get_object_or_404(Project, pk=pk)
+    if not policy.can_view_project(user, project):
+        raise Http404("没有找到该项目")
+    if not policy.can_manage_project(user, project):
+        raise PermissionDenied("只有省局管理员可以编辑项目")
+    return project
+
+
+def _indicator_for_manager(user, pk) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("project"), pk=pk)
+    _project_for_manager(user, indicator.project_id)
+    return indicator
+
+
+def _render(request, project, form=None, funding=None, status=200):
+    context = {
+        "project": project,
+        "form": form or ProjectForm(instance=project),
+        "funding": funding or FundingSourceFormSet(instance=project),
+        "tree": project_indicator_tree(project),
+        "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
+        "both_periods": project.target_periods == "long_term_and_annual",
+        "tables": project.tables.all(),
+        "wide_fields": {"name", "title", "expenditure_content", "policy_basis", "overall_goal", "long_term_goal", "note"},
+        "unit_categories": [c for c in UnitCategory.choices if c[0] not in (UnitCategory.BUREAU, UnitCategory.DEPARTMENT)],
+    }
+    return render(request, "projects/edit.html", context, status=status)
+
+
+@login_required
+def project_edit(request, pk):
+    project = _project_for_manager(request.user, pk)
+    if request.method != "POST":
+        return _render(request, project)
+    form = ProjectForm(request.POST, instance=project)
+    funding = FundingSourceFormSet(request.POST, instance=project)
+    if not (form.is_valid() and funding.is_valid()):
+        messages.error(request, "表单有误，请按提示修改（未保存任何内容）")
+        return _render(request, project, form, funding, status=400)
+    project_update(project_id=project.pk, form=form, funding_formset=funding, actor=request.user)
+    messages.success(request, "项目信息已保存")
+    return redirect("projects:edit", pk=project.pk)
+
+
+@login_required
+@require_POST
+def indicators_save(request, pk):
+    project = _project_for_manager(request.user, pk)
+    items = []
+    try:
+        for indicator_id in request.POST.getlist("indicator"):
+            prefix = f"ind-{int(indicator_id)}-"
+            items.append({
+                "id": int(indicator_id),
+                "category_id": int(request.POST[prefix + "category"]),
+                "name": request.POST.get(prefix + "name", "").strip(),
+                "measure_unit": request.POST.get(prefix + "unit", "").strip(),
+                "basis": request.POST.get(prefix + "basis", ""),
+                TargetPeriod.LONG_TERM: request.POST.get(prefix + "long_term", ""),
+                TargetPeriod.ANNUAL: request.POST.get(prefix + "annual", ""),
+            })
+        changed = editing.indicators_update(project=project, items=items, actor=request.user)
+    except (ValueError, KeyError):
+        messages.error(request, "表单不完整，请刷新页面后重试")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"指标已保存（{changed} 处修改）" if changed else "没有修改")
+    return redirect("projects:edit", pk=project.pk)
+
+
+@login_required
+@require_POST
+def indicator_add(request, pk):
+    project = _project_for_manager(request.user, pk)
+    category = IndicatorCategory.objects.filter(pk=request.POST.get("category") or 0).first()
+    if category is None:
+        messages.error(request, "请选择指标类别")
+        return redirect("projects:edit", pk=project.pk)
+    try:
+        editing.indicator_create(project=project, category=category, name=request.POST.get("name", ""),
+                                 measure_unit=request.POST.get("unit", "").strip(),
+                                 long_term=request.POST.get("long_term", ""), annual=request.POST.get("annual", ""),
+                                 actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已添加指标")
+    return redirect("projects:edit", pk=project.pk)
+
+
+@login_required
+@require_POST
+def indicator_move(request, pk):
+    indicator = _indicator_for_manager(request.user, pk)
+    editing.indicator_move(indicator_id=indicator.pk, direction=-1 if request.POST.get("direction") == "up" else 1,
+                           actor=request.user)
+    return redirect("projects:edit", pk=indicator.project_id)
+
+
+@login_required
+@require_POST
+def indicator_remove(request, pk):
+    indicator = _indicator_for_manager(request.user, pk)
+    workflow.indicator_remove(indicator_id=indicator.pk, actor=request.user, reason=request.POST.get("reason", ""))
+    messages.success(request, f"已删除指标“{indicator.name}”（管理员可在后台恢复）")
+    return redirect("projects:edit", pk=indicator.project_id)

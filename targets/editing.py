@@ -1,0 +1,204 @@
+"""Bureau edits of a project's indicator tree and of a table's columns and units.
+
+Each function is one transaction and writes the audit log. Nothing is deleted
+silently: a removed indicator or row is kept and can be restored; a column that
+holds values cannot be removed.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import F, Max
+
+from projects.models import Project, TargetPeriods
+from units.audit import audit_record
+from units.models import Unit
+
+from . import values as tv
+from .models import Cell, Indicator, IndicatorCategory, TableColumn, TableRow, Target, TargetPeriod, TargetTable
+from .workflow import row_remove, row_restore
+
+
+def _targets_of(indicator: Indicator) -> dict[str, Target]:
+    return {t.period: t for t in indicator.targets.all()}
+
+
+def _set_target(indicator: Indicator, period: str, raw: str, year, existing: dict[str, Target]) -> tuple[str, str] | None:
+    value = tv.parse(raw, default_unit=indicator.measure_unit)
+    target = existing.get(period) or Target(indicator=indicator, period=period)
+    before = target.raw if target.pk else None
+    if target.pk and target.raw == value.raw:
+        return None
+    target.set_value(value)
+    if period == TargetPeriod.ANNUAL:
+        target.year = year
+    target.save()
+    return (before or "", value.raw)
+
+
+@transaction.atomic
+def indicators_update(*, project: Project, items: list[dict], actor) -> int:
+    """Save names, units, categories, bases and both targets of many indicators at once.
+
+    `items`: dicts with id, category_id, name, measure_unit, basis, long_term, annual.
+    Long-term and annual targets are kept one to one where the project sets both.
+    """
+    indicators = {i.pk: i for i in Indicator.objects.filter(project=project).prefetch_related("targets")}
+    categories = set(IndicatorCategory.objects.values_list("pk", flat=True))
+    both = project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL
+    changed = 0
+    for item in items:
+        indicator = indicators.get(item["id"])
+        if indicator is None:
+            raise ValidationError("要修改的指标不属于该项目")
+        if item["category_id"] not in categories:
+            raise ValidationError(f"“{item['name']}”的指标类别无效")
+        before = {"name": indicator.name, "category": indicator.category_id, "measure_unit": indicator.measure_unit,
+                  "basis": indicator.basis}
+        after = {"name": item["name"], "category": item["category_id"], "measure_unit": item["measure_unit"],
+                 "basis": item["basis"]}
+        if before != after:
+            indicator.name, indicator.category_id = item["name"], item["category_id"]
+            indicator.measure_unit, indicator.basis = item["measure_unit"], item["basis"]
+            indicator.save(update_fields=["name", "category", "measure_unit", "basis"])
+            audit_record(actor=actor, action="targets.indicator.changed", obj=indicator,
+                         before={k: v for k, v in before.items() if before[k] != after[k]},
+                         after={k: v for k, v in after.items() if before[k] != after[k]})
+            changed += 1
+        existing = _targets_of(indicator)
+        periods = [TargetPeriod.ANNUAL, TargetPeriod.LONG_TERM] if both else [TargetPeriod.ANNUAL]
+        for period in periods:
+            change = _set_target(indicator, period, item.get(period, ""), project.budget_year, existing)
+            if change:
+                audit_record(actor=actor, action="targets.target.changed", obj=indicator,
+                             before={"raw": change[0]}, after={"raw": change[1]},
+                             label=f"{indicator.name}（{TargetPeriod(period).label}）")
+                changed += 1
+    return changed
+
+
+@transaction.atomic
+def indicator_create(*, project: Project, category: IndicatorCategory, name: str, measure_unit: str = "",
+                     long_term: str = "", annual: str = "", actor) -> Indicator:
+    if not name.strip():
+        raise ValidationError("请填写三级指标名称")
+    order = (Indicator.all_objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1
+    indicator = Indicator.objects.create(project=project, category=category, name=name.strip(),
+                                         measure_unit=measure_unit, order=order)
+    _set_target(indicator, TargetPeriod.ANNUAL, annual, project.budget_year, {})
+    if project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL:
+        _set_target(indicator, TargetPeriod.LONG_TERM, long_term, None, {})
+    audit_record(actor=actor, action="targets.indicator.created", obj=indicator,
+                 after={"name": indicator.name, "category": category.path, "annual": annual, "long_term": long_term})
+    return indicator
+
+
+@transaction.atomic
+def indicator_move(*, indicator_id: int, direction: int, actor) -> Indicator:
+    """Swap with the neighbour above (-1) or below (+1)."""
+    indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+    siblings = Indicator.all_objects.filter(project_id=indicator.project_id)
+    neighbour = (
+        siblings.filter(order__lt=indicator.order).order_by("-order").first()
+        if direction < 0
+        else siblings.filter(order__gt=indicator.order).order_by("order").first()
+    )
+    if neighbour is None:
+        return indicator
+    # Orders are unique per project: park one at 0 while swapping.
+    mine, theirs = indicator.order, neighbour.order
+    Indicator.all_objects.filter(pk=indicator.pk).update(order=0)
+    Indicator.all_objects.filter(pk=neighbour.pk).update(order=mine)
+    Indicator.all_objects.filter(pk=indicator.pk).update(order=theirs)
+    indicator.order = theirs
+    audit_record(actor=actor, action="targets.indicator.moved", obj=indicator, before={"order": mine},
+                 after={"order": theirs})
+    return indicator
+
+
+# --- tables ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> None:
+    """Replace the table's column definitions: update, add, remove (only empty ones), reorder.
+
+    `columns`: dicts with id (None for a new one), category_id, name, measure_unit,
+    value_kind, allow_blank, delete.
+    """
+    existing = {c.pk: c for c in TableColumn.objects.select_for_update().filter(table=table)}
+    filled = set(
+        Cell.objects.filter(column__table=table).exclude(raw="").values_list("column_id", flat=True).distinct()
+    )
+    keep = [c for c in columns if not c.get("delete")]
+    for item in columns:
+        if item.get("delete") and item.get("id"):
+            if item["id"] in filled:
+                count = Cell.objects.filter(column_id=item["id"]).exclude(raw="").count()
+                raise ValidationError(f"“{existing[item['id']].label}”已有 {count} 个单位填写了数值，不能删除该列")
+    if not keep:
+        raise ValidationError("目标表至少需要一列")
+    # Park every order out of the way, then write the new order.
+    TableColumn.objects.filter(table=table).update(order=F("order") + 100000)
+    removed = [existing[c["id"]] for c in columns if c.get("delete") and c.get("id")]
+    for column in removed:
+        audit_record(actor=actor, action="targets.column.removed", obj=table, before={"column": column.label})
+        column.delete()
+    for order, item in enumerate(keep, start=1):
+        fields = {k: item[k] for k in ("category_id", "name", "measure_unit", "value_kind", "allow_blank")}
+        if item.get("id"):
+            column = existing[item["id"]]
+            before = {k: getattr(column, k) for k in fields}
+            for key, value in fields.items():
+                setattr(column, key, value)
+            column.order = order
+            column.save()
+            if before != fields:
+                audit_record(actor=actor, action="targets.column.changed", obj=table, before=before, after=fields,
+                             label=f"{table.title} · {column.label}")
+        else:
+            column = TableColumn.objects.create(table=table, order=order, **fields)
+            audit_record(actor=actor, action="targets.column.created", obj=table, after=fields,
+                         label=f"{table.title} · {column.label}")
+    from .tasks import table_cells_reparse_task
+
+    transaction.on_commit(lambda: table_cells_reparse_task.delay(table.pk))
+
+
+@transaction.atomic
+def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[int, int]:
+    """Make exactly these units the table's rows: add, restore or remove (recoverably)."""
+    units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
+    wrong = [u.name for u in units.values() if u.category != table.unit_category]
+    if wrong or len(units) != len(unit_ids):
+        raise ValidationError(f"只能选择{table.get_unit_category_display()}类单位：{'、'.join(wrong)}")
+    rows = {r.unit_id: r for r in TableRow.all_objects.filter(table=table)}
+    added = removed = 0
+    for unit_id, row in rows.items():
+        if unit_id not in unit_ids and row.removed_at is None:
+            row_remove(row_id=row.pk, actor=actor, reason="从目标表中移除该单位")
+            removed += 1
+        elif unit_id in unit_ids and row.removed_at is not None:
+            row_restore(row_id=row.pk, actor=actor)
+            added += 1
+    next_seq = (TableRow.all_objects.filter(table=table).aggregate(m=Max("seq"))["m"] or 0) + 1
+    for unit_id in sorted(unit_ids - set(rows), key=lambda pk: units[pk].name):
+        row = TableRow.objects.create(table=table, unit=units[unit_id], seq=next_seq)
+        audit_record(actor=actor, action="targets.row.created", obj=row, label=units[unit_id].name)
+        next_seq += 1
+        added += 1
+    return added, removed
+
+
+@transaction.atomic
+def table_create(*, project: Project, title: str, unit_category: str, start_year: int, end_year: int, actor) -> TargetTable:
+    if TargetTable.objects.filter(project=project, title=title).exists():
+        raise ValidationError(f"本项目已有名为“{title}”的目标表")
+    if start_year > end_year:
+        raise ValidationError("起始年度不能晚于结束年度")
+    order = (TargetTable.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1
+    table = TargetTable.objects.create(project=project, title=title, unit_category=unit_category,
+                                       start_year=start_year, end_year=end_year, order=order)
+    audit_record(actor=actor, action="targets.table.created", obj=table, after={"title": title})
+    return table

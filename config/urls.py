@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("units.urls")),
     path("", include("projects.urls")),
+    path("", include("reports.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -6,6 +6,8 @@ from projects.models import Project
 from targets.models import RowStatus, TargetTable
 from units import policy
 
+from .exporters import exporters_for
+
 
 def project_overview(user) -> list[Project]:
     """Projects the user may see, each with its tables and the count of rows per status.
@@ -22,13 +24,14 @@ def project_overview(user) -> list[Project]:
         "competent_department", "local_department", "budget_unit"
     )
     projects = projects.annotate(n_indicators=Count("indicators", distinct=True))
-    projects = projects.prefetch_related(Prefetch("tables", queryset=tables))
+    projects = projects.prefetch_related(Prefetch("tables", queryset=tables), "agreements")
     result = list(projects.order_by("order", "code"))
     staff = policy.is_bureau_staff(user)
     # A reviewer's grants for all these projects, fetched in one query.
     checker = policy.review_checker(user, result) if "reviewer" in policy.bureau_roles(user) and result else None
     for project in result:
         project.may_review = policy.reviews_project(user, project, checker=checker)
+        project.layouts = exporters_for(project)
         # A filler is shown only the tables that hold a row of their unit.
         project.table_list = [t for t in project.tables.all() if staff or t.n_rows]
         for table in project.table_list:

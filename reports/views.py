@@ -1,11 +1,21 @@
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
 
-from targets.models import RowStatus
+from projects.models import Agreement, Project
+from targets.models import RowStatus, TargetTable
 from targets.selectors import rows_for_filler
 from units import policy
 
+from .bundles import filename_for
+from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
+from .models import ExportJob
 from .selectors import project_overview
+from .services import export_job_create
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -22,3 +32,84 @@ def home(request):
             "can_manage": policy.is_admin(request.user),
         },
     )
+
+
+def _xlsx(workbook, filename: str) -> HttpResponse:
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
+
+
+def _project_for_export(user, pk) -> Project:
+    project = get_object_or_404(Project, pk=pk)
+    if not policy.can_export_project(user, project):
+        raise Http404("没有找到该项目")
+    return project
+
+
+@login_required
+def export_project(request, pk, layout):
+    """One sheet of a project in an official layout."""
+    project = _project_for_export(request.user, pk)
+    exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
+    if exporter is None:
+        raise Http404("该项目没有这个版式")
+    return _xlsx(export_workbook([(exporter, project)], request.user), filename_for(project, exporter.title))
+
+
+@login_required
+def export_table(request, pk):
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    if not policy.can_open_grid(request.user, table):
+        raise Http404("没有找到该目标表")
+    exporter = exporter_for("unit_table")
+    return _xlsx(export_workbook([(exporter, table)], request.user), filename_for(table))
+
+
+@login_required
+def export_agreement(request, pk):
+    agreement = get_object_or_404(Agreement.objects.select_related("project"), pk=pk)
+    if not policy.can_export_project(request.user, agreement.project):
+        raise Http404("没有找到该任务书")
+    exporter = exporter_for("agreement_annex")
+    return _xlsx(export_workbook([(exporter, agreement)], request.user), filename_for(agreement, "附表"))
+
+
+@login_required
+@require_POST
+def export_bundle(request, pk):
+    """全部附件: built by a worker; the job page shows progress and the download link."""
+    project = _project_for_export(request.user, pk)
+    job = export_job_create(project=project, owner=request.user)
+    return redirect("reports:export_job", pk=job.pk)
+
+
+def _job_for_owner(user, pk) -> ExportJob:
+    # A job is its requester's alone: anyone else's is a 404.
+    return get_object_or_404(ExportJob.objects.select_related("project"), pk=pk, owner=user)
+
+
+@login_required
+def export_job(request, pk):
+    job = _job_for_owner(request.user, pk)
+    if request.GET.get("format") == "json":
+        return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
+                             "done": job.done_sheets, "total": job.total_sheets, "error": job.error})
+    return render(request, "reports/export_job.html", {"job": job})
+
+
+@login_required
+def export_job_download(request, pk):
+    job = _job_for_owner(request.user, pk)
+    if job.status != "done" or not job.file:
+        raise PermissionDenied("文件尚未生成")
+    if not policy.can_export_project(request.user, job.project):
+        raise Http404("没有找到该项目")
+    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.project.name}-全部附件.xlsx",
+                        content_type=XLSX)

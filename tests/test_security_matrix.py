@@ -23,6 +23,9 @@ ALL = dict.fromkeys(ROLES[1:], 200)
 EDITOR = {"anonymous": LOGIN, "admin": 200, "reviewer": 403, "other_reviewer": 404, "observer": 403, "wuhan": 403,
           "outsider": 403}
 EDITOR_POST = {**EDITOR, "admin": 302}
+READER = {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404, "observer": 200, "wuhan": 200,
+          "outsider": 200}
+OWNER = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "wuhan": 200}
 MATRIX = {
     "home": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "targets:row": ("GET", "row", {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404,
@@ -67,6 +70,14 @@ MATRIX = {
     "targets:table_create": ("POST", "project", EDITOR_POST),
     "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    # Exports: what the user could read on screen. A filler's table export holds only their row
+    # (checked in tests/reports); a job and its file are their requester's alone.
+    "reports:export_project": ("GET", "project_layout", READER),
+    "reports:export_agreement": ("GET", "agreement", READER),
+    "reports:export_table": ("GET", "table", READER),
+    "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
+    "reports:export_job": ("GET", "job", OWNER),
+    "reports:export_job_download": ("GET", "job", OWNER),
     "units:inbox": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "units:notification_read": ("POST", "notification", {"anonymous": LOGIN, "admin": 404, "reviewer": 404,
                                                           "other_reviewer": 404, "observer": 404, "wuhan": 302,
@@ -112,7 +123,14 @@ def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider):
 
 
 @pytest.fixture
-def objects(wuhan_row, wuhan, open_table):
+def objects(wuhan_row, wuhan, open_table, settings, tmp_path):
+    from projects.models import Agreement
+    from reports.models import ExportJob
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    (tmp_path / "exports").mkdir()
+    (tmp_path / "exports" / "wuhan.xlsx").write_bytes(b"PK")
+    job = ExportJob.objects.create(project=open_table.project, owner=wuhan, status="done", file="exports/wuhan.xlsx")
     TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
     removed = TableRow.objects.get(table=open_table, unit__name="潜江市")
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
@@ -120,6 +138,7 @@ def objects(wuhan_row, wuhan, open_table):
     project = open_table.project
     return {"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
             "project": [project.pk], "indicator": [project.indicators.first().pk],
+            "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get().pk], "job": [job.pk],
             "removed": [removed.pk], "reset": ["MQ", "set-password"], None: []}
 
 

@@ -74,8 +74,8 @@ def test_home_page_query_count_does_not_grow_with_rows(client, admin_user, djang
     _add_region_rows(extra_rows)
     client.force_login(admin_user)
     # 1 session, 2 user, 3 memberships (policy), 4 unread notifications (top bar),
-    # 5 projects with indicator counts, 6 tables with status counts.
-    with django_assert_num_queries(6):
+    # 5 projects with indicator counts, 6 tables with status counts, 7 agreements (export links).
+    with django_assert_num_queries(7):
         response = client.get(reverse("home"))
     assert response.status_code == 200
 
@@ -84,16 +84,16 @@ def test_filler_home_page_query_count_is_constant(client, wuhan, django_assert_n
     _add_region_rows(50)
     Membership.objects.create(user=wuhan, unit=Unit.objects.get(name="测试市1"), role=Role.FILLER)
     client.force_login(wuhan)
-    # As above, plus 7 the filler's own rows with their tables.
-    with django_assert_num_queries(7):
+    # As above, plus 8 the filler's own rows with their tables.
+    with django_assert_num_queries(8):
         client.get(reverse("home"))
 
 
 def test_a_reviewer_sees_only_assigned_projects_marked_for_review(client, reviewer, django_assert_max_num_queries):
     client.force_login(reviewer)
-    # the six of the admin's page, plus the reviewer's grants (policy) and guardian's
+    # the seven of the admin's page, plus the reviewer's grants (policy) and guardian's
     # prefetch of user and group grants for all projects at once
-    with django_assert_max_num_queries(9):
+    with django_assert_max_num_queries(10):
         response = client.get(reverse("home"))
     projects = response.context["projects"]
     assert [(p.code, p.may_review) for p in projects] == [("hubei-2022-patent-transfer", True)]

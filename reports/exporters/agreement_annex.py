@@ -1,0 +1,68 @@
+"""任务书 附表 子平台年度绩效目标量化汇总表: metrics down, years across, then 合计.
+
+合计 sums quantities and money; growth rates (%) are not summed and their 合计 stays blank.
+"""
+
+from decimal import Decimal
+
+from projects.models import Agreement
+
+from .base import Exporter, SheetWriter, number_value
+
+
+def metric_totals(agreement: Agreement) -> list[dict]:
+    """Each metric with its value per year and its 合计 (None for rates). One query."""
+    metrics = list(agreement.metrics.prefetch_related("values").order_by("order"))
+    rows = []
+    for metric in metrics:
+        by_year = {v.year: v.value for v in metric.values.all()}
+        values = [by_year.get(year) for year in agreement.years]
+        present = [v for v in values if v is not None]
+        total = sum(present, Decimal(0)) if metric.is_summed and present else None
+        rows.append({"metric": metric, "values": values, "total": total})
+    return rows
+
+
+class AgreementAnnexExporter(Exporter):
+    identifier = "agreement_annex"
+    title = "任务书附表 子平台年度绩效目标量化汇总表"
+    takes = "agreement"
+
+    def sheet_title(self, agreement: Agreement) -> str:
+        return "子平台年度绩效目标量化汇总表"
+
+    def render(self, ws, agreement: Agreement, user) -> None:
+        years = agreement.years
+        width = 2 + len(years) + 1
+        sheet = SheetWriter(ws, width)
+        sheet.title(1, "附表：  子平台年度绩效目标量化汇总表", size=14)
+        sheet.merge(2, 1, 2, 2, "年     度", bold=True)
+        for index, year in enumerate(years, start=3):
+            sheet.put(2, index, str(year), bold=True)
+        sheet.put(2, width, "合计", bold=True)
+        r = 3
+        rows = metric_totals(agreement)
+        index = 0
+        while index < len(rows):
+            group = rows[index]["metric"].group
+            members = [rows[index]]
+            while group and index + len(members) < len(rows) and rows[index + len(members)]["metric"].group == group:
+                members.append(rows[index + len(members)])
+            if group:
+                sheet.merge(r, 1, r, width, group, bold=True, align="left")
+                r += 1
+            for item in members:
+                metric = item["metric"]
+                if group:
+                    sheet.put(r, 1, None)
+                    sheet.put(r, 2, metric.label, align="left")
+                else:
+                    sheet.merge(r, 1, r, 2, metric.label, align="left")
+                for col, value in enumerate(item["values"], start=3):
+                    sheet.put(r, col, number_value(value))
+                sheet.put(r, width, number_value(item["total"]))
+                r += 1
+            index += len(members)
+        sheet.set_widths(minimum={1: 6, 2: 30, **{c: 12 for c in range(3, width + 1)}})
+        sheet.fit_heights(2, r - 1)
+        sheet.print_setup(title_rows=(1, 2), landscape=False)

@@ -1,0 +1,182 @@
+"""What every official layout shares: print setup, fonts, borders, widths, and the
+guard that keeps text from being read as a formula."""
+
+from __future__ import annotations
+
+import io
+import unicodedata
+from decimal import Decimal
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Border, Font, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+TITLE_FONT = "黑体"
+BODY_FONT = "仿宋_GB2312"
+HEADER_FONT = "黑体"
+THIN = Side(style="thin", color="000000")
+BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+A4_PORTRAIT_CHARS = 95  # roughly what fits across A4 at 11pt, in Latin character widths
+MAX_WIDTH = 60
+
+
+def display_width(text: str) -> int:
+    """Columns a text needs: CJK characters count two."""
+    longest = 0
+    for line in str(text).split("\n"):
+        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+        longest = max(longest, width)
+    return longest
+
+
+def number_value(number: Decimal | None):
+    """A Decimal as a spreadsheet number: int when whole, so 200000 prints as 200000."""
+    if number is None:
+        return None
+    return int(number) if number == number.to_integral_value() else number
+
+
+class SheetWriter:
+    """Writes one official sheet: cells with the form's fonts, boxes and wrapping."""
+
+    def __init__(self, ws: Worksheet, columns: int):
+        self.ws = ws
+        self.columns = columns
+        self.widths = [6] * columns
+        self.row = 1
+
+    def put(self, row: int, col: int, value, *, bold=False, font=None, size=11, align="center", wrap=True,
+            box=True, number_format: str | None = None, measure=True):
+        cell = self.ws.cell(row=row, column=col)
+        cell.value = value
+        cell.font = Font(name=font or (HEADER_FONT if bold else BODY_FONT), size=size, bold=False)
+        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            # Text, never a formula: a string cell with the quote prefix set, as Excel
+            # itself writes '=… typed with a leading apostrophe.
+            cell.data_type = "s"
+            cell._style.quotePrefix = 1
+        if box:
+            cell.border = BOX
+        if number_format:
+            cell.number_format = number_format
+        if measure and value not in (None, ""):
+            text = format(value, ",.2f") if number_format == "#,##0.00" else str(value)
+            self.widths[col - 1] = max(self.widths[col - 1], min(display_width(text) + 2, MAX_WIDTH))
+        return cell
+
+    def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, value=None, **style):
+        if value is not None or style:
+            self.put(first_row, first_col, "" if value is None else value, measure=False, **style)
+        for r in range(first_row, last_row + 1):
+            for c in range(first_col, last_col + 1):
+                if style.get("box", True):
+                    self.ws.cell(row=r, column=c).border = BOX
+        if (first_row, first_col) != (last_row, last_col):
+            self.ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
+
+    def title(self, row: int, text: str, size=16):
+        self.merge(row, 1, row, self.columns, text, font=TITLE_FONT, size=size, box=False, wrap=False)
+        self.ws.row_dimensions[row].height = 30
+
+    def set_widths(self, minimum: dict[int, int] | None = None, maximum: dict[int, int] | None = None):
+        for index, width in enumerate(self.widths, start=1):
+            width = max(width, (minimum or {}).get(index, 0))
+            width = min(width, (maximum or {}).get(index, MAX_WIDTH))
+            self.ws.column_dimensions[get_column_letter(index)].width = width
+
+    def fit_heights(self, first_row: int, last_row: int):
+        """Row heights for wrapped text, so LibreOffice and Excel print every line.
+
+        A cell merged over several rows shares their height, so it does not set one.
+        """
+        tall = {(c, r) for m in self.ws.merged_cells.ranges if m.max_row > m.min_row
+                for c in range(m.min_col, m.max_col + 1) for r in range(m.min_row, m.max_row + 1)}
+        for r in range(first_row, last_row + 1):
+            lines = 1
+            for c in range(1, self.columns + 1):
+                cell = self.ws.cell(row=r, column=c)
+                if (c, r) in tall or cell.value in (None, "") or isinstance(cell.value, (int, float, Decimal)):
+                    continue
+                width = self._merged_width(cell)
+                needed = sum(max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in str(cell.value).split("\n"))
+                lines = max(lines, needed)
+            self.ws.row_dimensions[r].height = max(20, 15 * lines + 4)
+
+    def _merged_width(self, cell) -> float:
+        for merged in self.ws.merged_cells.ranges:
+            if cell.coordinate in merged:
+                return sum(self.ws.column_dimensions[get_column_letter(c)].width or 8
+                           for c in range(merged.min_col, merged.max_col + 1))
+        return self.ws.column_dimensions[cell.column_letter].width or 8
+
+    def print_setup(self, *, title_rows: tuple[int, int] | None, landscape: bool | None = None):
+        ws = self.ws
+        total = sum(ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, self.columns + 1))
+        if landscape is None:
+            landscape = total > A4_PORTRAIT_CHARS
+        ws.page_setup.paperSize = ws.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        if title_rows:
+            ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.center.font = BODY_FONT
+        ws.oddFooter.center.size = 10
+
+
+class Exporter:
+    identifier: str = ""
+    title: str = ""
+    takes: str = ""  # "project", "table" or "agreement"
+
+    def applies_to(self, obj) -> bool:
+        return True
+
+    def sheet_title(self, obj) -> str:
+        return self.title
+
+    def dedupe_key(self, obj):
+        """Objects that give the same sheet share a key (a list layout, one per list)."""
+        return (self.identifier, type(obj).__name__, obj.pk)
+
+    def render(self, ws: Worksheet, obj, user) -> None:
+        raise NotImplementedError
+
+
+def _sheet_name(text: str, used: set[str]) -> str:
+    for ch in "[]:*?/\\":
+        text = text.replace(ch, "")
+    base = text[:28] or "Sheet"
+    name, n = base, 2
+    while name in used:
+        name = f"{base[:26]}{n}"
+        n += 1
+    used.add(name)
+    return name
+
+
+def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -> Workbook:
+    """One workbook, one sheet per (exporter, object); `on_sheet` is called after each."""
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for exporter, obj in items:
+        ws = workbook.create_sheet(_sheet_name(exporter.sheet_title(obj), used))
+        exporter.render(ws, obj, user)
+        if on_sheet:
+            on_sheet()
+    return workbook
+
+
+def workbook_bytes(workbook: Workbook) -> bytes:
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()

@@ -1,0 +1,33 @@
+from projects.models import Agreement, Project
+from targets.models import TargetTable
+
+from .agreement_annex import AgreementAnnexExporter
+from .attachment2 import Attachment2Exporter
+from .expenditure_list import ExpenditureListExporter
+from .transfer_secondary import TransferSecondaryExporter
+from .unit_table import UnitTableExporter
+
+LAYOUTS = {
+    exporter.identifier: exporter
+    for exporter in (
+        Attachment2Exporter(),
+        UnitTableExporter(),
+        AgreementAnnexExporter(),
+        ExpenditureListExporter(),
+        TransferSecondaryExporter(),
+    )
+}
+
+_TAKES = {Project: "project", TargetTable: "table", Agreement: "agreement"}
+
+
+def exporter_for(identifier: str):
+    try:
+        return LAYOUTS[identifier]
+    except KeyError:
+        raise LookupError(f"没有名为“{identifier}”的版式（可选：{'、'.join(LAYOUTS)}）") from None
+
+
+def exporters_for(obj) -> list:
+    takes = _TAKES.get(type(obj))
+    return [e for e in LAYOUTS.values() if e.takes == takes and e.applies_to(obj)]

@@ -1,0 +1,59 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from projects.models import Project
+from reports.bundles import project_items
+from reports.exporters import export_workbook, exporter_for
+from units import policy
+
+
+class Command(BaseCommand):
+    help = "导出正式附件（Excel）：某项目的全部或指定版式，或 --all 导出每个项目的每个版式"
+
+    def add_arguments(self, parser):
+        parser.add_argument("code", nargs="?", help="项目编号，如 hubei-2022-patent-transfer")
+        parser.add_argument("--layout", help="只导出该版式（attachment2、unit_table、agreement_annex、expenditure_list、transfer_secondary）")
+        parser.add_argument("--all", action="store_true", help="导出每个项目的每个版式，每个一个 .xlsx，写入 --out 目录")
+        parser.add_argument("--out", required=True, help="输出文件（或 --all 时的目录）")
+
+    def handle(self, *args, code, layout, all, out, **options):
+        user = policy.system_user()  # an admin tool: the bureau's full view
+        if all:
+            directory = Path(out)
+            directory.mkdir(parents=True, exist_ok=True)
+            count, seen = 0, set()
+            for project in Project.objects.order_by("order", "code"):
+                for exporter, obj in project_items(project, user):
+                    if exporter.dedupe_key(obj) in seen:
+                        continue  # the Guangzhou list is one sheet for all its projects
+                    seen.add(exporter.dedupe_key(obj))
+                    path = directory / f"{project.code}-{exporter.identifier}-{obj.pk}.xlsx"
+                    _save(export_workbook([(exporter, obj)], user), path)
+                    count += 1
+            self.stdout.write(self.style.SUCCESS(f"已导出 {count} 个文件到 {directory}"))
+            return
+        if not code:
+            raise CommandError("请给出项目编号，或使用 --all")
+        project = Project.objects.filter(code=code).first()
+        if project is None:
+            raise CommandError(f"没有编号为“{code}”的项目")
+        items = project_items(project, user)
+        if layout:
+            try:
+                exporter_for(layout)
+            except LookupError as exc:
+                raise CommandError(str(exc)) from None
+            items = [(e, o) for e, o in items if e.identifier == layout]
+            if not items:
+                raise CommandError(f"项目“{project.name}”没有“{layout}”版式的内容")
+        _save(export_workbook(items, user), Path(out))
+        self.stdout.write(self.style.SUCCESS(f"已导出 {len(items)} 张表到 {out}"))
+
+
+def _save(workbook, path: Path):
+    # Written beside the target and renamed, so a crash never leaves half a file.
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".partial")
+    workbook.save(partial)
+    partial.replace(path)

@@ -1,0 +1,37 @@
+from django.conf import settings
+from django.db import models
+
+from projects.models import Project
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "排队中"
+    RUNNING = "running", "生成中"
+    DONE = "done", "已完成"
+    FAILED = "failed", "失败"
+
+
+class ExportJob(models.Model):
+    """A 全部附件 workbook being built by a Celery worker, with its progress and its file."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="export_jobs")
+    status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    done_sheets = models.PositiveIntegerField("已完成", default=0)
+    total_sheets = models.PositiveIntegerField("总数", default=0)
+    file = models.FileField("文件", upload_to="exports/", blank=True)
+    error = models.TextField("错误", blank=True)
+    created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    finished_at = models.DateTimeField("完成时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导出任务"
+        verbose_name_plural = "导出任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.project} · {self.get_status_display()}"
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.done_sheets / self.total_sheets) if self.total_sheets else 0

@@ -1,0 +1,63 @@
+"""Export jobs: created in the request, built by a Celery worker."""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from units import policy
+
+from .bundles import project_items
+from .exporters import export_workbook
+from .models import ExportJob, ExportStatus
+
+
+@transaction.atomic
+def export_job_create(*, project, owner) -> ExportJob:
+    job = ExportJob.objects.create(project=project, owner=owner)
+    from .tasks import export_job_run_task
+
+    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
+    return job
+
+
+def export_job_run(*, job_id: int) -> ExportJob:
+    """Build the job's workbook. Safe to run again: the file is written aside and renamed,
+    so a worker killed half-way leaves no broken file and the next run starts afresh."""
+    job = ExportJob.objects.select_related("project", "owner").get(pk=job_id)
+    if job.status == ExportStatus.DONE and job.file:
+        return job
+    if not policy.can_view_project(job.owner, job.project):  # permissions may have changed since
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error="您已无权导出该项目")
+        job.refresh_from_db()
+        return job
+    items = project_items(job.project, job.owner)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total_sheets=len(items), done_sheets=0,
+                                               error="")
+    done = 0
+
+    def progress():
+        nonlocal done
+        done += 1
+        ExportJob.objects.filter(pk=job.pk).update(done_sheets=done)
+
+    workbook = export_workbook(items, job.owner, on_sheet=progress)
+    target_dir = Path(settings.MEDIA_ROOT) / "exports"
+    target_dir.mkdir(parents=True, exist_ok=True)
+    name = f"exports/{job.project.code}-全部附件-{job.pk}.xlsx"
+    handle, partial = tempfile.mkstemp(dir=target_dir, suffix=".partial")
+    os.close(handle)
+    try:
+        workbook.save(partial)
+        os.replace(partial, Path(settings.MEDIA_ROOT) / name)
+    finally:
+        if os.path.exists(partial):
+            os.unlink(partial)
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, file=name, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job

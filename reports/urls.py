@@ -1,0 +1,14 @@
+from django.urls import path
+
+from . import views
+
+app_name = "reports"
+
+urlpatterns = [
+    path("exports/projects/<int:pk>/<slug:layout>.xlsx", views.export_project, name="export_project"),
+    path("exports/projects/<int:pk>/bundle/", views.export_bundle, name="export_bundle"),
+    path("exports/tables/<int:pk>.xlsx", views.export_table, name="export_table"),
+    path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
+    path("exports/jobs/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/jobs/<int:pk>/download/", views.export_job_download, name="export_job_download"),
+]

@@ -35,3 +35,32 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done_sheets / self.total_sheets) if self.total_sheets else 0
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEWED = "previewed", "待确认"
+    INVALID = "invalid", "有错误"
+    APPLIED = "applied", "已导入"
+    FAILED = "failed", "导入失败"
+
+
+class ImportJob(models.Model):
+    """An uploaded file, its preview and, once confirmed, its result."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey(Project, verbose_name="项目", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="import_jobs")
+    filename = models.CharField("文件名", max_length=255)
+    status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
+    plan = models.JSONField("预览", default=dict)
+    message = models.TextField("结果", blank=True)
+    created_at = models.DateTimeField("上传时间", auto_now_add=True)
+    applied_at = models.DateTimeField("导入时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "导入任务"
+        verbose_name_plural = "导入任务"
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.filename} · {self.get_status_display()}"

@@ -11,3 +11,10 @@ def export_job_run_task(job_id: int) -> str:
     except Exception as exc:  # the page must say it failed, not spin for ever
         ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, error=f"导出失败：{exc}")
         raise
+
+
+@shared_task(acks_late=True)
+def import_job_apply_task(job_id: int) -> str:
+    from .import_services import import_job_apply
+
+    return import_job_apply(job_id=job_id).status

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import import_views, views
 
 app_name = "reports"
 
@@ -11,4 +11,8 @@ urlpatterns = [
     path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
     path("exports/jobs/<int:pk>/", views.export_job, name="export_job"),
     path("exports/jobs/<int:pk>/download/", views.export_job_download, name="export_job_download"),
+    path("exports/tables/<int:pk>/template.xlsx", import_views.table_template_download, name="table_template"),
+    path("imports/", import_views.import_upload, name="import_upload"),
+    path("imports/<int:pk>/", import_views.import_job, name="import_job"),
+    path("imports/<int:pk>/apply/", import_views.import_apply, name="import_apply"),
 ]

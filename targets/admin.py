@@ -5,6 +5,9 @@ from django.db import transaction
 
 from . import values as tv
 from .tasks import table_cells_reparse_task
+from units.admin import PolicyImportExportMixin
+from units.resources import IndicatorCategoryResource
+
 from . import workflow
 from .models import Cell, Indicator, IndicatorCategory, RowSnapshot, TableColumn, TableRow, Target, TargetTable
 
@@ -35,7 +38,8 @@ class TargetInline(admin.TabularInline):
 
 
 @admin.register(IndicatorCategory)
-class IndicatorCategoryAdmin(admin.ModelAdmin):
+class IndicatorCategoryAdmin(PolicyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [IndicatorCategoryResource]
     list_display = ["name", "level", "parent", "order"]
     list_filter = ["level"]
     search_fields = ["name"]

@@ -78,6 +78,10 @@ MATRIX = {
     "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
     "reports:export_job": ("GET", "job", OWNER),
     "reports:export_job_download": ("GET", "job", OWNER),
+    "reports:table_template": ("GET", "table", READER),
+    "reports:import_upload": ("GET", None, {"anonymous": LOGIN, **ALL}),
+    "reports:import_job": ("GET", "import", OWNER),
+    "reports:import_apply": ("POST", "import", {**OWNER, "wuhan": 302}),
     "units:inbox": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "units:notification_read": ("POST", "notification", {"anonymous": LOGIN, "admin": 404, "reviewer": 404,
                                                           "other_reviewer": 404, "observer": 404, "wuhan": 302,
@@ -131,6 +135,11 @@ def objects(wuhan_row, wuhan, open_table, settings, tmp_path):
     (tmp_path / "exports").mkdir()
     (tmp_path / "exports" / "wuhan.xlsx").write_bytes(b"PK")
     job = ExportJob.objects.create(project=open_table.project, owner=wuhan, status="done", file="exports/wuhan.xlsx")
+    from reports.models import ImportJob
+
+    from reports.importers import ImportPlan
+
+    import_job = ImportJob.objects.create(owner=wuhan, filename="x.xlsx", status="invalid", plan=ImportPlan().to_dict())
     TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
     removed = TableRow.objects.get(table=open_table, unit__name="潜江市")
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
@@ -138,7 +147,7 @@ def objects(wuhan_row, wuhan, open_table, settings, tmp_path):
     project = open_table.project
     return {"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
             "project": [project.pk], "indicator": [project.indicators.first().pk],
-            "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get().pk], "job": [job.pk],
+            "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get().pk], "job": [job.pk], "import": [import_job.pk],
             "removed": [removed.pk], "reset": ["MQ", "set-password"], None: []}
 
 

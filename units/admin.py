@@ -1,4 +1,7 @@
 from django.contrib import admin
+from import_export.admin import ImportExportMixin
+
+from .resources import MembershipResource, UnitResource
 
 from .models import AuditEntry, Membership, Notification, Unit
 
@@ -9,8 +12,20 @@ class MembershipInline(admin.TabularInline):
     autocomplete_fields = ["user"]
 
 
+class PolicyImportExportMixin(ImportExportMixin):
+    """django-import-export's buttons, for the users the policy calls bureau admins."""
+
+    def has_import_permission(self, request):
+        from . import policy
+
+        return policy.is_admin(request.user)
+
+    has_export_permission = has_import_permission
+
+
 @admin.register(Unit)
-class UnitAdmin(admin.ModelAdmin):
+class UnitAdmin(PolicyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [UnitResource]
     list_display = ["name", "category", "designation", "contact_person", "phone"]
     list_filter = ["category"]
     search_fields = ["name", "short_name", "designation"]
@@ -19,7 +34,8 @@ class UnitAdmin(admin.ModelAdmin):
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(PolicyImportExportMixin, admin.ModelAdmin):
+    resource_classes = [MembershipResource]
     list_display = ["user", "unit", "role"]
     list_filter = ["role", "unit__category"]
     search_fields = ["user__username", "user__first_name", "unit__name"]

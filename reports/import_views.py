@@ -1,0 +1,73 @@
+"""Upload a file, see what it will change, confirm."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from projects.models import Project
+from targets.models import TargetTable
+from units import policy
+
+from .bundles import filename_for
+from .import_services import import_job_confirm, import_job_create
+from .importers import ImportPlan
+from .models import ImportJob, ImportStatus
+from .templates_xlsx import table_template
+from .views import XLSX, _quote
+
+
+@login_required
+def table_template_download(request, pk):
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    if not policy.can_open_grid(request.user, table):
+        raise Http404("没有找到该目标表")
+    response = HttpResponse(table_template(table, request.user), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('填报模板-' + filename_for(table))}"
+    return response
+
+
+@login_required
+def import_upload(request):
+    project = None
+    if request.GET.get("project") or request.POST.get("project"):
+        project = get_object_or_404(Project, pk=request.GET.get("project") or request.POST.get("project"))
+        if not policy.can_view_project(request.user, project):
+            raise Http404("没有找到该项目")
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            messages.error(request, "请选择要导入的文件")
+        elif upload.size > settings.IMPORT_MAX_BYTES:
+            messages.error(request, f"文件过大（{upload.size // 1024} KB），上限为 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB")
+        else:
+            job = import_job_create(name=upload.name, data=upload.read(), user=request.user, project=project)
+            return redirect("reports:import_job", pk=job.pk)
+    return render(request, "reports/import_upload.html", {"project": project,
+                                                          "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024})
+
+
+def _job_for_owner(user, pk) -> ImportJob:
+    return get_object_or_404(ImportJob, pk=pk, owner=user)
+
+
+@login_required
+def import_job(request, pk):
+    job = _job_for_owner(request.user, pk)
+    return render(request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)})
+
+
+@login_required
+@require_POST
+def import_apply(request, pk):
+    job = _job_for_owner(request.user, pk)
+    if job.status != ImportStatus.PREVIEWED:
+        messages.error(request, "该导入不能执行（有错误或已处理）")
+    elif import_job_confirm(job=job):
+        messages.success(request, "导入量较大，已在后台执行，请稍后刷新本页查看结果")
+    else:
+        job.refresh_from_db()
+        (messages.success if job.status == ImportStatus.APPLIED else messages.error)(request, job.message)
+    return redirect("reports:import_job", pk=job.pk)

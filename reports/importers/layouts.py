@@ -1,0 +1,350 @@
+"""Reading the official layouts back: each grid becomes part of an import plan.
+
+The layouts are the exporters' own (the same grouped header, the same positions), so
+what we print we can read. Values go through the same parser and column rules as the
+grid; every problem names its sheet, row and column.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+
+from projects.models import Agreement, Project, ProjectLevel, TargetPeriods
+from targets.layout import header_cells
+from targets.models import Cell, TableRow, TargetPeriod, TargetTable
+from targets.selectors import project_indicator_tree, table_columns
+from units import policy
+
+from .files import Grid
+from .plan import CellChange, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate
+
+META_SHEET = "_meta"
+FUNDING_SUFFIX = re.compile(r"（[\d.]+万）$")
+
+
+def normalise(text: str) -> str:
+    """Full-width digits to ASCII and `>=`/`<=` to ≥/≤, as people mean them in a value."""
+    folded = "".join(unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" else ch for ch in text)
+    return folded.replace(">=", "≥").replace("<=", "≤").replace("＞＝", "≥").replace("＜＝", "≤")
+
+
+def _read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fold: bool = True) -> str | None:
+    """The text of a value cell, or None (with an error) for a formula. Text targets are
+    taken as written; values are folded (full-width digits, >=) with a note in the preview."""
+    cell = grid.cell(r, c)
+    if cell.formula:
+        plan.errors.append(Issue(grid.name, r, c, f"“{label}”是公式（{cell.value}），请填写数值而不是公式"))
+        return None
+    text = cell.text
+    fixed = normalise(text) if fold else text
+    if fixed != text:
+        plan.warnings.append(Issue(grid.name, r, c, f"“{text}”已按“{fixed}”读取（全角数字或 >= 写法）"))
+    if isinstance(cell.value, str) and re.fullmatch(r"\d+(\.\d+)?", fixed):
+        plan.warnings.append(Issue(grid.name, r, c, f"以文本形式存储的数字“{fixed}”已按数值读取"))
+    return fixed
+
+
+# --- per-unit tables -----------------------------------------------------------------------------
+
+
+def template_meta(grids: list[Grid]) -> dict | None:
+    meta = next((g for g in grids if g.name == META_SHEET), None)
+    if meta is None:
+        return None
+    try:
+        return json.loads(meta.text(1, 1))
+    except (ValueError, TypeError):
+        return {"invalid": True}
+
+
+def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None) -> ImportPlan:
+    plan = ImportPlan(sheets=[grid.name])
+    columns = table_columns(table)
+    depth, header = header_cells(columns)
+    wrong = []
+    if grid.text(1, 1) != table.title:
+        wrong.append(Issue(grid.name, 1, 1, f"表名应为“{table.title}”，实际为“{grid.text(1, 1)}”"))
+    for cell in header:
+        actual = grid.text(2 + cell.row, 1 + cell.col)
+        if actual.replace("\n", "") != cell.text.replace("\n", ""):
+            wrong.append(Issue(grid.name, 2 + cell.row, 1 + cell.col, f"表头应为“{cell.text}”，实际为“{actual}”"))
+    if wrong:
+        plan.errors += wrong[:5]
+        if len(wrong) > 5:
+            plan.errors.append(Issue(grid.name, None, None, f"另有 {len(wrong) - 5} 处表头不符：请使用本系统导出的模板或正式版式"))
+        return plan
+
+    rows = {r.unit.name: r for r in TableRow.objects.filter(table=table).select_related("unit", "table__project")}
+    cells = {(c.row_id, c.column_id): c for c in Cell.objects.filter(row__table=table)}
+    seen: set[int] = set()
+    for r in range(2 + depth, len(grid.rows) + 1):
+        label = grid.text(r, 2)
+        if not label and not any(grid.text(r, c) for c in range(3, 3 + len(columns))):
+            continue
+        name = FUNDING_SUFFIX.sub("", label.split("\n")[0].strip())
+        row = rows.get(name)
+        if row is None:
+            plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”不在该目标表中"))
+            continue
+        if not policy.can_view_row(user, row) or not policy.can_edit_row(user, row):
+            plan.errors.append(Issue(grid.name, r, 2, f"您无权导入单位“{name}”的数据"))
+            continue
+        if row.pk in seen:
+            plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”在文件中出现了两次"))
+            continue
+        seen.add(row.pk)
+        values, narrative, changes = {}, None, []
+        if row.narrative:
+            text = _read_value(plan, grid, r, 3, "文字目标", fold=False)
+            if text is not None and text != row.narrative:
+                narrative = text
+                changes.append(CellChange(f"{name} · 文字目标", row.narrative, text))
+            elif text is not None:
+                plan.unchanged += 1
+        else:
+            for index, column in enumerate(columns, start=3):
+                text = _read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
+                if text is None:
+                    continue
+                try:
+                    value = column.parse(text)
+                except ValidationError as exc:
+                    plan.errors.append(Issue(grid.name, r, index, "；".join(exc.messages)))
+                    continue
+                current = cells.get((row.pk, column.pk))
+                before = current.raw if current else ""
+                if current is not None and before == value.raw:
+                    plan.unchanged += 1
+                    continue
+                if current is None and value.raw == "":
+                    plan.unchanged += 1
+                    continue
+                values[str(column.pk)] = value.raw
+                changes.append(CellChange(f"{name} · {column.label}", before, value.raw, created=current is None))
+        if not changes:
+            continue  # the same values: nothing to write, whatever the template's version
+        expected = (versions or {}).get(row.pk, row.version)
+        if expected != row.version:
+            plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”的数据在模板下载后已被他人修改（模板为版本 {expected}，"
+                                                      f"当前为版本 {row.version}），请重新下载模板后再填写"))
+        elif not row.is_editable:
+            plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”的填报为“{row.get_status_display()}”，不能导入修改"))
+        else:
+            plan.changes += changes
+            plan.rows.append(RowUpdate(row_id=row.pk, version=row.version, values=values, narrative=narrative))
+    return plan
+
+
+# --- indicator trees (附件2, 省财政专项转移支付) ---------------------------------------------------------
+
+
+def _tree_rows(grid: Grid, start: int, name_col: int) -> list[int]:
+    """Data rows after a header row, until a row that is not a tree row."""
+    rows = []
+    for r in range(start, len(grid.rows) + 1):
+        first = grid.text(r, 1)
+        if first.startswith(("注", "年度绩效目标表", "长期绩效目标表")) or first == "目标名称":
+            break
+        if not grid.text(r, name_col) and not grid.text(r, name_col + 1):
+            if grid.text(r, 2) or grid.text(r, 3):
+                rows.append(r)
+                continue
+            break
+        rows.append(r)
+    return rows
+
+
+def _plan_tree(plan: ImportPlan, grid: Grid, project: Project, rows: list[int], period: str, name_col: int, value_col: int):
+    tree = project_indicator_tree(project)
+    if len(rows) != len(tree):
+        plan.errors.append(Issue(grid.name, rows[0] if rows else None, None,
+                                 f"{TargetPeriod(period).label}有 {len(rows)} 行，项目中有 {len(tree)} 个指标：导入不增删指标，请在项目编辑页增删"))
+        return
+    for r, indicator in zip(rows, tree):
+        name = grid.text(r, name_col)
+        if name.replace("\n", "") != indicator.name.replace("\n", ""):
+            plan.errors.append(Issue(grid.name, r, name_col, f"三级指标应为“{indicator.name}”，实际为“{name}”（导入不改名指标）"))
+            continue
+        text = _read_value(plan, grid, r, value_col, indicator.name)
+        if text is None:
+            continue
+        target = getattr(indicator, period)
+        before = target.raw if target else ""
+        if target is not None and before == text:
+            plan.unchanged += 1
+            continue
+        plan.targets.append(TargetUpdate(indicator_id=indicator.pk, period=period, raw=text))
+        plan.changes.append(CellChange(f"{indicator.name}（{TargetPeriod(period).label}）", before, text, created=target is None))
+
+
+def plan_attachment2(grid: Grid, project: Project) -> ImportPlan:
+    plan = ImportPlan(sheets=[grid.name])
+    found = False
+    for r in range(1, len(grid.rows) + 1):
+        heading = grid.text(r, 1)
+        if heading in ("长期绩效目标表", "年度绩效目标表") and grid.text(r + 1, 4) == "三级指标":
+            found = True
+            period = TargetPeriod.LONG_TERM if heading.startswith("长期") else TargetPeriod.ANNUAL
+            _plan_tree(plan, grid, project, _tree_rows(grid, r + 2, 4), period, 4, 5)
+    if not found:
+        plan.errors.append(Issue(grid.name, None, None, "没有找到“长期绩效目标表”和“年度绩效目标表”（表头应含“三级指标”）"))
+    return plan
+
+
+def plan_transfer(grid: Grid, project: Project) -> ImportPlan:
+    plan = ImportPlan(sheets=[grid.name])
+    header = next((r for r in range(1, len(grid.rows) + 1) if grid.text(r, 2) == "一级指标" and grid.text(r, 4) == "三级指标"), None)
+    if header is None:
+        plan.errors.append(Issue(grid.name, None, None, "没有找到指标表头（一级指标、二级指标、三级指标、指标值）"))
+        return plan
+    _plan_tree(plan, grid, project, list(range(header + 1, len(grid.rows) + 1)), TargetPeriod.ANNUAL, 4, 5)
+    return plan
+
+
+# --- 项目支出绩效目标表 -----------------------------------------------------------------------------
+
+
+def plan_expenditure_list(grid: Grid, user) -> ImportPlan:
+    plan = ImportPlan(sheets=[grid.name])
+    for r in range(3, len(grid.rows) + 1):
+        name = grid.text(r, 3)
+        if not name:
+            continue
+        project = Project.objects.filter(name=name, target_periods=TargetPeriods.ANNUAL_ONLY).first()
+        if project is None or not policy.can_manage_project(user, project):
+            plan.errors.append(Issue(grid.name, r, 3, f"项目“{name}”不存在或您无权修改"))
+            continue
+        text = grid.text(r, 5)
+        tree = project_indicator_tree(project)
+        starts = []
+        position = 0
+        for number, indicator in enumerate(tree, start=1):
+            prefix = f"{number}、{indicator.category.level1.name}：{indicator.name}，年度指标值："
+            found = text.find(prefix, position)
+            if found < 0:
+                plan.errors.append(Issue(grid.name, r, 5, f"未找到第 {number} 项指标“{indicator.name}”（格式：{prefix}值。）"))
+                break
+            starts.append((found, found + len(prefix), indicator))
+            position = found + len(prefix)
+        else:
+            for index, (_, begin, indicator) in enumerate(starts):
+                end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
+                value = normalise(text[begin:end].removesuffix("。"))
+                before = indicator.annual.raw if indicator.annual else ""
+                if before == value:
+                    plan.unchanged += 1
+                    continue
+                plan.targets.append(TargetUpdate(indicator_id=indicator.pk, period=TargetPeriod.ANNUAL, raw=value))
+                plan.changes.append(CellChange(f"{project.name} · {indicator.name}", before, value, created=indicator.annual is None))
+    return plan
+
+
+# --- 任务书 附表 -----------------------------------------------------------------------------------
+
+
+def plan_agreement_annex(grid: Grid, agreement: Agreement) -> ImportPlan:
+    plan = ImportPlan(sheets=[grid.name])
+    header = next((r for r in range(1, len(grid.rows) + 1) if grid.text(r, 1).replace(" ", "") == "年度"), None)
+    if header is None:
+        plan.errors.append(Issue(grid.name, None, None, "没有找到“年度”表头行"))
+        return plan
+    years = {}
+    for c in range(2, len(grid.rows[header - 1]) + 1):
+        text = grid.text(header, c)
+        if text.isdigit():
+            years[c] = int(text)
+    if sorted(years.values()) != agreement.years:
+        plan.errors.append(Issue(grid.name, header, None, f"年度应为 {agreement.years}，实际为 {sorted(years.values())}"))
+        return plan
+    metrics = {m.label: m for m in agreement.metrics.prefetch_related("values")}
+    first_year_col = min(years)
+    for r in range(header + 1, len(grid.rows) + 1):
+        # The metric's name sits left of the first year: in one cell, or beside its group.
+        labels = [grid.text(r, c) for c in range(1, first_year_col) if grid.text(r, c)]
+        label = labels[-1] if labels else ""
+        metric = metrics.get(label)
+        if metric is None:
+            if label and label not in {m.group for m in metrics.values()}:
+                plan.errors.append(Issue(grid.name, r, 2, f"“{label}”不是附表中的指标"))
+            continue
+        current = {v.year: v.value for v in metric.values.all()}
+        for c, year in years.items():
+            text = _read_value(plan, grid, r, c, f"{label} {year}年")
+            if text is None:
+                continue
+            try:
+                value = Decimal(text) if text else None
+            except InvalidOperation:
+                plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
+                continue
+            before = current.get(year)
+            if before == value or (before is not None and value is not None and before.compare(value) == 0):
+                plan.unchanged += 1
+                continue
+            plan.metrics.append(MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}"))
+            plan.changes.append(CellChange(f"{label} {year}年", "" if before is None else f"{before.normalize():f}",
+                                           text, created=year not in current))
+    return plan
+
+
+# --- which layout is this sheet? --------------------------------------------------------------------
+
+
+def plan_workbook(grids: list[Grid], user, *, project: Project | None = None) -> ImportPlan:
+    """Recognise each sheet by its title or header and read it with the layout's reader."""
+    plan = ImportPlan()
+    meta = template_meta(grids)
+    versions = None
+    if meta is not None:
+        if meta.get("invalid") or "rows" not in meta:
+            plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
+            return plan
+        versions = {int(k): int(v) for k, v in meta["rows"].items()}
+    recognised = False
+    for grid in grids:
+        if grid.name == META_SHEET or not grid.rows:
+            continue
+        first = [grid.text(r, 1) for r in range(1, 4)]
+        table = TargetTable.objects.select_related("project").filter(title__in=[t for t in first if t]).first()
+        if table is not None:
+            if not policy.can_open_grid(user, table):
+                plan.errors.append(Issue(grid.name, 1, 1, f"您无权导入“{table.title}”"))
+                continue
+            plan.extend(plan_unit_table(grid, table, user, versions))
+            recognised = True
+            continue
+        if [grid.text(2, c) for c in range(1, 6)] == ["主管部门", "预算单位", "项目名称", "绩效目标", "绩效指标"]:
+            plan.extend(plan_expenditure_list(grid, user))
+            recognised = True
+            continue
+        annex_title = any(grid.text(r, 1).replace(" ", "").endswith("子平台年度绩效目标量化汇总表") for r in range(1, 3))
+        annex_header = any(grid.text(r, 1).replace(" ", "") == "年度" and grid.text(r, 2).isdigit() for r in range(1, 3))
+        if annex_title or annex_header:
+            agreement = Agreement.objects.filter(project=project).first() if project else Agreement.objects.first()
+            if agreement is None or not policy.can_manage_project(user, agreement.project):
+                plan.errors.append(Issue(grid.name, 1, 1, "没有可导入的任务书，或您无权修改"))
+                continue
+            plan.extend(plan_agreement_annex(grid, agreement))
+            recognised = True
+            continue
+        owner = project or Project.objects.filter(title__in=[t for t in first if t]).first()
+        is_tree = any(grid.text(r, 4) == "三级指标" for r in range(1, len(grid.rows) + 1))
+        if owner is not None and is_tree:
+            if not policy.can_manage_project(user, owner):
+                plan.errors.append(Issue(grid.name, 1, 1, f"您无权修改项目“{owner.name}”的指标"))
+                continue
+            if owner.level == ProjectLevel.SECONDARY:
+                plan.extend(plan_transfer(grid, owner))
+            else:
+                plan.extend(plan_attachment2(grid, owner))
+            recognised = True
+            continue
+        plan.errors.append(Issue(grid.name, 1, 1, "无法识别的工作表：表名与系统中的目标表、项目都不符，请使用本系统导出的版式或模板"))
+    if not recognised and not plan.errors:
+        plan.errors.append(Issue("", None, None, "文件中没有可导入的工作表"))
+    return plan

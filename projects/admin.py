@@ -5,6 +5,12 @@ from targets.models import Indicator
 
 from .models import (
     Agreement,
+    AgreementAllocation,
+    AgreementBudgetSource,
+    AgreementExpense,
+    AgreementParticipant,
+    AgreementStaff,
+    AgreementStageGoal,
     AgreementMetric,
     AgreementMetricValue,
     FundingSource,
@@ -82,3 +88,8 @@ class AgreementMetricAdmin(admin.ModelAdmin):
 class AgreementMetricValueAdmin(admin.ModelAdmin):
     list_display = ["metric", "year", "value"]
     list_filter = ["year"]
+
+
+for _model in (AgreementParticipant, AgreementStageGoal, AgreementBudgetSource, AgreementAllocation, AgreementExpense,
+               AgreementStaff):
+    admin.site.register(_model, list_display=["agreement", "__str__"], list_select_related=["agreement"])

@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.db import models
 from guardian.models import UserObjectPermissionBase
 
@@ -144,6 +145,34 @@ class Agreement(models.Model):
     end_month = models.PositiveSmallIntegerField("结束月")
     issued_by = models.CharField("印发单位", max_length=100, blank=True)
     issued_on = models.DateField("印发日期", null=True, blank=True)
+    # 乙方, as filled in by the undertaking unit
+    undertaker_leader = models.CharField("项目负责人", max_length=60, blank=True)
+    undertaker_leader_title = models.CharField("项目负责人职务", max_length=60, blank=True)
+    undertaker_contact = models.CharField("项目联系人", max_length=60, blank=True)
+    undertaker_contact_title = models.CharField("项目联系人职务", max_length=60, blank=True)
+    undertaker_phone = models.CharField("乙方联系电话", max_length=60, blank=True)
+    undertaker_email = models.EmailField("乙方电子邮箱", blank=True)
+    undertaker_address = models.CharField("乙方通讯地址", max_length=200, blank=True)
+    bank_account_name = models.CharField("银行账户（全称）", max_length=200, blank=True)
+    bank_name = models.CharField("开户银行（全称，含清算行号）", max_length=200, blank=True)
+    bank_account = models.CharField("账号", max_length=60, blank=True)
+    # sections
+    tasks_text = models.TextField("项目主要任务", blank=True)
+    schedule_text = models.TextField("总体进度安排", blank=True)
+    deliverables_function = models.TextField("功能类指标", blank=True)
+    deliverables_service = models.TextField("服务类指标", blank=True)
+    # the same workflow as a target row
+    status = models.CharField("状态", max_length=16, default="not_started",
+                              choices=[("not_started", "未填报"), ("draft", "填报中"), ("submitted", "已提交"),
+                                       ("returned", "已退回"), ("approved", "已通过")])
+    version = models.PositiveIntegerField("版本", default=1)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    review_comment = models.TextField("审核意见", blank=True)
 
     class Meta:
         verbose_name = "任务书"
@@ -217,3 +246,133 @@ class AgreementMetricValue(models.Model):
 
     def __str__(self):
         return f"{self.metric} {self.year}: {self.value}"
+
+
+class AgreementParticipant(models.Model):
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="participants")
+    order = models.PositiveIntegerField("排序")
+    name = models.CharField("参与单位", max_length=200)
+    contact = models.CharField("项目联系人", max_length=60, blank=True)
+    contact_title = models.CharField("职务", max_length=60, blank=True)
+    phone = models.CharField("联系电话", max_length=60, blank=True)
+    email = models.EmailField("电子邮箱", blank=True)
+    address = models.CharField("通讯地址", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "参与单位"
+        verbose_name_plural = "参与单位"
+        ordering = ["agreement", "order"]
+
+    def __str__(self):
+        return self.name
+
+
+class AgreementStageGoal(models.Model):
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="stage_goals")
+    year = models.PositiveIntegerField("年度")
+    text = models.TextField("阶段目标", blank=True)
+
+    class Meta:
+        verbose_name = "阶段目标"
+        verbose_name_plural = "阶段目标"
+        ordering = ["agreement", "year"]
+        constraints = [models.UniqueConstraint(fields=["agreement", "year"], name="stage_goal_one_per_year")]
+
+    def __str__(self):
+        return f"{self.year}年"
+
+
+class BudgetSourceKind(models.TextChoices):
+    SPECIAL = "special", "省知识产权局专项经费"
+    SELF = "self", "自筹经费"
+    OTHER = "other", "其他来源"
+
+
+class AgreementBudgetSource(models.Model):
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="budget_sources")
+    kind = models.CharField("资金来源", max_length=16, choices=BudgetSourceKind.choices)
+    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "经费来源"
+        verbose_name_plural = "经费来源"
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "kind"], name="budget_source_one_per_kind"),
+            models.CheckConstraint(condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
+                                   name="budget_source_not_negative"),
+        ]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class AgreementAllocation(models.Model):
+    """财政经费分配: how the 专项经费 is split between the 承担单位 and each 参与单位."""
+
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="allocations")
+    order = models.PositiveIntegerField("排序")
+    party = models.CharField("单位", max_length=200)
+    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2)
+
+    class Meta:
+        verbose_name = "财政经费分配"
+        verbose_name_plural = "财政经费分配"
+        ordering = ["agreement", "order"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="allocation_not_negative")]
+
+    def __str__(self):
+        return self.party
+
+
+class AgreementExpense(models.Model):
+    """专项经费支出预算 line."""
+
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="expenses")
+    order = models.PositiveIntegerField("排序")
+    content = models.CharField("经费开支内容", max_length=200)
+    amount = models.DecimalField("预算金额（万元）", max_digits=14, decimal_places=2)
+    explanation = models.TextField("说明", blank=True)
+    is_equipment = models.BooleanField("基础设施建设或信息化软硬件等设备购置", default=False)
+
+    class Meta:
+        verbose_name = "专项经费支出"
+        verbose_name_plural = "专项经费支出"
+        ordering = ["agreement", "order"]
+        constraints = [models.CheckConstraint(condition=models.Q(amount__gte=0), name="expense_not_negative")]
+
+    def __str__(self):
+        return self.content
+
+
+class StaffRole(models.TextChoices):
+    LEADER = "leader", "项目负责人"
+    FINANCE = "finance", "财务负责人"
+    MANAGEMENT = "management", "项目管理"
+    IMPLEMENTATION = "implementation", "项目实施"
+
+
+class AgreementStaff(models.Model):
+    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="staff")
+    order = models.PositiveIntegerField("排序")
+    name = models.CharField("姓名", max_length=60)
+    gender = models.CharField("性别", max_length=4, choices=[("男", "男"), ("女", "女")])
+    age = models.PositiveSmallIntegerField("年龄")
+    title = models.CharField("职务职称", max_length=60, blank=True)
+    education = models.CharField("学历", max_length=30, blank=True)
+    major = models.CharField("专业", max_length=60, blank=True)
+    months_per_year = models.PositiveSmallIntegerField("本项目工作时间（月/年）")
+    workplace = models.CharField("工作单位", max_length=200, blank=True)
+    role = models.CharField("所承担的任务角色", max_length=20, choices=StaffRole.choices)
+
+    class Meta:
+        verbose_name = "项目主要参与人"
+        verbose_name_plural = "项目主要参与人"
+        ordering = ["agreement", "order"]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(months_per_year__gte=1, months_per_year__lte=12),
+                                   name="staff_months_within_year"),
+            models.CheckConstraint(condition=models.Q(age__gte=16, age__lte=100), name="staff_age_plausible"),
+        ]
+
+    def __str__(self):
+        return self.name

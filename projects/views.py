@@ -11,7 +11,7 @@ from targets import editing, workflow
 from targets.models import Indicator, IndicatorCategory, TargetPeriod
 from targets.selectors import project_indicator_tree
 from units import policy
-from units.models import UnitCategory
+from units.models import Unit, UnitCategory
 
 from .forms import FundingSourceFormSet, ProjectForm
 from .models import Project
@@ -42,6 +42,8 @@ def _render(request, project, form=None, funding=None, status=200):
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
         "both_periods": project.target_periods == "long_term_and_annual",
         "tables": project.tables.all(),
+        "agreements": project.agreements.select_related("undertaker"),
+        "platforms": Unit.objects.filter(category=UnitCategory.PLATFORM).order_by("name"),
         "wide_fields": {"name", "title", "expenditure_content", "policy_basis", "overall_goal", "long_term_goal", "note"},
         "unit_categories": [c for c in UnitCategory.choices if c[0] not in (UnitCategory.BUREAU, UnitCategory.DEPARTMENT)],
     }

@@ -28,6 +28,8 @@ def home(request):
             "statuses": list(RowStatus),
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
+            "my_agreements": Agreement.objects.filter(undertaker_id__in=policy.filler_unit_ids(request.user))
+            .select_related("project") if policy.filler_unit_ids(request.user) else [],
             "staff": policy.is_bureau_staff(request.user),
             "can_manage": policy.is_admin(request.user),
         },

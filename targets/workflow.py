@@ -40,23 +40,30 @@ def _snapshot(row: TableRow, event: str, actor) -> RowSnapshot:
                                       narrative=row.narrative, actor=actor if actor and actor.is_authenticated else None)
 
 
-def _move(row: TableRow, *, allowed: tuple, to: str, action: str, actor, comment: str = "", **fields) -> TableRow:
-    if row.status not in allowed:
+def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = "", label: str = "", **fields):
+    """One workflow step for anything with a `status` (a table row, a 任务书): check, move,
+    audit, and snapshot a row's values. The caller holds the object's row lock."""
+    is_row = isinstance(obj, TableRow)
+    label = label or (obj.unit.name if is_row else str(obj))
+    if obj.status not in allowed:
         allowed_labels = "、".join(RowStatus(s).label for s in allowed)
+        noun = "行" if is_row else obj._meta.verbose_name
         raise TransitionRefused(
-            f"“{row.unit.name}”当前为“{row.get_status_display()}”，只有{allowed_labels}的行才能{RowEvent(action).label}"
+            f"“{label}”当前为“{RowStatus(obj.status).label}”，只有{allowed_labels}的{noun}才能{RowEvent(action).label}"
         )
-    before = row.status
-    # The row is locked; the conditional update still guards against a stale object.
-    updated = TableRow.objects.filter(pk=row.pk, status=before).update(status=to, **fields)
-    assert updated == 1, "row status moved under a row lock"
-    row.status = to
+    before = obj.status
+    # The object is locked; the conditional update still guards against a stale copy.
+    updated = type(obj)._base_manager.filter(pk=obj.pk, status=before).update(status=to, **fields)
+    assert updated == 1, "status moved under a row lock"
+    obj.status = to
     for name, value in fields.items():
-        setattr(row, name, value)
-    audit_record(actor=actor, action=f"targets.row.{action}", obj=row, before={"status": before},
-                 after={"status": to, "version": row.version}, comment=comment, label=row.unit.name)
-    _snapshot(row, action, actor)
-    return row
+        setattr(obj, name, value)
+    code = "targets.row" if is_row else f"{obj._meta.app_label}.{obj._meta.model_name}"
+    audit_record(actor=actor, action=f"{code}.{action}", obj=obj, before={"status": before},
+                 after={"status": to, "version": obj.version}, comment=comment, label=label)
+    if is_row:
+        _snapshot(obj, action, actor)
+    return obj
 
 
 def _row_link(row: TableRow) -> str:

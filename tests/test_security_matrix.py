@@ -25,6 +25,8 @@ EDITOR = {"anonymous": LOGIN, "admin": 200, "reviewer": 403, "other_reviewer": 4
 EDITOR_POST = {**EDITOR, "admin": 302}
 READER = {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404, "observer": 200, "wuhan": 200,
           "outsider": 200}
+AGREEMENT = {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404, "observer": 200, "wuhan": 404,
+             "outsider": 404}
 OWNER = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "wuhan": 200}
 MATRIX = {
     "home": ("GET", None, {"anonymous": LOGIN, **ALL}),
@@ -82,6 +84,15 @@ MATRIX = {
     "reports:import_upload": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "reports:import_job": ("GET", "import", OWNER),
     "reports:import_apply": ("POST", "import", {**OWNER, "wuhan": 302}),
+    # 任务书 of 湖北省知识产权发展中心: none of the cast fills it, so fillers get 404.
+    "projects:agreement_new": ("POST", "project", EDITOR_POST),
+    "projects:agreement": ("GET", "agreement_sub", AGREEMENT),
+    "projects:agreement_word": ("GET", "agreement_sub", AGREEMENT),
+    "projects:agreement_pdf": ("GET", "agreement_sub", AGREEMENT),
+    "projects:agreement_save": ("POST", "agreement_section", {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403}),
+    "projects:agreement_submit": ("POST", "agreement_sub", {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403}),
+    "projects:agreement_return": ("POST", "agreement_sub", {**AGREEMENT, "admin": 302, "reviewer": 302, "observer": 403}),
+    "projects:agreement_approve": ("POST", "agreement_sub", {**AGREEMENT, "admin": 302, "reviewer": 302, "observer": 403}),
     "units:inbox": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "units:notification_read": ("POST", "notification", {"anonymous": LOGIN, "admin": 404, "reviewer": 404,
                                                           "other_reviewer": 404, "observer": 404, "wuhan": 302,
@@ -145,9 +156,14 @@ def objects(wuhan_row, wuhan, open_table, settings, tmp_path):
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
     notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
     project = open_table.project
-    return {"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
+    from projects.agreements import agreement_create
+    from units.models import Unit
+
+    sub = agreement_create(project=project, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub",
+                           actor=None)
+    return {"agreement_sub": [sub.pk], "agreement_section": [sub.pk, "basic"],"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
             "project": [project.pk], "indicator": [project.indicators.first().pk],
-            "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get().pk], "job": [job.pk], "import": [import_job.pk],
+            "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get(undertaker__isnull=True).pk], "job": [job.pk], "import": [import_job.pk],
             "removed": [removed.pk], "reset": ["MQ", "set-password"], None: []}
 
 

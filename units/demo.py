@@ -25,6 +25,7 @@ DEMO_ACCOUNTS = [
     ("wuhan", "武汉市填报员", "武汉市", Role.FILLER),
     ("yichang", "宜昌市填报员", "宜昌市", Role.FILLER),
     ("wtu", "武汉轻工大学填报员", "武汉轻工大学", Role.FILLER),
+    ("platform", "知识产权发展中心填报员", "湖北省知识产权发展中心", Role.FILLER),
     ("observer", "观察员", BUREAU, Role.OBSERVER),
 ]
 

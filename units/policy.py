@@ -188,3 +188,24 @@ def can_export_project(user, project) -> bool:
     """Exports show what the user could read on screen: project sheets to anyone who sees
     the project; unit tables are cut to the rows the user may see."""
     return can_view_project(user, project)
+
+
+# --- 任务书 ---------------------------------------------------------------------------------
+
+
+def can_view_agreement(user, agreement) -> bool:
+    return (sees_everything(user) or reviews_project(user, agreement.project)
+            or (agreement.undertaker_id is not None and agreement.undertaker_id in filler_unit_ids(user)))
+
+
+def can_edit_agreement(user, agreement) -> bool:
+    """The undertaking unit fills it in; the bureau's admin may too."""
+    return is_admin(user) or (agreement.undertaker_id is not None and agreement.undertaker_id in filler_unit_ids(user))
+
+
+def can_submit_agreement(user, agreement) -> bool:
+    return can_edit_agreement(user, agreement)
+
+
+def can_review_agreement(user, agreement) -> bool:
+    return reviews_project(user, agreement.project)

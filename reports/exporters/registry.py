@@ -2,6 +2,7 @@ from projects.models import Agreement, Project
 from targets.models import TargetTable
 
 from .agreement_annex import AgreementAnnexExporter
+from .agreement_budget import AgreementBudgetExporter
 from .attachment2 import Attachment2Exporter
 from .expenditure_list import ExpenditureListExporter
 from .transfer_secondary import TransferSecondaryExporter
@@ -13,6 +14,7 @@ LAYOUTS = {
         Attachment2Exporter(),
         UnitTableExporter(),
         AgreementAnnexExporter(),
+        AgreementBudgetExporter(),
         ExpenditureListExporter(),
         TransferSecondaryExporter(),
     )

@@ -17,6 +17,15 @@ ACTION_LABELS = {
     "targets.table.opened": "开放填报",
     "targets.table.closed": "截止填报",
     "targets.table.deadline_changed": "修改截止时间",
+    "projects.agreement.created": "下达任务书",
+    "projects.agreement.basic_changed": "修改基本情况",
+    "projects.agreement.content_changed": "修改任务与进度",
+    "projects.agreement.annex_changed": "修改附表",
+    "projects.agreement.budget_changed": "修改经费",
+    "projects.agreement.staff_changed": "修改参与人",
+    "projects.agreement.submitted": "提交",
+    "projects.agreement.returned": "退回",
+    "projects.agreement.approved": "审核通过",
 }
 STATUS_LABELS = {**dict(RowStatus.choices), **{f"table:{k}": v for k, v in TableStatus.choices}}
 
@@ -52,3 +61,35 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.first_name or user.username
+
+
+@register.filter
+def split(text: str):
+    return text.split()
+
+
+@register.filter
+def index(sequence, position):
+    return sequence[position]
+
+
+@register.filter
+def decimal(value) -> str:
+    """A Decimal without exponent or trailing zeros; blank for None."""
+    if value is None or value == "":
+        return ""
+    from targets.values import format_number
+
+    return format_number(value)
+
+
+@register.filter
+def money(value) -> str:
+    if value is None:
+        return ""
+    return f"{value:,.2f}"
+
+
+@register.filter
+def participant_fields(participant):
+    return [(f, getattr(participant, f)) for f in ("name", "contact", "contact_title", "phone", "email", "address")]

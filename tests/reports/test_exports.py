@@ -247,6 +247,7 @@ def test_export_attachment_command_writes_every_layout_of_every_project(tmp_path
 
 
 def test_the_registry_names_every_layout():
-    assert set(LAYOUTS) == {"attachment2", "unit_table", "agreement_annex", "expenditure_list", "transfer_secondary"}
+    assert set(LAYOUTS) == {"attachment2", "unit_table", "agreement_annex", "agreement_budget", "expenditure_list",
+                            "transfer_secondary"}
     with pytest.raises(LookupError, match="没有名为“nope”的版式"):
         exporter_for("nope")

@@ -1,0 +1,61 @@
+"""The 任务书 of a sub-platform, filled in the browser from empty to approved."""
+
+import pytest
+
+from projects.models import Agreement
+
+from .conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approves_it(login):
+    admin = login("admin")
+    admin.click("text=编辑项目与指标")
+    admin.select_option("select[aria-label=承担单位]", label="湖北省知识产权发展中心")
+    admin.select_option("select[aria-label=平台类型]", value="sub")
+    admin.click("button:has-text('下达任务书')")
+    admin.wait_for_selector("text=已为“湖北省知识产权发展中心”下达任务书")
+
+    unit = login("platform")
+    unit.click("text=湖北省专利转化专项计划项目任务书（平台类）")
+    for name, value in {"undertaker_leader": "张明", "undertaker_contact": "李华", "undertaker_phone": "027-87654321",
+                        "bank_account_name": "湖北省知识产权发展中心", "bank_name": "中国工商银行武汉水果湖支行（102521000123）",
+                        "bank_account": "3202001234567890123"}.items():
+        unit.fill(f"input[name={name}]", value)
+    unit.click("button:has-text('保存基本情况')")
+    unit.wait_for_selector(".messages >> text=已保存")
+
+    unit.fill("input[name=source-special]", "160")
+    unit.fill("input[aria-label=分配金额] >> nth=0", "160")
+    unit.fill("input[aria-label=分配单位] >> nth=0", "湖北省知识产权发展中心")
+    unit.fill("input[aria-label=开支内容] >> nth=0", "平台功能开发")
+    unit.fill("input[aria-label=预算金额] >> nth=0", "40")
+    unit.check("input[aria-label=设备购置] >> nth=0")
+    assert "超过专项经费的 20%（32 万元）" in unit.inner_text("#budget-check")  # live, before saving
+    unit.fill("input[aria-label=预算金额] >> nth=0", "32")
+    unit.fill("input[aria-label=开支内容] >> nth=1", "专题培训")
+    unit.fill("input[aria-label=预算金额] >> nth=1", "128")
+    assert unit.inner_text("#budget-check").startswith("合计一致")
+    unit.click("button:has-text('保存经费')")
+    unit.wait_for_selector(".messages >> text=已保存")
+
+    for n, (name, role) in enumerate([("张明", "项目负责人"), ("王芳", "财务负责人")]):
+        unit.fill(f"input[aria-label=姓名] >> nth={n}", name)
+        unit.select_option(f"select[aria-label=性别] >> nth={n}", "男")
+        unit.fill(f"input[aria-label=年龄] >> nth={n}", "40")
+        unit.fill(f"input[aria-label=工作月数] >> nth={n}", "6")
+        unit.select_option(f"select[aria-label=任务角色] >> nth={n}", label=role)
+    unit.click("button:has-text('保存参与人')")
+    unit.wait_for_selector(".messages >> text=已保存")
+    assert "壹佰陆拾万元整" in unit.inner_text("#obligations")
+    screenshot(unit, "agreement-filler")
+    unit.click("button:has-text('提交任务书')")
+    unit.wait_for_selector(".status.st-submitted")
+
+    reviewer = login("reviewer")
+    reviewer.goto(unit.url.split("#")[0])
+    reviewer.click("button:has-text('审核通过')")
+    reviewer.wait_for_selector(".status.st-approved")
+    agreement = Agreement.objects.get(undertaker__name="湖北省知识产权发展中心")
+    assert (agreement.status, agreement.undertaker_leader, agreement.staff.count()) == ("approved", "张明", 2)

@@ -6,7 +6,7 @@ import re
 import shutil
 import subprocess
 import tempfile
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from pathlib import Path
 
 from django.contrib import messages

@@ -109,12 +109,39 @@ class FundingSource(models.Model):
         return f"{self.label or self.source_project} {self.amount if self.amount is not None else ''}".strip()
 
 
+class ReviewStatus(models.TextChoices):
+    """The filling workflow of anything a unit fills and the bureau reviews."""
+
+    NOT_STARTED = "not_started", "未填报"
+    DRAFT = "draft", "填报中"
+    SUBMITTED = "submitted", "已提交"
+    RETURNED = "returned", "已退回"
+    APPROVED = "approved", "已通过"
+
+
+class Reviewable(models.Model):
+    """Status, version and who submitted and reviewed: shared by target rows and 任务书."""
+
+    status = models.CharField("状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NOT_STARTED)
+    version = models.PositiveIntegerField("版本", default=1)
+    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
+                                     on_delete=models.SET_NULL, related_name="+")
+    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
+    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
+                                    on_delete=models.SET_NULL, related_name="+")
+    review_comment = models.TextField("审核意见", blank=True)
+
+    class Meta:
+        abstract = True
+
+
 class PlatformKind(models.TextChoices):
     MAIN = "main", "总平台"
     SUB = "sub", "子平台"
 
 
-class Agreement(models.Model):
+class Agreement(Reviewable):
     """任务书 of a platform project: the parties, the period and its annexed yearly table."""
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="agreements")
@@ -161,18 +188,6 @@ class Agreement(models.Model):
     schedule_text = models.TextField("总体进度安排", blank=True)
     deliverables_function = models.TextField("功能类指标", blank=True)
     deliverables_service = models.TextField("服务类指标", blank=True)
-    # the same workflow as a target row
-    status = models.CharField("状态", max_length=16, default="not_started",
-                              choices=[("not_started", "未填报"), ("draft", "填报中"), ("submitted", "已提交"),
-                                       ("returned", "已退回"), ("approved", "已通过")])
-    version = models.PositiveIntegerField("版本", default=1)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
-    review_comment = models.TextField("审核意见", blank=True)
 
     class Meta:
         verbose_name = "任务书"

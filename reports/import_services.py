@@ -38,7 +38,7 @@ def import_job_apply(*, job_id: int) -> ImportJob:
     plan = ImportPlan.from_dict(job.plan)
     try:
         with transaction.atomic():
-            count = plan_apply(plan, actor=job.owner)
+            plan_apply(plan, actor=job.owner)
             updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
                 status=ImportStatus.APPLIED, applied_at=timezone.now(), message=f"已导入：{plan.summary()}")
             if updated != 1:

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 
-from projects.models import Project
+from projects.models import Project, Reviewable, ReviewStatus
 from units.models import Unit, UnitCategory
 
 from . import values as tv
@@ -255,34 +255,18 @@ class TableColumn(models.Model):
         return value
 
 
-class RowStatus(models.TextChoices):
-    NOT_STARTED = "not_started", "未填报"
-    DRAFT = "draft", "填报中"
-    SUBMITTED = "submitted", "已提交"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已通过"
+RowStatus = ReviewStatus  # a target row's workflow is the shared one
 
 
 EDITABLE_ROW_STATUSES = frozenset({RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED})
 
 
-class TableRow(models.Model):
+class TableRow(Reviewable):
     table = models.ForeignKey(TargetTable, verbose_name="目标表", on_delete=models.CASCADE, related_name="rows")
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="table_rows")
     seq = models.PositiveIntegerField("序号")
-    status = models.CharField("状态", max_length=16, choices=RowStatus.choices, default=RowStatus.NOT_STARTED)
     narrative = models.TextField("文字目标", blank=True, help_text="整行为一段文字目标时填写（跨列显示）")
     funding = models.DecimalField("资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    version = models.PositiveIntegerField("版本", default=1)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    review_comment = models.TextField("审核意见", blank=True)
     # After an admin reopens some cells of an approved row, only those may change.
     reopened_column_ids = models.JSONField("重新打开的列", null=True, blank=True)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)

@@ -11,7 +11,7 @@ import pytest
 from django.urls import reverse
 
 from projects.agreements import agreement_create
-from projects.models import Agreement, AgreementMetricValue
+from projects.models import AgreementMetricValue
 from units.models import AuditEntry, Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db

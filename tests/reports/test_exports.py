@@ -14,7 +14,7 @@ from projects.models import Agreement, Project
 from projects.seeds import SEED_DIR, read_seed_files
 from reports.bundles import project_items
 from reports.exporters import LAYOUTS, export_workbook, exporter_for, workbook_bytes
-from targets.models import Cell, TableColumn, TargetTable
+from targets.models import Cell, TargetTable
 from units import policy
 
 pytestmark = pytest.mark.django_db

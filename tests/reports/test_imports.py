@@ -3,7 +3,6 @@ corpus of bad files, each refused with its exact message and the database unchan
 
 import io
 import json
-from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -12,7 +11,7 @@ from openpyxl import load_workbook
 
 from projects.models import Agreement, AgreementMetricValue, Project
 from reports.bundles import project_items
-from reports.exporters import export_workbook, workbook_bytes
+from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview
 from reports.importers import META_SHEET, plan_apply
 from targets.models import Cell, TableRow, Target, TargetTable
@@ -38,10 +37,6 @@ def _state():
 @pytest.fixture
 def region():
     return TargetTable.objects.get(title__contains="市州类")
-
-
-def _set(ws_change):
-    return ws_change
 
 
 def _template_with(region, user, **cells) -> bytes:
@@ -233,8 +228,7 @@ def test_every_seed_table_round_trips_export_import_export_identically(open_tabl
 
 
 def test_the_bureau_imports_a_changed_official_table_and_tree(admin_user, region, hubei, open_table):
-    table = corpus.edit(workbook_bytes(export_workbook([(__import__("reports.exporters", fromlist=["exporter_for"])
-                                                         .exporter_for("unit_table"), region)], admin_user)),
+    table = corpus.edit(workbook_bytes(export_workbook([(exporter_for("unit_table"), region)], admin_user)),
                         lambda wb: wb.worksheets[0].__setitem__("F7", 7000))  # 襄阳市 专利质押融资金额
     plan = import_preview(name="region.xlsx", data=table, user=admin_user)
     assert [(c.label, c.before, c.after) for c in plan.changes] == [("襄阳市 · 专利质押融资金额（万元）", "6000", "7000")]
@@ -246,8 +240,7 @@ def test_the_bureau_imports_a_changed_official_table_and_tree(admin_user, region
         for row in ws.iter_rows():
             if row[3].value == "全省专利质押融资金额" and row[4].value == "35亿元":
                 row[4].value = "40亿元"
-    tree = corpus.edit(workbook_bytes(export_workbook([(__import__("reports.exporters", fromlist=["exporter_for"])
-                                                        .exporter_for("attachment2"), hubei)], admin_user)), bump)
+    tree = corpus.edit(workbook_bytes(export_workbook([(exporter_for("attachment2"), hubei)], admin_user)), bump)
     plan = import_preview(name="附件2.xlsx", data=tree, user=admin_user)
     assert [(c.before, c.after) for c in plan.changes] == [("35亿元", "40亿元")]
     plan_apply(plan, actor=admin_user)
@@ -255,8 +248,7 @@ def test_the_bureau_imports_a_changed_official_table_and_tree(admin_user, region
 
 
 def test_a_filler_cannot_import_the_bureaus_indicator_tree(wuhan, hubei):
-    data = workbook_bytes(export_workbook([(__import__("reports.exporters", fromlist=["exporter_for"])
-                                            .exporter_for("attachment2"), hubei)], wuhan))
+    data = workbook_bytes(export_workbook([(exporter_for("attachment2"), hubei)], wuhan))
     assert _errors("附件2.xlsx", data, wuhan) == [f"工作表“附件2 项目绩效目标表”第1行第1列：您无权修改项目“{hubei.name}”的指标"]
 
 

@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from targets.models import Cell, RowStatus, TableRow, TargetTable
+from targets.models import Cell, RowStatus, TableRow
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -91,7 +91,8 @@ def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, 
 
 
 def _locked(agreement_id: int) -> Agreement:
-    return Agreement.objects.select_for_update().select_related("project", "undertaker").get(pk=agreement_id)
+    # Only the agreement row is locked: PostgreSQL cannot lock the nullable side of the undertaker join.
+    return Agreement.objects.select_for_update(of=("self",)).select_related("project", "undertaker").get(pk=agreement_id)
 
 
 def _begin_edit(agreement_id: int, expected_version: int) -> Agreement:

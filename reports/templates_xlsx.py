@@ -14,7 +14,7 @@ def table_template(table: TargetTable, user) -> bytes:
     workbook = export_workbook([(exporter_for("unit_table"), table)], user)
     rows = grid_rows(table, user)
     meta = workbook.create_sheet(META_SHEET)
-    meta["A1"] = json.dumps({"table": table.pk, "rows": {str(r.pk): r.version for r in rows}})
-    meta["A2"] = "本工作表供系统识别，请勿修改。"
     meta.sheet_state = "hidden"
+    meta.append([json.dumps({"table": table.pk, "rows": {str(r.pk): r.version for r in rows}})])
+    meta.append(["本工作表供系统识别，请勿修改。"])
     return workbook_bytes(workbook)

@@ -136,6 +136,7 @@ class Exporter:
     identifier: str = ""
     title: str = ""
     takes: str = ""  # "project", "table" or "agreement"
+    streams = False  # writes rows in order, so it can fill a write-only (streaming) sheet
 
     def applies_to(self, obj) -> bool:
         return True
@@ -164,9 +165,14 @@ def _sheet_name(text: str, used: set[str]) -> str:
 
 
 def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -> Workbook:
-    """One workbook, one sheet per (exporter, object); `on_sheet` is called after each."""
-    workbook = Workbook()
-    workbook.remove(workbook.active)
+    """One workbook, one sheet per (exporter, object); `on_sheet` is called after each.
+
+    When every sheet streams, the workbook is write-only: rows go to disk as they are
+    made, and memory stays flat however large the table."""
+    streaming = bool(items) and all(exporter.streams for exporter, _ in items)
+    workbook = Workbook(write_only=streaming)
+    if not streaming:
+        workbook.remove(workbook.active)
     used: set[str] = set()
     for exporter, obj in items:
         ws = workbook.create_sheet(_sheet_name(exporter.sheet_title(obj), used))

@@ -1,57 +1,180 @@
-"""区域/高校院所/运营中心/平台类 绩效目标表: the per-unit tables with their grouped header."""
+"""区域/高校院所/运营中心/平台类 绩效目标表: the per-unit tables with their grouped header.
 
+Written row by row, so the same code fills a normal worksheet (in a bundle) or a
+write-only one (a single table: constant memory, near the library's own speed). Rows and
+cells are read in chunks, two queries per chunk, whatever the table's size. Cells share a
+few named styles instead of carrying their own.
+"""
+
+from __future__ import annotations
+
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet._write_only import WriteOnlyWorksheet
+from openpyxl.worksheet.worksheet import Worksheet
 
 from targets.layout import header_cells
-from targets.models import TargetTable, ValueKind
-from targets.selectors import grid_rows, table_columns
+from targets.models import Cell, TableRow, TargetTable, ValueKind
+from targets.selectors import table_columns
+from targets.values import format_number
+from units import policy
 
-from .base import Exporter, SheetWriter, display_width, number_value
+from .base import BODY_FONT, BOX, FORMULA_STARTS, HEADER_FONT, TITLE_FONT, Exporter, display_width, number_value
+
+CHUNK = 2000
+STYLES = {
+    "jx-title": dict(font=Font(name=TITLE_FONT, size=16), alignment=Alignment(horizontal="center", vertical="center")),
+    "jx-head": dict(font=Font(name=HEADER_FONT, size=10), border=BOX,
+                    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+    "jx-cell": dict(font=Font(name=BODY_FONT, size=11), border=BOX,
+                    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
+    "jx-text": dict(font=Font(name=BODY_FONT, size=11), border=BOX,
+                    alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
+    "jx-number": dict(font=Font(name=BODY_FONT, size=11), border=BOX, number_format="0",
+                      alignment=Alignment(horizontal="center", vertical="center")),
+}
+
+
+def _ensure_styles(workbook) -> None:
+    existing = set(workbook.named_styles)
+    for name, parts in STYLES.items():
+        if name not in existing:
+            workbook.add_named_style(NamedStyle(name=name, **parts))
+
+
+class _Rows:
+    """Appends styled rows to a normal or a write-only worksheet."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.streaming = isinstance(ws, WriteOnlyWorksheet)
+        self.row = 0
+
+    def append(self, cells: list[tuple[object, str]], height: float | None = None):
+        self.row += 1
+        if height:
+            self.ws.row_dimensions[self.row].height = height
+        if self.streaming:
+            out = []
+            for value, style in cells:
+                cell = WriteOnlyCell(self.ws, value=value)
+                self._style(cell, value, style)
+                out.append(cell)
+            self.ws.append(out)
+        else:
+            for col, (value, style) in enumerate(cells, start=1):
+                cell = self.ws.cell(row=self.row, column=col, value=value)
+                self._style(cell, value, style)
+
+    @staticmethod
+    def _style(cell, value, style):
+        cell.style = style
+        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+            cell.data_type = "s"  # text, never a formula
+            cell._style.quotePrefix = 1
+
+    def merge(self, first_row, first_col, last_row, last_col):
+        if (first_row, first_col) != (last_row, last_col):
+            ref = f"{get_column_letter(first_col)}{first_row}:{get_column_letter(last_col)}{last_row}"
+            if self.streaming:
+                self.ws.merged_cells.add(ref)
+            else:
+                self.ws.merge_cells(ref)
+
+
+def _label(unit_name: str, designation: str, funding) -> str:
+    label = unit_name
+    if funding is not None:
+        label += f"（{format_number(funding)}万）"
+    if designation:
+        label += f"\n（{designation}）"
+    return label
 
 
 class UnitTableExporter(Exporter):
     identifier = "unit_table"
     title = "分解目标表（市州/高校院所/运营中心/平台类）"
     takes = "table"
+    streams = True
 
     def sheet_title(self, table: TargetTable) -> str:
         return table.title.split("-")[-1].split("（")[0] or table.title
 
     def render(self, ws, table: TargetTable, user) -> None:
+        _ensure_styles(ws.parent)
         columns = table_columns(table)
-        rows = grid_rows(table, user)  # only the rows this user may see
         width = len(columns) + 2
-        sheet = SheetWriter(ws, width)
-        sheet.title(1, table.title)
-        depth, cells = header_cells(columns)
-        for cell in cells:
-            sheet.merge(2 + cell.row, 1 + cell.col, 1 + cell.row + cell.rowspan, cell.col + cell.colspan, cell.text,
-                        bold=True, size=10)
-        first = 2 + depth
         numeric = {c.pk for c in columns if c.value_kind == ValueKind.NUMBER}
-        for offset, row in enumerate(rows):
-            r = first + offset
-            sheet.put(r, 1, row.seq)
-            sheet.put(r, 2, row.unit_label, align="left" if row.unit.designation else "center")
-            if row.narrative:
-                sheet.merge(r, 3, r, width, row.narrative, align="left")
-                continue
-            values = {c.column_id: c for c in row.cells.all()}
-            for index, column in enumerate(columns, start=3):
-                cell = values.get(column.pk)
-                if cell is None or cell.raw == "":
-                    sheet.put(r, index, None)
-                elif column.pk in numeric and cell.number is not None:
-                    sheet.put(r, index, number_value(cell.number), number_format="0")
-                else:
-                    sheet.put(r, index, cell.raw, align="left" if len(cell.raw) > 12 else "center")
-        sheet.set_widths(minimum={1: 6, 2: 16}, maximum={2: 34})
+        # Only the rows this user may see: id, unit and label parts, in one query.
+        rows = list(
+            TableRow.objects.filter(table=table).filter(policy.visible_rows_filter(user)).order_by("seq")
+            .values_list("pk", "seq", "unit__name", "unit__designation", "funding", "narrative")
+        )
+
+        widths = {1: 6, 2: min(max([16] + [display_width(r[2]) + 2 for r in rows]), 34)}
         for index, column in enumerate(columns, start=3):
-            # Wide enough for half its header per line (the header wraps onto two lines).
-            letter = get_column_letter(index)
-            wanted = min(max(display_width(column.header) // 2 + 3, 12), 20)
-            ws.column_dimensions[letter].width = max(ws.column_dimensions[letter].width, wanted)
-        if not columns or len(columns) == 1:
-            ws.column_dimensions["C"].width = 80
-        sheet.fit_heights(2, first + len(rows) - 1)
-        sheet.print_setup(title_rows=(1, first - 1), landscape=len(columns) > 3)
+            widths[index] = min(max(display_width(column.header) // 2 + 3, 12), 20)
+        if len(columns) <= 1:
+            widths[3] = 80
+        for index, value in widths.items():
+            ws.column_dimensions[get_column_letter(index)].width = value
+        depth, header = header_cells(columns)
+        self._print_setup(ws, landscape=len(columns) > 3, title_rows=depth + 1)
+
+        out = _Rows(ws)
+        out.append([(table.title, "jx-title")] + [(None, "jx-title")] * (width - 1), height=30)
+        out.merge(1, 1, 1, width)
+        grid = [[None] * width for _ in range(depth)]
+        for cell in header:
+            grid[cell.row][cell.col] = cell.text
+            out.merge(2 + cell.row, 1 + cell.col, 1 + cell.row + cell.rowspan, cell.col + cell.colspan)
+        for line in grid:
+            out.append([(text, "jx-head") for text in line], height=40 if any(line) else None)
+
+        for start in range(0, len(rows), CHUNK):
+            chunk = rows[start:start + CHUNK]
+            values: dict[int, dict[int, tuple]] = {}
+            for row_id, column_id, raw, number in Cell.objects.filter(row_id__in=[r[0] for r in chunk]).values_list(
+                "row_id", "column_id", "raw", "number"
+            ):
+                values.setdefault(row_id, {})[column_id] = (raw, number)
+            for row_id, seq, name, designation, funding, narrative in chunk:
+                label = _label(name, designation, funding)
+                line = [(seq, "jx-cell"), (label, "jx-text" if designation else "jx-cell")]
+                if narrative:
+                    line += [(narrative, "jx-text")] + [(None, "jx-text")] * (len(columns) - 1)
+                    texts = [(narrative, sum(widths[c] for c in range(3, width + 1)))]
+                else:
+                    texts = []
+                    cells = values.get(row_id, {})
+                    for index, column in enumerate(columns, start=3):
+                        raw, number = cells.get(column.pk, ("", None))
+                        if raw == "":
+                            line.append((None, "jx-cell"))
+                        elif column.pk in numeric and number is not None:
+                            line.append((number_value(number), "jx-number"))
+                        else:
+                            line.append((raw, "jx-text" if len(raw) > 12 else "jx-cell"))
+                            texts.append((raw, widths[index]))
+                texts.append((label, widths[2]))
+                lines = max(sum(max(1, -(-display_width(part) // max(w - 1, 1))) for part in text.split("\n"))
+                            for text, w in texts)
+                out.append(line, height=max(20, 15 * lines + 4))
+                if narrative:
+                    out.merge(out.row, 3, out.row, width)
+
+    @staticmethod
+    def _print_setup(ws, *, landscape: bool, title_rows: int):
+        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+        ws.page_setup.orientation = "landscape" if landscape else "portrait"
+        ws.page_setup.fitToWidth = 1
+        ws.page_setup.fitToHeight = 0
+        ws.sheet_properties.pageSetUpPr.fitToPage = True
+        ws.print_options.horizontalCentered = True
+        ws.page_margins.left = ws.page_margins.right = 0.5
+        ws.page_margins.top = ws.page_margins.bottom = 0.75
+        ws.print_title_rows = f"1:{title_rows}"
+        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+        ws.oddFooter.center.font = BODY_FONT
+        ws.oddFooter.center.size = 10

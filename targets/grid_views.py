@@ -30,7 +30,9 @@ def table_grid(request, pk):
         raise Http404("没有找到该目标表")
     user = request.user
     columns = selectors.table_columns(table)
-    rows = selectors.grid_rows(table, user, status=request.GET.get("status") or None)
+    rows, page = selectors.grid_rows(table, user, status=request.GET.get("status") or None,
+                                     query=request.GET.get("q", "").strip(), page=request.GET.get("page"),
+                                     size=selectors.PAGE_SIZE)
     for row in rows:
         cells = {c.column_id: c for c in row.cells.all()}
         row.grid_cells = [(column, cells.get(column.pk)) for column in columns]
@@ -44,6 +46,8 @@ def table_grid(request, pk):
         "rows": rows,
         "statuses": list(RowStatus),
         "status_filter": request.GET.get("status", ""),
+        "query": request.GET.get("q", ""),
+        "page": page,
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),
     }

@@ -113,8 +113,43 @@ def review_queue(user) -> list[TableRow]:
     return list(rows.order_by("submitted_at", "pk"))
 
 
-def grid_rows(table: TargetTable, user, status: str | None = None) -> list[TableRow]:
-    """The rows of the table this user may see, with their cells (two queries)."""
+PAGE_SIZE = 200
+
+
+@dataclass
+class Page:
+    number: int
+    size: int
+    total: int
+
+    @property
+    def count(self) -> int:
+        return max(1, -(-self.total // self.size))
+
+    @property
+    def previous(self) -> int | None:
+        return self.number - 1 if self.number > 1 else None
+
+    @property
+    def next(self) -> int | None:
+        return self.number + 1 if self.number < self.count else None
+
+    @property
+    def offset(self) -> int:
+        return (self.number - 1) * self.size
+
+
+def _page_number(value) -> int:
+    try:
+        return max(1, int(value))
+    except (TypeError, ValueError):
+        return 1
+
+
+def grid_rows(table: TargetTable, user, status: str | None = None, query: str = "", page=None,
+              size: int | None = None) -> list[TableRow]:
+    """The rows of the table this user may see, with their cells: one page of them when
+    `size` is given (three queries: the count, the rows, their cells)."""
     rows = (
         TableRow.objects.filter(table=table)
         .filter(policy.visible_rows_filter(user))
@@ -124,26 +159,36 @@ def grid_rows(table: TargetTable, user, status: str | None = None) -> list[Table
     )
     if status in RowStatus.values:
         rows = rows.filter(status=status)
-    rows = list(rows)
+    if query:
+        rows = rows.filter(unit__name__contains=query)
+    if size:
+        current = Page(number=_page_number(page), size=size, total=rows.count())
+        current.number = min(current.number, current.count)
+        rows = list(rows[current.offset:current.offset + size])
+    else:
+        current, rows = None, list(rows)
     for row in rows:
         row.table = table  # the policy asks each row for its table and project: no query per row
+    if size:
+        return rows, current
     return rows
 
 
-def table_progress(table: TargetTable) -> dict:
-    """Counts per status and every unit's row, for the progress page (two queries)."""
-    rows = list(
-        TableRow.all_objects.filter(table=table).select_related("unit", "reviewed_by", "submitted_by").order_by("seq")
-    )
-    active = [r for r in rows if r.removed_at is None]
+def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
+    """Counts per status (one query) and one page of units' rows (two), plus removed rows."""
     counts = {status: 0 for status in RowStatus}
-    for row in active:
-        counts[RowStatus(row.status)] += 1
-    total = len(active) or 1
-    bars = [
-        {"status": status, "count": count, "percent": round(100 * count / total, 1)} for status, count in counts.items()
-    ]
-    return {"rows": active, "removed": [r for r in rows if r.removed_at is not None], "bars": bars, "total": len(active)}
+    for status, count in TableRow.objects.filter(table=table).values_list("status").annotate(n=Count("pk")):
+        counts[RowStatus(status)] = count
+    total = sum(counts.values())
+    rows = TableRow.objects.filter(table=table).select_related("unit", "reviewed_by").order_by("seq")
+    if query:
+        rows = rows.filter(unit__name__contains=query)
+    current = Page(number=_page_number(page), size=PAGE_SIZE, total=rows.count() if query else total)
+    current.number = min(current.number, current.count)
+    bars = [{"status": s, "count": c, "percent": round(100 * c / (total or 1), 1)} for s, c in counts.items()]
+    removed = list(TableRow.all_objects.filter(table=table, removed_at__isnull=False).select_related("unit"))
+    return {"rows": list(rows[current.offset:current.offset + PAGE_SIZE]), "page": current, "removed": removed,
+            "bars": bars, "total": total}
 
 
 def tables_with_counts(projects):

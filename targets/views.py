@@ -191,7 +191,9 @@ def review_approve_many(request):
 @login_required
 def table_progress(request, pk):
     table = _table_for_user(request.user, pk)
-    context = {"table": table, **selectors.table_progress(table),
+    context = {"table": table, **selectors.table_progress(table, page=request.GET.get("page"),
+                                                          query=request.GET.get("q", "").strip()),
+               "query": request.GET.get("q", ""),
                "can_manage": policy.can_manage_table(request.user, table), "open_form": OpenTableForm(),
                "deadline_passed": policy.deadline_passed(table)}
     return render(request, "targets/progress.html", context)

@@ -114,13 +114,27 @@ def test_the_16_row_grid_does_a_constant_number_of_queries(client, reviewer, ope
     client.force_login(reviewer)
     url = reverse("targets:table_grid", args=[open_table.pk])
     # session, user, memberships, unread count, table, reviewed projects (policy),
-    # columns, rows, their cells
-    with django_assert_num_queries(9):
+    # columns, row count (pages), one page of rows, their cells
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
     units = Unit.objects.bulk_create(Unit(name=f"网格测试市{i}", category="region") for i in range(100))
     rows = TableRow.objects.bulk_create(TableRow(table=open_table, unit=u, seq=300 + i) for i, u in enumerate(units))
     Cell.objects.bulk_create(Cell(row=r, column=c, raw="1", kind="quantity", number=1)
                              for r in rows for c in open_table.columns.filter(value_kind="number"))
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["rows"]) == 116
+
+
+def test_a_large_table_is_paged_and_filtered_by_unit(client, observer, open_table):
+    units = Unit.objects.bulk_create(Unit(name=f"分页测试市{i:03d}", category="region") for i in range(300))
+    TableRow.objects.bulk_create(TableRow(table=open_table, unit=u, seq=400 + i) for i, u in enumerate(units))
+    client.force_login(observer)
+    url = reverse("targets:table_grid", args=[open_table.pk])
+    first = client.get(url)
+    assert len(first.context["rows"]) == 200 and first.context["page"].count == 2
+    second = client.get(url, {"page": 2})
+    assert len(second.context["rows"]) == 116 and "第 2/2 页" in second.content.decode()
+    found = client.get(url, {"q": "分页测试市29"})
+    assert [r.unit.name for r in found.context["rows"]] == [f"分页测试市{i}" for i in range(290, 300)]
+    assert client.get(url, {"page": "abc"}).context["page"].number == 1

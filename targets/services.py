@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from units.audit import audit_record
+from units.models import AuditEntry
 
 from .models import Cell, RowStatus, TableColumn, TableRow, TargetTable
 
@@ -18,84 +20,114 @@ class StaleRow(ValidationError):
     """The row changed since the editor loaded it; nothing was saved."""
 
 
+@dataclass
+class RowEdit:
+    row_id: int
+    values: dict[int, str]  # column id -> text as typed
+    expected_version: int
+    narrative: str | None = None
+
+
 @transaction.atomic
 def row_cells_update(
     *, row_id: int, values: dict[int, str], expected_version: int, actor=None, narrative: str | None = None
 ) -> TableRow:
-    """Write typed values into one row's cells: all of them or none.
+    """Write typed values into one row's cells: all of them or none (see rows_cells_update)."""
+    return rows_cells_update(edits=[RowEdit(row_id, values, expected_version, narrative)], actor=actor)[0]
 
-    `values` maps column id to the text as typed. The row must still be at
-    `expected_version` (no one saved it meanwhile) and editable (not submitted or
-    approved; after a partial reopen, only the reopened columns). Every value must
-    suit its column. Each changed cell is recorded in the audit log; the version goes
-    up by one and a row not started or returned becomes 填报中.
+
+BATCH = 1000
+
+
+@transaction.atomic
+def rows_cells_update(*, edits: list[RowEdit], actor=None) -> list[TableRow]:
+    """Write typed values into many rows: all of them or none, a constant number of
+    queries per batch of rows.
+
+    Each row must still be at its `expected_version` (no one saved it meanwhile) and
+    editable (not submitted or approved; after a partial reopen, only the reopened
+    columns). Every value must suit its column. Each changed cell is recorded in the
+    audit log; a changed row's version goes up by one and a row not started or
+    returned becomes 填报中.
     """
-    row = TableRow.objects.select_for_update().select_related("table", "unit").get(pk=row_id)
-    if not row.is_editable:
-        raise RowLocked(f"该行状态为“{row.get_status_display()}”，不能修改")
-    if row.version != expected_version:
-        raise StaleRow(f"该行已被他人修改（当前版本 {row.version}，您编辑的是版本 {expected_version}），请刷新后再保存")
+    result = []
+    for start in range(0, len(edits), BATCH):
+        result += _update_batch(edits[start:start + BATCH], actor)
+    return result
 
-    columns = {c.pk: c for c in TableColumn.objects.filter(table_id=row.table_id, pk__in=values).select_related("category")}
-    unknown = set(values) - set(columns)
-    if unknown:
-        raise ValidationError("提交的列不属于该目标表")
-    errors, parsed = [], {}
-    for column_id, raw in values.items():
-        try:
-            parsed[column_id] = columns[column_id].parse(raw)
-        except ValidationError as exc:
-            errors.extend(exc.messages)
+
+def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
+    rows = {r.pk: r for r in TableRow.objects.select_for_update().select_related("table", "unit")
+            .filter(pk__in=[e.row_id for e in edits]).order_by("pk")}
+    if len(rows) != len({e.row_id for e in edits}):
+        raise ValidationError("要修改的行不存在或已被删除")
+    table_ids = {r.table_id for r in rows.values()}
+    column_ids = {c for e in edits for c in e.values}
+    columns = {c.pk: c for c in TableColumn.objects.filter(pk__in=column_ids, table_id__in=table_ids)
+               .select_related("category")}
+    existing = {(c.row_id, c.column_id): c for c in Cell.objects.filter(row_id__in=rows, column_id__in=column_ids)}
+
+    errors, to_create, to_update, entries, bumped = [], [], [], [], []
+    for edit in edits:
+        row = rows[edit.row_id]
+        if not row.is_editable:
+            raise RowLocked(f"“{row.unit.name}”的状态为“{row.get_status_display()}”，不能修改")
+        if row.version != edit.expected_version:
+            raise StaleRow(f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {edit.expected_version}），请刷新后再保存")
+        changed = []
+        for column_id, raw in edit.values.items():
+            column = columns.get(column_id)
+            if column is None or column.table_id != row.table_id:
+                raise ValidationError("提交的列不属于该目标表")
+            try:
+                value = column.parse(raw)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
+            cell = existing.get((row.pk, column_id))
+            if cell is not None and cell.raw == value.raw:
+                continue
+            if not row.column_is_editable(column_id):
+                errors.append(f"“{column.label}”未被重新打开，不能修改")
+                continue
+            before = cell.raw if cell else ""
+            if cell is None:
+                cell = Cell(row=row, column=column)
+                to_create.append(cell)
+            else:
+                to_update.append(cell)
+            cell.set_value(value)
+            changed.append(AuditEntry(actor=_actor(actor), action="targets.cell.changed", object_type="targets.TableRow",
+                                      object_id=str(row.pk), object_label=f"{row.unit.name} · {column.label}"[:300],
+                                      before={"raw": before}, after={"raw": value.raw}))
+        narrative_changed = edit.narrative is not None and edit.narrative != row.narrative
+        if narrative_changed:
+            changed.append(AuditEntry(actor=_actor(actor), action="targets.row.narrative_changed",
+                                      object_type="targets.TableRow", object_id=str(row.pk), object_label=row.unit.name,
+                                      before={"narrative": row.narrative}, after={"narrative": edit.narrative}))
+            row.narrative = edit.narrative
+        if changed:
+            entries += changed
+            if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
+                entries.append(AuditEntry(actor=_actor(actor), action="targets.row.started", object_type="targets.TableRow",
+                                          object_id=str(row.pk), object_label=row.unit.name,
+                                          before={"status": row.status}, after={"status": RowStatus.DRAFT}))
+                row.status = RowStatus.DRAFT
+            row.version += 1
+            bumped.append(row)
     if errors:
         raise ValidationError(errors)
-
-    existing = {c.column_id: c for c in Cell.objects.filter(row=row, column_id__in=values)}
-    to_create, to_update, changes = [], [], []
-    for column_id, value in parsed.items():
-        cell = existing.get(column_id)
-        before = cell.raw if cell else ""
-        if cell is not None and cell.raw == value.raw:
-            continue
-        if not row.column_is_editable(column_id):
-            errors.append(f"“{columns[column_id].label}”未被重新打开，不能修改")
-            continue
-        if cell is None:
-            cell = Cell(row=row, column=columns[column_id])
-            to_create.append(cell)
-        else:
-            to_update.append(cell)
-        cell.set_value(value)
-        changes.append((columns[column_id], before, value.raw))
-    if errors:
-        raise ValidationError(errors)
-    narrative_changed = narrative is not None and narrative != row.narrative
-    if not changes and not narrative_changed:
-        return row
 
     Cell.objects.bulk_create(to_create)
     Cell.objects.bulk_update(to_update, ["raw", "kind", "comparator", "number", "measure_unit", "text"])
-    fields = {"version": expected_version + 1}
-    if narrative_changed:
-        fields["narrative"] = narrative
-    if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
-        fields["status"] = RowStatus.DRAFT
-    updated = TableRow.objects.filter(pk=row.pk, version=expected_version).update(**fields)
-    assert updated == 1, "row version moved under a row lock"
+    # The rows are locked and their versions were checked: one statement moves them all on.
+    TableRow.objects.bulk_update(bumped, ["version", "status", "narrative"])
+    AuditEntry.objects.bulk_create(entries)
+    return [rows[e.row_id] for e in edits]
 
-    for column, before, after in changes:
-        audit_record(
-            actor=actor, action="targets.cell.changed", obj=row, before={"raw": before}, after={"raw": after},
-            label=f"{row.unit.name} · {column.label}",
-        )
-    if narrative_changed:
-        audit_record(actor=actor, action="targets.row.narrative_changed", obj=row,
-                     before={"narrative": row.narrative}, after={"narrative": narrative}, label=row.unit.name)
-    if "status" in fields:
-        audit_record(actor=actor, action="targets.row.started", obj=row, before={"status": row.status},
-                     after={"status": fields["status"]}, label=row.unit.name)
-    for name, value in fields.items():
-        setattr(row, name, value)
-    return row
+
+def _actor(actor):
+    return actor if getattr(actor, "is_authenticated", False) else None
 
 
 @transaction.atomic

@@ -119,19 +119,15 @@ class ImportRefused(ValidationError):
 @transaction.atomic
 def plan_apply(plan: ImportPlan, *, actor) -> int:
     """Write the plan: everything, or nothing if any row moved on since the preview."""
-    from targets.editing import target_values_set, metric_values_set
-    from targets.services import row_cells_update
+    from targets.editing import metric_values_set, target_values_set
+    from targets.services import RowEdit, rows_cells_update
 
     if plan.errors:
         raise ImportRefused("导入文件有错误，未导入任何数据")
-    for update in plan.rows:
-        row_cells_update(
-            row_id=update.row_id,
-            values={int(k): v for k, v in update.values.items()},
-            expected_version=update.version,
-            actor=actor,
-            narrative=update.narrative,
-        )
+    rows_cells_update(
+        edits=[RowEdit(u.row_id, {int(k): v for k, v in u.values.items()}, u.version, u.narrative) for u in plan.rows],
+        actor=actor,
+    )
     target_values_set(updates=[(t.indicator_id, t.period, t.raw) for t in plan.targets], actor=actor)
     metric_values_set(updates=[(m.metric_id, m.year, m.value) for m in plan.metrics], actor=actor)
     return len(plan.changes)

@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: run test install migrate seed worker clean
+.PHONY: run test bench install migrate seed worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,6 +28,11 @@ run: seed
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# Benchmarks: writes docs/benchmarks.md. With DATABASE_URL (PostgreSQL) it also runs the
+# 50-filler load test against gunicorn.
+bench: $(STAMP)
+	$(PY) bench/run.py
 
 worker: $(STAMP)
 	$(VENV)/bin/celery -A config worker --loglevel=info

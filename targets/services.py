@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.db.models import F
 
 from units.models import AuditEntry
 
@@ -118,10 +119,22 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
     if errors:
         raise ValidationError(errors)
 
-    Cell.objects.bulk_create(to_create)
-    Cell.objects.bulk_update(to_update, ["raw", "kind", "comparator", "number", "measure_unit", "text"])
+    # Changed cells are replaced: a DELETE and an INSERT beat Django's bulk_update
+    # (a CASE per row) by an order of magnitude; nothing refers to a cell by its id.
+    Cell.objects.filter(pk__in=[c.pk for c in to_update]).delete()
+    for cell in to_update:
+        cell.pk = None
+        cell._state.adding = True
+    Cell.objects.bulk_create(to_create + to_update)
     # The rows are locked and their versions were checked: one statement moves them all on.
-    TableRow.objects.bulk_update(bumped, ["version", "status", "narrative"])
+    bumped_ids = [r.pk for r in bumped]
+    TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
+    TableRow.objects.filter(pk__in=bumped_ids, status__in=[RowStatus.NOT_STARTED, RowStatus.RETURNED]).update(
+        status=RowStatus.DRAFT)
+    moved = set(bumped_ids)
+    for edit in edits:  # narratives change rarely: a statement each
+        if edit.narrative is not None and edit.row_id in moved:
+            TableRow.objects.filter(pk=edit.row_id).update(narrative=edit.narrative)
     AuditEntry.objects.bulk_create(entries)
     return [rows[e.row_id] for e in edits]
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
@@ -199,12 +200,16 @@ def _suffix_comparator_at(text: str, start: int) -> tuple[str, Comparator] | Non
 
 
 def parse(raw: str | None, *, default_unit: str = "") -> TargetValue:
-    """Read a written target value.
+    """Read a written target value (memoised: values repeat, and a TargetValue is immutable).
 
     `default_unit` is the unit from the column header (`专利质押融资金额（万元）`):
     it becomes the value's unit when the cell itself names none.
     """
-    raw = "" if raw is None else str(raw)
+    return _parse("" if raw is None else str(raw), default_unit)
+
+
+@lru_cache(maxsize=65536)
+def _parse(raw: str, default_unit: str) -> TargetValue:
     if not raw.strip():
         return TargetValue(raw=raw, kind=Kind.BLANK, measure_unit="")
 

@@ -8,6 +8,9 @@ few named styles instead of carrying their own.
 
 from __future__ import annotations
 
+from copy import copy
+from functools import lru_cache
+
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
@@ -23,6 +26,7 @@ from units import policy
 from .base import BODY_FONT, BOX, FORMULA_STARTS, HEADER_FONT, TITLE_FONT, Exporter, display_width, number_value
 
 CHUNK = 2000
+DEFAULT_HEIGHT = 20
 STYLES = {
     "jx-title": dict(font=Font(name=TITLE_FONT, size=16), alignment=Alignment(horizontal="center", vertical="center")),
     "jx-head": dict(font=Font(name=HEADER_FONT, size=10), border=BOX,
@@ -44,16 +48,26 @@ def _ensure_styles(workbook) -> None:
 
 
 class _Rows:
-    """Appends styled rows to a normal or a write-only worksheet."""
+    """Appends styled rows to a normal or a write-only worksheet.
+
+    Each named style is resolved once into a style array; cells get a copy of it, which
+    is what openpyxl would store anyway, without looking the name up per cell."""
 
     def __init__(self, ws):
         self.ws = ws
         self.streaming = isinstance(ws, WriteOnlyWorksheet)
         self.row = 0
+        self.arrays = {}
+        for name in STYLES:
+            probe = WriteOnlyCell(ws)
+            probe.style = name
+            self.arrays[name] = probe._style
 
     def append(self, cells: list[tuple[object, str]], height: float | None = None):
         self.row += 1
-        if height:
+        if height and height != DEFAULT_HEIGHT:
+            # Only rows that differ keep a dimension object: a 100,000-row sheet of one-line
+            # rows would otherwise hold 100,000 of them until it is saved.
             self.ws.row_dimensions[self.row].height = height
         if self.streaming:
             out = []
@@ -67,9 +81,8 @@ class _Rows:
                 cell = self.ws.cell(row=self.row, column=col, value=value)
                 self._style(cell, value, style)
 
-    @staticmethod
-    def _style(cell, value, style):
-        cell.style = style
+    def _style(self, cell, value, style):
+        cell._style = copy(self.arrays[style])
         if isinstance(value, str) and value.startswith(FORMULA_STARTS):
             cell.data_type = "s"  # text, never a formula
             cell._style.quotePrefix = 1
@@ -81,6 +94,12 @@ class _Rows:
                 self.ws.merged_cells.add(ref)
             else:
                 self.ws.merge_cells(ref)
+
+
+@lru_cache(maxsize=4096)
+def _lines(text: str, width: int) -> int:
+    """Printed lines of a wrapped cell (values repeat a lot: 显著增长, ≥500条)."""
+    return sum(max(1, -(-display_width(part) // max(width - 1, 1))) for part in text.split("\n"))
 
 
 def _label(unit_name: str, designation: str, funding) -> str:
@@ -122,6 +141,8 @@ class UnitTableExporter(Exporter):
         depth, header = header_cells(columns)
         self._print_setup(ws, landscape=len(columns) > 3, title_rows=depth + 1)
 
+        ws.sheet_format.defaultRowHeight = DEFAULT_HEIGHT
+        ws.sheet_format.customHeight = True
         out = _Rows(ws)
         out.append([(table.title, "jx-title")] + [(None, "jx-title")] * (width - 1), height=30)
         out.merge(1, 1, 1, width)
@@ -158,8 +179,7 @@ class UnitTableExporter(Exporter):
                             line.append((raw, "jx-text" if len(raw) > 12 else "jx-cell"))
                             texts.append((raw, widths[index]))
                 texts.append((label, widths[2]))
-                lines = max(sum(max(1, -(-display_width(part) // max(w - 1, 1))) for part in text.split("\n"))
-                            for text, w in texts)
+                lines = max(_lines(text, w) for text, w in texts)
                 out.append(line, height=max(20, 15 * lines + 4))
                 if narrative:
                     out.merge(out.row, 3, out.row, width)

@@ -1,0 +1,159 @@
+"""50 simulated fillers against gunicorn: throughput, p95, 5xx, and lost updates.
+
+Two fillers share each row, so their saves race; each save carries the row's version. A
+save the server acknowledges (200) is recorded with the version it produced; afterwards
+every cell must hold the value of its acknowledged write with the highest version. The
+load is bounded: a fixed number of seconds, loopback only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import random
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PASSWORD = "bench-pass-2022!"
+WORKERS = 4
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _prepare(fillers: int):
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from reports.scale import _categories, _table
+    from projects.models import Project
+    from targets.models import TableRow
+    from units.models import Membership, Unit
+
+    project = Project.objects.filter(code__startswith="scale-").order_by("pk").first()
+    units = Unit.objects.bulk_create(Unit(name=f"并发测试单位{n:03d}", category="region") for n in range(fillers // 2))
+    _table(random.Random(5), project, _categories(), units, 10, "并发基准表")
+    table = project.tables.get(title="并发基准表")
+    table.rows.update(status="draft")
+    table.status, table.deadline = "open", timezone.now() + timedelta(days=1)
+    table.save()
+    rows = list(TableRow.objects.filter(table=table).select_related("unit").order_by("seq"))
+    columns = [c.pk for c in table.columns.filter(value_kind="number").order_by("order")]
+    User = get_user_model()
+    accounts = []
+    for n in range(fillers):
+        row = rows[n // 2]
+        user = User.objects.create_user(f"load-{n:03d}", password=PASSWORD)
+        Membership.objects.create(user=user, unit=row.unit, role="filler")
+        accounts.append((user.username, row.pk, row.version))
+    return table, columns, accounts
+
+
+async def _login(client, base: str, username: str, log: dict) -> str | None:
+    await client.get("/accounts/login/")
+    token = client.cookies.get("csrftoken")
+    response = await client.post("/accounts/login/", data={"username": username, "password": PASSWORD,
+                                                           "csrfmiddlewaretoken": token}, headers={"Referer": base})
+    if response.status_code != 302:
+        log["login_failures"] += 1
+        return None
+    return client.cookies.get("csrftoken")
+
+
+async def _filler(client, base: str, token: str, username: str, row_id: int, version: int, columns: list[int],
+                  until: float, log: dict):
+    rng = random.Random(username)
+    n = 0
+    while time.monotonic() < until:
+        n += 1
+        column = rng.choice(columns)
+        value = f"{rng.randint(1, 9)}{n:05d}"
+        started = time.monotonic()
+        response = await client.post(f"/rows/{row_id}/cells/", json={"version": version, "values": {str(column): value}},
+                                     headers={"X-CSRFToken": token, "Referer": base})
+        log["latencies"].append(time.monotonic() - started)
+        if response.status_code >= 500:
+            log["errors_5xx"] += 1
+            continue
+        data = response.json()
+        if response.status_code == 200:
+            version = data["version"]
+            log["acked"].append((row_id, column, value, version))
+        elif response.status_code == 409:
+            log["conflicts"] += 1
+            version = data.get("version", version)
+    if username.endswith(("0", "2", "4", "6", "8")):  # one filler of each row submits at the end
+        started = time.monotonic()
+        response = await client.post(f"/rows/{row_id}/submit/", data={"csrfmiddlewaretoken": token},
+                                     headers={"Referer": base})
+        log["latencies"].append(time.monotonic() - started)
+        log["errors_5xx"] += response.status_code >= 500
+
+
+def run_load(*, seconds: int, fillers: int) -> dict:
+    from targets.models import Cell
+
+    table, columns, accounts = _prepare(fillers)
+    port = _free_port()
+    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdef",
+           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_COOKIES": "0", "LOGIN_FAILURE_LIMIT": "1000"}
+    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(WORKERS),
+                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env,
+                              start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(100):
+            try:
+                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+                break
+            except OSError:
+                time.sleep(0.2)
+        log = {"latencies": [], "acked": [], "errors_5xx": 0, "conflicts": 0, "login_failures": 0}
+
+        timing = {}
+
+        async def everyone():
+            import httpx
+
+            clients = [httpx.AsyncClient(base_url=base, timeout=60) for _ in accounts]
+            try:
+                # Log everyone in first (password hashing is slow by design), then start the clock.
+                tokens = await asyncio.gather(*(_login(c, base, u, log) for c, (u, _, _) in zip(clients, accounts)))
+                timing["started"] = time.monotonic()
+                until = timing["started"] + seconds
+                await asyncio.gather(*(_filler(c, base, t, u, row, v, columns, until, log)
+                                       for c, t, (u, row, v) in zip(clients, tokens, accounts) if t))
+                timing["ended"] = time.monotonic()
+            finally:
+                for client in clients:
+                    await client.aclose()
+
+        asyncio.run(everyone())
+        elapsed = timing["ended"] - timing["started"]
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+
+    last: dict[tuple[int, int], tuple[int, str]] = {}
+    for row_id, column, value, version in log["acked"]:
+        if (row_id, column) not in last or version > last[(row_id, column)][0]:
+            last[(row_id, column)] = (version, value)
+    stored = {(c.row_id, c.column_id): c.raw for c in Cell.objects.filter(row__table=table)}
+    lost = sum(1 for key, (_, value) in last.items() if stored.get(key) != value)
+    latencies = sorted(log["latencies"])
+    return {"workers": WORKERS, "fillers": fillers, "seconds": seconds, "requests": len(latencies),
+            "rps": len(latencies) / elapsed, "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
+            "median_ms": 1000 * statistics.median(latencies) if latencies else 0, "errors_5xx": log["errors_5xx"],
+            "conflicts": log["conflicts"], "acknowledged": len(log["acked"]), "lost": lost,
+            "login_failures": log["login_failures"]}

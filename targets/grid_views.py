@@ -30,9 +30,8 @@ def table_grid(request, pk):
         raise Http404("没有找到该目标表")
     user = request.user
     columns = selectors.table_columns(table)
-    rows, page = selectors.grid_rows(table, user, status=request.GET.get("status") or None,
-                                     query=request.GET.get("q", "").strip(), page=request.GET.get("page"),
-                                     size=selectors.PAGE_SIZE)
+    rows, page = selectors.grid_page(table, user, status=request.GET.get("status") or None,
+                                     query=request.GET.get("q", "").strip(), page=request.GET.get("page"))
     for row in rows:
         cells = {c.column_id: c for c in row.cells.all()}
         row.grid_cells = [(column, cells.get(column.pk)) for column in columns]

@@ -146,10 +146,7 @@ def _page_number(value) -> int:
         return 1
 
 
-def grid_rows(table: TargetTable, user, status: str | None = None, query: str = "", page=None,
-              size: int | None = None) -> list[TableRow]:
-    """The rows of the table this user may see, with their cells: one page of them when
-    `size` is given (three queries: the count, the rows, their cells)."""
+def _grid_queryset(table: TargetTable, user, status: str | None = None, query: str = ""):
     rows = (
         TableRow.objects.filter(table=table)
         .filter(policy.visible_rows_filter(user))
@@ -161,17 +158,26 @@ def grid_rows(table: TargetTable, user, status: str | None = None, query: str = 
         rows = rows.filter(status=status)
     if query:
         rows = rows.filter(unit__name__contains=query)
-    if size:
-        current = Page(number=_page_number(page), size=size, total=rows.count())
-        current.number = min(current.number, current.count)
-        rows = list(rows[current.offset:current.offset + size])
-    else:
-        current, rows = None, list(rows)
+    return rows
+
+
+def _with_table(rows: list[TableRow], table: TargetTable) -> list[TableRow]:
     for row in rows:
         row.table = table  # the policy asks each row for its table and project: no query per row
-    if size:
-        return rows, current
     return rows
+
+
+def grid_rows(table: TargetTable, user) -> list[TableRow]:
+    """Every row of the table this user may see, with their cells (two queries)."""
+    return _with_table(list(_grid_queryset(table, user)), table)
+
+
+def grid_page(table: TargetTable, user, *, status: str | None = None, query: str = "", page=None) -> tuple[list, Page]:
+    """One page of the rows this user may see, filtered (three queries: count, rows, cells)."""
+    rows = _grid_queryset(table, user, status, query)
+    current = Page(number=_page_number(page), size=PAGE_SIZE, total=rows.count())
+    current.number = min(current.number, current.count)
+    return _with_table(list(rows[current.offset:current.offset + PAGE_SIZE]), table), current
 
 
 def table_progress(table: TargetTable, page=None, query: str = "") -> dict:

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from .importers import ImportFileError, ImportPlan, plan_apply, plan_workbook, read_upload
 from .models import ImportJob, ImportStatus
+from .provenance import ProvenanceError, read_provenance
 
 LARGE_IMPORT_CHANGES = 2000
 
@@ -18,9 +19,10 @@ def import_preview(*, name: str, data: bytes, user, project=None) -> ImportPlan:
 
     try:
         grids = read_upload(name, data)
-    except ImportFileError as exc:
+        source = None if name.lower().endswith(".docx") else read_provenance(data)
+    except (ImportFileError, ProvenanceError) as exc:
         return ImportPlan(errors=[Issue(name, None, None, str(exc))])
-    return plan_workbook(grids, user, project=project)
+    return plan_workbook(grids, user, project=project, source=source)
 
 
 def import_job_create(*, name: str, data: bytes, user, project=None) -> ImportJob:
@@ -30,32 +32,45 @@ def import_job_create(*, name: str, data: bytes, user, project=None) -> ImportJo
                                     message=plan.summary())
 
 
-def import_job_apply(*, job_id: int) -> ImportJob:
-    """Phase two: one transaction, all or nothing. Applying twice changes nothing."""
+def import_job_apply(*, job_id: int, confirmed: list[int] = ()) -> ImportJob:
+    """Phase two: one transaction, all or nothing, applied at most once.
+
+    The job is claimed first, inside the transaction, by moving it from 待确认 to 已导入
+    in one conditional UPDATE: of several confirmations at once exactly one gets the row
+    (the others wait for its lock, then find it claimed and change nothing). If the apply
+    is refused, the claim rolls back with the data and the job is marked failed."""
     job = ImportJob.objects.select_related("owner").get(pk=job_id)
     if job.status != ImportStatus.PREVIEWED:
         return job
     plan = ImportPlan.from_dict(job.plan)
+    accepted = sorted({int(i) for i in confirmed if 0 <= int(i) < len(plan.conflicts)})
     try:
         with transaction.atomic():
-            plan_apply(plan, actor=job.owner)
-            updated = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
-                status=ImportStatus.APPLIED, applied_at=timezone.now(), message=f"已导入：{plan.summary()}")
-            if updated != 1:
-                raise ValidationError("该导入已被处理")
+            claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+                status=ImportStatus.APPLIED, applied_at=timezone.now(), message=_applied_message(plan, accepted))
+            if claimed == 1:
+                plan_apply(plan, actor=job.owner, confirmed=accepted)
     except ValidationError as exc:
-        ImportJob.objects.filter(pk=job.pk).update(status=ImportStatus.FAILED,
-                                                   message="导入失败，未写入任何数据：" + "；".join(exc.messages))
+        ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
+            status=ImportStatus.FAILED, message="导入失败，未写入任何数据：" + "；".join(exc.messages))
     job.refresh_from_db()
     return job
 
 
-def import_job_confirm(*, job: ImportJob) -> bool:
+def _applied_message(plan: ImportPlan, accepted: list[int]) -> str:
+    text = f"已导入：{plan.summary()}"
+    if plan.conflicts:
+        text += f"；导出后已被他人修改的 {len(plan.conflicts)} 项中，按文件写入 {len(accepted)} 项，其余保留系统中的值"
+    return text
+
+
+def import_job_confirm(*, job: ImportJob, confirmed: list[int] = ()) -> bool:
     """Apply now, or queue for a worker when the import is large. True when queued."""
-    if len(job.plan.get("changes", [])) > LARGE_IMPORT_CHANGES:
+    confirmed = list(confirmed)
+    if len(job.plan.get("changes", [])) + len(confirmed) > LARGE_IMPORT_CHANGES:
         from .tasks import import_job_apply_task
 
-        transaction.on_commit(lambda: import_job_apply_task.delay(job.pk))
+        transaction.on_commit(lambda: import_job_apply_task.delay(job.pk, confirmed))
         return True
-    import_job_apply(job_id=job.pk)
+    import_job_apply(job_id=job.pk, confirmed=confirmed)
     return False

@@ -65,7 +65,7 @@ def import_apply(request, pk):
     job = _job_for_owner(request.user, pk)
     if job.status != ImportStatus.PREVIEWED:
         messages.error(request, "该导入不能执行（有错误或已处理）")
-    elif import_job_confirm(job=job):
+    elif import_job_confirm(job=job, confirmed=[int(i) for i in request.POST.getlist("conflict") if i.isdigit()]):
         messages.success(request, "导入量较大，已在后台执行，请稍后刷新本页查看结果")
     else:
         job.refresh_from_db()

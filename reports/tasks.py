@@ -14,7 +14,7 @@ def export_job_run_task(job_id: int) -> str:
 
 
 @shared_task(acks_late=True)
-def import_job_apply_task(job_id: int) -> str:
+def import_job_apply_task(job_id: int, confirmed: list[int] = ()) -> str:
     from .import_services import import_job_apply
 
-    return import_job_apply(job_id=job_id).status
+    return import_job_apply(job_id=job_id, confirmed=confirmed).status

@@ -219,21 +219,3 @@ def target_values_set(*, updates: list[tuple[int, str, str]], actor) -> int:
                          before={"raw": change[0]}, after={"raw": change[1]},
                          label=f"{indicator.name}（{TargetPeriod(period).label}）")
     return len(updates)
-
-
-@transaction.atomic
-def metric_values_set(*, updates: list[tuple[int, int, str]], actor) -> int:
-    """Set 任务书 附表 values (metric id, year, number as text or blank), audited."""
-    from decimal import Decimal
-
-    from projects.models import AgreementMetric, AgreementMetricValue
-
-    metrics = {m.pk: m for m in AgreementMetric.objects.filter(pk__in={u[0] for u in updates})}
-    for metric_id, year, text in updates:
-        value = Decimal(text) if text else None
-        existing = AgreementMetricValue.objects.filter(metric_id=metric_id, year=year).first()
-        before = "" if existing is None or existing.value is None else f"{existing.value.normalize():f}"
-        AgreementMetricValue.objects.update_or_create(metric_id=metric_id, year=year, defaults={"value": value})
-        audit_record(actor=actor, action="projects.agreement_metric.changed", obj=metrics[metric_id],
-                     before={"raw": before}, after={"raw": text}, label=f"{metrics[metric_id].label} {year}")
-    return len(updates)

@@ -12,6 +12,8 @@ from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from ..provenance import ExportRecord
+
 TITLE_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
 HEADER_FONT = "黑体"
@@ -174,11 +176,14 @@ def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -
     if not streaming:
         workbook.remove(workbook.active)
     used: set[str] = set()
+    record = ExportRecord(user)
     for exporter, obj in items:
         ws = workbook.create_sheet(_sheet_name(exporter.sheet_title(obj), used))
+        record.add(ws.title, exporter, obj)
         exporter.render(ws, obj, user)
         if on_sheet:
             on_sheet()
+    record.stamp(workbook)
     return workbook
 
 

@@ -21,7 +21,9 @@ from targets.selectors import project_indicator_tree, table_columns
 from units import policy
 
 from .files import Grid
-from .plan import CellChange, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate
+from ..provenance import exported_rows, sheet_source
+from .plan import (AnnexUpdate, CellChange, Conflict, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate,
+                   access_refusal, state_refusal)
 
 META_SHEET = "_meta"
 FUNDING_SUFFIX = re.compile(r"（[\d.]+万）$")
@@ -62,7 +64,10 @@ def template_meta(grids: list[Grid]) -> dict | None:
         return {"invalid": True}
 
 
-def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None) -> ImportPlan:
+def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None,
+                    exported: dict[int, int] | None = None) -> ImportPlan:
+    """`versions`: a template's rows (stale ones are refused); `exported`: an official
+    export's rows (cells of rows saved since are conflicts to confirm)."""
     plan = ImportPlan(sheets=[grid.name])
     columns = table_columns(table)
     depth, header = header_cells(columns)
@@ -91,19 +96,19 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
         if row is None:
             plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”不在该目标表中"))
             continue
-        if not policy.can_view_row(user, row) or not policy.can_edit_row(user, row):
-            plan.errors.append(Issue(grid.name, r, 2, f"您无权导入单位“{name}”的数据"))
+        refusal = access_refusal(user, row)
+        if refusal:
+            plan.errors.append(Issue(grid.name, r, 2, refusal))
             continue
         if row.pk in seen:
             plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”在文件中出现了两次"))
             continue
         seen.add(row.pk)
-        values, narrative, changes = {}, None, []
+        changes = []  # (column id, "" for the narrative; the change)
         if row.narrative:
             text = _read_value(plan, grid, r, 3, "文字目标", fold=False)
             if text is not None and text != row.narrative:
-                narrative = text
-                changes.append(CellChange(f"{name} · 文字目标", row.narrative, text))
+                changes.append(("", CellChange(f"{name} · 文字目标", row.narrative, text)))
             elif text is not None:
                 plan.unchanged += 1
         else:
@@ -124,20 +129,30 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
                 if current is None and value.raw == "":
                     plan.unchanged += 1
                     continue
-                values[str(column.pk)] = value.raw
-                changes.append(CellChange(f"{name} · {column.label}", before, value.raw, created=current is None))
-        if not changes:
-            continue  # the same values: nothing to write, whatever the template's version
-        expected = (versions or {}).get(row.pk, row.version)
-        if expected != row.version:
-            plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”的数据在模板下载后已被他人修改（模板为版本 {expected}，"
-                                                      f"当前为版本 {row.version}），请重新下载模板后再填写"))
-        elif not row.is_editable:
-            plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”的填报为“{row.get_status_display()}”，不能导入修改"))
-        else:
-            plan.changes += changes
-            plan.rows.append(RowUpdate(row_id=row.pk, version=row.version, values=values, narrative=narrative))
+                changes.append((str(column.pk), CellChange(f"{name} · {column.label}", before, value.raw,
+                                                           created=current is None)))
+        if changes:  # the same values: nothing to write, whatever the file's version
+            _plan_row(plan, grid.name, r, row, changes, versions, exported)
     return plan
+
+
+def _plan_row(plan: ImportPlan, sheet: str, r: int, row: TableRow, changes: list[tuple[str, CellChange]],
+              versions: dict[int, int] | None, exported: dict[int, int] | None) -> None:
+    """One row's changes: refused, written, or (the row was saved since the export) conflicts."""
+    expected = (versions or {}).get(row.pk, row.version)
+    if expected != row.version:
+        plan.errors.append(Issue(sheet, r, 2, f"单位“{row.unit.name}”的数据在模板下载后已被他人修改（模板为版本 {expected}，"
+                                              f"当前为版本 {row.version}），请重新下载模板后再填写"))
+    elif state_refusal(row):
+        plan.errors.append(Issue(sheet, r, 2, state_refusal(row)))
+    elif exported is not None and exported.get(row.pk) != row.version:
+        plan.conflicts += [Conflict(row_id=row.pk, version=row.version, column=key, label=change.label,
+                                    exported=exported.get(row.pk, 0), current=change.before, incoming=change.after)
+                           for key, change in changes]
+    else:
+        plan.changes += [change for _, change in changes]
+        plan.rows.append(RowUpdate(row_id=row.pk, version=row.version, values={k: c.after for k, c in changes if k},
+                                   narrative=next((c.after for k, c in changes if not k), None)))
 
 
 # --- indicator trees (附件2, 省财政专项转移支付) ---------------------------------------------------------
@@ -247,8 +262,10 @@ def plan_expenditure_list(grid: Grid, user) -> ImportPlan:
 # --- 任务书 附表 -----------------------------------------------------------------------------------
 
 
-def plan_agreement_annex(grid: Grid, agreement: Agreement) -> ImportPlan:
+def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> ImportPlan:
+    """The 附表 of `agreement`, as exported at `version`."""
     plan = ImportPlan(sheets=[grid.name])
+    annex = AnnexUpdate(agreement_id=agreement.pk, version=version)
     header = next((r for r in range(1, len(grid.rows) + 1) if grid.text(r, 1).replace(" ", "") == "年度"), None)
     if header is None:
         plan.errors.append(Issue(grid.name, None, None, "没有找到“年度”表头行"))
@@ -286,17 +303,55 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement) -> ImportPlan:
             if before == value or (before is not None and value is not None and before.compare(value) == 0):
                 plan.unchanged += 1
                 continue
-            plan.metrics.append(MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}"))
+            annex.values.append(MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}"))
             plan.changes.append(CellChange(f"{label} {year}年", "" if before is None else f"{before.normalize():f}",
                                            text, created=year not in current))
+    if annex.values:
+        refusal = _annex_refusal(agreement, version)
+        if refusal:
+            plan.errors.append(Issue(grid.name, header, None, refusal))
+        plan.annexes.append(annex)
     return plan
+
+
+def _annex_refusal(agreement: Agreement, version: int) -> str | None:
+    """The 任务书 page's own rules (projects.agreements): an editable status, the same version."""
+    from projects.agreements import EDITABLE
+
+    if agreement.status not in EDITABLE:
+        return f"任务书当前为“{agreement.get_status_display()}”，不能导入修改"
+    if agreement.version != version:
+        return f"任务书在导出后已被他人修改（文件为版本 {version}，当前为版本 {agreement.version}），请重新导出后再修改导入"
+    return None
+
+
+def _annex_agreement(grid: Grid, source: dict | None, project: Project | None, user) -> tuple[Agreement | None, int, str]:
+    """The 任务书 this 附表 belongs to, as the file says (its export information); a file
+    without it (a Word copy) only when the project has a single 任务书. Else a refusal."""
+    entry = sheet_source(source, grid.name, "agreement")
+    if entry is not None:
+        agreement = Agreement.objects.select_related("project", "undertaker").filter(pk=entry["agreement"]).first()
+        version = int(entry["version"])
+    else:
+        candidates = list(Agreement.objects.select_related("project", "undertaker").filter(project=project)[:2]) if project else []
+        agreement = candidates[0] if len(candidates) == 1 else None
+        version = agreement.version if agreement else 0
+        if agreement is None:
+            return None, 0, "无法确定该附表属于哪一份任务书：请在该任务书页面导出附表（.xlsx），修改后再导入"
+    if agreement is None or not policy.can_view_agreement(user, agreement):
+        return None, 0, "该附表所属的任务书不存在或您无权查看"
+    if not policy.can_edit_agreement(user, agreement):
+        return None, 0, f"您无权修改任务书“{agreement.title}”"
+    return agreement, version, ""
 
 
 # --- which layout is this sheet? --------------------------------------------------------------------
 
 
-def plan_workbook(grids: list[Grid], user, *, project: Project | None = None) -> ImportPlan:
-    """Recognise each sheet by its title or header and read it with the layout's reader."""
+def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, source: dict | None = None) -> ImportPlan:
+    """Recognise each sheet by its title or header and read it with the layout's reader.
+
+    `source`: what an official export was made from (see reports.provenance)."""
     plan = ImportPlan()
     meta = template_meta(grids)
     versions = None
@@ -315,7 +370,7 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None) ->
             if not policy.can_open_grid(user, table):
                 plan.errors.append(Issue(grid.name, 1, 1, f"您无权导入“{table.title}”"))
                 continue
-            plan.extend(plan_unit_table(grid, table, user, versions))
+            plan.extend(plan_unit_table(grid, table, user, versions, exported_rows(source, table.pk)))
             recognised = True
             continue
         if [grid.text(2, c) for c in range(1, 6)] == ["主管部门", "预算单位", "项目名称", "绩效目标", "绩效指标"]:
@@ -325,11 +380,11 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None) ->
         annex_title = any(grid.text(r, 1).replace(" ", "").endswith("子平台年度绩效目标量化汇总表") for r in range(1, 3))
         annex_header = any(grid.text(r, 1).replace(" ", "") == "年度" and grid.text(r, 2).isdigit() for r in range(1, 3))
         if annex_title or annex_header:
-            agreement = Agreement.objects.filter(project=project).first() if project else Agreement.objects.first()
-            if agreement is None or not policy.can_manage_project(user, agreement.project):
-                plan.errors.append(Issue(grid.name, 1, 1, "没有可导入的任务书，或您无权修改"))
+            agreement, version, refusal = _annex_agreement(grid, source, project, user)
+            if agreement is None:
+                plan.errors.append(Issue(grid.name, 1, 1, refusal))
                 continue
-            plan.extend(plan_agreement_annex(grid, agreement))
+            plan.extend(plan_agreement_annex(grid, agreement, version))
             recognised = True
             continue
         owner = project or Project.objects.filter(title__in=[t for t in first if t]).first()

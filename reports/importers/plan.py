@@ -7,7 +7,9 @@ alone. Applying it goes through the same services as typing in the grid, all row
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -60,6 +62,29 @@ class MetricUpdate:
 
 
 @dataclass
+class AnnexUpdate:
+    """A 任务书's 附表 values, written through the 任务书's own service at this version."""
+    agreement_id: int
+    version: int
+    values: list[MetricUpdate] = field(default_factory=list)
+
+
+@dataclass
+class Conflict:
+    """A cell the file would change in a row someone saved after the file was exported.
+
+    The file may carry the importer's own edit or the old value of someone else's; only
+    the importer can tell, so it is written only when confirmed, one by one."""
+    row_id: int
+    version: int  # the row's version at the preview: applying refuses if it moved again
+    column: str  # column id, "" for the narrative
+    label: str
+    exported: int  # the row's version in the file
+    current: str
+    incoming: str
+
+
+@dataclass
 class ImportPlan:
     sheets: list[str] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
@@ -68,7 +93,8 @@ class ImportPlan:
     unchanged: int = 0
     rows: list[RowUpdate] = field(default_factory=list)
     targets: list[TargetUpdate] = field(default_factory=list)
-    metrics: list[MetricUpdate] = field(default_factory=list)
+    annexes: list[AnnexUpdate] = field(default_factory=list)
+    conflicts: list[Conflict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -83,14 +109,17 @@ class ImportPlan:
         return sum(1 for c in self.changes if not c.created)
 
     def summary(self) -> str:
-        return f"新建 {self.created} 项，修改 {self.changed} 项，不变 {self.unchanged} 项，错误 {len(self.errors)} 项"
+        text = f"新建 {self.created} 项，修改 {self.changed} 项，不变 {self.unchanged} 项，错误 {len(self.errors)} 项"
+        if self.conflicts:
+            text += f"，导出后已被他人修改 {len(self.conflicts)} 项（须逐项确认）"
+        return text
 
     def to_dict(self) -> dict:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, data: dict) -> ImportPlan:
-        return cls(
+        plan = cls(
             sheets=data["sheets"],
             errors=[Issue(**i) for i in data["errors"]],
             warnings=[Issue(**i) for i in data["warnings"]],
@@ -98,8 +127,13 @@ class ImportPlan:
             unchanged=data["unchanged"],
             rows=[RowUpdate(**r) for r in data["rows"]],
             targets=[TargetUpdate(**t) for t in data["targets"]],
-            metrics=[MetricUpdate(**m) for m in data["metrics"]],
+            annexes=[AnnexUpdate(a["agreement_id"], a["version"], [MetricUpdate(**m) for m in a["values"]])
+                     for a in data.get("annexes", [])],
+            conflicts=[Conflict(**c) for c in data.get("conflicts", [])],
         )
+        if data.get("metrics"):  # a preview stored before 附表 imports named their 任务书
+            plan.errors.append(Issue("", None, None, "该预览已过期，请重新上传文件"))
+        return plan
 
     def extend(self, other: ImportPlan) -> None:
         self.sheets += other.sheets
@@ -109,25 +143,116 @@ class ImportPlan:
         self.unchanged += other.unchanged
         self.rows += other.rows
         self.targets += other.targets
-        self.metrics += other.metrics
+        self.annexes += other.annexes
+        self.conflicts += other.conflicts
 
 
 class ImportRefused(ValidationError):
     pass
 
 
+def access_refusal(user, row, now=None) -> str | None:
+    """Why `user` may not import into `row` at all now (who they are, the table's state), or None."""
+    from units import policy
+
+    name, table = row.unit.name, row.table
+    if not policy.can_view_row(user, row):
+        return f"您无权导入单位“{name}”的数据"
+    if not (policy.is_admin(user) or policy.reviews_project(user, table.project)):
+        if table.status != "open":
+            return f"“{table.title}”{table.get_status_display()}，不能导入单位“{name}”的数据"
+        if policy.deadline_passed(table, now):
+            # After the deadline the unit can no longer submit: the bureau imports on its behalf.
+            return f"“{table.title}”已过截止时间，不能导入单位“{name}”的数据"
+    if not policy.can_edit_row(user, row):
+        return f"您无权导入单位“{name}”的数据"
+    return None
+
+
+def state_refusal(row) -> str | None:
+    if not row.is_editable:
+        return f"单位“{row.unit.name}”的填报为“{row.get_status_display()}”，不能导入修改"
+    return None
+
+
+def row_refusal(user, row, now=None) -> str | None:
+    """Why `user` may not write `row` by import now, or None. The preview asks this
+    (see layouts.plan_unit_table), and the apply again inside its transaction, rows locked."""
+    return access_refusal(user, row, now) or state_refusal(row)
+
+
 @transaction.atomic
-def plan_apply(plan: ImportPlan, *, actor) -> int:
-    """Write the plan: everything, or nothing if any row moved on since the preview."""
-    from targets.editing import metric_values_set, target_values_set
-    from targets.services import RowEdit, rows_cells_update
+def plan_apply(plan: ImportPlan, *, actor, confirmed: Iterable[int] = ()) -> int:
+    """Write the plan: everything, or nothing if any row moved on since the preview, or
+    the user may no longer write it (permission, table closed, deadline, row submitted).
+    Of the conflicts, only those whose index is in `confirmed` are written.
+
+    `actor` None is the system (the command line): it has the bureau admin's rights."""
+    from targets.editing import target_values_set
+    from targets.services import rows_cells_update
+    from units import policy
 
     if plan.errors:
         raise ImportRefused("导入文件有错误，未导入任何数据")
-    rows_cells_update(
-        edits=[RowEdit(u.row_id, {int(k): v for k, v in u.values.items()}, u.version, u.narrative) for u in plan.rows],
-        actor=actor,
-    )
+    user = actor if actor is not None else policy.system_user()
+    edits = _row_edits(plan, set(confirmed))
+    _recheck_rows(user, [e.row_id for e in edits])
+    rows_cells_update(edits=edits, actor=actor)
+    _recheck_projects(user, [t.indicator_id for t in plan.targets])
     target_values_set(updates=[(t.indicator_id, t.period, t.raw) for t in plan.targets], actor=actor)
-    metric_values_set(updates=[(m.metric_id, m.year, m.value) for m in plan.metrics], actor=actor)
-    return len(plan.changes)
+    for annex in plan.annexes:
+        _annex_apply(annex, user=user, actor=actor)
+    return len(plan.changes) + sum(1 for i in set(confirmed) if 0 <= i < len(plan.conflicts))
+
+
+def _row_edits(plan: ImportPlan, confirmed: set[int]):
+    from targets.services import RowEdit
+
+    edits = [RowEdit(u.row_id, {int(k): v for k, v in u.values.items()}, u.version, u.narrative) for u in plan.rows]
+    by_row: dict[int, RowEdit] = {}
+    for index, conflict in enumerate(plan.conflicts):
+        if index not in confirmed:
+            continue
+        edit = by_row.setdefault(conflict.row_id, RowEdit(conflict.row_id, {}, conflict.version))
+        if conflict.column:
+            edit.values[int(conflict.column)] = conflict.incoming
+        else:
+            edit.narrative = conflict.incoming
+    return edits + list(by_row.values())
+
+
+def _recheck_rows(user, row_ids: list[int]) -> None:
+    from targets.models import TableRow
+
+    if not row_ids:
+        return
+    # Rows locked with their tables, as the workflow locks them: a close or a submit waits for us.
+    rows = TableRow.objects.select_for_update().select_related("table__project", "unit").filter(pk__in=row_ids)
+    problems = [problem for row in rows.order_by("pk") if (problem := row_refusal(user, row))]
+    if problems:
+        raise ImportRefused(problems)
+
+
+def _recheck_projects(user, indicator_ids: list[int]) -> None:
+    from projects.models import Project
+    from targets.models import Indicator
+    from units import policy
+
+    if not indicator_ids:
+        return
+    for project in Project.objects.filter(pk__in=Indicator.objects.filter(pk__in=indicator_ids).values("project_id")):
+        if not policy.can_manage_project(user, project):
+            raise ImportRefused(f"您无权修改项目“{project.name}”的指标")
+
+
+def _annex_apply(annex: AnnexUpdate, *, user, actor) -> None:
+    from projects.agreements import agreement_save_annex
+    from projects.models import Agreement
+    from units import policy
+
+    agreement = Agreement.objects.select_related("project", "undertaker").filter(pk=annex.agreement_id).first()
+    if agreement is None or not policy.can_edit_agreement(user, agreement):
+        raise ImportRefused("该任务书不存在或您无权修改")
+    values = {(m.metric_id, m.year): Decimal(m.value) if m.value else None for m in annex.values}
+    # The page's own service: it locks the 任务书 and checks its status and version.
+    agreement_save_annex(agreement_id=agreement.pk, expected_version=annex.version, values=values, actor=actor)

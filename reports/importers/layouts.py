@@ -20,8 +20,8 @@ from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
 
-from .files import Grid
 from ..provenance import exported_rows, sheet_source
+from .files import Grid
 from .plan import (AnnexUpdate, CellChange, Conflict, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate,
                    access_refusal, state_refusal)
 
@@ -143,8 +143,8 @@ def _plan_row(plan: ImportPlan, sheet: str, r: int, row: TableRow, changes: list
     if expected != row.version:
         plan.errors.append(Issue(sheet, r, 2, f"单位“{row.unit.name}”的数据在模板下载后已被他人修改（模板为版本 {expected}，"
                                               f"当前为版本 {row.version}），请重新下载模板后再填写"))
-    elif state_refusal(row):
-        plan.errors.append(Issue(sheet, r, 2, state_refusal(row)))
+    elif refusal := state_refusal(row):
+        plan.errors.append(Issue(sheet, r, 2, refusal))
     elif exported is not None and exported.get(row.pk) != row.version:
         plan.conflicts += [Conflict(row_id=row.pk, version=row.version, column=key, label=change.label,
                                     exported=exported.get(row.pk, 0), current=change.before, incoming=change.after)
@@ -329,11 +329,12 @@ def _annex_agreement(grid: Grid, source: dict | None, project: Project | None, u
     """The 任务书 this 附表 belongs to, as the file says (its export information); a file
     without it (a Word copy) only when the project has a single 任务书. Else a refusal."""
     entry = sheet_source(source, grid.name, "agreement")
+    agreements = Agreement.objects.select_related("project", "undertaker")
     if entry is not None:
-        agreement = Agreement.objects.select_related("project", "undertaker").filter(pk=entry["agreement"]).first()
+        agreement = agreements.filter(pk=entry["agreement"]).first()
         version = int(entry["version"])
     else:
-        candidates = list(Agreement.objects.select_related("project", "undertaker").filter(project=project)[:2]) if project else []
+        candidates = list(agreements.filter(project=project)[:2]) if project else []
         agreement = candidates[0] if len(candidates) == 1 else None
         version = agreement.version if agreement else 0
         if agreement is None:

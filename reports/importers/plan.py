@@ -153,13 +153,14 @@ class ImportRefused(ValidationError):
 
 def access_refusal(user, row, now=None) -> str | None:
     """Why `user` may not import into `row` at all now (who they are, the table's state), or None."""
+    from targets.models import TableStatus
     from units import policy
 
     name, table = row.unit.name, row.table
     if not policy.can_view_row(user, row):
         return f"您无权导入单位“{name}”的数据"
     if not (policy.is_admin(user) or policy.reviews_project(user, table.project)):
-        if table.status != "open":
+        if table.status != TableStatus.OPEN:
             return f"“{table.title}”{table.get_status_display()}，不能导入单位“{name}”的数据"
         if policy.deadline_passed(table, now):
             # After the deadline the unit can no longer submit: the bureau imports on its behalf.

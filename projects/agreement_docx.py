@@ -8,7 +8,7 @@ from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Pt
+from docx.shared import Cm, Pt
 
 from reports.exporters.agreement_annex import metric_totals
 from targets.values import format_number
@@ -47,7 +47,36 @@ def _table(doc, rows: list[list[str]], widths=None):
             cell = table.cell(r, c)
             cell.text = ""
             _font(cell.paragraphs[0].add_run("" if value is None else str(value)), size=10.5)
+    if widths:
+        table.autofit = False
+        for column, width in zip(table.columns, widths):
+            column.width = Cm(width)  # the grid: what LibreOffice lays out by
+        for row in table.rows:
+            for cell, width in zip(row.cells, widths):
+                cell.width = Cm(width)
     return table
+
+
+def _merge(first, last):
+    # Merging keeps each merged cell's (empty) paragraph; drop them so the label is one line.
+    cell = first.merge(last)
+    for paragraph in cell.paragraphs[1:]:
+        if not paragraph.text:
+            paragraph._element.getparent().remove(paragraph._element)
+    return cell
+
+
+def _merge_labels(table, rows: list[list[str]]):
+    """As the form prints it: a block's label (甲方, 财政经费分配, …) runs down the first column
+    over its block, and a value with no 职务 or 电子邮箱 beside it spans the rest of its row."""
+    starts = [r for r, values in enumerate(rows) if values[0]] + [len(rows)]
+    for start, end in zip(starts, starts[1:]):
+        if end - 1 > start:
+            _merge(table.cell(start, 0), table.cell(end - 1, 0))
+    if len(rows[0]) == 5:
+        for r, values in enumerate(rows):
+            if not values[3] and not values[4]:
+                _merge(table.cell(r, 2), table.cell(r, 4))
 
 
 def _money(value) -> str:
@@ -78,6 +107,9 @@ def _own_text(agreement: Agreement, kind: str, field: str, printed: str) -> str:
 
 def agreement_docx(agreement: Agreement) -> bytes:
     doc = Document()
+    section = doc.sections[0]
+    section.page_width, section.page_height = Cm(21), Cm(29.7)  # 任务书为A4纸
+    section.left_margin = section.right_margin = Cm(2.5)
     participants = list(agreement.participants.all())
     _cover(doc, agreement)
     _basic(doc, agreement, participants)
@@ -136,7 +168,7 @@ def _basic(doc, agreement: Agreement, participants):
         rows += [["参与单位" if index == 1 else "", f"参与单位{index}", name, "", ""],
                  ["", "项目联系人", contact, "职务", title],
                  ["", "联系电话", phone, "电子邮箱", email], ["", "通讯地址", address, "", ""]]
-    _table(doc, rows)
+    _merge_labels(_table(doc, rows, widths=[1.6, 3.0, 4.6, 2.6, 4.2]), rows)
 
 
 def _tasks(doc, agreement: Agreement):
@@ -185,7 +217,7 @@ def _annex(doc, agreement: Agreement):
             annex.append([metric.group] + [""] * (len(agreement.years) + 1))
         group = metric.group
         annex.append([metric.label, *[_money(v) for v in item["values"]], _money(item["total"])])
-    _table(doc, annex)
+    _table(doc, annex, widths=[5.0] + [(16 - 5.0) / (len(agreement.years) + 1)] * (len(agreement.years) + 1))
 
 
 def _budget(doc, agreement: Agreement):
@@ -213,7 +245,7 @@ def _budget(doc, agreement: Agreement):
     lines += [[""] * 4 for _ in range(form.EXPENSE_ROWS - len(lines))]
     budget += lines
     budget.append(["", "合计", _money(_entered_total(figures["expensed"], [e.amount for e in expenses])), ""])
-    _table(doc, budget)
+    _merge_labels(_table(doc, budget, widths=[2.8, 5.2, 3.0, 5.0]), budget)
     _para(doc, form.BUDGET_NOTE, size=10.5)
     return sources.get(BudgetSourceKind.SPECIAL)
 
@@ -229,7 +261,7 @@ def _staff(doc, agreement: Agreement):
     open_roles = [label for value, label in StaffRole.choices if value not in covered]
     for _ in range(form.STAFF_ROWS - len(staff)):
         people.append([""] * 8 + [open_roles.pop(0) if open_roles else ""])
-    _table(doc, people)
+    _table(doc, people, widths=[1.8, 1.1, 1.1, 1.9, 1.5, 1.7, 1.9, 2.6, 2.4])
     _para(doc, form.STAFF_NOTE, size=10.5)
 
 
@@ -263,7 +295,7 @@ def _signatures(doc, agreement: Agreement, participants):
     for i in range(0, len(names), 2):
         right = f"参与单位{chinese_count(i + 2)}：{names[i + 1]}" if i + 1 < len(names) else ""
         rows += _signature_block(f"参与单位{chinese_count(i + 1)}：{names[i]}", right)
-    table = _table(doc, rows)
+    table = _table(doc, rows, widths=[8, 8])
     table.style = None
     if agreement.issued_by:
         _para(doc, f"{agreement.issued_by}    {agreement.issued_on:%Y年%-m月%-d日}印发" if agreement.issued_on else agreement.issued_by)

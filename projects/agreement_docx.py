@@ -66,14 +66,14 @@ def _merge(first, last):
     return cell
 
 
-def _merge_labels(table, rows: list[list[str]]):
+def _merge_labels(table, rows: list[list[str]], *, span_values=False):
     """As the form prints it: a block's label (甲方, 财政经费分配, …) runs down the first column
-    over its block, and a value with no 职务 or 电子邮箱 beside it spans the rest of its row."""
+    over its block; with span_values, a value with no 职务 or 电子邮箱 beside it spans its row."""
     starts = [r for r, values in enumerate(rows) if values[0]] + [len(rows)]
     for start, end in zip(starts, starts[1:]):
         if end - 1 > start:
             _merge(table.cell(start, 0), table.cell(end - 1, 0))
-    if len(rows[0]) == 5:
+    if span_values:
         for r, values in enumerate(rows):
             if not values[3] and not values[4]:
                 _merge(table.cell(r, 2), table.cell(r, 4))
@@ -168,7 +168,7 @@ def _basic(doc, agreement: Agreement, participants):
         rows += [["参与单位" if index == 1 else "", f"参与单位{index}", name, "", ""],
                  ["", "项目联系人", contact, "职务", title],
                  ["", "联系电话", phone, "电子邮箱", email], ["", "通讯地址", address, "", ""]]
-    _merge_labels(_table(doc, rows, widths=[1.6, 3.0, 4.6, 2.6, 4.2]), rows)
+    _merge_labels(_table(doc, rows, widths=[1.6, 3.0, 4.6, 2.6, 4.2]), rows, span_values=True)
 
 
 def _tasks(doc, agreement: Agreement):

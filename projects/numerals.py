@@ -59,3 +59,21 @@ def rmb_upper(amount: Decimal | int | str) -> str:
     if fen:
         return text + DIGITS[fen] + "分"
     return text + "整"
+
+
+LOWER = "〇一二三四五六七八九"
+
+
+def chinese_year(year: int) -> str:
+    """A year as forms date themselves, digit by digit: 2021 → 二〇二一."""
+    return "".join(LOWER[int(d)] for d in str(year))
+
+
+def chinese_count(number: int) -> str:
+    """1 to 99 in lower-case numerals, as in 项目期限为三年 or 参与单位二: 12 → 十二, 20 → 二十."""
+    if not 0 < number < 100:
+        raise ValueError("仅支持1至99")
+    tens, ones = divmod(number, 10)
+    if not tens:
+        return LOWER[ones]
+    return ("" if tens == 1 else LOWER[tens]) + "十" + (LOWER[ones] if ones else "")

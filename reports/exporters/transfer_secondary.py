@@ -8,6 +8,7 @@ from .attachment2 import _merge_runs
 from .base import Exporter, SheetWriter
 
 COLS = 5
+LABEL = "附件3"
 
 
 class TransferSecondaryExporter(Exporter):
@@ -23,8 +24,10 @@ class TransferSecondaryExporter(Exporter):
 
     def render(self, ws, project: Project, user) -> None:
         sheet = SheetWriter(ws, COLS)
-        sheet.title(1, project.title or self.title, size=14)
-        r = 2
+        # The seed (004) files these tables as 附件3 of the bureau's notice: the label sits above the title.
+        sheet.put(1, 1, LABEL, align="left", box=False, font="黑体", measure=False)
+        sheet.title(2, project.title or self.title, size=14)
+        r = 3
         money = f"{format_number(project.funding_requirement)}{project.money_unit}" if project.funding_requirement is not None else ""
         for label, value in (
             ("项目名称", project.name),
@@ -68,5 +71,5 @@ class TransferSecondaryExporter(Exporter):
             _merge_runs(sheet, 2, first, [i.category.level1.pk for i in tree])
             _merge_runs(sheet, 3, first, [i.category.pk for i in tree])
         sheet.set_widths(minimum={1: 12, 2: 10, 3: 12, 4: 40, 5: 30}, maximum={1: 14, 2: 10, 3: 14, 4: 44, 5: 34})
-        sheet.fit_heights(2, r - 1)
+        sheet.fit_heights(3, r - 1)
         sheet.print_setup(title_rows=(header, header), landscape=False)

@@ -6,7 +6,7 @@ from decimal import Decimal
 import pytest
 
 from projects.agreement_rules import budget_figures, budget_problems, report_due_dates, staff_problems
-from projects.numerals import rmb_upper
+from projects.numerals import chinese_count, chinese_year, rmb_upper
 
 
 @pytest.mark.parametrize(
@@ -45,6 +45,13 @@ def test_capital_numerals(amount, expected):
 def test_negative_amounts_are_refused():
     with pytest.raises(ValueError):
         rmb_upper(Decimal("-1"))
+
+
+def test_the_form_dates_and_counts_in_lower_case_numerals():
+    assert chinese_year(2021) == "二〇二一" and chinese_year(2030) == "二〇三〇"
+    assert [chinese_count(n) for n in (1, 3, 10, 12, 20, 21)] == ["一", "三", "十", "十二", "二十", "二十一"]
+    with pytest.raises(ValueError):
+        chinese_count(0)
 
 
 def _figures(special, expenses, allocations=None):

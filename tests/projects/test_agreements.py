@@ -3,15 +3,18 @@ refusing bad input on its field and saving nothing half-valid; then the Word doc
 
 import io
 import os
+import re
 import shutil
 import subprocess
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+import yaml
 from django.urls import reverse
 
 from projects.agreements import agreement_create
-from projects.models import AgreementMetricValue
+from projects.models import Agreement, AgreementMetricValue
 from units.models import AuditEntry, Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -187,3 +190,65 @@ def test_the_pdf_holds_every_value(client, agreement, platform_filler, tmp_path)
 
         target = Path(__file__).resolve().parents[2] / "docs" / "exports" / "agreement"
         subprocess.run(["pdftoppm", "-r", "60", "-png", str(pdf), str(target)], check=True)
+
+
+# The seed form's printed text, kept in the repo (fixtures/forms) so that the test does not read shared/.
+FORM_TEXT = yaml.safe_load((Path(__file__).resolve().parents[2] / "fixtures" / "forms" / "001_agreement_text.yaml")
+                           .read_text(encoding="utf-8"))
+
+
+def _word(client, agreement):
+    import docx
+
+    response = client.get(reverse("projects:agreement_word", args=[agreement.pk]))
+    assert response.status_code == 200
+    return docx.Document(io.BytesIO(response.content))
+
+
+def _squashed_parts(document) -> str:
+    # One line per paragraph or cell, whitespace dropped: a sentence must be whole inside one of them.
+    parts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row.cells]
+    return "\n".join(re.sub(r"\s+", "", part) for part in parts)
+
+
+def _missing(lines, text) -> list[str]:
+    """Lines of the form not printed: each piece between the blanks (＿) must appear."""
+    return [line for line in lines
+            if not all(re.sub(r"\s+", "", piece) in text for piece in line.split("＿"))]
+
+
+def test_the_blank_form_prints_every_sentence_of_the_seed_form(client, admin_user):
+    client.force_login(admin_user)
+    text = _squashed_parts(_word(client, Agreement.objects.get(undertaker__isnull=True)))
+    assert _missing(FORM_TEXT["fixed"], text) == []
+    assert _missing(FORM_TEXT["prefilled"], text) == []
+
+
+@pytest.mark.parametrize("kind", ["sub", "main"])
+def test_a_filled_agreement_of_either_platform_kind_carries_every_fixed_sentence(client, hubei, admin_user,
+                                                                                platform_filler, kind):
+    agreement = agreement_create(project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"),
+                                 platform_kind=kind, actor=admin_user)
+    agreement = _filled(agreement, platform_filler)
+    client.force_login(platform_filler)
+    text = _squashed_parts(_word(client, agreement))
+    assert _missing(FORM_TEXT["fixed"], text) == []
+    assert "人民币1600000元（大写：壹佰陆拾万元整），乙方确保财政资金专款专用。" in text
+    assert "参与单位一：华中科技大学" in text and "参与单位二：" in text
+
+
+def test_the_blank_form_leaves_amounts_blank_and_keeps_the_rows_to_write_in(client, admin_user):
+    client.force_login(admin_user)
+    document = _word(client, Agreement.objects.get(undertaker__isnull=True))
+    text = _squashed_parts(document)
+    assert "人民币0元" not in text and "零元整" not in text
+    assert "人民币（大写）元整，乙方确保财政资金专款专用。" in text
+    budget = next(t for t in document.tables if t.cell(0, 0).text == "项目资金来源")
+    totals = [[c.text for c in row.cells[2:]] for row in budget.rows if row.cells[1].text.replace(" ", "") == "合计"]
+    assert totals == [["", ""]] * 3  # sources, allocation, expenses: none entered, none printed
+    assert [row.cells[1].text for row in budget.rows][6:9] == ["承担单位", "参与单位1", "参与单位2"]
+    staff = next(t for t in document.tables if t.cell(0, 0).text == "姓名")
+    assert [row.cells[-1].text for row in staff.rows[1:]] == ["项目负责人", "财务负责人", "项目管理", "项目实施"] + [""] * 5
+    assert all(c.text == "" for row in staff.rows[1:] for c in row.cells[:-1])
+    signatures = document.tables[-1]
+    assert [c.text for c in signatures.rows[4].cells] == ["参与单位一：", "参与单位二："]

@@ -124,6 +124,23 @@ def test_transfer_tables_print_the_header_and_every_indicator(code):
         assert (row[4] or "") == item["annual"].raw
 
 
+@pytest.mark.parametrize(("exporter_id", "code", "label"), [
+    ("transfer_secondary", "gd-transfer-guangzhou", "附件3"), ("transfer_secondary", "gd-transfer-shenzhen", "附件3"),
+    ("transfer_secondary", "gd-transfer-zhuhai", "附件3"), ("transfer_secondary", "gd-transfer-foshan", "附件3"),
+    ("attachment2", "hubei-2022-patent-transfer", "附件2"), ("expenditure_list", "gzkfq-ip-reform", None),
+])
+def test_each_layout_carries_the_attachment_label_its_seed_shows_above_the_title(exporter_id, code, label):
+    # 000 is 附件2 and 004 附件3 of their notices; 003 has no label. The label stands alone above the title.
+    project = Project.objects.get(code=code)
+    ws = _sheet(exporter_id, project)
+    first = [c.value for c in ws[1] if c.value not in (None, "")]
+    if label is None:
+        assert not any("附件" in str(v) for v in first), first
+        return
+    assert first == [label]
+    assert ws.cell(2, 1).value == (project.title or project.name)
+
+
 def test_agreement_annex_has_the_years_the_metrics_and_a_total_that_skips_rates():
     from projects.models import AgreementMetricValue
 

@@ -104,3 +104,17 @@ class DecimalField(models.DecimalField):
     def formfield(self, **kwargs):
         # The model's own check gives the one message; the form field only reads the number.
         return super().formfield(**{"max_digits": None, "decimal_places": None, **kwargs})
+
+
+class RefuseControlCharacters:
+    """A form mixin: every text field is checked with `check_text`, the error beside the field."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                try:
+                    check_text(value, f"“{self.fields[name].label}”")
+                except ValidationError as exc:
+                    self.add_error(name, exc.messages[0])
+        return data

@@ -88,6 +88,16 @@ def test_agreement_text_with_a_control_character_is_refused_naming_the_field(cli
     assert not fresh.stage_goals.exclude(text="").exists()
 
 
+def test_the_project_form_refuses_a_control_character_beside_its_field(client, admin_user, hubei):
+    from tests.targets.test_editors import _project_post
+
+    client.force_login(admin_user)
+    response = client.post(reverse("projects:edit", args=[hubei.pk]), _project_post(hubei, leader="张\u000b三"))
+    assert response.status_code == 400 and "“项目负责人”含有不可见的控制字符（U+000B）" in response.content.decode()
+    hubei.refresh_from_db()
+    assert hubei.leader == "李述武"
+
+
 # --- item 17 -------------------------------------------------------------------------------------
 
 

@@ -186,3 +186,20 @@ def test_a_column_with_an_unknown_kind_or_category_is_refused_and_nothing_is_sav
         table_columns_save(table=table, columns=columns, actor=admin_user)
     assert refused.value.messages == ["第 1 列“改名”的值类型无效", f"第 2 列“{columns[1]['name']}”的指标类别无效"]
     assert list(table.columns.order_by("order").values_list("name", "value_kind", "category_id")) == before
+
+
+def test_a_return_comment_with_a_control_character_is_refused_and_the_row_stays_submitted(
+    client, wuhan, reviewer, wuhan_row, open_table
+):
+    from targets.workflow import row_return, row_submit
+
+    from django.core.exceptions import ValidationError
+
+    row_submit(row_id=wuhan_row.pk, actor=wuhan)
+    client.force_login(reviewer)
+    response = client.post(reverse("targets:row_return", args=[wuhan_row.pk]), {"comment": "请补充\u001b数据"}, follow=True)
+    assert "“退回意见”含有不可见的控制字符（U+001B）" in response.content.decode()
+    with pytest.raises(ValidationError, match="控制字符"):
+        row_return(row_id=wuhan_row.pk, actor=reviewer, comment="请补充\u0007数据")
+    assert TableRow.objects.get(pk=wuhan_row.pk).status == "submitted"
+

@@ -115,3 +115,16 @@ def test_a_unit_cannot_set_the_code_the_bureau_fills(client, agreement, platform
     client.force_login(platform_filler)
     assert _save(client, agreement, "basic", {**BASIC, "undertaker_leader": "王五"}).status_code == 302
     assert Agreement.objects.get(pk=agreement.pk).code == "HB-2021-001"
+
+
+# --- item 18 -------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("category", ["abc", "999999", ""])
+def test_an_indicator_with_an_unknown_category_is_refused_and_not_created(client, admin_user, hubei, category):
+    client.force_login(admin_user)
+    count = hubei.indicators.count()
+    response = client.post(reverse("projects:indicator_add", args=[hubei.pk]),
+                           {"category": category, "name": "新指标", "annual": "5件"}, follow=True)
+    assert "请选择指标类别" in response.content.decode()
+    assert hubei.indicators.count() == count

@@ -28,23 +28,23 @@ def too_large_message(field) -> str:
     return f"数值过大（最多 {whole} 位整数、{places} 位小数）"
 
 
-def number_fits(number: decimal.Decimal, field, *, exact_places: bool = True) -> bool:
-    """Whether `number` is stored in `field` as written (or, not `exact_places`, rounded to its places)."""
+def number_problem(number: decimal.Decimal, field, *, exact_places: bool = True) -> str | None:
+    """Why `field` cannot store `number` as written (or, not `exact_places`, rounded to its places)."""
     whole, places = _precision(field)
     if not number.is_finite():
-        return False
-    exponent = number.normalize().as_tuple().exponent
-    if exact_places and exponent < -places:
-        return False
+        return too_large_message(field)
+    if exact_places and number.normalize().as_tuple().exponent < -places:
+        return f"小数位数过多（最多 {places} 位小数）"
     # Rounding to the field's places can carry into one more integer digit (9.9999999 -> 10).
     rounded = number.quantize(decimal.Decimal(1).scaleb(-places), context=decimal.Context(prec=decimal.MAX_PREC))
-    return abs(rounded) < decimal.Decimal(10) ** whole
+    return None if abs(rounded) < decimal.Decimal(10) ** whole else too_large_message(field)
 
 
 def check_number(number: decimal.Decimal | None, field, where: str = "", *, exact_places: bool = True) -> None:
     """Refuse a number `field` cannot store, naming `where` (a cell, a 附表 entry, an amount)."""
-    if number is not None and not number_fits(number, field, exact_places=exact_places):
-        raise ValidationError(f"{where}{too_large_message(field)}")
+    problem = None if number is None else number_problem(number, field, exact_places=exact_places)
+    if problem:
+        raise ValidationError(f"{where}{problem}")
 
 
 def check_text(text: str | None, where: str = "") -> None:

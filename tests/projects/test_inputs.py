@@ -41,7 +41,7 @@ def test_a_budget_amount_too_large_is_400_naming_it_and_nothing_is_saved(client,
     response = _save(client, agreement, "budget", {**BUDGET, "source-self": FIFTEEN_DIGITS})
     assert response.status_code == 400 and "自筹经费数值过大（最多 12 位整数、2 位小数）" in _page(response)
     response = _save(client, agreement, "budget", {**BUDGET, "e-2-amount": "68.001"})
-    assert response.status_code == 400 and "“专题培训”预算金额数值过大（最多 12 位整数、2 位小数）" in _page(response)
+    assert response.status_code == 400 and "“专题培训”预算金额小数位数过多（最多 2 位小数）" in _page(response)
     assert not agreement.expenses.exists() and not agreement.allocations.exists()
     assert not AgreementBudgetSource.objects.filter(agreement=agreement, amount__isnull=False).exists()
 

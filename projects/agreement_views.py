@@ -73,10 +73,22 @@ def _rows(post, prefix: str, fields: list[str]) -> list[tuple[int, dict]]:
     return rows
 
 
-def _parse_section(section: str, post, agreement: Agreement) -> dict:
+def _bureau_fields(post, agreement: Agreement, user, data: dict, errors: dict) -> None:
+    """Fields the bureau fills (项目编号): a unit's form shows them locked; a posted change is refused."""
+    if policy.can_fill_agreement_bureau_fields(user, agreement):
+        return
+    for field in services.BUREAU_FIELDS:
+        posted = post.get(field)
+        if posted is not None and posted.strip() != getattr(agreement, field):
+            errors[field] = f"{Agreement._meta.get_field(field).verbose_name}由省局填写，承担单位不能修改"
+        data[field] = getattr(agreement, field)
+
+
+def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
     errors: dict[str, str] = {}
     if section == "basic":
         data = {f: post.get(f, "").strip() for f in services.BASIC_FIELDS}
+        _bureau_fields(post, agreement, user, data, errors)
         if data["undertaker_email"]:
             try:
                 validate_email(data["undertaker_email"])
@@ -160,6 +172,7 @@ def _context(agreement: Agreement, user, errors=None, posted=None) -> dict:
     return {
         "agreement": agreement,
         "editable": editable,
+        "bureau_fields": editable and policy.can_fill_agreement_bureau_fields(user, agreement),
         "errors": errors or {},
         "posted": posted,
         "participants": list(agreement.participants.all()),
@@ -200,7 +213,7 @@ def agreement_save(request, pk, section):
         raise Http404("没有这一部分")
     try:
         version = int(request.POST.get("version", ""))
-        parsed = _parse_section(section, request.POST, agreement)
+        parsed = _parse_section(section, request.POST, agreement, request.user)
         SAVERS[section](agreement_id=agreement.pk, expected_version=version, actor=request.user, **parsed)
     except FieldErrors as exc:
         messages.error(request, "未保存：" + "；".join(exc.errors.values()))

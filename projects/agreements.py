@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from targets.models import RowStatus
 from targets.workflow import TransitionRefused, _move
+from units import inputs
 from units.audit import audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
@@ -57,6 +58,8 @@ FUNCTION_INDICATORS = {
 
 BASIC_FIELDS = ["code", "undertaker_leader", "undertaker_leader_title", "undertaker_contact", "undertaker_contact_title",
                 "undertaker_phone", "undertaker_email", "undertaker_address", "bank_account_name", "bank_name", "bank_account"]
+# Filled by the bureau, never by the undertaking unit (the form's own wording: 省局填写).
+BUREAU_FIELDS = ["code"]
 CONTENT_FIELDS = ["tasks_text", "schedule_text", "deliverables_function", "deliverables_service"]
 
 
@@ -119,12 +122,36 @@ def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, aft
     return agreement
 
 
+def _refuse_bad_input(texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = (),
+                      *, exact_places: bool = True) -> None:
+    """Control characters in any text, or a number its column cannot store: nothing is saved."""
+    errors = list(inputs.check_texts(texts).values())
+    for number, field, where in numbers:
+        try:
+            inputs.check_number(number, field, where, exact_places=exact_places)
+        except ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise ValidationError(errors)
+
+
+def _field(model, name: str = "amount"):
+    return model._meta.get_field(name)
+
+
+def _label(field: str) -> str:
+    return str(Agreement._meta.get_field(field).verbose_name)
+
+
 def _text(value) -> str:
     return "" if value is None else f"{value}"
 
 
 @transaction.atomic
 def agreement_save_basic(*, agreement_id: int, expected_version: int, data: dict, participants: list[dict], actor):
+    _refuse_bad_input({_label(f): data.get(f, "") for f in BASIC_FIELDS}
+                      | {f"参与单位{n}的{_field(AgreementParticipant, k).verbose_name}": v
+                         for n, p in enumerate(participants, start=1) for k, v in p.items()})
     agreement = _begin_edit(agreement_id, expected_version)
     before = {f: getattr(agreement, f) for f in BASIC_FIELDS}
     before["participants"] = [p.name for p in agreement.participants.all()]
@@ -140,6 +167,8 @@ def agreement_save_basic(*, agreement_id: int, expected_version: int, data: dict
 
 @transaction.atomic
 def agreement_save_content(*, agreement_id: int, expected_version: int, data: dict, stage_goals: dict[int, str], actor):
+    _refuse_bad_input({_label(f): data.get(f, "") for f in CONTENT_FIELDS}
+                      | {f"{year}年阶段目标": text for year, text in stage_goals.items()})
     agreement = _begin_edit(agreement_id, expected_version)
     goals = {g.year: g for g in agreement.stage_goals.all()}
     before = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {f"goal_{y}": g.text for y, g in goals.items()}
@@ -160,6 +189,8 @@ def agreement_save_annex(*, agreement_id: int, expected_version: int, values: di
     metrics = {m.pk: m for m in agreement.metrics.all()}
     if any(metric_id not in metrics or year not in agreement.years for metric_id, year in values):
         raise ValidationError("附表的指标或年度无效")
+    field = _field(AgreementMetricValue, "value")
+    _refuse_bad_input({}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()], exact_places=False)
     current = {(v.metric_id, v.year): v.value for v in AgreementMetricValue.objects.filter(metric__agreement=agreement)}
     before = {f"{metrics[m].label} {y}": _text(v) for (m, y), v in current.items() if v is not None}
     for (metric_id, year), value in values.items():
@@ -172,6 +203,7 @@ def agreement_save_annex(*, agreement_id: int, expected_version: int, values: di
 def agreement_save_budget(*, agreement_id: int, expected_version: int, sources: dict[str, Decimal | None],
                           allocations: list[dict], expenses: list[dict], actor):
     """Saved only when the 20% rule holds; the totals must agree by submission."""
+    _check_budget(sources, allocations, expenses)
     agreement = _begin_edit(agreement_id, expected_version)
     problems = budget_problems(budget_figures(sources, allocations, expenses), complete=False)
     if problems:
@@ -189,6 +221,16 @@ def agreement_save_budget(*, agreement_id: int, expected_version: int, sources: 
     return _finish_edit(agreement, actor=actor, section="budget", before=before, after=_budget_snapshot(agreement))
 
 
+def _check_budget(sources: dict[str, Decimal | None], allocations: list[dict], expenses: list[dict]) -> None:
+    numbers = [(amount, _field(AgreementBudgetSource), BudgetSourceKind(kind).label) for kind, amount in sources.items()]
+    numbers += [(a["amount"], _field(AgreementAllocation), f"“{a['party']}”金额") for a in allocations]
+    numbers += [(e["amount"], _field(AgreementExpense), f"“{e['content']}”预算金额") for e in expenses]
+    texts = {f"第{n}个分配单位": a["party"] for n, a in enumerate(allocations, start=1)}
+    for n, expense in enumerate(expenses, start=1):
+        texts |= {f"第{n}项经费开支内容": expense["content"], f"第{n}项经费的说明": expense.get("explanation", "")}
+    _refuse_bad_input(texts, numbers)
+
+
 def _budget_snapshot(agreement: Agreement) -> dict:
     return {
         "sources": {s.kind: _text(s.amount) for s in agreement.budget_sources.all()},
@@ -199,6 +241,8 @@ def _budget_snapshot(agreement: Agreement) -> dict:
 
 @transaction.atomic
 def agreement_save_staff(*, agreement_id: int, expected_version: int, staff: list[dict], actor):
+    _refuse_bad_input({f"第{n}人的{_field(AgreementStaff, k).verbose_name}": v for n, p in enumerate(staff, start=1)
+                       for k, v in p.items() if isinstance(v, str)})
     agreement = _begin_edit(agreement_id, expected_version)
     problems = staff_problems(staff, agreement.platform_kind, complete=False)
     if problems:

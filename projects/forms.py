@@ -1,11 +1,12 @@
 from django import forms
 
+from units.inputs import RefuseControlCharacters
 from units.models import Unit, UnitCategory
 
 from .models import FundingSource, Project
 
 
-class ProjectForm(forms.ModelForm):
+class ProjectForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
@@ -38,6 +39,10 @@ class ProjectForm(forms.ModelForm):
         return data
 
 
-FundingSourceFormSet = forms.inlineformset_factory(
-    Project, FundingSource, fields=["source_project", "label", "amount"], extra=1, can_delete=True
-)
+class FundingSourceForm(RefuseControlCharacters, forms.ModelForm):
+    class Meta:
+        model = FundingSource
+        fields = ["source_project", "label", "amount"]
+
+
+FundingSourceFormSet = forms.inlineformset_factory(Project, FundingSource, form=FundingSourceForm, extra=1, can_delete=True)

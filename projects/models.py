@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from guardian.models import UserObjectPermissionBase
 
+from units import inputs
 from units.models import Unit
 
 
@@ -45,7 +46,7 @@ class Project(models.Model):
     budget_year = models.PositiveIntegerField("预算年度", null=True, blank=True)
     start_year = models.PositiveIntegerField("起始年度", null=True, blank=True)
     end_year = models.PositiveIntegerField("结束年度", null=True, blank=True)
-    funding_requirement = models.DecimalField("资金需求（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    funding_requirement = inputs.DecimalField("资金需求（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     money_unit = models.CharField("金额单位", max_length=10, default="万元")
     expenditure_content = models.TextField("支出内容", blank=True)
     policy_basis = models.TextField("政策依据", blank=True)
@@ -97,7 +98,7 @@ class FundingSource(models.Model):
     order = models.PositiveIntegerField("排序", default=0)
     source_project = models.CharField("来源项目", max_length=200, blank=True)
     label = models.CharField("金额说明", max_length=100, blank=True, help_text="如：年度金额：、其中：中央补助")
-    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = inputs.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = "资金来源"
@@ -252,7 +253,7 @@ class AgreementMetric(models.Model):
 class AgreementMetricValue(models.Model):
     metric = models.ForeignKey(AgreementMetric, verbose_name="指标", on_delete=models.CASCADE, related_name="values")
     year = models.PositiveIntegerField("年度")
-    value = models.DecimalField("数值", max_digits=16, decimal_places=4, null=True, blank=True)
+    value = inputs.DecimalField("数值", max_digits=16, decimal_places=4, null=True, blank=True)
 
     class Meta:
         verbose_name = "附表数值"
@@ -306,7 +307,7 @@ class BudgetSourceKind(models.TextChoices):
 class AgreementBudgetSource(models.Model):
     agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="budget_sources")
     kind = models.CharField("资金来源", max_length=16, choices=BudgetSourceKind.choices)
-    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    amount = inputs.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
 
     class Meta:
         verbose_name = "经费来源"
@@ -327,7 +328,7 @@ class AgreementAllocation(models.Model):
     agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="allocations")
     order = models.PositiveIntegerField("排序")
     party = models.CharField("单位", max_length=200)
-    amount = models.DecimalField("金额（万元）", max_digits=14, decimal_places=2)
+    amount = inputs.DecimalField("金额（万元）", max_digits=14, decimal_places=2)
 
     class Meta:
         verbose_name = "财政经费分配"
@@ -345,7 +346,7 @@ class AgreementExpense(models.Model):
     agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="expenses")
     order = models.PositiveIntegerField("排序")
     content = models.CharField("经费开支内容", max_length=200)
-    amount = models.DecimalField("预算金额（万元）", max_digits=14, decimal_places=2)
+    amount = inputs.DecimalField("预算金额（万元）", max_digits=14, decimal_places=2)
     explanation = models.TextField("说明", blank=True)
     is_equipment = models.BooleanField("基础设施建设或信息化软硬件等设备购置", default=False)
 

@@ -96,7 +96,8 @@ def indicators_save(request, pk):
 @require_POST
 def indicator_add(request, pk):
     project = _project_for_manager(request.user, pk)
-    category = IndicatorCategory.objects.filter(pk=request.POST.get("category") or 0).first()
+    category_id = request.POST.get("category", "")
+    category = IndicatorCategory.objects.filter(pk=category_id).first() if category_id.isdigit() else None
     if category is None:
         messages.error(request, "请选择指标类别")
         return redirect("projects:edit", pk=project.pk)

@@ -3,7 +3,6 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from . import values as tv
 from .tasks import table_cells_reparse_task
 from units.admin import PolicyImportExportMixin
 from units.resources import IndicatorCategoryResource
@@ -24,8 +23,12 @@ class TargetForm(forms.ModelForm):
     def clean(self):
         data = super().clean()
         indicator = data.get("indicator") or getattr(self.instance, "indicator", None)
-        unit = indicator.measure_unit if indicator else ""
-        self.instance.set_value(tv.parse(data.get("raw", ""), default_unit=unit))
+        if indicator is None:
+            return data
+        try:
+            self.instance.set_value(indicator.parse_target(data.get("raw", ""), data.get("period", "")))
+        except ValidationError as exc:
+            raise ValidationError({"raw": exc.messages}) from None
         return data
 
 

@@ -13,10 +13,20 @@ from django.db.models import F, Max
 
 from projects.models import Project, TargetPeriods
 from units.audit import audit_record
-from units.models import Unit
+from units import inputs
+from units.models import Unit, UnitCategory
 
-from . import values as tv
-from .models import Cell, Indicator, IndicatorCategory, TableColumn, TableRow, Target, TargetPeriod, TargetTable
+from .models import (
+    Cell,
+    Indicator,
+    IndicatorCategory,
+    TableColumn,
+    TableRow,
+    Target,
+    TargetPeriod,
+    TargetTable,
+    ValueKind,
+)
 from .workflow import row_remove, row_restore
 
 
@@ -25,7 +35,7 @@ def _targets_of(indicator: Indicator) -> dict[str, Target]:
 
 
 def _set_target(indicator: Indicator, period: str, raw: str, year, existing: dict[str, Target]) -> tuple[str, str] | None:
-    value = tv.parse(raw, default_unit=indicator.measure_unit)
+    value = indicator.parse_target(raw, period)
     target = existing.get(period) or Target(indicator=indicator, period=period)
     before = target.raw if target.pk else None
     if target.pk and target.raw == value.raw:
@@ -35,6 +45,13 @@ def _set_target(indicator: Indicator, period: str, raw: str, year, existing: dic
         target.year = year
     target.save()
     return (before or "", value.raw)
+
+
+def _check_indicator_texts(name: str, measure_unit: str, basis: str) -> None:
+    errors = inputs.check_texts({"三级指标": name, f"“{name}”的计量单位": measure_unit,
+                                 f"“{name}”的指标值确定依据": basis})
+    if errors:
+        raise ValidationError(list(errors.values()))
 
 
 @transaction.atomic
@@ -54,6 +71,7 @@ def indicators_update(*, project: Project, items: list[dict], actor) -> int:
             raise ValidationError("要修改的指标不属于该项目")
         if item["category_id"] not in categories:
             raise ValidationError(f"“{item['name']}”的指标类别无效")
+        _check_indicator_texts(item["name"], item["measure_unit"], item["basis"])
         before = {"name": indicator.name, "category": indicator.category_id, "measure_unit": indicator.measure_unit,
                   "basis": indicator.basis}
         after = {"name": item["name"], "category": item["category_id"], "measure_unit": item["measure_unit"],
@@ -83,6 +101,7 @@ def indicator_create(*, project: Project, category: IndicatorCategory, name: str
                      long_term: str = "", annual: str = "", actor) -> Indicator:
     if not name.strip():
         raise ValidationError("请填写三级指标名称")
+    _check_indicator_texts(name, measure_unit, "")
     order = (Indicator.all_objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1
     indicator = Indicator.objects.create(project=project, category=category, name=name.strip(),
                                          measure_unit=measure_unit, order=order)
@@ -120,6 +139,24 @@ def indicator_move(*, indicator_id: int, direction: int, actor) -> Indicator:
 # --- tables ------------------------------------------------------------------------------
 
 
+def _check_columns(columns: list[dict]) -> None:
+    """Choices and texts of the editor's columns, refused before anything is written."""
+    categories = set(IndicatorCategory.objects.values_list("pk", flat=True))
+    errors = []
+    for n, item in enumerate(columns, start=1):
+        if item.get("delete"):
+            continue
+        where = f"第 {n} 列“{item.get('name', '')}”"
+        if item.get("value_kind") not in ValueKind.values:
+            errors.append(f"{where}的值类型无效")
+        if item.get("category_id") not in categories:
+            errors.append(f"{where}的指标类别无效")
+        errors += inputs.check_texts({f"{where}的三级指标": item.get("name", ""),
+                                      f"{where}的计量单位": item.get("measure_unit", "")}).values()
+    if errors:
+        raise ValidationError(errors)
+
+
 @transaction.atomic
 def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> None:
     """Replace the table's column definitions: update, add, remove (only empty ones), reorder.
@@ -127,6 +164,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
     `columns`: dicts with id (None for a new one), category_id, name, measure_unit,
     value_kind, allow_blank, delete.
     """
+    _check_columns(columns)
     existing = {c.pk: c for c in TableColumn.objects.select_for_update().filter(table=table)}
     filled = set(
         Cell.objects.filter(column__table=table).exclude(raw="").values_list("column_id", flat=True).distinct()
@@ -193,6 +231,11 @@ def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[i
 
 @transaction.atomic
 def table_create(*, project: Project, title: str, unit_category: str, start_year: int, end_year: int, actor) -> TargetTable:
+    if unit_category not in UnitCategory.values:
+        raise ValidationError(f"单位类别“{unit_category}”无效，请从{'、'.join(UnitCategory.labels)}中选择")
+    if not title.strip():
+        raise ValidationError("请填写表名")
+    inputs.check_text(title, "表名")
     if TargetTable.objects.filter(project=project, title=title).exists():
         raise ValidationError(f"本项目已有名为“{title}”的目标表")
     if start_year > end_year:

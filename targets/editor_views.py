@@ -44,8 +44,6 @@ def table_edit(request, pk):
                 })
             # The blank "new" line adds nothing.
             columns = [c for c in columns if c["id"] or c["name"]]
-            if any(c["value_kind"] not in ValueKind.values for c in columns):
-                raise ValidationError("值类型无效")
             editing.table_columns_save(table=table, columns=columns, actor=request.user)
         except (KeyError, ValueError):
             messages.error(request, "表单不完整，请刷新页面后重试（未保存）")

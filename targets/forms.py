@@ -1,13 +1,15 @@
 from django import forms
 from django.utils import timezone
 
+from units.inputs import RefuseControlCharacters
 
-class ReturnForm(forms.Form):
+
+class ReturnForm(RefuseControlCharacters, forms.Form):
     comment = forms.CharField(label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
                               error_messages={"required": "退回时必须填写退回意见"})
 
 
-class ReopenForm(forms.Form):
+class ReopenForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(label="重新打开的原因", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
                              error_messages={"required": "重新打开时必须填写原因"})
     columns = forms.TypedMultipleChoiceField(label="只重新打开这些列（不选则整行）", coerce=int, required=False,
@@ -38,5 +40,5 @@ class BulkApproveForm(forms.Form):
         self.fields["rows"].choices = [(pk, pk) for pk in row_ids]
 
 
-class RemoveForm(forms.Form):
+class RemoveForm(RefuseControlCharacters, forms.Form):
     reason = forms.CharField(label="删除原因", max_length=500, error_messages={"required": "请填写删除原因"})

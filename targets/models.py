@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 
 from projects.models import Project, Reviewable, ReviewStatus
+from units import inputs
 from units.models import Unit, UnitCategory
 
 from . import values as tv
@@ -64,7 +65,7 @@ class TargetValueFields(models.Model):
     comparator = models.CharField(
         "比较符", max_length=1, blank=True, choices=[(c.value, c.value or "无") for c in tv.Comparator]
     )
-    number = models.DecimalField("数值", max_digits=24, decimal_places=6, null=True, blank=True)
+    number = inputs.DecimalField("数值", max_digits=24, decimal_places=6, null=True, blank=True)
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     text = models.TextField("文字", blank=True)
 
@@ -81,6 +82,13 @@ class TargetValueFields(models.Model):
 
     def value_fields(self) -> dict:
         return {f: getattr(self, f) for f in ("raw", "kind", "comparator", "number", "measure_unit", "text")}
+
+
+def check_value_fits(value: tv.TargetValue, where: str) -> None:
+    """The number read from a written value must fit the stored reading; the text is kept as written,
+    so extra decimals are only rounded in the reading."""
+    field = TargetValueFields._meta.get_field("number")
+    inputs.check_number(value.number, field, where, exact_places=False)
 
 
 def value_constraints(prefix: str) -> list[models.CheckConstraint]:
@@ -129,6 +137,14 @@ class Indicator(models.Model):
 
     def __str__(self):
         return self.name or "（空）"
+
+    def parse_target(self, raw: str | None, period: str = "") -> tv.TargetValue:
+        """Read a target typed for this indicator, refusing what cannot be stored."""
+        where = f"“{self.name}”" + (f"的{TargetPeriod(period).label}" if period else "")
+        inputs.check_text(raw, where)
+        value = tv.parse(raw, default_unit=self.measure_unit)
+        check_value_fits(value, where)
+        return value
 
 
 class TargetPeriod(models.TextChoices):
@@ -238,11 +254,12 @@ class TableColumn(models.Model):
     def parse(self, raw: str | None) -> tv.TargetValue:
         """Read a cell typed into this column, refusing what the column cannot hold."""
         raw = "" if raw is None else str(raw)
+        where = f"“{self.label}”"
+        inputs.check_text(raw, where)
         if self.value_kind == ValueKind.TEXT:
             value = tv.parse(raw) if not raw.strip() else tv.TargetValue(raw=raw, kind=tv.Kind.QUALITATIVE, text=raw)
         else:
             value = tv.parse(raw, default_unit=self.measure_unit)
-        where = f"“{self.label}”"
         if value.is_blank:
             if not self.allow_blank:
                 raise ValidationError(f"{where}不能为空")
@@ -252,6 +269,7 @@ class TableColumn(models.Model):
                 raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
         elif self.value_kind == ValueKind.QUANTITY and value.kind != tv.Kind.QUANTITY:
             raise ValidationError(f"{where}应填写指标值（如 ≥70、≥15%），“{raw}”无法识别为数值")
+        check_value_fits(value, where)
         return value
 
 
@@ -266,7 +284,7 @@ class TableRow(Reviewable):
     unit = models.ForeignKey(Unit, verbose_name="单位", on_delete=models.PROTECT, related_name="table_rows")
     seq = models.PositiveIntegerField("序号")
     narrative = models.TextField("文字目标", blank=True, help_text="整行为一段文字目标时填写（跨列显示）")
-    funding = models.DecimalField("资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    funding = inputs.DecimalField("资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     # After an admin reopens some cells of an approved row, only those may change.
     reopened_column_ids = models.JSONField("重新打开的列", null=True, blank=True)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)

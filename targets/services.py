@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from units.inputs import check_text
 from units.models import AuditEntry
 
 from .models import Cell, RowStatus, TableColumn, TableRow, TargetTable
@@ -102,6 +103,12 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
                                       object_id=str(row.pk), object_label=f"{row.unit.name} · {column.label}"[:300],
                                       before={"raw": before}, after={"raw": value.raw}))
         narrative_changed = edit.narrative is not None and edit.narrative != row.narrative
+        if narrative_changed:
+            try:
+                check_text(edit.narrative, f"“{row.unit.name}”的文字目标")
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+                continue
         if narrative_changed:
             changed.append(AuditEntry(actor=_actor(actor), action="targets.row.narrative_changed",
                                       object_type="targets.TableRow", object_id=str(row.pk), object_label=row.unit.name,

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from units.audit import audit_record
+from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
@@ -45,6 +46,7 @@ def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = ""
     audit, and snapshot a row's values. The caller holds the object's row lock."""
     is_row = isinstance(obj, TableRow)
     label = label or (obj.unit.name if is_row else str(obj))
+    check_text(comment, "“意见（原因）”")
     if obj.status not in allowed:
         allowed_labels = "、".join(RowStatus(s).label for s in allowed)
         noun = "行" if is_row else obj._meta.verbose_name

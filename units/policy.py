@@ -203,6 +203,11 @@ def can_edit_agreement(user, agreement) -> bool:
     return is_admin(user) or (agreement.undertaker_id is not None and agreement.undertaker_id in filler_unit_ids(user))
 
 
+def can_fill_agreement_bureau_fields(user, agreement) -> bool:
+    """项目编号 and any other field the form marks 省局填写."""
+    return is_admin(user)
+
+
 def can_submit_agreement(user, agreement) -> bool:
     return can_edit_agreement(user, agreement)
 

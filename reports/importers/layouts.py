@@ -14,11 +14,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from projects.models import Agreement, Project, ProjectLevel, TargetPeriods
+from projects.models import Agreement, AgreementMetricValue, Project, ProjectLevel, TargetPeriods
 from targets.layout import header_cells
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
+from units.inputs import check_number, check_text
 
 from ..provenance import exported_rows, sheet_source
 from .files import Grid
@@ -43,6 +44,11 @@ def _read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fol
         plan.errors.append(Issue(grid.name, r, c, f"“{label}”是公式（{cell.value}），请填写数值而不是公式"))
         return None
     text = cell.text
+    try:
+        check_text(text, f"“{label}”")
+    except ValidationError as exc:
+        plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
+        return None
     fixed = normalise(text) if fold else text
     if fixed != text:
         plan.warnings.append(Issue(grid.name, r, c, f"“{text}”已按“{fixed}”读取（全角数字或 >= 写法）"))
@@ -188,6 +194,11 @@ def _plan_tree(plan: ImportPlan, grid: Grid, project: Project, rows: list[int], 
         text = _read_value(plan, grid, r, value_col, indicator.name)
         if text is None:
             continue
+        try:
+            indicator.parse_target(text, period)
+        except ValidationError as exc:
+            plan.errors.append(Issue(grid.name, r, value_col, exc.messages[0]))
+            continue
         target = getattr(indicator, period)
         before = target.raw if target else ""
         if target is not None and before == text:
@@ -250,6 +261,11 @@ def plan_expenditure_list(grid: Grid, user) -> ImportPlan:
             for index, (_, begin, indicator) in enumerate(starts):
                 end = starts[index + 1][0] if index + 1 < len(starts) else len(text)
                 value = normalise(text[begin:end].removesuffix("。"))
+                try:
+                    indicator.parse_target(value, TargetPeriod.ANNUAL)
+                except ValidationError as exc:
+                    plan.errors.append(Issue(grid.name, r, 5, exc.messages[0]))
+                    continue
                 before = indicator.annual.raw if indicator.annual else ""
                 if before == value:
                     plan.unchanged += 1
@@ -298,6 +314,12 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
                 value = Decimal(text) if text else None
             except InvalidOperation:
                 plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
+                continue
+            try:
+                check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年",
+                             exact_places=False)
+            except ValidationError as exc:
+                plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
                 continue
             before = current.get(year)
             if before == value or (before is not None and value is not None and before.compare(value) == 0):

@@ -1,0 +1,48 @@
+"""The one check every entry path uses: numbers against their column's precision, text
+against control characters (issue 11, items 2 and 3)."""
+
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+
+from projects.models import AgreementExpense
+from targets.models import Cell
+from units.inputs import check_number, check_text
+
+NUMBER = Cell._meta.get_field("number")  # 24 digits, 6 decimal places
+AMOUNT = AgreementExpense._meta.get_field("amount")  # 14 digits, 2 decimal places
+
+
+@pytest.mark.parametrize("text", ["123456789012345678", "-123456789012345678", "0.000001", "123456789012345678.999999"])
+def test_numbers_that_fit_the_column_pass(text):
+    check_number(Decimal(text), NUMBER, "“数值”")
+
+
+@pytest.mark.parametrize("text", ["1234567890123456789", "1e19", "NaN", "Infinity", "-1234567890123456789"])
+def test_numbers_wider_than_the_column_are_refused_with_its_precision(text):
+    with pytest.raises(ValidationError) as refused:
+        check_number(Decimal(text), NUMBER, "“数值”")
+    assert refused.value.messages == ["“数值”数值过大（最多 18 位整数、6 位小数）"]
+
+
+def test_extra_decimals_are_refused_for_an_amount_but_only_rounded_for_a_reading():
+    with pytest.raises(ValidationError, match="小数位数过多（最多 2 位小数）"):
+        check_number(Decimal("68.001"), AMOUNT)
+    check_number(Decimal("68.00"), AMOUNT)
+    check_number(Decimal("0.30000000000000004"), NUMBER, exact_places=False)
+    # Rounding that carries into one more integer digit no longer fits.
+    with pytest.raises(ValidationError, match="数值过大"):
+        check_number(Decimal("999999999999.999"), AMOUNT, exact_places=False)
+
+
+@pytest.mark.parametrize("char", ["\u0000", "\u0008", "\u000b", "\u000c", "\u000e", "\u001b", "\u001f", "\u007f"])
+def test_control_characters_are_refused_naming_where_and_which(char):
+    with pytest.raises(ValidationError) as refused:
+        check_text(f"甲{char}乙", "“备注”")
+    assert refused.value.messages[0].startswith(f"“备注”含有不可见的控制字符（U+{ord(char):04X}）")
+
+
+def test_tabs_line_breaks_and_ordinary_text_pass():
+    check_text("第一行\r\n第二行\t≥500条　（全角空格）", "“备注”")
+    check_text(None)

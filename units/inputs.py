@@ -1,0 +1,120 @@
+"""What every entry path (grid, forms, imports, 任务书 pages, admin) asks of typed input.
+
+A number must fit the column it is stored in, and text must not carry control
+characters: both would be accepted by SQLite and then break every later read or
+export, so they are refused before anything is written, with a message naming where.
+"""
+
+from __future__ import annotations
+
+import decimal
+import re
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.functional import cached_property
+
+# C0 controls except tab, newline and carriage return, and DEL: Excel and Word
+# cannot hold them, and nobody types them on purpose.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _precision(field) -> tuple[int, int]:
+    return field.max_digits - field.decimal_places, field.decimal_places
+
+
+def too_large_message(field) -> str:
+    whole, places = _precision(field)
+    return f"数值过大（最多 {whole} 位整数、{places} 位小数）"
+
+
+def number_problem(number: decimal.Decimal, field, *, exact_places: bool = True) -> str | None:
+    """Why `field` cannot store `number` as written (or, not `exact_places`, rounded to its places)."""
+    whole, places = _precision(field)
+    if not number.is_finite():
+        return too_large_message(field)
+    if exact_places and number.normalize().as_tuple().exponent < -places:
+        return f"小数位数过多（最多 {places} 位小数）"
+    # Rounding to the field's places can carry into one more integer digit (9.9999999 -> 10).
+    rounded = number.quantize(decimal.Decimal(1).scaleb(-places), context=decimal.Context(prec=decimal.MAX_PREC))
+    return None if abs(rounded) < decimal.Decimal(10) ** whole else too_large_message(field)
+
+
+def check_number(number: decimal.Decimal | None, field, where: str = "", *, exact_places: bool = True) -> None:
+    """Refuse a number `field` cannot store, naming `where` (a cell, a 附表 entry, an amount)."""
+    problem = None if number is None else number_problem(number, field, exact_places=exact_places)
+    if problem:
+        raise ValidationError(f"{where}{problem}")
+
+
+def check_text(text: str | None, where: str = "") -> None:
+    """Refuse text with control characters, naming `where` and the character."""
+    match = _CONTROL_RE.search(text or "")
+    if match:
+        raise ValidationError(
+            f"{where}含有不可见的控制字符（U+{ord(match.group()):04X}），请删除后重新填写（常见于从其他软件复制的文字）"
+        )
+
+
+def check_texts(items: dict[str, str | None]) -> dict[str, str]:
+    """Errors by key for `{key: text}`, each naming its key (the label of the field)."""
+    errors = {}
+    for key, text in items.items():
+        try:
+            check_text(text, f"“{key}”")
+        except ValidationError as exc:
+            errors[key] = exc.messages[0]
+    return errors
+
+
+def strip_controls(text: str) -> str:
+    """For text nobody types by hand (file names, sheet titles): drop what `check_text` refuses."""
+    return _CONTROL_RE.sub("", text)
+
+
+class DecimalField(models.DecimalField):
+    """A DecimalField that refuses what it cannot store in Chinese, and reads whatever is stored.
+
+    SQLite does not enforce max_digits, and Django's SQLite reader rounds within
+    max_digits, so one oversized stored value made every read of its row fail. This
+    field reads it as stored (the database's own column is unchanged: no migration).
+    """
+
+    def deconstruct(self):
+        name, _path, args, kwargs = super().deconstruct()
+        return name, "django.db.models.DecimalField", args, kwargs
+
+    @cached_property
+    def context(self):
+        # Used by the SQLite converter to round a stored value to decimal_places.
+        return decimal.Context(prec=decimal.MAX_PREC)
+
+    def to_python(self, value):
+        if isinstance(value, float):
+            value = decimal.Context(prec=self.max_digits).create_decimal_from_float(value)
+        return super().to_python(value)
+
+    @cached_property
+    def validators(self):
+        return [*super(models.DecimalField, self).validators, self._check_fits]
+
+    def _check_fits(self, value):
+        check_number(value, self)
+
+    def formfield(self, **kwargs):
+        # The model's own check gives the one message; the form field only reads the number.
+        return super().formfield(**{"max_digits": None, "decimal_places": None, **kwargs})
+
+
+class RefuseControlCharacters:
+    """A form mixin: every text field is checked with `check_text`, the error beside the field."""
+
+    def clean(self):
+        data = super().clean()
+        for name, value in list(data.items()):
+            if isinstance(value, str):
+                try:
+                    check_text(value, f"“{self.fields[name].label}”")
+                except ValidationError as exc:
+                    self.add_error(name, exc.messages[0])
+        return data

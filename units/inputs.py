@@ -31,6 +31,8 @@ def too_large_message(field) -> str:
 def number_problem(number: decimal.Decimal, field, *, exact_places: bool = True) -> str | None:
     """Why `field` cannot store `number` as written (or, not `exact_places`, rounded to its places)."""
     whole, places = _precision(field)
+    if not isinstance(number, decimal.Decimal):  # an int from a spreadsheet or a caller
+        number = decimal.Decimal(str(number))
     if not number.is_finite():
         return too_large_message(field)
     if exact_places and number.normalize().as_tuple().exponent < -places:

@@ -143,3 +143,25 @@ def other_reviewer(db):
     user = _member("t-reviewer-gd", "湖北省知识产权局", Role.REVIEWER)
     assign_perm("projects.review_project", user, Project.objects.get(code="gd-transfer-guangzhou"))
     return user
+
+
+@pytest.fixture
+def platform_agreement(hubei, admin_user):
+    """The 任务书 of 湖北省知识产权发展中心 (a unit none of the cast fills), filled in through
+    the services: 附表 values for every year and a budget with sources, allocation and expenses."""
+    from decimal import Decimal
+
+    from projects import agreements
+
+    undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
+    agreement = agreements.agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
+    values = {(m.pk, y): Decimal(100 + y % 10) for m in agreement.metrics.all() for y in agreement.years}
+    agreement = agreements.agreement_save_annex(agreement_id=agreement.pk, expected_version=agreement.version,
+                                                values=values, actor=admin_user)
+    return agreements.agreement_save_budget(
+        agreement_id=agreement.pk, expected_version=agreement.version,
+        sources={"special": Decimal("160"), "self": Decimal("40"), "other": None},
+        allocations=[{"party": "湖北省知识产权发展中心", "amount": Decimal("160")}],
+        expenses=[{"content": "专利运营服务", "amount": Decimal("160"), "explanation": "全年", "is_equipment": False}],
+        actor=admin_user,
+    )

@@ -147,21 +147,21 @@ def other_reviewer(db):
 
 @pytest.fixture
 def platform_agreement(hubei, admin_user):
-    """The 任务书 of 湖北省知识产权发展中心 (a unit none of the cast fills), filled in through
-    the services: 附表 values for every year and a budget with sources, allocation and expenses."""
+    """The 任务书 of 湖北省知识产权发展中心 (a unit none of the cast fills), filled in: 附表 values
+    for every year and a budget with sources, an allocation and an expense line. Written
+    directly, so it is still at version 1 for the tests that post to it."""
     from decimal import Decimal
 
-    from projects import agreements
+    from projects.agreements import agreement_create
+    from projects.models import AgreementAllocation, AgreementExpense, AgreementMetricValue
 
     undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
-    agreement = agreements.agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
-    values = {(m.pk, y): Decimal(100 + y % 10) for m in agreement.metrics.all() for y in agreement.years}
-    agreement = agreements.agreement_save_annex(agreement_id=agreement.pk, expected_version=agreement.version,
-                                                values=values, actor=admin_user)
-    return agreements.agreement_save_budget(
-        agreement_id=agreement.pk, expected_version=agreement.version,
-        sources={"special": Decimal("160"), "self": Decimal("40"), "other": None},
-        allocations=[{"party": "湖北省知识产权发展中心", "amount": Decimal("160")}],
-        expenses=[{"content": "专利运营服务", "amount": Decimal("160"), "explanation": "全年", "is_equipment": False}],
-        actor=admin_user,
-    )
+    agreement = agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
+    AgreementMetricValue.objects.bulk_create(AgreementMetricValue(metric=m, year=y, value=Decimal(100 + y % 10))
+                                             for m in agreement.metrics.all() for y in agreement.years)
+    for kind, amount in (("special", Decimal("160")), ("self", Decimal("40"))):
+        agreement.budget_sources.filter(kind=kind).update(amount=amount)
+    AgreementAllocation.objects.create(agreement=agreement, order=1, party=undertaker.name, amount=Decimal("160"))
+    AgreementExpense.objects.create(agreement=agreement, order=1, content="专利运营服务", amount=Decimal("160"),
+                                    explanation="全年", is_equipment=False)
+    return agreement

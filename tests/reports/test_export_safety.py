@@ -2,6 +2,7 @@
 name their sheets as Excel accepts, and never fail on stored text (issue 11: items 1, 3, 4, 27)."""
 
 import re
+from decimal import Decimal
 from io import BytesIO
 
 import pytest
@@ -15,7 +16,7 @@ from reports.bundles import project_items
 from reports.exporters import LAYOUTS, export_workbook, exporter_for, workbook_bytes
 from reports.exporters.base import sheet_name, xml_safe
 from reports.models import ExportJob
-from targets.models import Cell, TargetTable
+from targets.models import Cell, RowStatus, TargetTable
 from units import policy
 
 pytestmark = pytest.mark.django_db
@@ -85,6 +86,23 @@ def test_the_bundle_builds_in_eager_mode_with_a_budgeted_agreement(
     rows = {row[1].value: [c.value for c in row[2:]] for row in budget.iter_rows(min_row=4) if row[1].value}
     assert rows["合  计"] == [200, 100]
     assert rows["1.省知识产权局专项经费"] == [160, 80]
+
+
+@pytest.mark.parametrize("status", [s.value for s in RowStatus])
+@pytest.mark.parametrize("budget", ["blank", "filled", "zero"])
+def test_every_layout_of_the_project_builds_for_every_state_of_its_agreement(hubei, platform_agreement, status,
+                                                                               budget):
+    from projects.models import AgreementBudgetSource, AgreementMetricValue
+
+    Agreement.objects.filter(pk=platform_agreement.pk).update(status=status)
+    if budget != "filled":
+        AgreementBudgetSource.objects.filter(agreement=platform_agreement).update(
+            amount=None if budget == "blank" else Decimal(0))
+        AgreementMetricValue.objects.filter(metric__agreement=platform_agreement).update(
+            value=None if budget == "blank" else Decimal(0))
+    items = project_items(hubei, policy.system_user())
+    assert {e.identifier for e, obj in items if obj == platform_agreement} == {"agreement_annex", "agreement_budget"}
+    load_workbook(BytesIO(workbook_bytes(export_workbook(items, policy.system_user()))))
 
 
 def test_a_failed_export_job_shows_a_chinese_message_and_no_python_error(

@@ -11,6 +11,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
 from reports.exporters.agreement_annex import metric_totals
+from reports.exporters.base import xml_safe
 from targets.values import format_number
 
 from . import agreement_form as form
@@ -32,7 +33,7 @@ def _font(run, name=BODY, size=12, bold=False):
 
 def _para(doc, text="", *, size=12, name=BODY, align=None, bold=False):
     paragraph = doc.add_paragraph()
-    _font(paragraph.add_run(text), name=name, size=size, bold=bold)
+    _font(paragraph.add_run(xml_safe(text)), name=name, size=size, bold=bold)
     if align:
         paragraph.alignment = align
     return paragraph
@@ -46,7 +47,7 @@ def _table(doc, rows: list[list[str]], widths=None):
         for c, value in enumerate(values):
             cell = table.cell(r, c)
             cell.text = ""
-            _font(cell.paragraphs[0].add_run("" if value is None else str(value)), size=10.5)
+            _font(cell.paragraphs[0].add_run("" if value is None else xml_safe(str(value))), size=10.5)
     if widths:
         table.autofit = False
         for column, width in zip(table.columns, widths):

@@ -5,20 +5,18 @@ from __future__ import annotations
 from projects.models import Project
 from targets.models import TargetTable
 
-from units import policy
-
 from .exporters import exporters_for
 
 
 def project_items(project: Project, user) -> list[tuple]:
-    """Every layout of a project that this user may export: its own sheets, the tables in
-    which they see rows, its agreements' annexes."""
-    items = [(e, project) for e in exporters_for(project)]
+    """Every layout of a project that this user may export, each asked of the policy on its
+    own object: the project's sheets, the tables in which they see rows, and only the
+    任务书 (annex, budget) they may open."""
+    items = [(e, project) for e in exporters_for(project, user)]
     for table in TargetTable.objects.filter(project=project).select_related("project").order_by("order"):
-        if policy.can_open_grid(user, table):
-            items += [(e, table) for e in exporters_for(table)]
-    for agreement in project.agreements.order_by("pk"):
-        items += [(e, agreement) for e in exporters_for(agreement)]
+        items += [(e, table) for e in exporters_for(table, user)]
+    for agreement in project.agreements.select_related("project").order_by("pk"):
+        items += [(e, agreement) for e in exporters_for(agreement, user)]
     return items
 
 

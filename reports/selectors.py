@@ -32,6 +32,8 @@ def project_overview(user) -> list[Project]:
     for project in result:
         project.may_review = policy.reviews_project(user, project, checker=checker)
         project.layouts = exporters_for(project)
+        # Only the 任务书 this user may open: the annex link is a file of that 任务书.
+        project.agreement_list = [a for a in project.agreements.all() if policy.can_view_agreement(user, a)]
         # A filler is shown only the tables that hold a row of their unit.
         project.table_list = [t for t in project.tables.all() if staff or t.n_rows]
         for table in project.table_list:

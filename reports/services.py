@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import tempfile
 from pathlib import Path
@@ -16,6 +17,8 @@ from .bundles import project_items
 from .exporters import export_workbook
 from .models import ExportJob, ExportStatus
 
+logger = logging.getLogger(__name__)
+
 
 @transaction.atomic
 def export_job_create(*, project, owner) -> ExportJob:
@@ -26,16 +29,42 @@ def export_job_create(*, project, owner) -> ExportJob:
     return job
 
 
+FAILED_MESSAGE = "导出失败：生成文件时出错，请稍后重试；如仍失败，请联系省局管理员。"
+
+
+def export_job_fail(*, job_id: int, message: str = FAILED_MESSAGE) -> None:
+    """Mark a job failed with a message for its requester; the cause goes to the log, not the page."""
+    ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, error=message, finished_at=timezone.now())
+
+
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's workbook. Safe to run again: the file is written aside and renamed,
-    so a worker killed half-way leaves no broken file and the next run starts afresh."""
+    so a worker killed half-way leaves no broken file and the next run starts afresh.
+
+    A layout that cannot be built fails the job with a Chinese message and the traceback
+    in the log; an OSError (disk, a lost worker) propagates so the task is retried."""
     job = ExportJob.objects.select_related("project", "owner").get(pk=job_id)
     if job.status == ExportStatus.DONE and job.file:
         return job
-    if not policy.can_view_project(job.owner, job.project):  # permissions may have changed since
-        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.FAILED, error="您已无权导出该项目")
+    if not policy.can_export_project(job.owner, job.project):  # permissions may have changed since
+        export_job_fail(job_id=job.pk, message="您已无权导出该项目")
         job.refresh_from_db()
         return job
+    try:
+        name = _export_job_build(job)
+    except OSError:
+        raise
+    except Exception:
+        logger.exception("export job %s failed", job.pk)
+        export_job_fail(job_id=job.pk)
+    else:
+        ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, file=name, finished_at=timezone.now())
+    job.refresh_from_db()
+    return job
+
+
+def _export_job_build(job: ExportJob) -> str:
+    """Write the workbook of what the owner may view, with progress; return its stored name."""
     items = project_items(job.project, job.owner)
     ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total_sheets=len(items), done_sheets=0,
                                                error="")
@@ -58,6 +87,4 @@ def export_job_run(*, job_id: int) -> ExportJob:
     finally:
         if os.path.exists(partial):
             os.unlink(partial)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.DONE, file=name, finished_at=timezone.now())
-    job.refresh_from_db()
-    return job
+    return name

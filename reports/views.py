@@ -55,31 +55,33 @@ def _project_for_export(user, pk) -> Project:
     return project
 
 
+def _exportable(user, exporter, obj, missing: str):
+    # The file is there only for who may open the object's own page; anyone else, 404.
+    if exporter is None or not exporter.allows(user, obj):
+        raise Http404(missing)
+    return exporter
+
+
 @login_required
 def export_project(request, pk, layout):
     """One sheet of a project in an official layout."""
     project = _project_for_export(request.user, pk)
     exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
-    if exporter is None:
-        raise Http404("该项目没有这个版式")
+    _exportable(request.user, exporter, project, "该项目没有这个版式")
     return _xlsx(export_workbook([(exporter, project)], request.user), filename_for(project, exporter.title))
 
 
 @login_required
 def export_table(request, pk):
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
-    if not policy.can_open_grid(request.user, table):
-        raise Http404("没有找到该目标表")
-    exporter = exporter_for("unit_table")
+    exporter = _exportable(request.user, exporter_for("unit_table"), table, "没有找到该目标表")
     return _xlsx(export_workbook([(exporter, table)], request.user), filename_for(table))
 
 
 @login_required
 def export_agreement(request, pk):
     agreement = get_object_or_404(Agreement.objects.select_related("project"), pk=pk)
-    if not policy.can_export_project(request.user, agreement.project):
-        raise Http404("没有找到该任务书")
-    exporter = exporter_for("agreement_annex")
+    exporter = _exportable(request.user, exporter_for("agreement_annex"), agreement, "没有找到该任务书")
     return _xlsx(export_workbook([(exporter, agreement)], request.user), filename_for(agreement, "附表"))
 
 

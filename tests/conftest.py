@@ -143,3 +143,25 @@ def other_reviewer(db):
     user = _member("t-reviewer-gd", "湖北省知识产权局", Role.REVIEWER)
     assign_perm("projects.review_project", user, Project.objects.get(code="gd-transfer-guangzhou"))
     return user
+
+
+@pytest.fixture
+def platform_agreement(hubei, admin_user):
+    """The 任务书 of 湖北省知识产权发展中心 (a unit none of the cast fills), filled in: 附表 values
+    for every year and a budget with sources, an allocation and an expense line. Written
+    directly, so it is still at version 1 for the tests that post to it."""
+    from decimal import Decimal
+
+    from projects.agreements import agreement_create
+    from projects.models import AgreementAllocation, AgreementExpense, AgreementMetricValue
+
+    undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
+    agreement = agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
+    AgreementMetricValue.objects.bulk_create(AgreementMetricValue(metric=m, year=y, value=Decimal(100 + y % 10))
+                                             for m in agreement.metrics.all() for y in agreement.years)
+    for kind, amount in (("special", Decimal("160")), ("self", Decimal("40"))):
+        agreement.budget_sources.filter(kind=kind).update(amount=amount)
+    AgreementAllocation.objects.create(agreement=agreement, order=1, party=undertaker.name, amount=Decimal("160"))
+    AgreementExpense.objects.create(agreement=agreement, order=1, content="专利运营服务", amount=Decimal("160"),
+                                    explanation="全年", is_equipment=False)
+    return agreement

@@ -75,7 +75,8 @@ MATRIX = {
     # Exports: what the user could read on screen. A filler's table export holds only their row
     # (checked in tests/reports); a job and its file are their requester's alone.
     "reports:export_project": ("GET", "project_layout", READER),
-    "reports:export_agreement": ("GET", "agreement", READER),
+    # The 附表 of the platform's filled 任务书 answers as its page does: 404 to the 武汉市 filler.
+    "reports:export_agreement": ("GET", "agreement_sub", AGREEMENT),
     "reports:export_table": ("GET", "table", READER),
     "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
     "reports:export_job": ("GET", "job", OWNER),
@@ -84,7 +85,7 @@ MATRIX = {
     "reports:import_upload": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "reports:import_job": ("GET", "import", OWNER),
     "reports:import_apply": ("POST", "import", {**OWNER, "wuhan": 302}),
-    # 任务书 of 湖北省知识产权发展中心: none of the cast fills it, so fillers get 404.
+    # 任务书 of 湖北省知识产权发展中心, filled in (附表 and budget): none of the cast fills it, so fillers get 404.
     "projects:agreement_new": ("POST", "project", EDITOR_POST),
     "projects:agreement": ("GET", "agreement_sub", AGREEMENT),
     "projects:agreement_word": ("GET", "agreement_sub", AGREEMENT),
@@ -138,7 +139,7 @@ def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider):
 
 
 @pytest.fixture
-def objects(wuhan_row, wuhan, open_table, settings, tmp_path):
+def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path):
     from projects.models import Agreement
     from reports.models import ExportJob
 
@@ -156,11 +157,7 @@ def objects(wuhan_row, wuhan, open_table, settings, tmp_path):
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
     notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
     project = open_table.project
-    from projects.agreements import agreement_create
-    from units.models import Unit
-
-    sub = agreement_create(project=project, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub",
-                           actor=None)
+    sub = platform_agreement
     return {"agreement_sub": [sub.pk], "agreement_section": [sub.pk, "basic"],"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
             "project": [project.pk], "indicator": [project.indicators.first().pk],
             "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get(undertaker__isnull=True).pk], "job": [job.pk], "import": [import_job.pk],
@@ -244,3 +241,76 @@ def test_passwords_follow_djangos_validators(password):
 
     with pytest.raises(ValidationError):
         validate_password(password)
+
+
+# --- every file: only for who may open its object's own page ---------------------------------------
+
+# file URL name: (object kind, its page's URL name, method). A project's page is its card on the
+# home page (where its exports are offered); a job's page is the job page.
+FILE_URLS = {
+    "reports:export_project": ("project_layout", None, "GET"),
+    "reports:export_bundle": ("project", None, "POST"),
+    "reports:export_table": ("table", "targets:table_grid", "GET"),
+    "reports:table_template": ("table", "targets:table_grid", "GET"),
+    "reports:export_agreement": ("agreement", "projects:agreement", "GET"),
+    "projects:agreement_word": ("agreement", "projects:agreement", "GET"),
+    "projects:agreement_pdf": ("agreement", "projects:agreement", "GET"),
+    "reports:export_job_download": ("job", "reports:export_job", "GET"),
+}
+
+
+@pytest.fixture
+def file_objects(objects, admin_user, platform_agreement):
+    """Objects of several reaches: the 市州 table (wuhan has a row), the 高校院所 table (wuhan has
+    none), the blank seed 任务书 and the platform's filled one, a Hubei and a Guangdong project,
+    wuhan's job and the admin's."""
+    from projects.models import Agreement, Project
+    from reports.models import ExportJob
+    from targets.models import TargetTable
+
+    gd = Project.objects.get(code="gd-transfer-guangzhou")
+    admins_job = ExportJob.objects.create(project=gd, owner=admin_user, status="done", file="exports/wuhan.xlsx")
+    hubei_pk = objects["project"][0]
+    return {
+        "project_layout": [[hubei_pk, "attachment2"], [gd.pk, "transfer_secondary"]],
+        "project": [[hubei_pk], [gd.pk]],
+        "table": [objects["table"], [TargetTable.objects.get(title__contains="高校院所类").pk]],
+        "agreement": [[Agreement.objects.get(undertaker__isnull=True).pk], [platform_agreement.pk]],
+        "job": [objects["job"], [admins_job.pk]],
+    }
+
+
+def _may_open_page(client, page, kind, args) -> bool:
+    if page is None:  # a project: its card on the home page
+        response = client.get(reverse("home"))
+        return response.status_code == 200 and reverse("reports:export_bundle", args=args[:1]) in response.content.decode()
+    return client.get(reverse(page, args=args)).status_code == 200
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_a_file_is_given_only_to_who_may_open_its_objects_page(role, cast, file_objects, monkeypatch):
+    # The PDF gate is what is checked here, not LibreOffice: without it the view answers 503 at once.
+    monkeypatch.setenv("PATH", "/nonexistent")
+    client = Client()
+    if cast[role] is not None:
+        client.force_login(cast[role])
+    for name, (kind, page, method) in FILE_URLS.items():
+        for args in file_objects[kind]:
+            url = reverse(name, args=args)
+            response = client.get(url) if method == "GET" else client.post(url)
+            allowed = _may_open_page(client, page, kind, args)
+            if allowed:
+                # A role may still be refused a file it has no use for (403), but never by an error.
+                assert response.status_code < 500 or (name.endswith("pdf") and response.status_code == 503), (
+                    name, args, role, response.status_code)
+            else:
+                assert response.status_code in (302, 404), (name, args, role, response.status_code)
+                if response.status_code == 302:
+                    assert "/login/" in response.url, (name, args, role)
+
+
+def test_the_wuhan_filler_gets_no_file_of_the_platforms_filled_agreement(client, wuhan, platform_agreement):
+    client.force_login(wuhan)
+    assert client.get(reverse("projects:agreement", args=[platform_agreement.pk])).status_code == 404
+    for name in ("reports:export_agreement", "projects:agreement_word", "projects:agreement_pdf"):
+        assert client.get(reverse(name, args=[platform_agreement.pk])).status_code == 404, name

@@ -214,3 +214,23 @@ def can_submit_agreement(user, agreement) -> bool:
 
 def can_review_agreement(user, agreement) -> bool:
     return reviews_project(user, agreement.project)
+
+
+# --- exports ---------------------------------------------------------------------------------
+# Each exporter declares the permission it needs on its object (as pretix exporters declare
+# theirs); this table answers it. A file shows no more than the object's own page: a project's
+# sheets to who sees the project, a table (cut to the visible rows) to who may open its grid,
+# a 任务书's annex and budget to who may open the 任务书.
+
+EXPORT_PERMISSIONS = {
+    "view_project": can_view_project,
+    "open_grid": can_open_grid,
+    "view_agreement": can_view_agreement,
+}
+
+
+def may_export(user, permission: str, obj) -> bool:
+    """May this user have the file of an exporter that needs `permission` on `obj`?
+    An undeclared or unknown permission is refused: an exporter must say what it needs."""
+    check = EXPORT_PERMISSIONS.get(permission)
+    return check is not None and user is not None and check(user, obj)

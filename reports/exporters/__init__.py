@@ -1,7 +1,9 @@
 """Official layouts, one module each, behind one registry.
 
 An exporter names itself (`identifier`, `title`), says what it takes (a project, a
-table, an agreement) and whether it applies to a given one, and writes one worksheet.
+table, an agreement), whether it applies to a given one and which permission a user needs
+on it (`permission`, answered by units.policy.may_export), and writes one worksheet.
+Sheet names and cell text go through base.sheet_name and base.xml_safe, for every layout.
 A new layout is one new module that subclasses `Exporter` and is listed in LAYOUTS.
 """
 

@@ -27,6 +27,7 @@ class AgreementAnnexExporter(Exporter):
     identifier = "agreement_annex"
     title = "任务书附表 子平台年度绩效目标量化汇总表"
     takes = "agreement"
+    permission = "view_agreement"
 
     def sheet_title(self, agreement: Agreement) -> str:
         return "子平台年度绩效目标量化汇总表"

@@ -1,5 +1,7 @@
 """任务书 五、经费来源及预算安排: sources with shares, the allocation, the expense lines."""
 
+from decimal import Decimal
+
 from projects.agreement_rules import budget_figures
 from projects.models import Agreement, BudgetSourceKind
 
@@ -10,6 +12,7 @@ class AgreementBudgetExporter(Exporter):
     identifier = "agreement_budget"
     title = "任务书 经费来源及预算安排"
     takes = "agreement"
+    permission = "view_agreement"
 
     def applies_to(self, agreement: Agreement) -> bool:
         return agreement.undertaker_id is not None
@@ -30,7 +33,7 @@ class AgreementBudgetExporter(Exporter):
         for col, text in enumerate(("项目资金来源", "资金来源", "金  额", "占总额比重（%）"), start=1):
             sheet.put(r, col, text, bold=True)
         first = r
-        rows = [("合  计", figures["total"], 100 if figures["total"] else None)]
+        rows = [("合  计", figures["total"], Decimal(100) if figures["total"] else None)]
         rows += [(f"{n}.{k.label}", sources.get(k), figures["shares"].get(k)) for n, k in enumerate(BudgetSourceKind, start=1)]
         for label, amount, share in rows:
             r += 1

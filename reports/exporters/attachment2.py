@@ -22,6 +22,7 @@ class Attachment2Exporter(Exporter):
     identifier = "attachment2"
     title = "附件2 项目绩效目标表"
     takes = "project"
+    permission = "view_project"
 
     def applies_to(self, project: Project) -> bool:
         return project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL

@@ -4,13 +4,17 @@ guard that keeps text from being read as a formula."""
 from __future__ import annotations
 
 import io
+import re
 import unicodedata
 from decimal import Decimal
 
+from django.core.exceptions import PermissionDenied
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
+
+from units import policy
 
 from ..provenance import ExportRecord
 
@@ -33,11 +37,63 @@ def display_width(text: str) -> int:
     return longest
 
 
-def number_value(number: Decimal | None):
-    """A Decimal as a spreadsheet number: int when whole, so 200000 prints as 200000."""
+def number_value(number: Decimal | int | None):
+    """A number as a spreadsheet number: int when whole, so 200000 prints as 200000."""
     if number is None:
         return None
+    number = Decimal(number)
     return int(number) if number == number.to_integral_value() else number
+
+
+# What XML 1.0 (hence .xlsx and .docx) cannot hold: C0 controls but tab, LF and CR, and
+# the two non-characters. Stored text may still carry them (older data, the admin, SQL).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """Text an XML writer accepts: illegal control characters dropped; other values as given."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    return value
+
+
+SHEET_FORBIDDEN = re.compile("[\\[\\]:*?/\\\\]")
+SHEET_NAME_MAX = 31
+BRACKETS = {"（": "）", "(": ")", "【": "】", "〔": "〕", "《": "》", "「": "」", "『": "』", "{": "}", "｛": "｝"}
+
+
+def _balanced(text: str) -> str:
+    """Drop every bracket without its partner, so a cut name never reads 2024年度）."""
+    stack, unmatched = [], set()
+    closers = {close: open_ for open_, close in BRACKETS.items()}
+    for index, ch in enumerate(text):
+        if ch in BRACKETS:
+            stack.append(index)
+        elif ch in closers:
+            if stack and text[stack[-1]] == closers[ch]:
+                stack.pop()
+            else:
+                unmatched.add(index)
+    unmatched.update(stack)
+    return "".join(ch for index, ch in enumerate(text) if index not in unmatched)
+
+
+def sheet_name(text: str, used: set[str]) -> str:
+    """A worksheet name Excel accepts, unique in the workbook (`used`, compared
+    case-insensitively as Excel does): at most 31 characters, none of []:*?/\\, no
+    control character, brackets balanced, not blank, no apostrophe at either end."""
+    base = _balanced(SHEET_FORBIDDEN.sub("", xml_safe(str(text or ""))).replace("\n", " ").strip())
+    base = _balanced(base[:SHEET_NAME_MAX]).strip().strip("'").strip() or "Sheet"
+    if base.lower() == "history":  # reserved by Excel
+        base = "History1"
+    name, n = base, 2
+    taken = {u.lower() for u in used}
+    while name.lower() in taken:
+        suffix = f"({n})"
+        name = _balanced(base[: SHEET_NAME_MAX - len(suffix)]).rstrip().rstrip("'") + suffix
+        n += 1
+    used.add(name)
+    return name
 
 
 class SheetWriter:
@@ -51,6 +107,7 @@ class SheetWriter:
 
     def put(self, row: int, col: int, value, *, bold=False, font=None, size=11, align="center", wrap=True,
             box=True, number_format: str | None = None, measure=True):
+        value = xml_safe(value)
         cell = self.ws.cell(row=row, column=col)
         cell.value = value
         cell.font = Font(name=font or (HEADER_FONT if bold else BODY_FONT), size=size, bold=False)
@@ -138,6 +195,7 @@ class Exporter:
     identifier: str = ""
     title: str = ""
     takes: str = ""  # "project", "table" or "agreement"
+    permission: str = ""  # what the user needs on the object, answered by units.policy.may_export
     streams = False  # writes rows in order, so it can fill a write-only (streaming) sheet
 
     def applies_to(self, obj) -> bool:
@@ -146,24 +204,15 @@ class Exporter:
     def sheet_title(self, obj) -> str:
         return self.title
 
+    def allows(self, user, obj) -> bool:
+        return policy.may_export(user, self.permission, obj)
+
     def dedupe_key(self, obj):
         """Objects that give the same sheet share a key (a list layout, one per list)."""
         return (self.identifier, type(obj).__name__, obj.pk)
 
     def render(self, ws: Worksheet, obj, user) -> None:
         raise NotImplementedError
-
-
-def _sheet_name(text: str, used: set[str]) -> str:
-    for ch in "[]:*?/\\":
-        text = text.replace(ch, "")
-    base = text[:28] or "Sheet"
-    name, n = base, 2
-    while name in used:
-        name = f"{base[:26]}{n}"
-        n += 1
-    used.add(name)
-    return name
 
 
 def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -> Workbook:
@@ -176,9 +225,12 @@ def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -
     if not streaming:
         workbook.remove(workbook.active)
     used: set[str] = set()
+    refused = [(exporter, obj) for exporter, obj in items if not exporter.allows(user, obj)]
+    if refused:  # every caller has asked already; this is the last guard, never the first
+        raise PermissionDenied(f"无权导出“{refused[0][0].title}”")
     record = ExportRecord(user)
     for exporter, obj in items:
-        ws = workbook.create_sheet(_sheet_name(exporter.sheet_title(obj), used))
+        ws = workbook.create_sheet(sheet_name(exporter.sheet_title(obj), used))
         record.add(ws.title, exporter, obj)
         exporter.render(ws, obj, user)
         if on_sheet:

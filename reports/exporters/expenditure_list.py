@@ -31,6 +31,7 @@ class ExpenditureListExporter(Exporter):
     identifier = "expenditure_list"
     title = "项目支出绩效目标表（含转移支付项目）"
     takes = "project"
+    permission = "view_project"
 
     def applies_to(self, project: Project) -> bool:
         return (project.target_periods == TargetPeriods.ANNUAL_ONLY and project.budget_unit_id is not None

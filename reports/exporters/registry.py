@@ -30,6 +30,8 @@ def exporter_for(identifier: str):
         raise LookupError(f"没有名为“{identifier}”的版式（可选：{'、'.join(LAYOUTS)}）") from None
 
 
-def exporters_for(obj) -> list:
+def exporters_for(obj, user=None) -> list:
+    """The layouts that apply to `obj`; given a user, only those the policy lets them use on it."""
     takes = _TAKES.get(type(obj))
-    return [e for e in LAYOUTS.values() if e.takes == takes and e.applies_to(obj)]
+    return [e for e in LAYOUTS.values()
+            if e.takes == takes and e.applies_to(obj) and (user is None or e.allows(user, obj))]

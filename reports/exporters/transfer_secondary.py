@@ -15,6 +15,7 @@ class TransferSecondaryExporter(Exporter):
     identifier = "transfer_secondary"
     title = "省财政专项转移支付绩效目标表（二级项目）"
     takes = "project"
+    permission = "view_project"
 
     def applies_to(self, project: Project) -> bool:
         return project.level == ProjectLevel.SECONDARY

@@ -8,6 +8,7 @@ few named styles instead of carrying their own.
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from functools import lru_cache
 
@@ -23,7 +24,8 @@ from targets.selectors import table_columns
 from targets.values import format_number
 from units import policy
 
-from .base import BODY_FONT, BOX, FORMULA_STARTS, HEADER_FONT, TITLE_FONT, Exporter, display_width, number_value
+from .base import (BODY_FONT, BOX, FORMULA_STARTS, HEADER_FONT, TITLE_FONT, Exporter, display_width, number_value,
+                   xml_safe)
 
 CHUNK = 2000
 DEFAULT_HEIGHT = 20
@@ -72,12 +74,14 @@ class _Rows:
         if self.streaming:
             out = []
             for value, style in cells:
+                value = xml_safe(value)
                 cell = WriteOnlyCell(self.ws, value=value)
                 self._style(cell, value, style)
                 out.append(cell)
             self.ws.append(out)
         else:
             for col, (value, style) in enumerate(cells, start=1):
+                value = xml_safe(value)
                 cell = self.ws.cell(row=self.row, column=col, value=value)
                 self._style(cell, value, style)
 
@@ -102,6 +106,21 @@ def _lines(text: str, width: int) -> int:
     return sum(max(1, -(-display_width(part) // max(width - 1, 1))) for part in text.split("\n"))
 
 
+def short_name(title: str) -> str:
+    """The table's kind, as the bureau calls it: 运营中心类 from
+    湖北省…绩效目标表-运营中心类（2023-2024年度）. The trailing bracketed years are dropped
+    before splitting, since they may hold a dash of their own."""
+    text = title.strip()
+    while text and text[-1] in "）)":
+        opener = "（" if text[-1] == "）" else "("
+        cut = text.rfind(opener)
+        if cut <= 0:
+            break
+        text = text[:cut].rstrip()
+    kind = re.split("[-－—]", text)[-1].strip()
+    return kind or title
+
+
 def _label(unit_name: str, designation: str, funding) -> str:
     label = unit_name
     if funding is not None:
@@ -115,10 +134,11 @@ class UnitTableExporter(Exporter):
     identifier = "unit_table"
     title = "分解目标表（市州/高校院所/运营中心/平台类）"
     takes = "table"
+    permission = "open_grid"
     streams = True
 
     def sheet_title(self, table: TargetTable) -> str:
-        return table.title.split("-")[-1].split("（")[0] or table.title
+        return short_name(table.title)
 
     def render(self, ws, table: TargetTable, user) -> None:
         _ensure_styles(ws.parent)

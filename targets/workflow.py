@@ -15,7 +15,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from units.audit import audit_record
+from units.audit import AuditAction, audit_record
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
@@ -59,7 +59,7 @@ def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = ""
     for name, value in fields.items():
         setattr(obj, name, value)
     code = "targets.row" if is_row else f"{obj._meta.app_label}.{obj._meta.model_name}"
-    audit_record(actor=actor, action=f"{code}.{action}", obj=obj, before={"status": before},
+    audit_record(actor=actor, action=AuditAction(f"{code}.{action}"), obj=obj, before={"status": before},
                  after={"status": to, "version": obj.version}, comment=comment, label=label)
     if is_row:
         _snapshot(obj, action, actor)
@@ -167,7 +167,7 @@ def table_open(*, table_id: int, actor, deadline) -> TargetTable:
     was_open = table.status == TableStatus.OPEN
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.OPEN, deadline=deadline)
     table.status, table.deadline = TableStatus.OPEN, deadline
-    action = "targets.table.deadline_changed" if was_open else "targets.table.opened"
+    action = AuditAction.TABLE_DEADLINE_CHANGED if was_open else AuditAction.TABLE_OPENED
     audit_record(actor=actor, action=action, obj=table, before=before,
                  after={"status": table.status, "deadline": deadline.isoformat() if deadline else None})
     if not was_open:
@@ -190,7 +190,7 @@ def table_close(*, table_id: int, actor) -> TargetTable:
     if table.status != TableStatus.OPEN:
         raise TransitionRefused(f"“{table.title}”当前为“{table.get_status_display()}”，无需截止")
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.CLOSED)
-    audit_record(actor=actor, action="targets.table.closed", obj=table, before={"status": table.status},
+    audit_record(actor=actor, action=AuditAction.TABLE_CLOSED, obj=table, before={"status": table.status},
                  after={"status": TableStatus.CLOSED})
     table.status = TableStatus.CLOSED
     return table
@@ -205,7 +205,7 @@ def row_remove(*, row_id: int, actor, reason: str) -> TableRow:
     if row.removed_at is None:
         row.removed_at = timezone.now()
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=row.removed_at)
-        audit_record(actor=actor, action="targets.row.removed", obj=row, comment=reason, label=row.unit.name)
+        audit_record(actor=actor, action=AuditAction.ROW_REMOVED, obj=row, comment=reason, label=row.unit.name)
     return row
 
 
@@ -215,7 +215,7 @@ def row_restore(*, row_id: int, actor) -> TableRow:
     if row.removed_at is not None:
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=None)
         row.removed_at = None
-        audit_record(actor=actor, action="targets.row.restored", obj=row, label=row.unit.name)
+        audit_record(actor=actor, action=AuditAction.ROW_RESTORED, obj=row, label=row.unit.name)
     return row
 
 
@@ -225,7 +225,7 @@ def indicator_remove(*, indicator_id: int, actor, reason: str = "") -> Indicator
     if indicator.removed_at is None:
         indicator.removed_at = timezone.now()
         Indicator.all_objects.filter(pk=indicator.pk).update(removed_at=indicator.removed_at)
-        audit_record(actor=actor, action="targets.indicator.removed", obj=indicator, comment=reason)
+        audit_record(actor=actor, action=AuditAction.INDICATOR_REMOVED, obj=indicator, comment=reason)
     return indicator
 
 
@@ -235,5 +235,5 @@ def indicator_restore(*, indicator_id: int, actor) -> Indicator:
     if indicator.removed_at is not None:
         Indicator.all_objects.filter(pk=indicator.pk).update(removed_at=None)
         indicator.removed_at = None
-        audit_record(actor=actor, action="targets.indicator.restored", obj=indicator)
+        audit_record(actor=actor, action=AuditAction.INDICATOR_RESTORED, obj=indicator)
     return indicator

@@ -103,7 +103,9 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
                                       object_id=str(row.pk), object_label=f"{row.unit.name} · {column.label}"[:300],
                                       before={"raw": before}, after={"raw": value.raw}))
         narrative_changed = edit.narrative is not None and edit.narrative != row.narrative
-        if narrative_changed:
+        if narrative_changed and not row.narrative_is_editable:
+            errors.append("文字目标未被重新打开，不能修改")
+        elif narrative_changed:
             changed.append(AuditEntry(actor=_actor(actor), action=AuditAction.ROW_NARRATIVE_CHANGED,
                                       object_type="targets.TableRow", object_id=str(row.pk), object_label=row.unit.name,
                                       before={"narrative": row.narrative}, after={"narrative": edit.narrative}))

@@ -20,7 +20,7 @@ from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
 
-from .models import Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableRow, TableStatus, TargetTable
+from .models import NARRATIVE, Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableRow, TableStatus, TargetTable
 
 
 class TransitionRefused(ValidationError):
@@ -96,8 +96,10 @@ def row_return(*, row_id: int, actor, comment: str) -> TableRow:
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused("退回时必须填写退回意见")
+    # A return reopens the whole row, whatever an earlier partial reopen limited it to.
     row = _move(_locked_row(row_id), allowed=(RowStatus.SUBMITTED,), to=RowStatus.RETURNED, action=RowEvent.RETURNED,
-                actor=actor, comment=comment, reviewed_at=timezone.now(), reviewed_by=actor, review_comment=comment)
+                actor=actor, comment=comment, reviewed_at=timezone.now(), reviewed_by=actor, review_comment=comment,
+                reopened_column_ids=None)
     notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_RETURNED,
            title=f"《{row.table.title}》的填报被退回", body=f"退回意见：{comment}", link=_row_link(row))
     return row
@@ -131,8 +133,10 @@ def rows_approve(*, row_ids: list[int], actor) -> list[TableRow]:
 
 
 @transaction.atomic
-def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None = None) -> TableRow:
-    """An admin reopens one approved row, or only some of its cells, with a reason."""
+def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None = None,
+               narrative: bool = False) -> TableRow:
+    """An admin reopens one approved row, or only some of its cells (and its 文字目标 if
+    `narrative`), with a reason."""
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused("重新打开时必须填写原因")
@@ -142,6 +146,8 @@ def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None 
         valid = set(row.table.columns.values_list("pk", flat=True))
         if not column_ids or not set(column_ids) <= valid:
             raise TransitionRefused("请选择该目标表中要重新打开的列")
+        if narrative:
+            column_ids.append(NARRATIVE)
     row = _move(row, allowed=(RowStatus.APPROVED,), to=RowStatus.RETURNED, action=RowEvent.REOPENED, actor=actor,
                 comment=reason, reopened_column_ids=column_ids, review_comment=reason)
     notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_REOPENED,

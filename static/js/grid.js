@@ -278,8 +278,8 @@
     const unsaved = unsavedCells(tr);
     if (unsaved.length) {
       const labels = unsaved.map((td) => td.dataset.label).join("、");
+      unsaved[0].focus(); // before the message, which focusing would otherwise replace
       say(`“${tr.dataset.unit}”有未保存或被拒绝的单元格（${labels}），请先改正并保存后再提交；未提交。`, true);
-      unsaved[0].focus();
       return;
     }
     if (!window.confirm(`确定提交“${tr.dataset.unit}”的填报吗？提交后不能再修改，将由省局审核。`)) {

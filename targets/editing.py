@@ -37,6 +37,12 @@ def _set_target(indicator: Indicator, period: str, raw: str, year, existing: dic
     return (before or "", value.raw)
 
 
+def target_change_record(*, actor, indicator: Indicator, period: str, before: str, after: str) -> None:
+    """The audit entry of a changed target value, wherever it was changed (pages, imports, admin)."""
+    audit_record(actor=actor, action=AuditAction.TARGET_CHANGED, obj=indicator, before={"raw": before},
+                 after={"raw": after}, label=f"{indicator.name}（{TargetPeriod(period).label}）")
+
+
 @transaction.atomic
 def indicators_update(*, project: Project, items: list[dict], actor) -> int:
     """Save names, units, categories, bases and both targets of many indicators at once.
@@ -71,9 +77,8 @@ def indicators_update(*, project: Project, items: list[dict], actor) -> int:
         for period in periods:
             change = _set_target(indicator, period, item.get(period, ""), project.budget_year, existing)
             if change:
-                audit_record(actor=actor, action=AuditAction.TARGET_CHANGED, obj=indicator,
-                             before={"raw": change[0]}, after={"raw": change[1]},
-                             label=f"{indicator.name}（{TargetPeriod(period).label}）")
+                target_change_record(actor=actor, indicator=indicator, period=period, before=change[0],
+                                     after=change[1])
                 changed += 1
     return changed
 
@@ -215,9 +220,7 @@ def target_values_set(*, updates: list[tuple[int, str, str]], actor) -> int:
         indicator = indicators[indicator_id]
         change = _set_target(indicator, period, raw, indicator.project.budget_year, _targets_of(indicator))
         if change:
-            audit_record(actor=actor, action=AuditAction.TARGET_CHANGED, obj=indicator,
-                         before={"raw": change[0]}, after={"raw": change[1]},
-                         label=f"{indicator.name}（{TargetPeriod(period).label}）")
+            target_change_record(actor=actor, indicator=indicator, period=period, before=change[0], after=change[1])
     return len(updates)
 
 

@@ -47,6 +47,12 @@ def split(text: str):
 
 
 @register.filter
+def get(mapping, key):
+    """`mapping[key]`, or "" when either is missing (a stored row has no errors)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
 def index(sequence, position):
     return sequence[position]
 
@@ -56,6 +62,8 @@ def decimal(value) -> str:
     """A Decimal without exponent or trailing zeros; blank for None."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        return value  # as typed, shown again after a refused save
     from targets.values import format_number
 
     return format_number(value)

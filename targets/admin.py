@@ -292,5 +292,12 @@ class RowSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     list_select_related = ["row__unit", "row__table", "actor"]
 
+    # Snapshots are what a reviewer compares against: written by the workflow only, never edited or removed.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

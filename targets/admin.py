@@ -154,16 +154,16 @@ class TableRowInline(admin.TabularInline):
 class TargetTableAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "unit_category", "start_year", "end_year", "status", "deadline"]
     readonly_fields = ["status", "deadline"]  # opened, extended and closed on the progress page (audited)
+    list_filter = ["unit_category", "status"]
+    search_fields = ["title", "project__name"]
+    list_select_related = ["project"]
+    inlines = [TableColumnInline, TableRowInline]
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a table deletes its rows: never once a unit has submitted or been approved.
         reviewed = [RowStatus.SUBMITTED, RowStatus.APPROVED]
         return (obj is not None and not TableRow.all_objects.filter(table=obj, status__in=reviewed).exists()
                 and super().has_delete_permission(request, obj))
-    list_filter = ["unit_category", "status"]
-    search_fields = ["title", "project__name"]
-    list_select_related = ["project"]
-    inlines = [TableColumnInline, TableRowInline]
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)

@@ -160,3 +160,12 @@ def test_a_draft_agreements_status_is_read_only_in_the_admin(client, admin_user,
     client.post(url, data)
     agreement.refresh_from_db()
     assert agreement.status == RowStatus.NOT_STARTED
+
+
+def test_a_table_with_reviewed_rows_cannot_be_deleted_in_the_admin(client, admin_user, wuhan, reviewer, wuhan_row,
+                                                                   open_table):
+    _approved(wuhan_row, wuhan, reviewer)
+    client.force_login(admin_user)
+    url = reverse("admin:targets_targettable_delete", args=[open_table.pk])
+    assert client.post(url, {"post": "yes"}).status_code == 403
+    assert TableRow.objects.filter(pk=wuhan_row.pk).exists()

@@ -3,6 +3,7 @@ from guardian.admin import GuardedModelAdmin
 
 from targets.models import Indicator
 
+from .agreements import EDITABLE
 from .models import (
     Agreement,
     AgreementAllocation,
@@ -56,28 +57,52 @@ class ProjectUserObjectPermissionAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "content_object__name"]
 
 
-class AgreementMetricInline(admin.TabularInline):
+def _agreement_of(obj) -> Agreement:
+    if isinstance(obj, Agreement):
+        return obj
+    return obj.metric.agreement if isinstance(obj, AgreementMetricValue) else obj.agreement
+
+
+class AgreementLockedWhenReviewed:
+    """A 任务书 moves through its workflow on its own page (audited, versioned): here its status is
+    read-only, and once it is submitted or approved nothing of it changes. Its parts are added and
+    removed on its page only."""
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and _agreement_of(obj).status not in EDITABLE:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class AgreementMetricInline(AgreementLockedWhenReviewed, admin.TabularInline):
     model = AgreementMetric
     extra = 0
     show_change_link = True
 
 
 @admin.register(Agreement)
-class AgreementAdmin(admin.ModelAdmin):
-    list_display = ["title", "project", "platform_kind", "undertaker", "start_year", "end_year"]
-    list_filter = ["platform_kind"]
+class AgreementAdmin(AgreementLockedWhenReviewed, admin.ModelAdmin):
+    list_display = ["title", "project", "platform_kind", "undertaker", "status", "start_year", "end_year"]
+    list_filter = ["platform_kind", "status"]
     search_fields = ["title", "code", "project__name", "undertaker__name"]
     autocomplete_fields = ["project", "principal", "undertaker"]
+    readonly_fields = ["status", "version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "review_comment"]
     inlines = [AgreementMetricInline]
 
 
-class AgreementMetricValueInline(admin.TabularInline):
+class AgreementMetricValueInline(AgreementLockedWhenReviewed, admin.TabularInline):
     model = AgreementMetricValue
     extra = 0
 
 
 @admin.register(AgreementMetric)
-class AgreementMetricAdmin(admin.ModelAdmin):
+class AgreementMetricAdmin(AgreementLockedWhenReviewed, admin.ModelAdmin):
     list_display = ["agreement", "order", "group", "name", "measure_unit", "kind"]
     list_filter = ["kind"]
     search_fields = ["name", "group"]
@@ -85,11 +110,17 @@ class AgreementMetricAdmin(admin.ModelAdmin):
 
 
 @admin.register(AgreementMetricValue)
-class AgreementMetricValueAdmin(admin.ModelAdmin):
+class AgreementMetricValueAdmin(AgreementLockedWhenReviewed, admin.ModelAdmin):
     list_display = ["metric", "year", "value"]
     list_filter = ["year"]
+    list_select_related = ["metric__agreement"]
+
+
+class AgreementPartAdmin(AgreementLockedWhenReviewed, admin.ModelAdmin):
+    list_display = ["agreement", "__str__"]
+    list_select_related = ["agreement"]
 
 
 for _model in (AgreementParticipant, AgreementStageGoal, AgreementBudgetSource, AgreementAllocation, AgreementExpense,
                AgreementStaff):
-    admin.site.register(_model, list_display=["agreement", "__str__"], list_select_related=["agreement"])
+    admin.site.register(_model, AgreementPartAdmin)

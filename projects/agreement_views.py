@@ -25,6 +25,7 @@ from units.models import Unit, UnitCategory
 
 from . import agreements as services
 from .agreement_docx import agreement_docx
+from .agreement_redisplay import ALLOCATION_FIELDS, EXPENSE_FIELDS, PARTICIPANT_FIELDS, STAFF_FIELDS, field_errors, overlay
 from .agreement_rules import budget_figures, budget_problems, report_due_dates, staff_problems
 from .models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRole
 from .numerals import rmb_upper
@@ -95,7 +96,7 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
             except ValidationError:
                 errors["undertaker_email"] = "电子邮箱格式不正确"
         participants = []
-        for n, row in _rows(post, "p", ["name", "contact", "contact_title", "phone", "email", "address"]):
+        for n, row in _rows(post, "p", PARTICIPANT_FIELDS):
             if not row["name"]:
                 errors[f"p-{n}-name"] = f"参与单位{n}：请填写单位名称"
             participants.append(row)
@@ -114,13 +115,13 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
         sources = {k: _amount(post.get(f"source-{k}", ""), f"source-{k}", BudgetSourceKind(k).label, errors)
                    for k in BudgetSourceKind.values}
         allocations = []
-        for n, row in _rows(post, "a", ["party", "amount"]):
+        for n, row in _rows(post, "a", ALLOCATION_FIELDS):
             amount = _amount(row["amount"], f"a-{n}-amount", f"{row['party'] or '分配'}金额", errors, required=True)
             if not row["party"]:
                 errors[f"a-{n}-party"] = "请填写单位"
             allocations.append({"party": row["party"], "amount": amount or Decimal(0)})
         expenses = []
-        for n, row in _rows(post, "e", ["content", "amount", "explanation", "is_equipment"]):
+        for n, row in _rows(post, "e", EXPENSE_FIELDS):
             amount = _amount(row["amount"], f"e-{n}-amount", f"“{row['content']}”预算金额", errors, required=True)
             if not row["content"]:
                 errors[f"e-{n}-content"] = "请填写经费开支内容"
@@ -129,8 +130,7 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
         result = {"sources": sources, "allocations": allocations, "expenses": expenses}
     elif section == "staff":
         staff = []
-        fields = ["name", "gender", "age", "title", "education", "major", "months_per_year", "workplace", "role"]
-        for n, row in _rows(post, "s", fields):
+        for n, row in _rows(post, "s", STAFF_FIELDS):
             if not row["name"]:
                 errors[f"s-{n}-name"] = f"第{n}人：请填写姓名"
             if row["gender"] not in ("男", "女"):
@@ -159,7 +159,17 @@ SAVERS = {
 }
 
 
-def _context(agreement: Agreement, user, errors=None, posted=None) -> dict:
+def _context(agreement: Agreement, user, errors=None, section=None, post=None) -> dict:
+    """The page's context; after a refused save, `section` shows what was `post`ed, errors beside fields."""
+    errors = errors or {}
+    context = _stored_context(agreement, user, errors)
+    field_errors(context, errors)
+    if section is not None:
+        overlay(context, section, post, errors, _rows)
+    return context
+
+
+def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
     sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
     allocations = list(agreement.allocations.all())
     expenses = list(agreement.expenses.all())
@@ -217,11 +227,12 @@ def agreement_save(request, pk, section):
         SAVERS[section](agreement_id=agreement.pk, expected_version=version, actor=request.user, **parsed)
     except FieldErrors as exc:
         messages.error(request, "未保存：" + "；".join(exc.errors.values()))
-        return render(request, "projects/agreement.html", _context(agreement, request.user, exc.errors, request.POST),
-                      status=400)
+        return render(request, "projects/agreement.html",
+                      _context(agreement, request.user, exc.errors, section, request.POST), status=400)
     except ValidationError as exc:
         messages.error(request, "未保存：" + "；".join(exc.messages))
-        return render(request, "projects/agreement.html", _context(agreement, request.user, {}, request.POST), status=400)
+        return render(request, "projects/agreement.html",
+                      _context(agreement, request.user, {}, section, request.POST), status=400)
     except ValueError:
         messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
     else:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from targets.models import RowStatus
 from targets.workflow import TransitionRefused, _move
 from units import inputs
-from units.audit import audit_record
+from units.audit import AuditAction, audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
 
@@ -85,7 +85,7 @@ def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, 
                         kind=m.kind) for m in form.metrics.order_by("order"))
     AgreementStageGoal.objects.bulk_create(AgreementStageGoal(agreement=agreement, year=y) for y in agreement.years)
     AgreementBudgetSource.objects.bulk_create(AgreementBudgetSource(agreement=agreement, kind=k) for k in BudgetSourceKind)
-    audit_record(actor=actor, action="projects.agreement.created", obj=agreement,
+    audit_record(actor=actor, action=AuditAction.AGREEMENT_CREATED, obj=agreement,
                  after={"undertaker": undertaker.name, "platform_kind": platform_kind})
     notify(recipients=unit_fillers([undertaker.pk]), kind=NotificationKind.TABLE_OPENED,
            title=f"请填写《{agreement.title}》", body=f"{project.name}：请登录填写本单位的项目任务书。",
@@ -117,7 +117,7 @@ def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, aft
     for name, value in fields.items():
         setattr(agreement, name, value)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-    audit_record(actor=actor, action=f"projects.agreement.{section}_changed", obj=agreement,
+    audit_record(actor=actor, action=AuditAction(f"projects.agreement.{section}_changed"), obj=agreement,
                  before={k: before.get(k) for k in sorted(changed)}, after={k: after.get(k) for k in sorted(changed)})
     return agreement
 

@@ -7,8 +7,10 @@ from .tasks import table_cells_reparse_task
 from units.admin import PolicyImportExportMixin
 from units.resources import IndicatorCategoryResource
 
-from . import workflow
-from .models import Cell, Indicator, IndicatorCategory, RowSnapshot, TableColumn, TableRow, Target, TargetTable
+from . import editing, workflow
+from .services import row_cells_update
+from .models import (Cell, Indicator, IndicatorCategory, RowSnapshot, RowStatus, TableColumn, TableRow, Target,
+                     TargetTable)
 
 VALUE_READONLY = ["kind", "comparator", "number", "measure_unit", "text"]
 
@@ -30,6 +32,12 @@ class TargetForm(forms.ModelForm):
         except ValidationError as exc:
             raise ValidationError({"raw": exc.messages}) from None
         return data
+
+
+def _record_target_change(request, target: Target, before: str) -> None:
+    if target.raw != before:
+        editing.target_change_record(actor=request.user, indicator=target.indicator, period=target.period,
+                                     before=before, after=target.raw)
 
 
 class TargetInline(admin.TabularInline):
@@ -93,6 +101,14 @@ class IndicatorAdmin(RecoverableAdmin):
     autocomplete_fields = ["project", "category"]
     inlines = [TargetInline]
 
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Target:
+            return super().save_formset(request, form, formset, change)
+        before = {f.instance.pk: f.initial.get("raw", "") for f in formset.forms if f.instance.pk}
+        super().save_formset(request, form, formset, change)
+        for target in formset.new_objects + [obj for obj, _ in formset.changed_objects]:
+            _record_target_change(request, target, before.get(target.pk, ""))
+
 
 @admin.register(Target)
 class TargetAdmin(admin.ModelAdmin):
@@ -104,29 +120,53 @@ class TargetAdmin(admin.ModelAdmin):
     readonly_fields = VALUE_READONLY
     autocomplete_fields = ["indicator"]
 
+    @transaction.atomic
+    def save_model(self, request, obj, form, change):
+        before = Target.objects.filter(pk=obj.pk).values_list("raw", flat=True).first() if change else ""
+        super().save_model(request, obj, form, change)
+        _record_target_change(request, obj, before or "")
+
 
 class TableColumnInline(admin.TabularInline):
     model = TableColumn
     extra = 0
     fields = ["order", "category", "name", "measure_unit", "value_kind", "allow_blank"]
 
+    def has_delete_permission(self, request, obj=None):
+        return False  # deleting a column deletes its cells: the table editor refuses it for filled ones
+
 
 class TableRowInline(admin.TabularInline):
+    """A row's state moves only through the workflow (audited, with a snapshot); units are added
+    and removed on the table's own page, which keeps removed rows recoverable."""
+
     model = TableRow
     extra = 0
     fields = ["seq", "unit", "status", "funding", "version"]
-    readonly_fields = ["version"]
-    autocomplete_fields = ["unit"]
+    readonly_fields = ["unit", "status", "version"]
     show_change_link = True
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TargetTable)
 class TargetTableAdmin(admin.ModelAdmin):
     list_display = ["title", "project", "unit_category", "start_year", "end_year", "status", "deadline"]
+    readonly_fields = ["status", "deadline"]  # opened, extended and closed on the progress page (audited)
     list_filter = ["unit_category", "status"]
     search_fields = ["title", "project__name"]
     list_select_related = ["project"]
     inlines = [TableColumnInline, TableRowInline]
+
+    def has_delete_permission(self, request, obj=None):
+        # Deleting a table deletes its rows: never once a unit has submitted or been approved.
+        reviewed = [RowStatus.SUBMITTED, RowStatus.APPROVED]
+        return (obj is not None and not TableRow.all_objects.filter(table=obj, status__in=reviewed).exists()
+                and super().has_delete_permission(request, obj))
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -139,35 +179,50 @@ class TargetTableAdmin(admin.ModelAdmin):
 
 
 class CellForm(forms.ModelForm):
+    """A cell's text, checked as the grid checks it; saved by `cells_save` through the service."""
+
     class Meta:
         model = Cell
-        fields = ["column", "raw"]
+        fields = ["raw"]
 
     def clean(self):
         data = super().clean()
-        column = data.get("column")
-        if column is not None:
-            try:
-                self.instance.set_value(column.parse(data.get("raw", "")))
-            except ValidationError as exc:
-                raise ValidationError({"raw": exc.messages}) from None
+        cell = self.instance
+        row = cell.row
+        if "raw" in self.changed_data and not row.column_is_editable(cell.column_id):
+            raise ValidationError({"raw": f"“{row.unit.name}”的填报为“{row.get_status_display()}”，"
+                                          "指标值只能在填报流程中修改（已通过的行请先在填报页面重新打开）"})
+        try:
+            cell.set_value(cell.column.parse(data.get("raw", "")))
+        except ValidationError as exc:
+            raise ValidationError({"raw": exc.messages}) from None
         return data
 
 
+def cells_save(request, cells: list[Cell]) -> None:
+    """Write cells changed in the admin as the grid does: one audited, versioned service call per row."""
+    by_row: dict[int, dict[int, str]] = {}
+    for cell in cells:
+        by_row.setdefault(cell.row_id, {})[cell.column_id] = cell.raw
+    for row_id, values in by_row.items():
+        row = TableRow.objects.get(pk=row_id)
+        row_cells_update(row_id=row_id, values=values, expected_version=row.version, actor=request.user)
+
+
 class CellInline(admin.TabularInline):
+    """Existing cells only: the grid creates them; a change goes through the grid's service."""
+
     model = Cell
     form = CellForm
     extra = 0
     fields = ["column", "raw", *VALUE_READONLY]
-    readonly_fields = VALUE_READONLY
+    readonly_fields = ["column", *VALUE_READONLY]
 
-    def formfield_for_foreignkey(self, db_field, request, **kwargs):
-        # A row's cells may only use its own table's columns.
-        if db_field.name == "column" and request.resolver_match.kwargs.get("object_id"):
-            kwargs["queryset"] = TableColumn.objects.filter(
-                table__rows__pk=request.resolver_match.kwargs["object_id"]
-            ).select_related("category")
-        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(TableRow)
@@ -178,14 +233,29 @@ class TableRowAdmin(RecoverableAdmin):
     search_fields = ["unit__name", "table__title"]
     list_select_related = ["table", "unit"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["version", "status", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by",
-                       "review_comment", "reopened_column_ids", "removed_at"]
+    readonly_fields = ["table", "unit", "narrative", "version", "status", "submitted_at", "submitted_by", "reviewed_at",
+                       "reviewed_by", "review_comment", "reopened_column_ids", "removed_at"]
     inlines = [CellInline]
+
+    def has_add_permission(self, request):
+        return False  # units are added on the table's page (audited)
+
+    def save_formset(self, request, form, formset, change):
+        if formset.model is not Cell:
+            return super().save_formset(request, form, formset, change)
+        changed = [f for f in formset.forms if f.has_changed()]
+        cells_save(request, [f.instance for f in changed])
+        # What the admin's own log of the change reads (formset.save() would have set these).
+        formset.new_objects, formset.deleted_objects = [], []
+        formset.changed_objects = [(f.instance, f.changed_data) for f in changed]
 
 
 @admin.register(TableColumn)
 class TableColumnAdmin(admin.ModelAdmin):
     list_display = ["table", "order", "category", "name", "measure_unit", "value_kind"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # see TableColumnInline
 
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
@@ -204,7 +274,19 @@ class CellAdmin(admin.ModelAdmin):
     list_filter = ["kind", "column__table"]
     search_fields = ["raw", "row__unit__name"]
     list_select_related = ["row__unit", "row__table", "column"]
-    readonly_fields = VALUE_READONLY
+    fields = ["row", "column", "raw", *VALUE_READONLY]
+    readonly_fields = ["row", "column", *VALUE_READONLY]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        cells_save(request, [obj])
+        # The service writes a changed cell anew: follow it for "保存并继续编辑" and the admin's log.
+        obj.pk = Cell.objects.get(row_id=obj.row_id, column_id=obj.column_id).pk
 
 
 @admin.register(RowSnapshot)
@@ -213,5 +295,12 @@ class RowSnapshotAdmin(admin.ModelAdmin):
     list_filter = ["event"]
     list_select_related = ["row__unit", "row__table", "actor"]
 
+    # Snapshots are what a reviewer compares against: written by the workflow only, never edited or removed.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
         return False

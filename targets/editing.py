@@ -12,8 +12,8 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from projects.models import Project, TargetPeriods
-from units.audit import audit_record
 from units import inputs
+from units.audit import AuditAction, audit_record
 from units.models import Unit, UnitCategory
 
 from .models import (
@@ -54,6 +54,12 @@ def _check_indicator_texts(name: str, measure_unit: str, basis: str) -> None:
         raise ValidationError(list(errors.values()))
 
 
+def target_change_record(*, actor, indicator: Indicator, period: str, before: str, after: str) -> None:
+    """The audit entry of a changed target value, wherever it was changed (pages, imports, admin)."""
+    audit_record(actor=actor, action=AuditAction.TARGET_CHANGED, obj=indicator, before={"raw": before},
+                 after={"raw": after}, label=f"{indicator.name}（{TargetPeriod(period).label}）")
+
+
 @transaction.atomic
 def indicators_update(*, project: Project, items: list[dict], actor) -> int:
     """Save names, units, categories, bases and both targets of many indicators at once.
@@ -80,7 +86,7 @@ def indicators_update(*, project: Project, items: list[dict], actor) -> int:
             indicator.name, indicator.category_id = item["name"], item["category_id"]
             indicator.measure_unit, indicator.basis = item["measure_unit"], item["basis"]
             indicator.save(update_fields=["name", "category", "measure_unit", "basis"])
-            audit_record(actor=actor, action="targets.indicator.changed", obj=indicator,
+            audit_record(actor=actor, action=AuditAction.INDICATOR_CHANGED, obj=indicator,
                          before={k: v for k, v in before.items() if before[k] != after[k]},
                          after={k: v for k, v in after.items() if before[k] != after[k]})
             changed += 1
@@ -89,9 +95,8 @@ def indicators_update(*, project: Project, items: list[dict], actor) -> int:
         for period in periods:
             change = _set_target(indicator, period, item.get(period, ""), project.budget_year, existing)
             if change:
-                audit_record(actor=actor, action="targets.target.changed", obj=indicator,
-                             before={"raw": change[0]}, after={"raw": change[1]},
-                             label=f"{indicator.name}（{TargetPeriod(period).label}）")
+                target_change_record(actor=actor, indicator=indicator, period=period, before=change[0],
+                                     after=change[1])
                 changed += 1
     return changed
 
@@ -108,7 +113,7 @@ def indicator_create(*, project: Project, category: IndicatorCategory, name: str
     _set_target(indicator, TargetPeriod.ANNUAL, annual, project.budget_year, {})
     if project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL:
         _set_target(indicator, TargetPeriod.LONG_TERM, long_term, None, {})
-    audit_record(actor=actor, action="targets.indicator.created", obj=indicator,
+    audit_record(actor=actor, action=AuditAction.INDICATOR_CREATED, obj=indicator,
                  after={"name": indicator.name, "category": category.path, "annual": annual, "long_term": long_term})
     return indicator
 
@@ -131,7 +136,7 @@ def indicator_move(*, indicator_id: int, direction: int, actor) -> Indicator:
     Indicator.all_objects.filter(pk=neighbour.pk).update(order=mine)
     Indicator.all_objects.filter(pk=indicator.pk).update(order=theirs)
     indicator.order = theirs
-    audit_record(actor=actor, action="targets.indicator.moved", obj=indicator, before={"order": mine},
+    audit_record(actor=actor, action=AuditAction.INDICATOR_MOVED, obj=indicator, before={"order": mine},
                  after={"order": theirs})
     return indicator
 
@@ -181,7 +186,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
     TableColumn.objects.filter(table=table).update(order=F("order") + 100000)
     removed = [existing[c["id"]] for c in columns if c.get("delete") and c.get("id")]
     for column in removed:
-        audit_record(actor=actor, action="targets.column.removed", obj=table, before={"column": column.label})
+        audit_record(actor=actor, action=AuditAction.COLUMN_REMOVED, obj=table, before={"column": column.label})
         column.delete()
     for order, item in enumerate(keep, start=1):
         fields = {k: item[k] for k in ("category_id", "name", "measure_unit", "value_kind", "allow_blank")}
@@ -193,11 +198,11 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
             column.order = order
             column.save()
             if before != fields:
-                audit_record(actor=actor, action="targets.column.changed", obj=table, before=before, after=fields,
+                audit_record(actor=actor, action=AuditAction.COLUMN_CHANGED, obj=table, before=before, after=fields,
                              label=f"{table.title} · {column.label}")
         else:
             column = TableColumn.objects.create(table=table, order=order, **fields)
-            audit_record(actor=actor, action="targets.column.created", obj=table, after=fields,
+            audit_record(actor=actor, action=AuditAction.COLUMN_CREATED, obj=table, after=fields,
                          label=f"{table.title} · {column.label}")
     from .tasks import table_cells_reparse_task
 
@@ -223,7 +228,7 @@ def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[i
     next_seq = (TableRow.all_objects.filter(table=table).aggregate(m=Max("seq"))["m"] or 0) + 1
     for unit_id in sorted(unit_ids - set(rows), key=lambda pk: units[pk].name):
         row = TableRow.objects.create(table=table, unit=units[unit_id], seq=next_seq)
-        audit_record(actor=actor, action="targets.row.created", obj=row, label=units[unit_id].name)
+        audit_record(actor=actor, action=AuditAction.ROW_CREATED, obj=row, label=units[unit_id].name)
         next_seq += 1
         added += 1
     return added, removed
@@ -243,7 +248,7 @@ def table_create(*, project: Project, title: str, unit_category: str, start_year
     order = (TargetTable.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1
     table = TargetTable.objects.create(project=project, title=title, unit_category=unit_category,
                                        start_year=start_year, end_year=end_year, order=order)
-    audit_record(actor=actor, action="targets.table.created", obj=table, after={"title": title})
+    audit_record(actor=actor, action=AuditAction.TABLE_CREATED, obj=table, after={"title": title})
     return table
 
 
@@ -258,7 +263,5 @@ def target_values_set(*, updates: list[tuple[int, str, str]], actor) -> int:
         indicator = indicators[indicator_id]
         change = _set_target(indicator, period, raw, indicator.project.budget_year, _targets_of(indicator))
         if change:
-            audit_record(actor=actor, action="targets.target.changed", obj=indicator,
-                         before={"raw": change[0]}, after={"raw": change[1]},
-                         label=f"{indicator.name}（{TargetPeriod(period).label}）")
+            target_change_record(actor=actor, indicator=indicator, period=period, before=change[0], after=change[1])
     return len(updates)

@@ -14,6 +14,7 @@ class ReopenForm(RefuseControlCharacters, forms.Form):
                              error_messages={"required": "重新打开时必须填写原因"})
     columns = forms.TypedMultipleChoiceField(label="只重新打开这些列（不选则整行）", coerce=int, required=False,
                                              widget=forms.CheckboxSelectMultiple)
+    narrative = forms.BooleanField(label="同时重新打开文字目标（只选部分列时）", required=False)
 
     def __init__(self, *args, columns=(), **kwargs):
         super().__init__(*args, **kwargs)

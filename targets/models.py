@@ -278,6 +278,9 @@ RowStatus = ReviewStatus  # a target row's workflow is the shared one
 
 EDITABLE_ROW_STATUSES = frozenset({RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED})
 
+# In `reopened_column_ids`, beside column ids: the row's 文字目标 was reopened too.
+NARRATIVE = "narrative"
+
 
 class TableRow(Reviewable):
     table = models.ForeignKey(TargetTable, verbose_name="目标表", on_delete=models.CASCADE, related_name="rows")
@@ -285,7 +288,8 @@ class TableRow(Reviewable):
     seq = models.PositiveIntegerField("序号")
     narrative = models.TextField("文字目标", blank=True, help_text="整行为一段文字目标时填写（跨列显示）")
     funding = inputs.DecimalField("资金（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    # After an admin reopens some cells of an approved row, only those may change.
+    # After an admin reopens some cells of an approved row, only those may change
+    # (column ids, and NARRATIVE if the 文字目标 was reopened too); None: the whole row.
     reopened_column_ids = models.JSONField("重新打开的列", null=True, blank=True)
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
 
@@ -312,6 +316,17 @@ class TableRow(Reviewable):
 
     def column_is_editable(self, column_id: int) -> bool:
         return self.is_editable and (self.reopened_column_ids is None or column_id in self.reopened_column_ids)
+
+    @property
+    def narrative_is_editable(self) -> bool:
+        return self.column_is_editable(NARRATIVE)
+
+    @property
+    def pending_review_comment(self) -> str:
+        """The reviewer's return (or reopen) comment, while the unit works on it: until it submits again."""
+        if self.status in (RowStatus.RETURNED, RowStatus.DRAFT):
+            return self.review_comment
+        return ""
 
     @property
     def unit_label(self) -> str:

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
+from units.audit import AuditAction
 from units.inputs import check_text
 from units.models import AuditEntry
 
@@ -99,10 +100,13 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
             else:
                 to_update.append(cell)
             cell.set_value(value)
-            changed.append(AuditEntry(actor=_actor(actor), action="targets.cell.changed", object_type="targets.TableRow",
+            changed.append(AuditEntry(actor=_actor(actor), action=AuditAction.CELL_CHANGED, object_type="targets.TableRow",
                                       object_id=str(row.pk), object_label=f"{row.unit.name} · {column.label}"[:300],
                                       before={"raw": before}, after={"raw": value.raw}))
         narrative_changed = edit.narrative is not None and edit.narrative != row.narrative
+        if narrative_changed and not row.narrative_is_editable:
+            errors.append("文字目标未被重新打开，不能修改")
+            continue
         if narrative_changed:
             try:
                 check_text(edit.narrative, f"“{row.unit.name}”的文字目标")
@@ -110,14 +114,14 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
                 errors.extend(exc.messages)
                 continue
         if narrative_changed:
-            changed.append(AuditEntry(actor=_actor(actor), action="targets.row.narrative_changed",
+            changed.append(AuditEntry(actor=_actor(actor), action=AuditAction.ROW_NARRATIVE_CHANGED,
                                       object_type="targets.TableRow", object_id=str(row.pk), object_label=row.unit.name,
                                       before={"narrative": row.narrative}, after={"narrative": edit.narrative}))
             row.narrative = edit.narrative
         if changed:
             entries += changed
             if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
-                entries.append(AuditEntry(actor=_actor(actor), action="targets.row.started", object_type="targets.TableRow",
+                entries.append(AuditEntry(actor=_actor(actor), action=AuditAction.ROW_STARTED, object_type="targets.TableRow",
                                           object_id=str(row.pk), object_label=row.unit.name,
                                           before={"status": row.status}, after={"status": RowStatus.DRAFT}))
                 row.status = RowStatus.DRAFT

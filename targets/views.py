@@ -159,7 +159,7 @@ def row_reopen(request, pk):
         _refused(request, ValidationError([m for errors in form.errors.values() for m in errors]))
         return redirect("targets:row", pk=row.pk)
     return _transition(request, row, workflow.row_reopen, "已重新打开", reason=form.cleaned_data["reason"],
-                       column_ids=form.cleaned_data["columns"] or None)
+                       column_ids=form.cleaned_data["columns"] or None, narrative=form.cleaned_data["narrative"])
 
 
 @login_required

@@ -15,13 +15,13 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from units.audit import audit_record
+from units.audit import AuditAction, audit_record
 from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
 
-from .models import Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableRow, TableStatus, TargetTable
+from .models import NARRATIVE, Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableRow, TableStatus, TargetTable
 
 
 class TransitionRefused(ValidationError):
@@ -61,7 +61,7 @@ def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = ""
     for name, value in fields.items():
         setattr(obj, name, value)
     code = "targets.row" if is_row else f"{obj._meta.app_label}.{obj._meta.model_name}"
-    audit_record(actor=actor, action=f"{code}.{action}", obj=obj, before={"status": before},
+    audit_record(actor=actor, action=AuditAction(f"{code}.{action}"), obj=obj, before={"status": before},
                  after={"status": to, "version": obj.version}, comment=comment, label=label)
     if is_row:
         _snapshot(obj, action, actor)
@@ -98,8 +98,10 @@ def row_return(*, row_id: int, actor, comment: str) -> TableRow:
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused("退回时必须填写退回意见")
+    # A return reopens the whole row, whatever an earlier partial reopen limited it to.
     row = _move(_locked_row(row_id), allowed=(RowStatus.SUBMITTED,), to=RowStatus.RETURNED, action=RowEvent.RETURNED,
-                actor=actor, comment=comment, reviewed_at=timezone.now(), reviewed_by=actor, review_comment=comment)
+                actor=actor, comment=comment, reviewed_at=timezone.now(), reviewed_by=actor, review_comment=comment,
+                reopened_column_ids=None)
     notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_RETURNED,
            title=f"《{row.table.title}》的填报被退回", body=f"退回意见：{comment}", link=_row_link(row))
     return row
@@ -133,8 +135,10 @@ def rows_approve(*, row_ids: list[int], actor) -> list[TableRow]:
 
 
 @transaction.atomic
-def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None = None) -> TableRow:
-    """An admin reopens one approved row, or only some of its cells, with a reason."""
+def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None = None,
+               narrative: bool = False) -> TableRow:
+    """An admin reopens one approved row, or only some of its cells (and its 文字目标 if
+    `narrative`), with a reason."""
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused("重新打开时必须填写原因")
@@ -144,6 +148,8 @@ def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None 
         valid = set(row.table.columns.values_list("pk", flat=True))
         if not column_ids or not set(column_ids) <= valid:
             raise TransitionRefused("请选择该目标表中要重新打开的列")
+        if narrative:
+            column_ids.append(NARRATIVE)
     row = _move(row, allowed=(RowStatus.APPROVED,), to=RowStatus.RETURNED, action=RowEvent.REOPENED, actor=actor,
                 comment=reason, reopened_column_ids=column_ids, review_comment=reason)
     notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_REOPENED,
@@ -169,7 +175,7 @@ def table_open(*, table_id: int, actor, deadline) -> TargetTable:
     was_open = table.status == TableStatus.OPEN
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.OPEN, deadline=deadline)
     table.status, table.deadline = TableStatus.OPEN, deadline
-    action = "targets.table.deadline_changed" if was_open else "targets.table.opened"
+    action = AuditAction.TABLE_DEADLINE_CHANGED if was_open else AuditAction.TABLE_OPENED
     audit_record(actor=actor, action=action, obj=table, before=before,
                  after={"status": table.status, "deadline": deadline.isoformat() if deadline else None})
     if not was_open:
@@ -192,7 +198,7 @@ def table_close(*, table_id: int, actor) -> TargetTable:
     if table.status != TableStatus.OPEN:
         raise TransitionRefused(f"“{table.title}”当前为“{table.get_status_display()}”，无需截止")
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.CLOSED)
-    audit_record(actor=actor, action="targets.table.closed", obj=table, before={"status": table.status},
+    audit_record(actor=actor, action=AuditAction.TABLE_CLOSED, obj=table, before={"status": table.status},
                  after={"status": TableStatus.CLOSED})
     table.status = TableStatus.CLOSED
     return table
@@ -207,7 +213,7 @@ def row_remove(*, row_id: int, actor, reason: str) -> TableRow:
     if row.removed_at is None:
         row.removed_at = timezone.now()
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=row.removed_at)
-        audit_record(actor=actor, action="targets.row.removed", obj=row, comment=reason, label=row.unit.name)
+        audit_record(actor=actor, action=AuditAction.ROW_REMOVED, obj=row, comment=reason, label=row.unit.name)
     return row
 
 
@@ -217,7 +223,7 @@ def row_restore(*, row_id: int, actor) -> TableRow:
     if row.removed_at is not None:
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=None)
         row.removed_at = None
-        audit_record(actor=actor, action="targets.row.restored", obj=row, label=row.unit.name)
+        audit_record(actor=actor, action=AuditAction.ROW_RESTORED, obj=row, label=row.unit.name)
     return row
 
 
@@ -227,7 +233,7 @@ def indicator_remove(*, indicator_id: int, actor, reason: str = "") -> Indicator
     if indicator.removed_at is None:
         indicator.removed_at = timezone.now()
         Indicator.all_objects.filter(pk=indicator.pk).update(removed_at=indicator.removed_at)
-        audit_record(actor=actor, action="targets.indicator.removed", obj=indicator, comment=reason)
+        audit_record(actor=actor, action=AuditAction.INDICATOR_REMOVED, obj=indicator, comment=reason)
     return indicator
 
 
@@ -237,5 +243,5 @@ def indicator_restore(*, indicator_id: int, actor) -> Indicator:
     if indicator.removed_at is not None:
         Indicator.all_objects.filter(pk=indicator.pk).update(removed_at=None)
         indicator.removed_at = None
-        audit_record(actor=actor, action="targets.indicator.restored", obj=indicator)
+        audit_record(actor=actor, action=AuditAction.INDICATOR_RESTORED, obj=indicator)
     return indicator

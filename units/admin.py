@@ -1,6 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
+from . import audit
 from .resources import MembershipResource, UnitResource
 
 from .models import AuditEntry, Membership, Notification, Unit
@@ -47,11 +48,15 @@ class MembershipAdmin(PolicyImportExportMixin, admin.ModelAdmin):
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log is read only: entries are added by the services, never edited."""
 
-    list_display = ["at", "actor", "action", "object_label", "comment"]
+    list_display = ["at", "actor", "action_display", "object_label", "comment"]
     list_filter = ["action", "object_type"]
     search_fields = ["object_label", "comment", "actor__username"]
     list_select_related = ["actor"]
     date_hierarchy = "at"
+
+    @admin.display(description="操作", ordering="action")
+    def action_display(self, entry):
+        return audit.action_label(entry.action)
 
     def has_add_permission(self, request):
         return False

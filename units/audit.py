@@ -1,4 +1,5 @@
-"""Writing the audit log. Every state change and value change calls `audit_record`."""
+"""Writing the audit log. Every state change and value change calls `audit_record`
+(or builds `AuditEntry` rows in bulk) with one of the `AuditAction` codes below."""
 
 from __future__ import annotations
 
@@ -7,15 +8,68 @@ from django.db import models
 from .models import AuditEntry
 
 
+class AuditAction(models.TextChoices):
+    """Every action the audit log records, with the label the history shows.
+
+    `AuditEntry.action` keeps a plain CharField (no choices) so that adding a code
+    needs no migration; writers pass these members and `audit_record` refuses others.
+    """
+
+    CELL_CHANGED = "targets.cell.changed", "修改指标值"
+    ROW_NARRATIVE_CHANGED = "targets.row.narrative_changed", "修改文字目标"
+    ROW_STARTED = "targets.row.started", "开始填报"
+    ROW_SUBMITTED = "targets.row.submitted", "提交"
+    ROW_RETURNED = "targets.row.returned", "退回"
+    ROW_APPROVED = "targets.row.approved", "审核通过"
+    ROW_REOPENED = "targets.row.reopened", "重新打开"
+    ROW_CREATED = "targets.row.created", "添加单位"
+    ROW_REMOVED = "targets.row.removed", "删除"
+    ROW_RESTORED = "targets.row.restored", "恢复"
+    TABLE_CREATED = "targets.table.created", "新建目标表"
+    TABLE_OPENED = "targets.table.opened", "开放填报"
+    TABLE_CLOSED = "targets.table.closed", "截止填报"
+    TABLE_DEADLINE_CHANGED = "targets.table.deadline_changed", "修改截止时间"
+    COLUMN_CREATED = "targets.column.created", "新增列"
+    COLUMN_CHANGED = "targets.column.changed", "修改列"
+    COLUMN_REMOVED = "targets.column.removed", "删除列"
+    INDICATOR_CREATED = "targets.indicator.created", "新增三级指标"
+    INDICATOR_CHANGED = "targets.indicator.changed", "修改三级指标"
+    INDICATOR_MOVED = "targets.indicator.moved", "调整指标顺序"
+    INDICATOR_REMOVED = "targets.indicator.removed", "删除三级指标"
+    INDICATOR_RESTORED = "targets.indicator.restored", "恢复三级指标"
+    TARGET_CHANGED = "targets.target.changed", "修改绩效目标值"
+    PROJECT_CHANGED = "projects.project.changed", "修改项目信息"
+    FUNDING_CHANGED = "projects.funding.changed", "修改资金来源"
+    AGREEMENT_CREATED = "projects.agreement.created", "下达任务书"
+    AGREEMENT_BASIC_CHANGED = "projects.agreement.basic_changed", "修改基本情况"
+    AGREEMENT_CONTENT_CHANGED = "projects.agreement.content_changed", "修改任务与进度"
+    AGREEMENT_ANNEX_CHANGED = "projects.agreement.annex_changed", "修改附表"
+    AGREEMENT_BUDGET_CHANGED = "projects.agreement.budget_changed", "修改经费"
+    AGREEMENT_STAFF_CHANGED = "projects.agreement.staff_changed", "修改参与人"
+    AGREEMENT_SUBMITTED = "projects.agreement.submitted", "提交"
+    AGREEMENT_RETURNED = "projects.agreement.returned", "退回"
+    AGREEMENT_APPROVED = "projects.agreement.approved", "审核通过"
+    AGREEMENT_METRIC_CHANGED = "projects.agreement_metric.changed", "修改附表指标值"
+
+
+def action_label(action: str) -> str:
+    """The history's label of a code; an unknown (retired) code is shown as written."""
+    try:
+        return AuditAction(action).label
+    except ValueError:
+        return action
+
+
 def object_key(obj: models.Model) -> tuple[str, str]:
     return f"{obj._meta.app_label}.{obj._meta.object_name}", str(obj.pk)
 
 
-def audit_record(*, actor, action: str, obj: models.Model, before=None, after=None, comment: str = "", label: str = "") -> AuditEntry:
+def audit_record(*, actor, action: AuditAction, obj: models.Model, before=None, after=None, comment: str = "",
+                 label: str = "") -> AuditEntry:
     object_type, object_id = object_key(obj)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=action,
+        action=AuditAction(action),  # an unregistered code would show raw in the history
         object_type=object_type,
         object_id=object_id,
         object_label=(label or str(obj))[:300],

@@ -6,7 +6,8 @@
  * marked in red, and is not saved. A block pasted from Excel or Word (tab-separated
  * rows) fills the cells from the cursor after a preview. A save refused because
  * someone else saved the row first shows their values and lets the user reload or
- * overwrite knowingly.
+ * overwrite knowingly. A row is submitted only when every cell on screen is saved,
+ * and after a confirmation.
  */
 (function () {
   "use strict";
@@ -28,7 +29,8 @@
     const tr = td.closest("tr");
     if (tr.dataset.editable !== "1") return false;
     const reopened = tr.dataset.reopened;
-    return !reopened || td.dataset.col === "narrative" || reopened.split(",").includes(td.dataset.col);
+    // After a partial reopen the 文字目标 is listed as "narrative" when it was reopened too.
+    return !reopened || reopened.split(",").includes(td.dataset.col);
   }
 
   function position(td) {
@@ -131,6 +133,7 @@
       });
       say(`已保存（版本 ${data.version}）${readings.length ? "。" + readings.join("；") : ""}`);
     } else if (response.status === 409 && data.conflict) {
+      tds.forEach((td) => { td.dataset.pending = values[td.dataset.col]; }); // on screen, not saved
       showConflict(tr, values, data);
     } else {
       const errors = data.errors || {};
@@ -255,6 +258,36 @@
     };
     pasteDialog.showModal();
   }
+
+  // --- submitting a row ---------------------------------------------------------------
+  // What is submitted is what the server holds: refuse while a cell of the row shows a
+  // value the server has not accepted (refused, failed or still saving), then confirm.
+  function unsavedCells(tr) {
+    return cellsOf(tr).filter((td) => td.classList.contains("error") || td.classList.contains("saving")
+      || td.dataset.pending !== undefined);
+  }
+
+  sheet.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.classList.contains("submit-form")) return;
+    event.preventDefault();
+    const tr = form.closest("tr");
+    if (editing && editing.td.closest("tr") === tr) stopEdit(true);
+    say("正在检查该行是否已全部保存…");
+    await (queues.get(tr) || Promise.resolve());
+    const unsaved = unsavedCells(tr);
+    if (unsaved.length) {
+      const labels = unsaved.map((td) => td.dataset.label).join("、");
+      unsaved[0].focus(); // before the message, which focusing would otherwise replace
+      say(`“${tr.dataset.unit}”有未保存或被拒绝的单元格（${labels}），请先改正并保存后再提交；未提交。`, true);
+      return;
+    }
+    if (!window.confirm(`确定提交“${tr.dataset.unit}”的填报吗？提交后不能再修改，将由省局审核。`)) {
+      say("已取消提交");
+      return;
+    }
+    form.submit();
+  });
 
   // --- keyboard and mouse ------------------------------------------------------------
   sheet.addEventListener("keydown", (event) => {

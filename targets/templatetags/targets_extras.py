@@ -1,38 +1,16 @@
 from django import template
 
 from targets.models import RowStatus, TableStatus
+from units import audit
 
 register = template.Library()
 
-ACTION_LABELS = {
-    "targets.cell.changed": "修改指标值",
-    "targets.row.narrative_changed": "修改文字目标",
-    "targets.row.started": "开始填报",
-    "targets.row.submitted": "提交",
-    "targets.row.returned": "退回",
-    "targets.row.approved": "审核通过",
-    "targets.row.reopened": "重新打开",
-    "targets.row.removed": "删除",
-    "targets.row.restored": "恢复",
-    "targets.table.opened": "开放填报",
-    "targets.table.closed": "截止填报",
-    "targets.table.deadline_changed": "修改截止时间",
-    "projects.agreement.created": "下达任务书",
-    "projects.agreement.basic_changed": "修改基本情况",
-    "projects.agreement.content_changed": "修改任务与进度",
-    "projects.agreement.annex_changed": "修改附表",
-    "projects.agreement.budget_changed": "修改经费",
-    "projects.agreement.staff_changed": "修改参与人",
-    "projects.agreement.submitted": "提交",
-    "projects.agreement.returned": "退回",
-    "projects.agreement.approved": "审核通过",
-}
 STATUS_LABELS = {**dict(RowStatus.choices), **{f"table:{k}": v for k, v in TableStatus.choices}}
 
 
 @register.filter
 def action_label(action: str) -> str:
-    return ACTION_LABELS.get(action, action)
+    return audit.action_label(action)
 
 
 @register.filter
@@ -69,6 +47,12 @@ def split(text: str):
 
 
 @register.filter
+def get(mapping, key):
+    """`mapping[key]`, or "" when either is missing (a stored row has no errors)."""
+    return mapping.get(key, "") if isinstance(mapping, dict) else ""
+
+
+@register.filter
 def index(sequence, position):
     return sequence[position]
 
@@ -78,6 +62,8 @@ def decimal(value) -> str:
     """A Decimal without exponent or trailing zeros; blank for None."""
     if value is None or value == "":
         return ""
+    if isinstance(value, str):
+        return value  # as typed, shown again after a refused save
     from targets.values import format_number
 
     return format_number(value)

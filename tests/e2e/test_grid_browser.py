@@ -59,6 +59,7 @@ def _raws():
 
 def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
     filler = login("wuhan")
+    filler.on("dialog", lambda dialog: dialog.accept())  # 提交 asks for confirmation
     _open_grid(filler)
     assert filler.locator("tr.datarow").count() == 1  # only 武汉市
 

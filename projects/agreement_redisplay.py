@@ -38,7 +38,8 @@ def overlay(context: dict, section: str, post, errors: dict, read_rows) -> None:
     agreement = context["agreement"]
     if section == "basic":
         for field in services.BASIC_FIELDS:
-            setattr(agreement, field, post.get(field, ""))
+            # A locked field (项目编号 for a unit) is not posted: it keeps its stored value.
+            setattr(agreement, field, post.get(field, getattr(agreement, field)))
         context["participants"] = posted_rows(read_rows, post, "p", PARTICIPANT_FIELDS, errors)
     elif section == "content":
         for field in services.CONTENT_FIELDS:

@@ -184,7 +184,6 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
         "editable": editable,
         "bureau_fields": editable and policy.can_fill_agreement_bureau_fields(user, agreement),
         "errors": errors or {},
-        "posted": posted,
         "participants": list(agreement.participants.all()),
         "stage_goals": list(agreement.stage_goals.all()),
         "annex": metric_totals(agreement),

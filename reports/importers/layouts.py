@@ -52,14 +52,29 @@ def _read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fol
 # --- per-unit tables -----------------------------------------------------------------------------
 
 
-def template_meta(grids: list[Grid]) -> dict | None:
+def template_versions(grids: list[Grid]) -> dict[int, int] | None:
+    """The row versions a unit template was made from; None for a file that is not a template.
+
+    The sheet is user input like any other: anything but what table_template wrote (edited
+    by hand, valid JSON of another shape, a number too large for a version) raises ValueError.
+    """
     meta = next((g for g in grids if g.name == META_SHEET), None)
     if meta is None:
         return None
-    try:
-        return json.loads(meta.text(1, 1))
-    except (ValueError, TypeError):
-        return {"invalid": True}
+    data = json.loads(meta.text(1, 1))
+    if not isinstance(data, dict) or not _is_id(data.get("table")) or not isinstance(data.get("rows"), dict):
+        raise ValueError("malformed template meta")
+    versions = {}
+    for key, version in data["rows"].items():
+        if not (key.isascii() and key.isdigit() and len(key) <= 18) or not _is_id(version):
+            raise ValueError("malformed template meta")
+        versions[int(key)] = version
+    return versions
+
+
+def _is_id(value) -> bool:
+    # bool is an int and 1e309 parses as a float: only a plain integer of database size will do.
+    return type(value) is int and 0 <= value < 2**63
 
 
 def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None) -> ImportPlan:
@@ -298,13 +313,11 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement) -> ImportPlan:
 def plan_workbook(grids: list[Grid], user, *, project: Project | None = None) -> ImportPlan:
     """Recognise each sheet by its title or header and read it with the layout's reader."""
     plan = ImportPlan()
-    meta = template_meta(grids)
-    versions = None
-    if meta is not None:
-        if meta.get("invalid") or "rows" not in meta:
-            plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
-            return plan
-        versions = {int(k): int(v) for k, v in meta["rows"].items()}
+    try:
+        versions = template_versions(grids)
+    except ValueError:
+        plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
+        return plan
     recognised = False
     for grid in grids:
         if grid.name == META_SHEET or not grid.rows:

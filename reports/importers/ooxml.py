@@ -24,6 +24,7 @@ from .grids import ImportFileError
 
 CHUNK = 64 * 1024
 MAX_CELL_TEXT = 32767
+MAX_TEXT = 16_000_000  # characters kept from one file: 200,000 cells of 80 characters
 UNSAFE_XML = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝"
 
 
@@ -47,21 +48,41 @@ class Budget:
         self.limits = limits
         self.elements = 0
         self.cells = 0
+        self.chars = 0
 
     def element(self) -> None:
         self.elements += 1
         if self.elements > self.limits.elements:
             raise ImportFileError(f"文件结构异常（超过 {self.limits.elements} 个 XML 元素），已拒绝")
 
+    def text(self, length: int) -> None:
+        self.chars += length
+        if self.chars > MAX_TEXT:
+            raise ImportFileError(f"文件中的文字超过 {MAX_TEXT // 10000} 万字，请分批导入")
+
     def cell(self, where: str) -> None:
+        # `where` is formatted only on refusal: this runs once per cell.
         self.cells += 1
         if self.cells > self.limits.cells:
-            raise ImportFileError(f"{where}有数据的单元格超过 {self.limits.cells} 个，请分批导入")
+            raise ImportFileError(f"{where.format(self)}有数据的单元格超过 {self.limits.cells} 个，请分批导入")
+
+
+class _LocalNames(dict):
+    """`w:tc` and `tc` alike: prefixes are the writer's choice, not part of the meaning.
+    A dict lookup per element, not a call: half a million elements a second is the budget."""
+
+    def __missing__(self, name: str) -> str:
+        short = name.rpartition(":")[2]
+        if len(self) < 10_000:  # a hostile file may invent a million names
+            self[name] = short
+        return short
+
+
+LOCAL = _LocalNames()
 
 
 def local(name: str) -> str:
-    """`w:tc` and `tc` alike: prefixes are the writer's choice, not part of the meaning."""
-    return name.rpartition(":")[2]
+    return LOCAL[name]
 
 
 def _parser(reader=None):
@@ -168,4 +189,5 @@ class TextCollector:
             self.length += len(text)
             if self.length > MAX_CELL_TEXT:
                 raise ImportFileError(f"单元格文字超过 {MAX_CELL_TEXT} 个字符（Excel 的上限），文件可能已损坏")
+            self.budget.text(len(text))
             self.parts.append(text)

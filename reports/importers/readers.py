@@ -4,7 +4,7 @@ row, column and cell caps are checked on each cell as it is read, before the row
 from __future__ import annotations
 
 from .grids import Grid, GridCell, ImportFileError
-from .ooxml import MAX_CELL_TEXT, Budget, local
+from .ooxml import LOCAL, MAX_CELL_TEXT, Budget, local
 
 TEXT_TOO_LONG = f"单元格文字超过 {MAX_CELL_TEXT} 个字符（Excel 的上限），文件可能已损坏"
 
@@ -34,6 +34,7 @@ class SheetReader:
 
     def __init__(self, name: str, budget: Budget, convert):
         self.name, self.budget, self.convert = name, budget, convert
+        self.where = "工作表“" + name.replace("{", "{{").replace("}", "}}") + "”"
         self.limits = budget.limits
         self.rows: dict[int, list[GridCell]] = {}
         self.row, self.col = 0, 0
@@ -47,7 +48,7 @@ class SheetReader:
 
     def start(self, tag, attrs):
         self.budget.element()
-        tag = local(tag)
+        tag = LOCAL[tag]
         if tag == "c":
             ref = attrs.get("r")
             self.col = column_number(ref) if ref else self.col + 1
@@ -69,7 +70,7 @@ class SheetReader:
             self._check_declared(attrs.get("ref", ""))
 
     def end(self, tag):
-        tag = local(tag)
+        tag = LOCAL[tag]
         if tag == "c":
             self._cell_end()
         elif tag in ("v", "f", "t"):
@@ -84,6 +85,7 @@ class SheetReader:
             self.length += len(text)
             if self.length > MAX_CELL_TEXT:
                 raise ImportFileError(f"工作表“{self.name}”第{self.row}行：{TEXT_TOO_LONG}")
+            self.budget.text(len(text))
             self.target.append(text)
 
     def _check_declared(self, ref: str) -> None:
@@ -118,7 +120,7 @@ class SheetReader:
         if column > self.limits.columns:
             raise ImportFileError(f"工作表“{self.name}”第{self.row}行第{column}列有数据，"
                                   f"超过 {self.limits.columns} 列的上限，请删除多余的列后再上传")
-        self.budget.cell(f"工作表“{self.name}”")
+        self.budget.cell(self.where)
         self.cells[column] = GridCell(value=value, formula=formula)
 
     def _row_end(self) -> None:
@@ -136,13 +138,15 @@ class SheetReader:
 class TableReader:
     """The tables of a Word body. Like python-docx's `row.cells`: a cell spanning columns
     repeats its text, a vertically merged cell shows the text of the cell it continues;
-    tables nested in a cell are not read (as Word's cell text leaves them out)."""
+    tables nested in a cell are not read (as Word's cell text leaves them out). Elements are
+    placed by their depth (`level`), which costs less per element than a stack of names."""
 
     def __init__(self, budget: Budget):
         self.budget, self.limits = budget, budget.limits
         self.grids: list[Grid] = []
-        self.stack: list[str] = []
-        self.depth = 0  # open tables, nested ones included
+        self.level = 0
+        self.body = -10  # the level of <w:body>; a table directly in it is level body + 1
+        self.table = 0
         self.rows: dict[int, list[GridCell]] | None = None
         self.row: list[GridCell] = []
         self.offsets: dict[int, str] = {}
@@ -152,38 +156,37 @@ class TableReader:
         self.in_text = False
         self.length = 0
         self.before = 0
+        self.where = ""
 
     def start(self, tag, attrs):
         self.budget.element()
-        tag = local(tag)
-        parent = self.stack[-1] if self.stack else ""
-        self.stack.append(tag)
-        if tag == "tbl":
-            self.depth += 1
-            if self.depth == 1 and parent == "body":
-                self.rows = {}
-        elif self.rows is None or self.depth != 1:
-            return
+        self.level += 1
+        tag = LOCAL[tag]
+        if self.rows is None:
+            if tag == "tbl" and self.level == self.body + 1:
+                self.rows, self.table, self.where = {}, self.level, f"Word 表{len(self.grids) + 1}"
+            elif tag == "body":
+                self.body = self.level
+        elif tag == "t":
+            self.in_text = self.text is not None
+        elif tag == "p":
+            if self.tc is not None and self.level == self.table + 3:
+                self.text = []
+        elif tag == "tc":
+            if self.level == self.table + 2:
+                self.tc, self.length = {"span": 1, "merge": None, "paragraphs": []}, 0
         elif tag == "tr":
-            self.row, self.offsets, self.before = [], {}, 0
-        elif tag == "tc" and parent == "tr":
-            self.tc, self.length = {"span": 1, "merge": None, "paragraphs": []}, 0
-        elif self.tc is not None:
-            self._in_cell(tag, parent, attrs)
-        elif tag == "gridBefore":
-            self.before = self._number(attrs)
-
-    def _in_cell(self, tag, parent, attrs) -> None:
-        if tag == "gridSpan":
+            if self.level == self.table + 1:
+                self.row, self.offsets, self.before = [], {}, 0
+        elif tag in ("tab", "br", "cr"):
+            if self.text is not None:
+                self.text.append("\t" if tag == "tab" else "\n")
+        elif tag == "gridSpan" and self.tc is not None and self.level == self.table + 4:
             self.tc["span"] = self._number(attrs)
-        elif tag == "vMerge":
+        elif tag == "vMerge" and self.tc is not None and self.level == self.table + 4:
             self.tc["merge"] = next((v for k, v in attrs.items() if local(k) == "val"), "continue")
-        elif tag == "p" and parent == "tc":
-            self.text = []
-        elif self.text is not None and tag in ("tab", "br", "cr"):
-            self.text.append("\t" if tag == "tab" else "\n")
-        elif self.text is not None and tag == "t":
-            self.in_text = True
+        elif tag == "gridBefore" and self.tc is None and self.level == self.table + 3:
+            self.before = self._number(attrs)
 
     def _number(self, attrs) -> int:
         value = next((v for k, v in attrs.items() if local(k) == "val"), "1")
@@ -191,30 +194,33 @@ class TableReader:
         return max(number, 1)
 
     def end(self, tag):
-        self.stack.pop()
-        tag = local(tag)
-        if tag == "tbl":
-            self.depth -= 1
-            if self.depth == 0 and self.rows is not None:
-                self.grids.append(materialise(f"表{len(self.grids) + 1}", self.rows))
-                self.rows, self.above = None, {}
-        elif self.rows is None or self.depth != 1:
+        level = self.level
+        self.level -= 1
+        if self.rows is None:
             return
-        elif tag == "t":
+        tag = LOCAL[tag]
+        if tag == "t":
             self.in_text = False
-        elif tag == "p" and self.tc is not None and self.text is not None:
-            self.tc["paragraphs"].append("".join(self.text))
-            self.text = None
-        elif tag == "tc" and self.tc is not None:
-            self._cell_end()
+        elif tag == "p":
+            if self.text is not None and level == self.table + 3:
+                self.tc["paragraphs"].append("".join(self.text))
+                self.text = None
+        elif tag == "tc":
+            if self.tc is not None and level == self.table + 2:
+                self._cell_end()
         elif tag == "tr":
-            self._row_end()
+            if level == self.table + 1:
+                self._row_end()
+        elif tag == "tbl" and level == self.table:
+            self.grids.append(materialise(self.where.replace("Word ", ""), self.rows))
+            self.rows, self.above = None, {}
 
     def data(self, text):
         if self.in_text and self.text is not None:
             self.length += len(text)
             if self.length > MAX_CELL_TEXT:
                 raise ImportFileError(f"Word 表{len(self.grids) + 1}第{len(self.rows) + 1}行：{TEXT_TOO_LONG}")
+            self.budget.text(len(text))
             self.text.append(text)
 
     def _cell_end(self) -> None:
@@ -230,7 +236,7 @@ class TableReader:
         for i in range(span):
             self.offsets[offset + i] = text
             self.row.append(GridCell(value=text))
-        self.budget.cell(f"Word 表{len(self.grids) + 1}")
+        self.budget.cell(self.where)
         self.tc = None
 
     def _row_end(self) -> None:

@@ -95,3 +95,134 @@ def _meta_text(data: bytes) -> str:
     from openpyxl import load_workbook
 
     return load_workbook(io.BytesIO(data))[META_SHEET]["A1"].value
+
+
+# --- files built to exhaust the server ----------------------------------------------------------------
+
+HOSTILE = [
+    ("declared-16384-columns", "宽.xlsx", corpus.declared_wide,
+     "工作表“Sheet1”声明的数据范围为 A1:XFD1000（16384 列），超过 256 列的上限，已拒绝"),
+    ("value-in-column-XFD", "远.xlsx", corpus.far_column,
+     "工作表“Sheet1”第1行第16384列有数据，超过 256 列的上限，请删除多余的列后再上传"),
+    ("20001-rows", "长.xlsx", lambda: corpus.many_rows(20001), "工作表“Sheet1”超过 20000 行，请分批导入"),
+    ("300000-cells", "满.xlsx", lambda: corpus.many_cells(2000, 150),
+     "工作表“Sheet1”有数据的单元格超过 150000 个，请分批导入"),
+    ("3-million-empty-cells", "空.xlsx", corpus.element_flood, "文件结构异常（超过 800000 个 XML 元素），已拒绝"),
+    ("8-million-character-cell", "字.xlsx", corpus.long_text,
+     "单元格文字超过 32767 个字符（Excel 的上限），文件可能已损坏"),
+    ("19-million-characters", "多.xlsx", corpus.much_text, "文件中的文字超过 1600 万字，请分批导入"),
+    ("word-20001-rows", "长.docx", lambda: corpus.word_table(20001), "Word 表1超过 20000 行，请分批导入"),
+    ("word-span-of-100-million", "宽.docx", corpus.word_wide_span,
+     "Word 表1第1行超过 256 列的上限，请删除多余的列后再上传"),
+    ("word-3-million-paragraphs", "空.docx", lambda: corpus.raw_docx(b"<w:p/>" * 3_000_000),
+     "文件结构异常（超过 800000 个 XML 元素），已拒绝"),
+    ("zip-bomb", "炸弹.xlsx", corpus.zip_bomb, "文件解压后异常巨大（疑似压缩炸弹），已拒绝"),
+    # The largest files that are read: the bench's 10,000-row table, and a Word table near the cell cap.
+    ("10000-rows-of-12", "大.xlsx", lambda: corpus.many_cells(10000, 12), None),
+    ("word-20000-rows-of-7", "大.docx", lambda: corpus.word_table(20000, [b"<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"] * 7), None),
+]
+
+CHILD = r"""
+import json, sys, time
+import django
+django.setup()
+from reports.importers import ImportFileError, read_upload
+
+def status(key):
+    with open("/proc/self/status") as f:
+        return next(int(line.split()[1]) * 1024 for line in f if line.startswith(key))
+
+name, path = sys.argv[1], sys.argv[2]
+with open(path, "rb") as f:
+    data = f.read()
+rss, start = status("VmRSS:"), time.process_time()
+try:
+    outcome = "parsed %d rows" % sum(len(g.rows) for g in read_upload(name, data))
+except ImportFileError as exc:
+    outcome = str(exc)
+print(json.dumps({"cpu": time.process_time() - start, "extra": status("VmHWM:") - rss, "outcome": outcome}))
+"""
+
+
+@pytest.mark.parametrize(("case", "name", "build", "refusal"), HOSTILE, ids=[c[0] for c in HOSTILE])
+def test_any_upload_up_to_the_size_cap_is_refused_or_read_within_2s_and_200mb(case, name, build, refusal, tmp_path):
+    """Measured in a child process, whose peak resident memory (VmHWM) is its own. CPU time,
+    not wall time: the limit is what the parse costs, not how busy the machine is."""
+    import os
+    import subprocess
+    import sys
+
+    from django.conf import settings
+
+    data = build()
+    assert len(data) <= settings.IMPORT_MAX_BYTES
+    path = tmp_path / "upload"
+    path.write_bytes(data)
+    child = subprocess.run([sys.executable, "-c", CHILD, name, str(path)], capture_output=True, text=True,
+                           timeout=120, env=os.environ, cwd=settings.BASE_DIR)
+    assert child.returncode == 0, child.stderr[-2000:]
+    result = json.loads(child.stdout.strip().splitlines()[-1])
+    if refusal is None:
+        assert result["outcome"].startswith("parsed"), result
+    else:
+        assert result["outcome"] == refusal
+    assert result["cpu"] < 2.0, result
+    assert result["extra"] < 200 * 1024 * 1024, result
+
+
+# --- DTDs anywhere --------------------------------------------------------------------------------
+
+UNSAFE = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝"
+DOCTYPE_PARTS = ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml",
+                 "docProps/core.xml", "[Content_Types].xml", "_rels/.rels", "customXml/item1.xml"]
+
+
+@pytest.mark.parametrize("part", DOCTYPE_PARTS)
+def test_a_doctype_after_the_first_4kb_of_any_xml_part_is_refused(part, wuhan, region, open_table):
+    from reports.import_services import import_preview
+
+    data = corpus.late_doctype(corpus.template(region, wuhan), part)
+    before = _state()
+    plan = import_preview(name="模板.xlsx", data=data, user=wuhan)
+    assert [str(e) for e in plan.errors] == [f"工作表“模板.xlsx”：{UNSAFE}"]
+    assert _state() == before
+
+
+@pytest.mark.parametrize("part", ["word/document.xml", "word/styles.xml", "docProps/app.xml"])
+def test_a_doctype_anywhere_in_a_word_file_is_refused(part):
+    import docx
+
+    from reports.importers import ImportFileError, read_upload
+
+    document = docx.Document()
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "x"
+    out = io.BytesIO()
+    document.save(out)
+    with pytest.raises(ImportFileError, match=UNSAFE.replace("（", ".").replace("）", ".")):
+        read_upload("附件.docx", corpus.late_doctype(out.getvalue(), part))
+
+
+def test_word_tables_read_as_python_docx_shows_them_merged_cells_and_nesting_included():
+    """The streaming reader against python-docx's own `row.cells` on a table with every merge."""
+    import docx
+
+    from reports.importers import read_upload
+
+    document = docx.Document()
+    table = document.add_table(rows=4, cols=4)
+    for r in range(4):
+        for c in range(4):
+            table.cell(r, c).text = f"{r}{c}"
+    table.cell(0, 0).merge(table.cell(0, 1))
+    table.cell(1, 0).merge(table.cell(3, 0))
+    table.cell(1, 2).merge(table.cell(2, 3))
+    table.cell(3, 3).paragraphs[0].add_run("\tz")
+    table.cell(3, 3).add_paragraph("second")
+    table.cell(3, 2).add_table(rows=1, cols=2).cell(0, 0).text = "nested"
+    document.add_table(rows=1, cols=1).cell(0, 0).text = "第二表"
+    out = io.BytesIO()
+    document.save(out)
+    ours = [[[c.value for c in row] for row in grid.rows] for grid in read_upload("t.docx", out.getvalue())]
+    theirs = [[[c.text.strip() for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(out.getvalue())).tables]
+    assert ours == theirs
+    assert ours[0][1] == ["10\n20\n30", "11", "12\n13\n22\n23", "12\n13\n22\n23"]

@@ -15,12 +15,12 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from projects.models import Agreement, Project, ProjectLevel, TargetPeriods
-from targets.layout import header_cells
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
 
 from .files import Grid
+from .headers import match_header
 from .plan import CellChange, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate
 
 META_SHEET = "_meta"
@@ -80,14 +80,12 @@ def _is_id(value) -> bool:
 def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None) -> ImportPlan:
     plan = ImportPlan(sheets=[grid.name])
     columns = table_columns(table)
-    depth, header = header_cells(columns)
+    depth, header = match_header(grid, columns)
     wrong = []
     if grid.text(1, 1) != table.title:
         wrong.append(Issue(grid.name, 1, 1, f"表名应为“{table.title}”，实际为“{grid.text(1, 1)}”"))
-    for cell in header:
-        actual = grid.text(2 + cell.row, 1 + cell.col)
-        if actual.replace("\n", "") != cell.text.replace("\n", ""):
-            wrong.append(Issue(grid.name, 2 + cell.row, 1 + cell.col, f"表头应为“{cell.text}”，实际为“{actual}”"))
+    wrong += header.errors
+    plan.warnings += header.notes
     if wrong:
         plan.errors += wrong[:5]
         if len(wrong) > 5:
@@ -99,7 +97,7 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
     seen: set[int] = set()
     for r in range(2 + depth, len(grid.rows) + 1):
         label = grid.text(r, 2)
-        if not label and not any(grid.text(r, c) for c in range(3, 3 + len(columns))):
+        if not label and not any(grid.text(r, c) for c in header.positions.values()):
             continue
         name = FUNDING_SUFFIX.sub("", label.split("\n")[0].strip())
         row = rows.get(name)
@@ -122,7 +120,8 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
             elif text is not None:
                 plan.unchanged += 1
         else:
-            for index, column in enumerate(columns, start=3):
+            for column in columns:
+                index = header.positions[column.pk]
                 text = _read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
                 if text is None:
                     continue

@@ -226,3 +226,77 @@ def test_word_tables_read_as_python_docx_shows_them_merged_cells_and_nesting_inc
     theirs = [[[c.text.strip() for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(out.getvalue())).tables]
     assert ours == theirs
     assert ours[0][1] == ["10\n20\n30", "11", "12\n13\n22\n23", "12\n13\n22\n23"]
+
+
+# --- a bureau's own copy of a form ---------------------------------------------------------------------
+
+
+def _official_region(admin_user, region) -> bytes:
+    from reports.exporters import export_workbook, exporter_for, workbook_bytes
+
+    return workbook_bytes(export_workbook([(exporter_for("unit_table"), region)], admin_user))
+
+
+def _regroup(ws, groups: dict[int, list[tuple[str, int]]]) -> None:
+    """Re-draw the group rows (一级 in row 2, 二级 in row 3) as a clerk re-typing the form might:
+    each as (text, span) from column C, merged over other spans than the printed form's."""
+    for merged in [m for m in ws.merged_cells.ranges if m.min_row in groups and m.min_col >= 3]:
+        ws.unmerge_cells(str(merged))
+    for row, spans in groups.items():
+        col = 3
+        for text, span in spans:
+            for c in range(col, col + span):
+                ws.cell(row, c).value = None
+            ws.cell(row, col).value = text
+            if span > 1:
+                ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+            col += span
+
+
+OLD_GROUPS = {2: [("产出指标", 3), ("效益指标", 4)], 3: [("数量指标", 3), ("经济效益指标", 2), ("社会效益指标", 2)]}
+
+
+def test_a_copy_with_other_group_merges_is_read_by_its_leaf_headers_with_a_note(admin_user, region, open_table):
+    def retype(workbook):
+        ws = workbook.worksheets[0]
+        _regroup(ws, OLD_GROUPS)
+        ws["C4"] = "收集中小微企业专利技术需求 (条)"  # re-typed: a space, half-width brackets
+        ws["E7"] = 1300  # 襄阳市 成交金额
+    data = corpus.edit(_official_region(admin_user, region), retype)
+    from reports.import_services import import_preview
+
+    plan = import_preview(name="市州类（局内版）.xlsx", data=data, user=admin_user)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert [(c.label, c.before, c.after) for c in plan.changes] == [
+        ("襄阳市 · 中小微企业接受专利转让的成交金额（万元）", "1200", "1300")]
+    notes = [str(w) for w in plan.warnings if "表头分组" in str(w)]
+    assert len(notes) == 1
+    assert "第2行第5列应为“效益指标”，实际为“”" in notes[0] and "已按三级指标（列名）对应各列" in notes[0]
+
+
+def test_columns_in_another_order_are_matched_by_their_leaf_header(admin_user, region, open_table):
+    def swap(workbook):
+        ws = workbook.worksheets[0]
+        for r in range(4, ws.max_row + 1):  # 收集需求 and 转让次数 trade places, values and all
+            ws.cell(r, 3).value, ws.cell(r, 4).value = ws.cell(r, 4).value, ws.cell(r, 3).value
+        ws["C5"] = 650  # now 武汉市 中小微企业接受专利转让次数
+    data = corpus.edit(_official_region(admin_user, region), swap)
+    from reports.import_services import import_preview
+
+    plan = import_preview(name="换列.xlsx", data=data, user=admin_user)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert [(c.label, c.before, c.after) for c in plan.changes] == [("武汉市 · 中小微企业接受专利转让次数（次）", "600", "650")]
+
+
+def test_a_column_the_table_does_not_have_is_refused_not_dropped(admin_user, region, open_table):
+    def add(workbook):
+        ws = workbook.worksheets[0]
+        ws["J4"], ws["J5"] = "备注", "已核实"
+    data = corpus.edit(_official_region(admin_user, region), add)
+    from reports.import_services import import_preview
+
+    before = _state()
+    plan = import_preview(name="加列.xlsx", data=data, user=admin_user)
+    assert [str(e) for e in plan.errors] == [
+        "工作表“市州类”第4行第10列：表头“备注”不是该目标表的列，请删除该列，或使用本系统导出的模板"]
+    assert _state() == before

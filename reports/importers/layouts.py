@@ -314,7 +314,7 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None) ->
     plan = ImportPlan()
     try:
         versions = template_versions(grids)
-    except ValueError:
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
         plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
         return plan
     recognised = False

@@ -70,6 +70,7 @@ BROKEN_META = [
     ("row-id-huge", '{"table": 1, "rows": {"' + "9" * 40 + '": 1}}'),
     ("table-a-dict", '{"table": {}, "rows": {"ROW": 1}}'),
     ("nan", '{"table": 1, "rows": {"ROW": NaN}}'),
+    ("nested-5000-deep", "[" * 5000 + "]" * 5000),
 ]
 
 

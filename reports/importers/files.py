@@ -16,7 +16,7 @@ import zipfile
 from django.conf import settings
 
 from .grids import Grid, GridCell, ImportFileError, cell_text  # noqa: F401  (the package's vocabulary)
-from .ooxml import Budget, Collector, Limits, TextCollector, feed, part_path, scan_parts
+from .ooxml import CORRUPT, DAMAGED, Budget, Collector, Limits, TextCollector, feed, part_path, scan_parts
 from .readers import SheetReader, TableReader
 
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -34,8 +34,8 @@ def _check_container(data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ImportFileError("文件已损坏，无法打开") from None
+    except DAMAGED:
+        raise ImportFileError(CORRUPT) from None
     unzipped = sum(info.file_size for info in infos)
     if unzipped > settings.IMPORT_MAX_UNZIPPED_BYTES or any(
         info.compress_size and info.file_size / info.compress_size > 1000 for info in infos
@@ -123,7 +123,10 @@ def _converter(strings: list[str], date_styles: set[str]):
                 number = float(text) if any(ch in text for ch in ".eE") else int(text)
                 return from_excel(number) if style in date_styles else number
             if kind == "s":
-                return strings[int(text)]
+                index = int(text)
+                if index < 0:
+                    raise IndexError(index)
+                return strings[index]
             if kind == "b":
                 return text.strip() in ("1", "true")
         except (ValueError, IndexError, OverflowError):

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import posixpath
 import zipfile
+import zlib
 from dataclasses import dataclass
 from xml.parsers import expat
 
@@ -26,6 +27,12 @@ CHUNK = 64 * 1024
 MAX_CELL_TEXT = 32767
 MAX_TEXT = 16_000_000  # characters kept from one file: 200,000 cells of 80 characters
 UNSAFE_XML = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝"
+CORRUPT = "文件已损坏，无法打开"
+# What a damaged archive or part raises on the way: zlib for bad deflate data, RuntimeError for an
+# encrypted member, NotImplementedError for an unknown compression method or zip version,
+# LookupError for an XML declaration naming an unknown encoding.
+DAMAGED = (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError,
+           ValueError, LookupError)
 
 
 @dataclass
@@ -110,8 +117,8 @@ def feed(archive: zipfile.ZipFile, name: str, reader=None) -> None:
         parser.Parse(b"", True)
     except DefusedXmlException:
         raise ImportFileError(UNSAFE_XML) from None
-    except (expat.ExpatError, zipfile.BadZipFile, OSError, EOFError, RuntimeError, ValueError):
-        raise ImportFileError("文件已损坏，无法打开") from None
+    except DAMAGED:
+        raise ImportFileError(CORRUPT) from None
 
 
 def scan_parts(archive: zipfile.ZipFile, skip: set[str] = frozenset()) -> None:
@@ -119,8 +126,11 @@ def scan_parts(archive: zipfile.ZipFile, skip: set[str] = frozenset()) -> None:
     for info in archive.infolist():
         if info.filename in skip or info.is_dir():
             continue
-        with archive.open(info) as source:
-            head = source.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        try:
+            with archive.open(info) as source:
+                head = source.read(64).lstrip(b"\xef\xbb\xbf \t\r\n")
+        except DAMAGED:
+            raise ImportFileError(CORRUPT) from None
         if info.filename.endswith((".xml", ".rels", ".vml")) or head.startswith(b"<"):
             feed(archive, info.filename)
 

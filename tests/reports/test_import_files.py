@@ -301,3 +301,50 @@ def test_a_column_the_table_does_not_have_is_refused_not_dropped(admin_user, reg
     assert [str(e) for e in plan.errors] == [
         "工作表“市州类”第4行第10列：表头“备注”不是该目标表的列，请删除该列，或使用本系统导出的模板"]
     assert _state() == before
+
+
+# --- damaged files --------------------------------------------------------------------------------------
+
+
+def _damaged(data: bytes, rng) -> bytes:
+    """Random bytes overwritten: in the zip itself, or inside one of its parts (then re-zipped)."""
+    import zipfile
+
+    if rng.random() < 0.5:
+        damaged = bytearray(data)
+        for _ in range(rng.randint(1, 10)):
+            damaged[rng.randrange(len(damaged))] = rng.randrange(256)
+        return bytes(damaged)
+    source = zipfile.ZipFile(io.BytesIO(data))
+    name = rng.choice(source.namelist())
+    part = bytearray(source.read(name))
+    for _ in range(rng.randint(1, 5)):
+        part[rng.randrange(len(part))] = rng.randrange(256)
+    return corpus.rezip(data, replace={name: bytes(part)})
+
+
+def test_a_damaged_file_is_refused_with_a_message_never_an_exception():
+    import random
+
+    import docx
+    from openpyxl import Workbook
+
+    from reports.importers import ImportFileError, read_upload
+
+    workbook = Workbook()
+    for r in range(30):
+        workbook.active.append([f"单位{r}", r, r * 1.5, "=B1"])
+    document = docx.Document()
+    document.add_table(rows=5, cols=3).cell(1, 1).text = "值"
+    files = []
+    for name, save in (("a.xlsx", workbook.save), ("a.docx", document.save)):
+        out = io.BytesIO()
+        save(out)
+        files.append((name, out.getvalue()))
+    for seed in range(400):
+        rng = random.Random(seed)
+        for name, data in files:
+            try:
+                read_upload(name, _damaged(data, rng))
+            except ImportFileError:
+                pass

@@ -78,9 +78,10 @@ def _own_leaves(cells, depth: int, n: int) -> dict:
 
 def _file_leaves(grid: Grid, depth: int, n: int) -> dict[int, str]:
     """The lowest text in the header rows of each sheet column: its leaf header, however the
-    groups above it are merged. Looks a few columns past the table for moved or added ones."""
+    groups above it are merged. Every column of the header is looked at, for added ones."""
+    width = max((len(grid.rows[r]) for r in range(1, 1 + depth) if r < len(grid.rows)), default=0)
     found = {}
-    for col in range(FIRST_COL, FIRST_COL + n + 5):
+    for col in range(FIRST_COL, max(width, FIRST_COL + n) + 1):
         texts = [grid.text(2 + row, col) for row in range(depth)]
         lowest = next((t for t in reversed(texts) if t), "")
         if lowest:

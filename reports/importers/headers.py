@@ -42,13 +42,16 @@ def match_header(grid: Grid, columns: list) -> tuple[int, HeaderMatch]:
         if cell.col < len(LEADING):
             _check_leading(grid, cell, match)
     found = _file_leaves(grid, depth, len(columns))
-    taken: set[int] = set()
+    # Columns with no leaf of their own stay where the form prints them; the rest are found by name.
+    for index, column in enumerate(columns):
+        if index not in own_leaf:
+            match.positions[column.pk] = FIRST_COL + index
+    taken: set[int] = set(match.positions.values())
     missing: set[int] = set()
     for index, column in enumerate(columns):
         printed = FIRST_COL + index
         leaf = own_leaf.get(index)
         if leaf is None:
-            match.positions[column.pk] = printed
             continue
         candidates = [c for c, text in found.items() if text == fold(leaf.text) and c not in taken]
         if not candidates:

@@ -3,6 +3,7 @@
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -24,6 +25,8 @@ def table_template_download(request, pk):
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
     if not policy.can_open_grid(request.user, table):
         raise Http404("没有找到该目标表")
+    if not policy.can_import_into(request.user, table):
+        raise PermissionDenied("您没有导入该目标表的权限")
     response = HttpResponse(table_template(table, request.user), content_type=XLSX)
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('填报模板-' + filename_for(table))}"
     return response
@@ -31,6 +34,8 @@ def table_template_download(request, pk):
 
 @login_required
 def import_upload(request):
+    if not policy.can_import(request.user):
+        raise PermissionDenied("您没有导入数据的权限")
     project = None
     if request.GET.get("project") or request.POST.get("project"):
         project = get_object_or_404(Project, pk=request.GET.get("project") or request.POST.get("project"))
@@ -44,6 +49,10 @@ def import_upload(request):
             messages.error(request, f"文件过大（{upload.size // 1024} KB），上限为 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB")
         else:
             job = import_job_create(name=upload.name, data=upload.read(), user=request.user, project=project)
+            if job.status == ImportStatus.INVALID:
+                # A refused file is bad input: say so with 400 and the errors, not a redirect to a 200.
+                return render(request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)},
+                              status=400)
             return redirect("reports:import_job", pk=job.pk)
     return render(request, "reports/import_upload.html", {"project": project,
                                                           "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024})

@@ -32,6 +32,7 @@ def home(request):
             .select_related("project") if policy.filler_unit_ids(request.user) else [],
             "staff": policy.is_bureau_staff(request.user),
             "can_manage": policy.is_admin(request.user),
+            "can_import": policy.can_import(request.user),
         },
     )
 

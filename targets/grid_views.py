@@ -49,6 +49,7 @@ def table_grid(request, pk):
         "page": page,
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),
+        "can_import": policy.can_import(user),
     }
     return render(request, "targets/grid.html", context)
 

@@ -171,6 +171,17 @@ def can_open_grid(user, table) -> bool:
     return can_view_table(user, table) or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists()
 
 
+def can_import(user) -> bool:
+    """Imports write: offered to whoever may edit some row or project, never to the observer."""
+    return bool(bureau_roles(user) & {Role.ADMIN, Role.REVIEWER}) or bool(filler_unit_ids(user))
+
+
+def can_import_into(user, table) -> bool:
+    """The table's fill-in template and its import: users who may edit a row of it."""
+    return (is_admin(user) or reviews_project(user, table.project)
+            or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists())
+
+
 def system_user():
     """The command line's actor: an unsaved superuser, so the policy sees a bureau admin.
 

@@ -2,65 +2,26 @@
 
 Before any parser sees a file: its size is capped, it must be a zip (a password-
 protected Office file is not: it is an OLE container), its uncompressed size and
-compression ratio are checked (zip bombs), and no XML part may declare a DTD or
-entities (XML entity attacks; openpyxl also parses through defusedxml). Trailing
-empty rows (LibreOffice pads sheets to 1,048,576 rows) are not read.
+compression ratio are checked (zip bombs). Then every XML part is parsed with
+defusedxml's guards (no DTD or entity anywhere), and the parts we read are streamed
+with the row, column and cell caps checked on each cell (see ooxml.py, readers.py).
+Trailing empty rows (LibreOffice pads sheets to 1,048,576 rows) are never built.
 """
 
 from __future__ import annotations
 
 import io
 import zipfile
-from dataclasses import dataclass, field
 
 from django.conf import settings
 
+from .grids import Grid, GridCell, ImportFileError, cell_text  # noqa: F401  (the package's vocabulary)
+from .ooxml import CORRUPT, DAMAGED, Budget, Collector, Limits, TextCollector, feed, part_path, scan_parts
+from .readers import SheetReader, TableReader
+
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
-EMPTY_ROWS_BEFORE_STOP = 200
-
-
-class ImportFileError(Exception):
-    """The file cannot be read at all; the message says why, in Chinese."""
-
-
-@dataclass
-class GridCell:
-    value: object = None
-    formula: bool = False
-
-    @property
-    def text(self) -> str:
-        return cell_text(self.value)
-
-
-@dataclass
-class Grid:
-    name: str
-    rows: list[list[GridCell]] = field(default_factory=list)
-
-    def text(self, row: int, col: int) -> str:
-        """1-based, like a spreadsheet; outside the grid is blank."""
-        if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
-            return self.rows[row - 1][col - 1].text
-        return ""
-
-    def cell(self, row: int, col: int) -> GridCell:
-        if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
-            return self.rows[row - 1][col - 1]
-        return GridCell()
-
-
-def cell_text(value) -> str:
-    """A cell as text: numbers without a spurious `.0`, text stripped."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "是" if value else "否"
-    if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
-    return str(value).strip()
+WORKBOOK = "xl/workbook.xml"
+DOCUMENT = "word/document.xml"
 
 
 def _check_container(data: bytes, kind: str) -> zipfile.ZipFile:
@@ -73,77 +34,117 @@ def _check_container(data: bytes, kind: str) -> zipfile.ZipFile:
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
         infos = archive.infolist()
-    except zipfile.BadZipFile:
-        raise ImportFileError("文件已损坏，无法打开") from None
+    except DAMAGED:
+        raise ImportFileError(CORRUPT) from None
     unzipped = sum(info.file_size for info in infos)
     if unzipped > settings.IMPORT_MAX_UNZIPPED_BYTES or any(
         info.compress_size and info.file_size / info.compress_size > 1000 for info in infos
     ):
         raise ImportFileError("文件解压后异常巨大（疑似压缩炸弹），已拒绝")
-    for info in infos:
-        if info.filename.endswith((".xml", ".rels")):
-            try:
-                head = archive.read(info)[:4096]
-            except (zipfile.BadZipFile, OSError, RuntimeError):
-                raise ImportFileError("文件已损坏，无法打开") from None
-            if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                raise ImportFileError("文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝")
     return archive
 
 
 def read_xlsx(data: bytes) -> list[Grid]:
     archive = _check_container(data, "Excel")
-    if "xl/workbook.xml" not in archive.namelist():
+    if WORKBOOK not in archive.namelist():
         raise ImportFileError("不是 Excel（.xlsx）文件")
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=False)
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(f"Excel 文件已损坏，无法读取（{type(exc).__name__}）") from None
+    budget = Budget(Limits.from_settings())
+    sheets, strings_path, styles_path = _workbook_parts(archive, budget)
+    scan_parts(archive, skip={WORKBOOK, _RELS, strings_path, styles_path, *(path for _, path in sheets)})
+    convert = _converter(_strings(archive, strings_path, budget), _date_styles(archive, styles_path, budget))
     grids = []
-    try:
-        for ws in workbook.worksheets:
-            grid = Grid(name=ws.title)
-            empty_run = 0
-            for row in ws.iter_rows():
-                cells = [GridCell(value=c.value, formula=getattr(c, "data_type", None) == "f") for c in row]
-                if all(c.value in (None, "") for c in cells):
-                    empty_run += 1
-                    if empty_run >= EMPTY_ROWS_BEFORE_STOP:
-                        break  # padding to the sheet's end, not data
-                    grid.rows.append(cells)
-                    continue
-                empty_run = 0
-                grid.rows.append(cells)
-                if len(grid.rows) > settings.IMPORT_MAX_ROWS:
-                    raise ImportFileError(f"工作表“{ws.title}”超过 {settings.IMPORT_MAX_ROWS} 行，请分批导入")
-            while grid.rows and all(c.value in (None, "") for c in grid.rows[-1]):
-                grid.rows.pop()
-            grids.append(grid)
-    finally:
-        workbook.close()
+    for name, path in sheets:
+        reader = SheetReader(name, budget, convert)
+        feed(archive, path, reader)
+        grids.append(reader.grid())
     return grids
+
+
+_RELS = "xl/_rels/workbook.xml.rels"
+
+
+def _workbook_parts(archive: zipfile.ZipFile, budget: Budget) -> tuple[list[tuple[str, str]], str, str]:
+    """The worksheets (name, part) in the workbook's order, hidden ones included, and the
+    shared strings and styles parts."""
+    book = Collector(budget, {"sheet"})
+    feed(archive, WORKBOOK, book)
+    rels = Collector(budget, {"Relationship"})
+    if _RELS in archive.namelist():
+        feed(archive, _RELS, rels)
+    targets = {a.get("Id"): (a.get("Type", "").rpartition("/")[2], part_path(WORKBOOK, a.get("Target", "")))
+               for _, a in rels.found}
+    names = set(archive.namelist())
+    sheets = []
+    for _, attrs in book.found:
+        kind, path = targets.get(attrs.get("id"), ("", ""))
+        if kind == "worksheet":
+            if path not in names:
+                raise ImportFileError(f"Excel 文件已损坏，无法读取（缺少工作表“{attrs.get('name', '')}”）")
+            sheets.append((attrs.get("name", ""), path))
+    by_kind = {kind: path for kind, path in targets.values()}
+    return sheets, by_kind.get("sharedStrings", ""), by_kind.get("styles", "")
+
+
+def _strings(archive: zipfile.ZipFile, path: str, budget: Budget) -> list[str]:
+    if path not in archive.namelist():
+        return []
+    reader = TextCollector(budget, "si")
+    feed(archive, path, reader)
+    return reader.items
+
+
+def _date_styles(archive: zipfile.ZipFile, path: str, budget: Budget) -> set[str]:
+    """The style indices (as written in `s="…"`) whose number format shows a date."""
+    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+
+    if path not in archive.namelist():
+        return set()
+    styles = Collector(budget, {"numFmt", "cellXfs", "xf"})
+    feed(archive, path, styles)
+    formats = dict(BUILTIN_FORMATS)
+    formats.update({int(a["numFmtId"]): a.get("formatCode", "") for tag, a in styles.found
+                    if tag == "numFmt" and a.get("numFmtId", "").isdigit()})
+    in_cell_xfs, xfs = False, []
+    for tag, attrs in styles.found:
+        if tag == "cellXfs":
+            in_cell_xfs = True
+        elif tag == "xf" and in_cell_xfs:
+            xfs.append(attrs.get("numFmtId", "0"))
+    return {str(i) for i, fmt in enumerate(xfs) if fmt.isdigit() and is_date_format(formats.get(int(fmt), ""))}
+
+
+def _converter(strings: list[str], date_styles: set[str]):
+    """A cell's stored text as the value Excel shows: numbers, shared strings, booleans, dates."""
+    from openpyxl.utils.datetime import from_excel
+
+    def convert(kind: str, style: str, text: str):
+        try:
+            if kind == "n":
+                number = float(text) if any(ch in text for ch in ".eE") else int(text)
+                return from_excel(number) if style in date_styles else number
+            if kind == "s":
+                index = int(text)
+                if index < 0:
+                    raise IndexError(index)
+                return strings[index]
+            if kind == "b":
+                return text.strip() in ("1", "true")
+        except (ValueError, IndexError, OverflowError):
+            raise ImportFileError(f"Excel 文件已损坏，无法读取（单元格值“{text[:20]}”）") from None
+        return text  # str, inlineStr, e (an error such as #N/A), d (an ISO date as written)
+
+    return convert
 
 
 def read_docx(data: bytes) -> list[Grid]:
     """Each table of a Word document as a grid; merged cells repeat their text, as Word shows."""
     archive = _check_container(data, "Word")
-    if "word/document.xml" not in archive.namelist():
+    if DOCUMENT not in archive.namelist():
         raise ImportFileError("不是 Word（.docx）文件")
-    import docx
-
-    try:
-        document = docx.Document(io.BytesIO(data))
-    except Exception as exc:
-        raise ImportFileError(f"Word 文件已损坏，无法读取（{type(exc).__name__}）") from None
-    grids = []
-    for index, table in enumerate(document.tables, start=1):
-        grid = Grid(name=f"表{index}")
-        for row in table.rows:
-            grid.rows.append([GridCell(value=cell.text.strip()) for cell in row.cells])
-        grids.append(grid)
-    return grids
+    scan_parts(archive, skip={DOCUMENT})
+    reader = TableReader(Budget(Limits.from_settings()))
+    feed(archive, DOCUMENT, reader)
+    return reader.grids
 
 
 def read_upload(name: str, data: bytes) -> list[Grid]:

@@ -15,7 +15,6 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 
 from projects.models import Agreement, AgreementMetricValue, Project, ProjectLevel, TargetPeriods
-from targets.layout import header_cells
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
@@ -23,6 +22,7 @@ from units.inputs import check_number, check_text
 
 from ..provenance import exported_rows, sheet_source
 from .files import Grid
+from .headers import match_header
 from .plan import (AnnexUpdate, CellChange, Conflict, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate,
                    access_refusal, state_refusal)
 
@@ -60,14 +60,29 @@ def _read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fol
 # --- per-unit tables -----------------------------------------------------------------------------
 
 
-def template_meta(grids: list[Grid]) -> dict | None:
+def template_versions(grids: list[Grid]) -> dict[int, int] | None:
+    """The row versions a unit template was made from; None for a file that is not a template.
+
+    The sheet is user input like any other: anything but what table_template wrote (edited
+    by hand, valid JSON of another shape, a number too large for a version) raises ValueError.
+    """
     meta = next((g for g in grids if g.name == META_SHEET), None)
     if meta is None:
         return None
-    try:
-        return json.loads(meta.text(1, 1))
-    except (ValueError, TypeError):
-        return {"invalid": True}
+    data = json.loads(meta.text(1, 1))
+    if not isinstance(data, dict) or not _is_id(data.get("table")) or not isinstance(data.get("rows"), dict):
+        raise ValueError("malformed template meta")
+    versions = {}
+    for key, version in data["rows"].items():
+        if not (key.isascii() and key.isdigit() and len(key) <= 18) or not _is_id(version):
+            raise ValueError("malformed template meta")
+        versions[int(key)] = version
+    return versions
+
+
+def _is_id(value) -> bool:
+    # bool is an int and 1e309 parses as a float: only a plain integer of database size will do.
+    return type(value) is int and 0 <= value < 2**63
 
 
 def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None,
@@ -76,14 +91,12 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
     export's rows (cells of rows saved since are conflicts to confirm)."""
     plan = ImportPlan(sheets=[grid.name])
     columns = table_columns(table)
-    depth, header = header_cells(columns)
+    depth, header = match_header(grid, columns)
     wrong = []
     if grid.text(1, 1) != table.title:
         wrong.append(Issue(grid.name, 1, 1, f"表名应为“{table.title}”，实际为“{grid.text(1, 1)}”"))
-    for cell in header:
-        actual = grid.text(2 + cell.row, 1 + cell.col)
-        if actual.replace("\n", "") != cell.text.replace("\n", ""):
-            wrong.append(Issue(grid.name, 2 + cell.row, 1 + cell.col, f"表头应为“{cell.text}”，实际为“{actual}”"))
+    wrong += header.errors
+    plan.warnings += header.notes
     if wrong:
         plan.errors += wrong[:5]
         if len(wrong) > 5:
@@ -95,7 +108,7 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
     seen: set[int] = set()
     for r in range(2 + depth, len(grid.rows) + 1):
         label = grid.text(r, 2)
-        if not label and not any(grid.text(r, c) for c in range(3, 3 + len(columns))):
+        if not label and not any(grid.text(r, c) for c in header.positions.values()):
             continue
         name = FUNDING_SUFFIX.sub("", label.split("\n")[0].strip())
         row = rows.get(name)
@@ -118,7 +131,8 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
             elif text is not None:
                 plan.unchanged += 1
         else:
-            for index, column in enumerate(columns, start=3):
+            for column in columns:
+                index = header.positions[column.pk]
                 text = _read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
                 if text is None:
                     continue
@@ -376,13 +390,11 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
 
     `source`: what an official export was made from (see reports.provenance)."""
     plan = ImportPlan()
-    meta = template_meta(grids)
-    versions = None
-    if meta is not None:
-        if meta.get("invalid") or "rows" not in meta:
-            plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
-            return plan
-        versions = {int(k): int(v) for k, v in meta["rows"].items()}
+    try:
+        versions = template_versions(grids)
+    except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
+        plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
+        return plan
     recognised = False
     for grid in grids:
         if grid.name == META_SHEET or not grid.rows:

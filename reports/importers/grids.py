@@ -1,0 +1,49 @@
+"""What every reader produces: a sheet or a Word table as a grid of cell values."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+
+class ImportFileError(Exception):
+    """The file cannot be read at all; the message says why, in Chinese."""
+
+
+@dataclass(slots=True)  # a sheet may hold 200,000 of them
+class GridCell:
+    value: object = None
+    formula: bool = False
+
+    @property
+    def text(self) -> str:
+        return cell_text(self.value)
+
+
+@dataclass
+class Grid:
+    name: str
+    rows: list[list[GridCell]] = field(default_factory=list)
+
+    def text(self, row: int, col: int) -> str:
+        """1-based, like a spreadsheet; outside the grid is blank."""
+        if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
+            return self.rows[row - 1][col - 1].text
+        return ""
+
+    def cell(self, row: int, col: int) -> GridCell:
+        if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
+            return self.rows[row - 1][col - 1]
+        return GridCell()
+
+
+def cell_text(value) -> str:
+    """A cell as text: numbers without a spurious `.0`, text stripped."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, float):
+        if value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(value).strip()

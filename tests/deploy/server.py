@@ -20,7 +20,7 @@ from pathlib import Path
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 DEMO_PASSWORD = "demo-pass-2022"
 
 
@@ -65,11 +65,18 @@ def seeded_database(directory: Path) -> Path:
 
 
 @contextmanager
-def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 1, **extra: str):
-    """Yield (base_url, env) of a gunicorn serving a copy of `database` with production settings."""
+def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 1, static: bool = True,
+             **extra: str):
+    """Yield (base_url, env) of a gunicorn serving a copy of `database` with production settings.
+
+    With static=False the pages name the static files as they are and nothing is collected
+    (for tests about something else: collectstatic takes seconds)."""
+    if not static:
+        extra.setdefault("DJANGO_STATIC_MANIFEST", "0")
     env = production_env(workdir, **extra)
     shutil.copy(database, env["SQLITE_PATH"])
-    manage(env, "collectstatic", "--noinput")
+    if static:
+        manage(env, "collectstatic", "--noinput")
     port = free_port()
     log = open(workdir / "gunicorn.log", "w")
     server = subprocess.Popen(

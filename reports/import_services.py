@@ -53,9 +53,17 @@ def import_job_apply(*, job_id: int) -> ImportJob:
 def import_job_confirm(*, job: ImportJob) -> bool:
     """Apply now, or queue for a worker when the import is large. True when queued."""
     if len(job.plan.get("changes", [])) > LARGE_IMPORT_CHANGES:
-        from .tasks import import_job_apply_task
-
-        transaction.on_commit(lambda: import_job_apply_task.delay(job.pk))
+        transaction.on_commit(lambda: _import_job_queue_or_apply(job.pk), robust=True)
         return True
     import_job_apply(job_id=job.pk)
     return False
+
+
+def _import_job_queue_or_apply(job_id: int) -> None:
+    # With the broker down, applying in the request is slower but never loses the import.
+    from config.broker import task_send
+
+    from .tasks import import_job_apply_task
+
+    if not task_send(import_job_apply_task, job_id):
+        import_job_apply(job_id=job_id)

@@ -4,7 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from . import values as tv
-from .tasks import table_cells_reparse_task
+from .tasks import table_cells_reparse_queue
 from units.admin import PolicyImportExportMixin
 from units.resources import IndicatorCategoryResource
 
@@ -132,7 +132,7 @@ class TargetTableAdmin(admin.ModelAdmin):
         ):
             # Cells keep their text; their parsed unit and number follow the column.
             table_id = form.instance.pk
-            transaction.on_commit(lambda: table_cells_reparse_task.delay(table_id))
+            transaction.on_commit(lambda: table_cells_reparse_queue(table_id), robust=True)
 
 
 class CellForm(forms.ModelForm):
@@ -187,7 +187,7 @@ class TableColumnAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"measure_unit", "value_kind"} & set(form.changed_data):
-            transaction.on_commit(lambda: table_cells_reparse_task.delay(obj.table_id))
+            transaction.on_commit(lambda: table_cells_reparse_queue(obj.table_id), robust=True)
 
     list_filter = ["value_kind", "table"]
     search_fields = ["name", "table__title"]

@@ -80,6 +80,7 @@ MATRIX = {
     "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
     "reports:export_job": ("GET", "job", OWNER),
     "reports:export_job_download": ("GET", "job", OWNER),
+    "reports:export_job_retry": ("POST", "job", {**OWNER, "wuhan": 302}),
     "reports:table_template": ("GET", "table", READER),
     "reports:import_upload": ("GET", None, {"anonymous": LOGIN, **ALL}),
     "reports:import_job": ("GET", "import", OWNER),

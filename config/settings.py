@@ -252,6 +252,8 @@ else:
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "jixiao@localhost")
+# Only read by the file-based backend (a directory of sent messages, for trials and tests).
+EMAIL_FILE_PATH = env_str("DJANGO_EMAIL_FILE_PATH", str(BASE_DIR / "sent-mail"))
 
 # How production is reached, by setting: DJANGO_HTTPS=1 behind a TLS-terminating proxy that
 # sets X-Forwarded-Proto (secure cookies, HSTS, redirect to https); DJANGO_HTTPS=0 for plain

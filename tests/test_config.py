@@ -180,3 +180,18 @@ def test_check_deploy_is_clean_under_the_production_environment(https):
                             env=env, capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_request_waits_at_most_two_seconds_for_the_broker():
+    assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 2
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] <= 2
+    assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 0
+    assert settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT <= 2
+
+
+def test_sqlite_is_configured_for_a_web_server(monkeypatch):
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"] and "busy_timeout" in options["init_command"]
+    assert "config.middleware.DatabaseBusyMiddleware" in values["MIDDLEWARE"]

@@ -250,3 +250,25 @@ def test_the_registry_names_every_layout():
                             "transfer_secondary"}
     with pytest.raises(LookupError, match="没有名为“nope”的版式"):
         exporter_for("nope")
+
+
+def test_an_export_job_no_worker_started_in_time_fails_with_a_retry_that_queues_it_again(
+    client, admin_user, hubei, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    settings.EXPORT_JOB_START_SECONDS = 60
+    job = ExportJob.objects.create(project=hubei, owner=admin_user, queued_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(admin_user)
+    answer = client.get(f"/exports/jobs/{job.pk}/", {"format": "json"}).json()
+    assert answer["status"] == "failed" and "仍未开始" in answer["error"]
+    assert 'id="job-retry" method="post"' in client.get(f"/exports/jobs/{job.pk}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/exports/jobs/{job.pk}/retry/").status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done" and job.error == ""  # eager here: queued again means built

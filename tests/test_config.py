@@ -100,7 +100,8 @@ def _production_settings(monkeypatch, **env) -> dict:
     """config/settings.py evaluated afresh with only `env` set (plus PATH and the like)."""
     import runpy
 
-    for name in [n for n in __import__("os").environ if n.startswith(("DJANGO_", "SQLITE_"))]:
+    for name in [n for n in __import__("os").environ
+                 if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -172,7 +173,8 @@ def test_check_deploy_is_clean_under_the_production_environment(https):
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "SQLITE_"))}
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
     env.update(_env_example())
     env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
                DJANGO_HTTPS=https)

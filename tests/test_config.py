@@ -197,3 +197,13 @@ def test_sqlite_is_configured_for_a_web_server(monkeypatch):
     assert options["transaction_mode"] == "IMMEDIATE"
     assert "journal_mode=WAL" in options["init_command"] and "busy_timeout" in options["init_command"]
     assert "config.middleware.DatabaseBusyMiddleware" in values["MIDDLEWARE"]
+
+
+def test_make_and_pytest_bring_their_own_local_settings_and_production_does_not():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^export DJANGO_SETTINGS_MODULE \?= config\.settings_local$", makefile, re.M)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'DJANGO_SETTINGS_MODULE = "config.settings_local"' in pyproject
+    for entry_point in ("manage.py", "config/wsgi.py", "config/asgi.py", "config/celery.py"):
+        source = (ROOT / entry_point).read_text(encoding="utf-8")
+        assert 'setdefault("DJANGO_SETTINGS_MODULE", "config.settings")' in source, entry_point

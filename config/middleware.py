@@ -12,6 +12,9 @@ logger = logging.getLogger(__name__)
 
 BUSY_MESSAGE = "系统繁忙（数据库正被其他操作占用），您的操作未保存，请稍后重试。"
 RETRY_AFTER_SECONDS = 5
+# Transient: a lock held too long (SQLite "database is locked", PostgreSQL lock timeouts and
+# deadlocks) or a connection lost. Anything else ("no such table") is a real error: a 500.
+TRANSIENT = ("locked", "lock timeout", "deadlock", "could not serialize", "could not connect", "connection", "timeout")
 
 
 class DatabaseBusyMiddleware:
@@ -28,7 +31,7 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError):
+        if not isinstance(exception, OperationalError) or not any(t in str(exception).lower() for t in TRANSIENT):
             return None
         logger.warning("database busy on %s %s: %s", request.method, request.path, exception)
         if _wants_json(request):

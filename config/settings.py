@@ -224,10 +224,10 @@ CELERY_TASK_PUBLISH_RETRY_POLICY = {"max_retries": 0, "interval_start": 0, "inte
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = BROKER_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_TIMEOUT = max(BROKER_TIMEOUT_SECONDS, 5)
 CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
-# An export job that no worker has started within this time is marked failed, with a retry.
-EXPORT_JOB_START_SECONDS = env_int("EXPORT_JOB_START_SECONDS", 600)
 # The worker itself keeps retrying until Redis is back.
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# An export job that no worker has started within this time is marked failed, with a retry.
+EXPORT_JOB_START_SECONDS = env_int("EXPORT_JOB_START_SECONDS", 600)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE

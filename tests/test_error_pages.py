@@ -1,5 +1,6 @@
 """Error pages are the product's own, in Chinese, and tell nothing a user may not know."""
 
+import json
 import re
 
 from django.template.loader import get_template
@@ -51,3 +52,17 @@ def test_the_500_page_is_chinese_and_needs_no_context(db):
     response = server_error(RequestFactory().get("/"))
     assert response.status_code == 500
     assert "服务器内部错误" in response.content.decode()
+
+
+def test_a_database_lock_is_a_503_in_chinese_but_a_real_database_error_stays_a_500():
+    from django.db import OperationalError
+
+    from config.middleware import DatabaseBusyMiddleware
+
+    middleware = DatabaseBusyMiddleware(lambda request: None)
+    request = RequestFactory().post("/rows/1/cells/", data="{}", content_type="application/json")
+    busy = middleware.process_exception(request, OperationalError("database is locked"))
+    assert busy.status_code == 503 and "系统繁忙" in json.loads(busy.content)["message"] and busy["Retry-After"]
+    page = middleware.process_exception(RequestFactory().post("/rows/1/submit/"), OperationalError("database is locked"))
+    assert page.status_code == 503 and "系统繁忙" in page.content.decode()
+    assert middleware.process_exception(request, OperationalError("no such table: targets_cell")) is None

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.db import OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
+from django.views import defaults
 
 logger = logging.getLogger(__name__)
 
@@ -31,16 +33,32 @@ class DatabaseBusyMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, OperationalError) or not any(t in str(exception).lower() for t in TRANSIENT):
+        if not is_transient(exception):
             return None
         logger.warning("database busy on %s %s: %s", request.method, request.path, exception)
-        if _wants_json(request):
-            response = JsonResponse({"message": BUSY_MESSAGE, "busy": True}, status=503)
-        else:
-            html = render_to_string("503.html", {"message": BUSY_MESSAGE})
-            response = HttpResponse(html, status=503)
-        response["Retry-After"] = str(RETRY_AFTER_SECONDS)
-        return response
+        return busy_response(request)
+
+
+def server_error(request):
+    """handler500: the same 503 for a lock met outside a view (a session saved by its
+    middleware), the product's 500 page for everything else."""
+    exception = sys.exc_info()[1]
+    if is_transient(exception):
+        return busy_response(request)
+    return defaults.server_error(request)
+
+
+def is_transient(exception) -> bool:
+    return isinstance(exception, OperationalError) and any(t in str(exception).lower() for t in TRANSIENT)
+
+
+def busy_response(request) -> HttpResponse:
+    if _wants_json(request):
+        response = JsonResponse({"message": BUSY_MESSAGE, "busy": True}, status=503)
+    else:
+        response = HttpResponse(render_to_string("503.html", {"message": BUSY_MESSAGE}), status=503)
+    response["Retry-After"] = str(RETRY_AFTER_SECONDS)
+    return response
 
 
 def _wants_json(request) -> bool:

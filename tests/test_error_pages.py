@@ -66,3 +66,21 @@ def test_a_database_lock_is_a_503_in_chinese_but_a_real_database_error_stays_a_5
     page = middleware.process_exception(RequestFactory().post("/rows/1/submit/"), OperationalError("database is locked"))
     assert page.status_code == 503 and "系统繁忙" in page.content.decode()
     assert middleware.process_exception(request, OperationalError("no such table: targets_cell")) is None
+
+
+def test_a_lock_met_outside_a_view_is_a_503_and_anything_else_the_500_page():
+    from django.db import OperationalError
+
+    from config.middleware import server_error as handler
+
+    request = RequestFactory().get("/")
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        busy = handler(request)
+    assert busy.status_code == 503 and "系统繁忙" in busy.content.decode()
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        crash = handler(request)
+    assert crash.status_code == 500 and "服务器内部错误" in crash.content.decode()

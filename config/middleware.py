@@ -23,8 +23,8 @@ class DatabaseBusyMiddleware:
     """Turn a database that stays locked (SQLite's 'database is locked', a PostgreSQL lock
     timeout) or unreachable into 503 with a Chinese message and Retry-After, never a 500.
 
-    The request's transaction has already been rolled back when the exception gets here,
-    so "未保存" is true."""
+    Writes go through services, each one transaction: the one that met the lock has been
+    rolled back by the time the exception gets here, so "未保存" is true."""
 
     def __init__(self, get_response):
         self.get_response = get_response

@@ -164,6 +164,8 @@ def test_compose_collects_static_files_before_gunicorn_starts(compose):
     assert command.index("collectstatic") < command.index("gunicorn")
     healthcheck = " ".join(compose["services"]["web"]["healthcheck"]["test"])
     assert "X-Forwarded-Proto" in healthcheck  # answers, not redirects, when DJANGO_HTTPS=1
+    host = re.search(r"http://([^:/]+)", healthcheck).group(1)
+    assert host in _env_example()["DJANGO_ALLOWED_HOSTS"].split(",")  # else a 400 DisallowedHost
 
 
 @pytest.mark.parametrize("https", ["1", "0"])

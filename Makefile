@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+# The local demo's settings: DEBUG and a published key, which config.settings refuses in
+# production. Export your own DJANGO_SETTINGS_MODULE to run the production settings.
+export DJANGO_SETTINGS_MODULE ?= config.settings_local
 
 .PHONY: run test bench install migrate seed worker clean
 

@@ -13,6 +13,7 @@ import os
 import random
 import signal
 import socket
+import secrets
 import statistics
 import subprocess
 import sys
@@ -106,8 +107,10 @@ def run_load(*, seconds: int, fillers: int) -> dict:
 
     table, columns, accounts = _prepare(fillers)
     port = _free_port()
-    env = {**os.environ, "DJANGO_DEBUG": "0", "DJANGO_SECRET_KEY": "bench-only-secret-key-0123456789abcdef",
-           "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_SECURE_COOKIES": "0", "LOGIN_FAILURE_LIMIT": "1000"}
+    # Production settings over plain HTTP; static files are not measured, so no collectstatic.
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
+           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_HTTPS": "0",
+           "DJANGO_STATIC_MANIFEST": "0", "LOGIN_FAILURE_LIMIT": "1000"}
     server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(WORKERS),
                                "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env,
                               start_new_session=True)

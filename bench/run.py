@@ -48,7 +48,7 @@ def _median(fn, repeat: int) -> float:
 def setup_django(database: str | None):
     if database is None and not os.environ.get("DATABASE_URL"):
         os.environ["SQLITE_PATH"] = str(Path(tempfile.mkdtemp()) / "bench.sqlite3")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_local")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     import django
 
@@ -163,7 +163,7 @@ def bench_export_memory(rows: int) -> float:
     code = f"""
 import io, os, resource, sys
 sys.path.insert(0, {str(ROOT)!r})
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings_local")
 import django; django.setup()
 from reports.exporters import export_workbook, exporter_for
 from targets.models import TargetTable

@@ -12,3 +12,6 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# A database lock met outside a view (e.g. saving the session) is a 503 too, not a 500.
+handler500 = "config.middleware.server_error"

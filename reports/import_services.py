@@ -68,9 +68,17 @@ def import_job_confirm(*, job: ImportJob, confirmed: list[int] = ()) -> bool:
     """Apply now, or queue for a worker when the import is large. True when queued."""
     confirmed = list(confirmed)
     if len(job.plan.get("changes", [])) + len(confirmed) > LARGE_IMPORT_CHANGES:
-        from .tasks import import_job_apply_task
-
-        transaction.on_commit(lambda: import_job_apply_task.delay(job.pk, confirmed))
+        transaction.on_commit(lambda: _import_job_queue_or_apply(job.pk, confirmed), robust=True)
         return True
     import_job_apply(job_id=job.pk, confirmed=confirmed)
     return False
+
+
+def _import_job_queue_or_apply(job_id: int, confirmed: list[int]) -> None:
+    # With the broker down, applying in the request is slower but never loses the import.
+    from config.broker import task_send
+
+    from .tasks import import_job_apply_task
+
+    if not task_send(import_job_apply_task, job_id, confirmed):
+        import_job_apply(job_id=job_id, confirmed=confirmed)

@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 
 from projects.models import Project
 
@@ -22,6 +23,9 @@ class ExportJob(models.Model):
     file = models.FileField("文件", upload_to="exports/", blank=True)
     error = models.TextField("错误", blank=True)
     created_at = models.DateTimeField("申请时间", auto_now_add=True)
+    # When it was last handed to the workers (again on 重试): a job not started within
+    # settings.EXPORT_JOB_START_SECONDS of this is marked failed instead of waiting for ever.
+    queued_at = models.DateTimeField("排队时间", default=timezone.now)
     finished_at = models.DateTimeField("完成时间", null=True, blank=True)
 
     class Meta:

@@ -20,12 +20,55 @@ from .models import ExportJob, ExportStatus
 logger = logging.getLogger(__name__)
 
 
+BROKER_DOWN_MESSAGE = "后台任务服务暂时无法连接，导出未能开始。请稍后点击“重试”；如仍失败，请联系省局管理员。"
+
+
+def not_started_message(seconds: int) -> str:
+    return f"导出已排队 {max(1, round(seconds / 60))} 分钟仍未开始（后台任务服务可能未运行）。请点击“重试”；如仍失败，请联系省局管理员。"
+
+
 @transaction.atomic
 def export_job_create(*, project, owner) -> ExportJob:
     job = ExportJob.objects.create(project=project, owner=owner)
+    transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
+    return job
+
+
+def export_job_enqueue(*, job_id: int) -> bool:
+    """Hand the job to the workers; if the broker does not take it, the job says so at once."""
+    from config.broker import task_send
+
     from .tasks import export_job_run_task
 
-    transaction.on_commit(lambda: export_job_run_task.delay(job.pk))
+    if task_send(export_job_run_task, job_id):
+        return True
+    ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
+        status=ExportStatus.FAILED, error=BROKER_DOWN_MESSAGE, finished_at=timezone.now()
+    )
+    return False
+
+
+def export_job_expire_unstarted(*, job: ExportJob, now=None) -> ExportJob:
+    """A job no worker has started within the limit is failed (with a retry), not left 排队中."""
+    limit = settings.EXPORT_JOB_START_SECONDS
+    now = now or timezone.now()
+    if job.status == ExportStatus.PENDING and (now - job.queued_at).total_seconds() > limit:
+        ExportJob.objects.filter(pk=job.pk, status=ExportStatus.PENDING).update(
+            status=ExportStatus.FAILED, error=not_started_message(limit), finished_at=now
+        )
+        job.refresh_from_db()
+    return job
+
+
+@transaction.atomic
+def export_job_retry(*, job: ExportJob) -> ExportJob:
+    """Queue a failed job again from the start."""
+    if job.status != ExportStatus.FAILED:
+        return job
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.PENDING, error="", done_sheets=0, total_sheets=0,
+                                               queued_at=timezone.now(), finished_at=None)
+    transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
+    job.refresh_from_db()
     return job
 
 

@@ -10,6 +10,7 @@ urlpatterns = [
     path("exports/tables/<int:pk>.xlsx", views.export_table, name="export_table"),
     path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
     path("exports/jobs/<int:pk>/", views.export_job, name="export_job"),
+    path("exports/jobs/<int:pk>/retry/", views.export_job_retry_view, name="export_job_retry"),
     path("exports/jobs/<int:pk>/download/", views.export_job_download, name="export_job_download"),
     path("exports/tables/<int:pk>/template.xlsx", import_views.table_template_download, name="table_template"),
     path("imports/", import_views.import_upload, name="import_upload"),

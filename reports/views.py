@@ -13,7 +13,7 @@ from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
 from .models import ExportJob
 from .selectors import project_overview
-from .services import export_job_create
+from .services import export_job_create, export_job_expire_unstarted, export_job_retry
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -102,11 +102,21 @@ def _job_for_owner(user, pk) -> ExportJob:
 
 @login_required
 def export_job(request, pk):
-    job = _job_for_owner(request.user, pk)
+    job = export_job_expire_unstarted(job=_job_for_owner(request.user, pk))
     if request.GET.get("format") == "json":
         return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
                              "done": job.done_sheets, "total": job.total_sheets, "error": job.error})
     return render(request, "reports/export_job.html", {"job": job})
+
+
+@login_required
+@require_POST
+def export_job_retry_view(request, pk):
+    job = _job_for_owner(request.user, pk)
+    if not policy.can_export_project(request.user, job.project):  # permissions may have changed since
+        raise Http404("没有找到该项目")
+    export_job_retry(job=job)
+    return redirect("reports:export_job", pk=job.pk)
 
 
 @login_required

@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .tasks import table_cells_reparse_task
+from .tasks import table_cells_reparse_queue
 from units.admin import PolicyImportExportMixin
 from units.resources import IndicatorCategoryResource
 
@@ -175,7 +175,7 @@ class TargetTableAdmin(admin.ModelAdmin):
         ):
             # Cells keep their text; their parsed unit and number follow the column.
             table_id = form.instance.pk
-            transaction.on_commit(lambda: table_cells_reparse_task.delay(table_id))
+            transaction.on_commit(lambda: table_cells_reparse_queue(table_id), robust=True)
 
 
 class CellForm(forms.ModelForm):
@@ -260,7 +260,7 @@ class TableColumnAdmin(admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         super().save_model(request, obj, form, change)
         if change and {"measure_unit", "value_kind"} & set(form.changed_data):
-            transaction.on_commit(lambda: table_cells_reparse_task.delay(obj.table_id))
+            transaction.on_commit(lambda: table_cells_reparse_queue(obj.table_id), robust=True)
 
     list_filter = ["value_kind", "table"]
     search_fields = ["name", "table__title"]

@@ -204,9 +204,9 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
             column = TableColumn.objects.create(table=table, order=order, **fields)
             audit_record(actor=actor, action=AuditAction.COLUMN_CREATED, obj=table, after=fields,
                          label=f"{table.title} · {column.label}")
-    from .tasks import table_cells_reparse_task
+    from .tasks import table_cells_reparse_queue
 
-    transaction.on_commit(lambda: table_cells_reparse_task.delay(table.pk))
+    transaction.on_commit(lambda: table_cells_reparse_queue(table.pk), robust=True)
 
 
 @transaction.atomic

@@ -83,3 +83,129 @@ def test_every_variable_in_env_example_is_used_by_settings_or_compose(compose):
         assert required in names
     assert re.search(r"^DJANGO_DEBUG=0$", example, re.M)
     assert "db:5432" in example and "redis:6379" in example
+
+
+# --- Production settings fail closed and pass Django's deployment checks -----------------
+
+SETTINGS_FILE = ROOT / "config" / "settings.py"
+PRODUCTION_KEY = "p" * 20 + "-production-test-key-" + "q" * 20
+
+
+def _env_example() -> dict[str, str]:
+    lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
+    return dict(line.split("=", 1) for line in lines if re.match(r"^[A-Z_]+=", line))
+
+
+def _production_settings(monkeypatch, **env) -> dict:
+    """config/settings.py evaluated afresh with only `env` set (plus PATH and the like)."""
+    import runpy
+
+    for name in [n for n in __import__("os").environ
+                 if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))]:
+        monkeypatch.delenv(name)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    return runpy.run_path(str(SETTINGS_FILE))
+
+
+def test_without_settings_the_app_refuses_to_start_rather_than_run_in_debug_with_a_known_key(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY is required"):
+        _production_settings(monkeypatch)
+
+
+def test_debug_is_off_unless_asked_for(monkeypatch):
+    assert _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)["DEBUG"] is False
+
+
+@pytest.mark.parametrize("key", ["dev-only-insecure-key", "local-demo-only-insecure-key",
+                                 "change-me-to-a-long-random-string", "short-key"])
+def test_production_refuses_a_published_or_short_secret_key(monkeypatch, key):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        _production_settings(monkeypatch, DJANGO_SECRET_KEY=key)
+
+
+def test_the_placeholder_key_of_env_example_is_refused(monkeypatch):
+    with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
+        _production_settings(monkeypatch, **_env_example())
+
+
+def test_production_serves_hashed_compressed_static_files_itself(monkeypatch):
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)
+    assert "whitenoise.middleware.WhiteNoiseMiddleware" in values["MIDDLEWARE"]
+    assert values["MIDDLEWARE"].index("whitenoise.middleware.WhiteNoiseMiddleware") == 1  # right after security
+    assert values["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
+    assert values["STATIC_ROOT"]
+
+
+def test_behind_a_tls_proxy_cookies_are_secure_and_https_is_enforced(monkeypatch):
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_HTTPS="1")
+    assert values["SESSION_COOKIE_SECURE"] and values["CSRF_COOKIE_SECURE"]
+    assert values["SECURE_PROXY_SSL_HEADER"] == ("HTTP_X_FORWARDED_PROTO", "https")
+    assert values["SECURE_SSL_REDIRECT"] and values["SECURE_HSTS_SECONDS"] > 0
+
+
+def test_plain_http_on_an_intranet_sends_cookies_the_browser_will_return(monkeypatch):
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_HTTPS="0")
+    assert not values["SESSION_COOKIE_SECURE"] and not values["CSRF_COOKIE_SECURE"]
+    assert "SECURE_PROXY_SSL_HEADER" not in values  # nobody vouches for X-Forwarded-Proto here
+
+
+def test_env_example_cookie_and_origin_settings_agree():
+    env = _env_example()
+    scheme = "https" if env["DJANGO_HTTPS"] == "1" else "http"
+    for origin in env["DJANGO_CSRF_TRUSTED_ORIGINS"].split(","):
+        assert origin.startswith(f"{scheme}://"), origin
+    assert env["SITE_URL"].startswith(f"{scheme}://")
+
+
+def test_compose_collects_static_files_before_gunicorn_starts(compose):
+    command = compose["services"]["web"]["command"]
+    assert "collectstatic --noinput" in command
+    assert command.index("collectstatic") < command.index("gunicorn")
+    healthcheck = " ".join(compose["services"]["web"]["healthcheck"]["test"])
+    assert "X-Forwarded-Proto" in healthcheck  # answers, not redirects, when DJANGO_HTTPS=1
+    host = re.search(r"http://([^:/]+)", healthcheck).group(1)
+    assert host in _env_example()["DJANGO_ALLOWED_HOSTS"].split(",")  # else a 400 DisallowedHost
+
+
+@pytest.mark.parametrize("https", ["1", "0"])
+def test_check_deploy_is_clean_under_the_production_environment(https):
+    import os
+    import secrets
+    import subprocess
+    import sys
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
+    env.update(_env_example())
+    env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+               DJANGO_HTTPS=https)
+    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                            env=env, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "no issues" in result.stdout
+
+
+def test_a_request_waits_at_most_two_seconds_for_the_broker():
+    assert settings.CELERY_BROKER_CONNECTION_TIMEOUT <= 2
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["socket_connect_timeout"] <= 2
+    assert settings.CELERY_TASK_PUBLISH_RETRY_POLICY["max_retries"] == 0
+    assert settings.CELERY_REDIS_SOCKET_CONNECT_TIMEOUT <= 2
+
+
+def test_sqlite_is_configured_for_a_web_server(monkeypatch):
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)
+    options = values["DATABASES"]["default"]["OPTIONS"]
+    assert options["transaction_mode"] == "IMMEDIATE"
+    assert "journal_mode=WAL" in options["init_command"] and "busy_timeout" in options["init_command"]
+    assert "config.middleware.DatabaseBusyMiddleware" in values["MIDDLEWARE"]
+
+
+def test_make_and_pytest_bring_their_own_local_settings_and_production_does_not():
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^export DJANGO_SETTINGS_MODULE \?= config\.settings_local$", makefile, re.M)
+    pyproject = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    assert 'DJANGO_SETTINGS_MODULE = "config.settings_local"' in pyproject
+    for entry_point in ("manage.py", "config/wsgi.py", "config/asgi.py", "config/celery.py"):
+        source = (ROOT / entry_point).read_text(encoding="utf-8")
+        assert 'setdefault("DJANGO_SETTINGS_MODULE", "config.settings")' in source, entry_point

@@ -84,6 +84,7 @@ MATRIX = {
     # Importing writes: the observer, who changes nothing, is refused the template and the upload page.
     "reports:table_template": ("GET", "table", {**READER, "observer": 403}),
     "reports:import_upload": ("GET", None, {"anonymous": LOGIN, **ALL, "observer": 403}),
+    "reports:export_job_retry": ("POST", "job", {**OWNER, "wuhan": 302}),
     "reports:import_job": ("GET", "import", OWNER),
     "reports:import_apply": ("POST", "import", {**OWNER, "wuhan": 302}),
     # 任务书 of 湖北省知识产权发展中心, filled in (附表 and budget): none of the cast fills it, so fillers get 404.

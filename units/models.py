@@ -120,11 +120,15 @@ class Notification(models.Model):
     created_at = models.DateTimeField("时间", auto_now_add=True)
     read_at = models.DateTimeField("已读时间", null=True, blank=True)
     emailed_at = models.DateTimeField("邮件发送时间", null=True, blank=True)
+    # The outbox: an e-mail is owed while emailed_at is empty. This says when it was last
+    # handed to the broker, so the sweep hands over again only what was never taken or lost.
+    email_queued_at = models.DateTimeField("邮件入队时间", null=True, blank=True)
 
     class Meta:
         verbose_name = "站内通知"
         verbose_name_plural = "站内通知"
         ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["emailed_at", "email_queued_at"], name="notification_outbox")]
         constraints = [
             models.UniqueConstraint(
                 fields=["recipient", "kind", "subject_key"],

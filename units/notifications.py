@@ -1,9 +1,14 @@
-"""Telling people: an inbox entry now, an e-mail through Celery once the transaction commits."""
+"""Telling people: an inbox entry now, an e-mail through Celery once the transaction commits.
+
+The notification row is the outbox: it commits with the state change it reports, whether or
+not the broker is up. After commit its e-mail is handed to Celery (a bounded wait); whatever
+the broker did not take is handed over by `outbox_sweep`, which beat runs every minute."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from .models import Notification, Role
 
@@ -36,9 +41,24 @@ def notify(*, recipients, kind: str, title: str, body: str = "", link: str = "",
         for user in recipients.values()
     ]
     if created:
-        from .tasks import notification_email_send
-
         ids = [n.pk for n in created]
-        transaction.on_commit(lambda: [notification_email_send.delay(pk) for pk in ids])
+        # robust: an e-mail that cannot be sent now must not turn a committed change into an error.
+        transaction.on_commit(lambda: notification_emails_queue(ids), robust=True)
     return created
+
+
+def notification_emails_queue(ids) -> int:
+    """Hand these notifications' e-mails to Celery; stop at the first refusal (the broker is
+    down: the rest would wait as long). Returns how many were handed over."""
+    from config.broker import task_send
+
+    from .tasks import notification_email_send
+
+    queued = 0
+    for pk in ids:
+        if not task_send(notification_email_send, pk):
+            break
+        Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(email_queued_at=timezone.now())
+        queued += 1
+    return queued
 

@@ -1,4 +1,5 @@
 import smtplib
+from datetime import timedelta
 
 from celery import shared_task
 from django.conf import settings
@@ -26,3 +27,26 @@ def notification_email_send(notification_id: int) -> bool:
     send_mail(f"【绩效目标管理】{notification.title}", body, None, [notification.recipient.email])
     Notification.objects.filter(pk=notification_id, emailed_at__isnull=True).update(emailed_at=timezone.now())
     return True
+
+
+# An e-mail handed to the broker this long ago and still not sent was lost (a broker restarted
+# without persistence, a worker killed before acking): hand it over again.
+OUTBOX_REQUEUE_AFTER = timedelta(minutes=10)
+# Older messages are not mailed any more; the inbox still has them.
+OUTBOX_GIVE_UP_AFTER = timedelta(days=3)
+
+
+@shared_task(acks_late=True)
+def outbox_sweep(now_iso: str | None = None) -> int:
+    """Hand over every e-mail still owed (run by beat every minute). Returns how many."""
+    from .notifications import notification_emails_queue
+
+    now = timezone.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
+    owed = (
+        Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - OUTBOX_GIVE_UP_AFTER)
+        .exclude(recipient__email="")
+        .exclude(email_queued_at__gte=now - OUTBOX_REQUEUE_AFTER)
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+    return notification_emails_queue(list(owed[:1000]))

@@ -18,7 +18,7 @@ from targets.models import Cell, TargetTable
 from units import policy
 
 pytestmark = pytest.mark.django_db
-SEEDS = Path(SEED_DIR).resolve().parents[1].parent / "shared" / "seeds"
+SEEDS = Path(SEED_DIR).resolve().parent / "originals"  # text dumps of the original documents
 
 
 def _sheet(exporter_id, obj, user=None):
@@ -98,7 +98,6 @@ def _seed_expenditure_rows() -> list[list[str]]:
     return [line.split("\t") for line in lines if line.count("\t") == 4 and not line.startswith("主管部门")]
 
 
-@pytest.mark.skipif(not (SEEDS / "003_c9f5b303e4e1bc52.txt").exists(), reason="shared/seeds not beside the repo")
 def test_expenditure_list_equals_the_original_document_cell_by_cell():
     ws = _sheet("expenditure_list", Project.objects.get(code="gzkfq-ip-reform"))
     assert [c.value for c in ws[2]] == ["主管部门", "预算单位", "项目名称", "绩效目标", "绩效指标"]
@@ -268,3 +267,25 @@ def test_the_registry_names_every_layout():
                             "transfer_secondary"}
     with pytest.raises(LookupError, match="没有名为“nope”的版式"):
         exporter_for("nope")
+
+
+def test_an_export_job_no_worker_started_in_time_fails_with_a_retry_that_queues_it_again(
+    client, admin_user, hubei, settings, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from reports.models import ExportJob
+
+    settings.EXPORT_JOB_START_SECONDS = 60
+    job = ExportJob.objects.create(project=hubei, owner=admin_user, queued_at=timezone.now() - timedelta(minutes=5))
+    client.force_login(admin_user)
+    answer = client.get(f"/exports/jobs/{job.pk}/", {"format": "json"}).json()
+    assert answer["status"] == "failed" and "仍未开始" in answer["error"]
+    assert 'id="job-retry" method="post"' in client.get(f"/exports/jobs/{job.pk}/").content.decode()
+
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/exports/jobs/{job.pk}/retry/").status_code == 302
+    job.refresh_from_db()
+    assert job.status == "done" and job.error == ""  # eager here: queued again means built

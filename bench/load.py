@@ -11,9 +11,9 @@ from __future__ import annotations
 import asyncio
 import os
 import random
+import secrets
 import signal
 import socket
-import secrets
 import statistics
 import subprocess
 import sys
@@ -37,8 +37,8 @@ def _prepare(fillers: int):
     from django.contrib.auth import get_user_model
     from django.utils import timezone
 
-    from reports.scale import _categories, _table
     from projects.models import Project
+    from reports.scale import _categories, _table
     from targets.models import TableRow
     from units.models import Membership, Unit
 
@@ -64,16 +64,20 @@ def _prepare(fillers: int):
 async def _login(client, base: str, username: str, log: dict) -> str | None:
     await client.get("/accounts/login/")
     token = client.cookies.get("csrftoken")
-    response = await client.post("/accounts/login/", data={"username": username, "password": PASSWORD,
-                                                           "csrfmiddlewaretoken": token}, headers={"Referer": base})
+    response = await client.post(
+        "/accounts/login/",
+        data={"username": username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+        headers={"Referer": base},
+    )
     if response.status_code != 302:
         log["login_failures"] += 1
         return None
     return client.cookies.get("csrftoken")
 
 
-async def _filler(client, base: str, token: str, username: str, row_id: int, version: int, columns: list[int],
-                  until: float, log: dict):
+async def _filler(
+    client, base: str, token: str, username: str, row_id: int, version: int, columns: list[int], until: float, log: dict
+):
     rng = random.Random(username)
     n = 0
     while time.monotonic() < until:
@@ -81,8 +85,11 @@ async def _filler(client, base: str, token: str, username: str, row_id: int, ver
         column = rng.choice(columns)
         value = f"{rng.randint(1, 9)}{n:05d}"
         started = time.monotonic()
-        response = await client.post(f"/rows/{row_id}/cells/", json={"version": version, "values": {str(column): value}},
-                                     headers={"X-CSRFToken": token, "Referer": base})
+        response = await client.post(
+            f"/rows/{row_id}/cells/",
+            json={"version": version, "values": {str(column): value}},
+            headers={"X-CSRFToken": token, "Referer": base},
+        )
         log["latencies"].append(time.monotonic() - started)
         if response.status_code >= 500:
             log["errors_5xx"] += 1
@@ -96,8 +103,9 @@ async def _filler(client, base: str, token: str, username: str, row_id: int, ver
             version = data.get("version", version)
     if username.endswith(("0", "2", "4", "6", "8")):  # one filler of each row submits at the end
         started = time.monotonic()
-        response = await client.post(f"/rows/{row_id}/submit/", data={"csrfmiddlewaretoken": token},
-                                     headers={"Referer": base})
+        response = await client.post(
+            f"/rows/{row_id}/submit/", data={"csrfmiddlewaretoken": token}, headers={"Referer": base}
+        )
         log["latencies"].append(time.monotonic() - started)
         log["errors_5xx"] += response.status_code >= 500
 
@@ -108,12 +116,33 @@ def run_load(*, seconds: int, fillers: int) -> dict:
     table, columns, accounts = _prepare(fillers)
     port = _free_port()
     # Production settings over plain HTTP; static files are not measured, so no collectstatic.
-    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DJANGO_DEBUG": "0",
-           "DJANGO_SECRET_KEY": secrets.token_urlsafe(50), "DJANGO_ALLOWED_HOSTS": "127.0.0.1", "DJANGO_HTTPS": "0",
-           "DJANGO_STATIC_MANIFEST": "0", "LOGIN_FAILURE_LIMIT": "1000"}
-    server = subprocess.Popen([sys.executable, "-m", "gunicorn", "config.wsgi:application", "--workers", str(WORKERS),
-                               "--bind", f"127.0.0.1:{port}", "--log-level", "warning"], cwd=ROOT, env=env,
-                              start_new_session=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_STATIC_MANIFEST": "0",
+        "LOGIN_FAILURE_LIMIT": "1000",
+    }
+    server = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--workers",
+            str(WORKERS),
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        start_new_session=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(100):
@@ -135,8 +164,13 @@ def run_load(*, seconds: int, fillers: int) -> dict:
                 tokens = await asyncio.gather(*(_login(c, base, u, log) for c, (u, _, _) in zip(clients, accounts)))
                 timing["started"] = time.monotonic()
                 until = timing["started"] + seconds
-                await asyncio.gather(*(_filler(c, base, t, u, row, v, columns, until, log)
-                                       for c, t, (u, row, v) in zip(clients, tokens, accounts) if t))
+                await asyncio.gather(
+                    *(
+                        _filler(c, base, t, u, row, v, columns, until, log)
+                        for c, t, (u, row, v) in zip(clients, tokens, accounts)
+                        if t
+                    )
+                )
                 timing["ended"] = time.monotonic()
             finally:
                 for client in clients:
@@ -155,8 +189,17 @@ def run_load(*, seconds: int, fillers: int) -> dict:
     stored = {(c.row_id, c.column_id): c.raw for c in Cell.objects.filter(row__table=table)}
     lost = sum(1 for key, (_, value) in last.items() if stored.get(key) != value)
     latencies = sorted(log["latencies"])
-    return {"workers": WORKERS, "fillers": fillers, "seconds": seconds, "requests": len(latencies),
-            "rps": len(latencies) / elapsed, "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
-            "median_ms": 1000 * statistics.median(latencies) if latencies else 0, "errors_5xx": log["errors_5xx"],
-            "conflicts": log["conflicts"], "acknowledged": len(log["acked"]), "lost": lost,
-            "login_failures": log["login_failures"]}
+    return {
+        "workers": WORKERS,
+        "fillers": fillers,
+        "seconds": seconds,
+        "requests": len(latencies),
+        "rps": len(latencies) / elapsed,
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
+        "median_ms": 1000 * statistics.median(latencies) if latencies else 0,
+        "errors_5xx": log["errors_5xx"],
+        "conflicts": log["conflicts"],
+        "acknowledged": len(log["acked"]),
+        "lost": lost,
+        "login_failures": log["login_failures"],
+    }

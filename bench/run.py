@@ -59,11 +59,11 @@ def setup_django(database: str | None):
 
 
 def build_data(sizes: tuple[int, ...], provinces: int, export_rows: int):
-    from reports.scale import _categories, _table, generate_scale
-    from projects.models import Project
-    from units.models import Unit
-
     import random
+
+    from projects.models import Project
+    from reports.scale import _categories, _table, generate_scale
+    from units.models import Unit
 
     started = time.perf_counter()
     counts = generate_scale(provinces=provinces, projects_per_province=3 if provinces > 1 else 1, table_rows=sizes)
@@ -71,8 +71,9 @@ def build_data(sizes: tuple[int, ...], provinces: int, export_rows: int):
     project = Project.objects.filter(code__startswith="scale-").order_by("pk").first()
     units = list(Unit.objects.filter(name__contains="规模测试单位").order_by("pk")[:export_rows])
     if len(units) < export_rows:
-        extra = Unit.objects.bulk_create(Unit(name=f"导出测试单位{n:06d}", category="region")
-                                         for n in range(export_rows - len(units)))
+        extra = Unit.objects.bulk_create(
+            Unit(name=f"导出测试单位{n:06d}", category="region") for n in range(export_rows - len(units))
+        )
         units += extra
     _table(random.Random(7), project, _categories(), units, 10, f"导出基准表（{export_rows}行）")
     return counts, generated
@@ -84,7 +85,9 @@ def admin_client():
 
     from units.models import Membership, Unit
 
-    user, _ = get_user_model().objects.get_or_create(username="bench-admin", defaults={"is_superuser": True, "is_staff": True})
+    user, _ = get_user_model().objects.get_or_create(
+        username="bench-admin", defaults={"is_superuser": True, "is_staff": True}
+    )
     bureau = Unit.objects.filter(category="bureau").first()
     Membership.objects.get_or_create(user=user, unit=bureau, defaults={"role": "admin"})
     client = Client()
@@ -103,22 +106,31 @@ def bench_pages(sizes, repeat: int) -> list[dict]:
     results = []
     for size in sizes:
         table = TargetTable.objects.filter(title__contains=f"（{size}行").first()
-        for name, url in (("grid", reverse("targets:table_grid", args=[table.pk])),
-                          ("progress", reverse("targets:table_progress", args=[table.pk]))):
+        for name, url in (
+            ("grid", reverse("targets:table_grid", args=[table.pk])),
+            ("progress", reverse("targets:table_progress", args=[table.pk])),
+        ):
             client.get(url)
             connection.queries_log.clear()  # the log keeps 9,000 entries; the data build filled it
             with CaptureQueriesContext(connection) as ctx:
                 response = client.get(url)
             assert response.status_code == 200
-            seconds = _median(lambda: client.get(url), repeat)
-            results.append({"page": name, "rows": size, "queries": len(ctx.captured_queries), "median_ms": seconds * 1000,
-                            "bytes": len(response.content)})
+            seconds = _median(lambda url=url: client.get(url), repeat)
+            results.append(
+                {
+                    "page": name,
+                    "rows": size,
+                    "queries": len(ctx.captured_queries),
+                    "median_ms": seconds * 1000,
+                    "bytes": len(response.content),
+                }
+            )
     return results
 
 
 def bench_export(rows: int, repeat: int) -> dict:
-    from openpyxl import Workbook
     from import_export import fields, resources
+    from openpyxl import Workbook
 
     from reports.exporters import export_workbook, exporter_for
     from targets.models import Cell, TargetTable
@@ -131,14 +143,16 @@ def bench_export(rows: int, repeat: int) -> dict:
     def ours():
         export_workbook([(exporter_for("unit_table"), table)], user).save(io.BytesIO())
 
-    values = list(Cell.objects.filter(row__table=table).order_by("row__seq", "column__order").values_list("raw", flat=True))
+    values = list(
+        Cell.objects.filter(row__table=table).order_by("row__seq", "column__order").values_list("raw", flat=True)
+    )
     width = table.columns.count()
 
     def floor():
         workbook = Workbook(write_only=True)
         ws = workbook.create_sheet()
         for start in range(0, len(values), width):
-            ws.append(values[start:start + width])
+            ws.append(values[start : start + width])
         workbook.save(io.BytesIO())
 
     class CellResource(resources.ModelResource):
@@ -149,13 +163,19 @@ def bench_export(rows: int, repeat: int) -> dict:
             fields = ["raw"]
 
     def import_export():
-        CellResource().export(Cell.objects.filter(row__table=table).order_by("row__seq", "column__order")).xlsx
+        return CellResource().export(Cell.objects.filter(row__table=table).order_by("row__seq", "column__order")).xlsx
 
     ours_s = _median(ours, repeat)
     floor_s = _median(floor, repeat)
     ie_s = _median(import_export, max(1, repeat // 2))
-    return {"cells": cells, "ours_s": ours_s, "floor_s": floor_s, "import_export_s": ie_s,
-            "export_vs_floor": ours_s / floor_s, "import_export_vs_ours": ie_s / ours_s}
+    return {
+        "cells": cells,
+        "ours_s": ours_s,
+        "floor_s": floor_s,
+        "import_export_s": ie_s,
+        "export_vs_floor": ours_s / floor_s,
+        "import_export_vs_ours": ie_s / ours_s,
+    }
 
 
 def bench_export_memory(rows: int) -> float:
@@ -217,8 +237,14 @@ def bench_import(rows: int, repeat: int) -> dict:
         plan_apply(plan, actor=None)
     ours = time.perf_counter() - started
     floor_s = _median(floor, repeat)
-    return {"rows": rows, "changes": len(plan.changes), "ours_s": ours, "floor_s": floor_s,
-            "import_vs_floor": ours / floor_s, "queries": len(ctx.captured_queries)}
+    return {
+        "rows": rows,
+        "changes": len(plan.changes),
+        "ours_s": ours,
+        "floor_s": floor_s,
+        "import_vs_floor": ours / floor_s,
+        "queries": len(ctx.captured_queries),
+    }
 
 
 def bench_concurrency(seconds: int, fillers: int) -> dict | None:
@@ -233,39 +259,65 @@ def bench_concurrency(seconds: int, fillers: int) -> dict | None:
 
 
 def write_report(path: Path, data: dict):
-    lines = ["# Benchmarks", "",
-             f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores, "
-             f"Python {platform.python_version()}, database {data['database']}. Medians of repeated runs; the "
-             "machine is shared and noisy, so compare the ratios and query counts.", "",
-             f"Data: `generate_scale` built {data['generated']} in {data['generate_s']:.0f} s.", "",
-             "## Pages", "", "| page | rows | queries | median ms | HTML KB |", "|---|---|---|---|---|"]
+    lines = [
+        "# Benchmarks",
+        "",
+        f"Measured {time.strftime('%Y-%m-%d %H:%M')} on {platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, database {data['database']}. Medians of repeated runs; the "
+        "machine is shared and noisy, so compare the ratios and query counts.",
+        "",
+        f"Data: `generate_scale` built {data['generated']} in {data['generate_s']:.0f} s.",
+        "",
+        "## Pages",
+        "",
+        "| page | rows | queries | median ms | HTML KB |",
+        "|---|---|---|---|---|",
+    ]
     for p in data["pages"]:
         lines.append(f"| {p['page']} | {p['rows']:,} | {p['queries']} | {p['median_ms']:.0f} | {p['bytes'] // 1024} |")
     e = data["export"]
-    lines += ["", "## Export", "",
-              f"An official-layout export of a {e['cells']:,}-cell table (unit table, grouped header, styles, print setup) "
-              "against the same cells written bare by openpyxl in write-only mode (the floor) and against "
-              "django-import-export's `ModelResource` export of the same values.", "",
-              "| what | median s | ratio |", "|---|---|---|",
-              f"| ours | {e['ours_s']:.2f} | {e['export_vs_floor']:.2f}× the floor (target ≤ 1.3×) |",
-              f"| floor: openpyxl write-only | {e['floor_s']:.2f} | 1 |",
-              f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours (target ≥ 3×) |",
-              "", f"Peak memory of a {data['memory_cells']:,}-cell export in its own process: "
-              f"**{data['export_peak_mb']:.0f} MB** (target ≤ 250 MB)."]
+    lines += [
+        "",
+        "## Export",
+        "",
+        f"An official-layout export of a {e['cells']:,}-cell table (unit table, grouped header, styles, print setup) "
+        "against the same cells written bare by openpyxl in write-only mode (the floor) and against "
+        "django-import-export's `ModelResource` export of the same values.",
+        "",
+        "| what | median s | ratio |",
+        "|---|---|---|",
+        f"| ours | {e['ours_s']:.2f} | {e['export_vs_floor']:.2f}× the floor (target ≤ 1.3×) |",
+        f"| floor: openpyxl write-only | {e['floor_s']:.2f} | 1 |",
+        f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours (target ≥ 3×) |",
+        "",
+        f"Peak memory of a {data['memory_cells']:,}-cell export in its own process: "
+        f"**{data['export_peak_mb']:.0f} MB** (target ≤ 250 MB).",
+    ]
     i = data["import"]
-    lines += ["", "## Import", "",
-              f"Preview and commit of a {i['rows']:,}-row table ({i['changes']:,} changed cells) against reading the "
-              "same file with openpyxl read-only (the floor).", "",
-              f"| ours (preview + commit) | {i['ours_s']:.2f} s | {i['import_vs_floor']:.2f}× the floor (target ≤ 3×) |",
-              "|---|---|---|", f"| floor | {i['floor_s']:.2f} s | 1 |", "",
-              f"Queries for the whole import: {i['queries']} (batches of 1,000 rows; a constant number per batch)."]
+    lines += [
+        "",
+        "## Import",
+        "",
+        f"Preview and commit of a {i['rows']:,}-row table ({i['changes']:,} changed cells) against reading the "
+        "same file with openpyxl read-only (the floor).",
+        "",
+        f"| ours (preview + commit) | {i['ours_s']:.2f} s | {i['import_vs_floor']:.2f}× the floor (target ≤ 3×) |",
+        "|---|---|---|",
+        f"| floor | {i['floor_s']:.2f} s | 1 |",
+        "",
+        f"Queries for the whole import: {i['queries']} (batches of 1,000 rows; a constant number per batch).",
+    ]
     c = data.get("concurrency")
     lines += ["", "## Concurrency", ""]
     if c:
-        lines += [f"gunicorn ({c['workers']} workers) and PostgreSQL on loopback; {c['fillers']} simulated fillers "
-                  f"(two per row, so saves race) editing cells and submitting for {c['seconds']} s.", "",
-                  "| requests | per second | p95 ms | 5xx | conflicts refused (409) | lost updates |", "|---|---|---|---|---|---|",
-                  f"| {c['requests']:,} | {c['rps']:.0f} | {c['p95_ms']:.0f} | {c['errors_5xx']} | {c['conflicts']} | {c['lost']} |"]
+        lines += [
+            f"gunicorn ({c['workers']} workers) and PostgreSQL on loopback; {c['fillers']} simulated fillers "
+            f"(two per row, so saves race) editing cells and submitting for {c['seconds']} s.",
+            "",
+            "| requests | per second | p95 ms | 5xx | conflicts refused (409) | lost updates |",
+            "|---|---|---|---|---|---|",
+            f"| {c['requests']:,} | {c['rps']:.0f} | {c['p95_ms']:.0f} | {c['errors_5xx']} | {c['conflicts']} | {c['lost']} |",
+        ]
     else:
         lines += ["Not run: needs `DATABASE_URL` pointing at PostgreSQL (`make bench` with it set)."]
     lines += ["", "## Targets", ""] + [f"- {line}" for line in data["verdicts"]]
@@ -287,16 +339,22 @@ def main():
         sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000, 10000), 31, 20000, 100000, 10000, 5
     counts, generate_s = build_data(sizes, provinces, export_rows)
     if memory_rows != export_rows:
-        from reports.scale import _categories, _table
-        from projects.models import Project
-        from units.models import Unit
         import random
 
+        from projects.models import Project
+        from reports.scale import _categories, _table
+        from units.models import Unit
+
         project = Project.objects.filter(code__startswith="scale-").order_by("pk").first()
-        units = Unit.objects.bulk_create(Unit(name=f"内存测试单位{n:06d}", category="region") for n in range(memory_rows))
+        units = Unit.objects.bulk_create(
+            Unit(name=f"内存测试单位{n:06d}", category="region") for n in range(memory_rows)
+        )
         _table(random.Random(9), project, _categories(), units, 10, f"导出基准表（{memory_rows}行）")
-    data = {"database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1], "generate_s": generate_s,
-            "generated": "，".join(f"{k} {v:,}" for k, v in counts.items())}
+    data = {
+        "database": settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1],
+        "generate_s": generate_s,
+        "generated": "，".join(f"{k} {v:,}" for k, v in counts.items()),
+    }
     data["pages"] = bench_pages(sizes, repeat)
     data["export"] = bench_export(export_rows, repeat)
     data["memory_cells"] = memory_rows * 10

@@ -12,7 +12,6 @@ import socket
 import time
 
 from django.conf import settings
-
 from kombu.exceptions import KombuError, OperationalError
 
 logger = logging.getLogger(__name__)

@@ -9,11 +9,11 @@ from .models import (
     AgreementAllocation,
     AgreementBudgetSource,
     AgreementExpense,
+    AgreementMetric,
+    AgreementMetricValue,
     AgreementParticipant,
     AgreementStaff,
     AgreementStageGoal,
-    AgreementMetric,
-    AgreementMetricValue,
     FundingSource,
     Project,
     ProjectUserObjectPermission,
@@ -34,7 +34,15 @@ class IndicatorInline(admin.TabularInline):
 
 @admin.register(Project)
 class ProjectAdmin(GuardedModelAdmin):
-    list_display = ["code", "name", "level", "competent_department", "local_department", "budget_year", "funding_requirement"]
+    list_display = [
+        "code",
+        "name",
+        "level",
+        "competent_department",
+        "local_department",
+        "budget_year",
+        "funding_requirement",
+    ]
     list_filter = ["level", "target_periods", "source"]
     search_fields = ["code", "name", "title"]
     autocomplete_fields = ["parent", "competent_department", "provincial_department", "local_department", "budget_unit"]
@@ -92,7 +100,15 @@ class AgreementAdmin(AgreementLockedWhenReviewed, admin.ModelAdmin):
     list_filter = ["platform_kind", "status"]
     search_fields = ["title", "code", "project__name", "undertaker__name"]
     autocomplete_fields = ["project", "principal", "undertaker"]
-    readonly_fields = ["status", "version", "submitted_at", "submitted_by", "reviewed_at", "reviewed_by", "review_comment"]
+    readonly_fields = [
+        "status",
+        "version",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+    ]
     inlines = [AgreementMetricInline]
 
 
@@ -121,6 +137,12 @@ class AgreementPartAdmin(AgreementLockedWhenReviewed, admin.ModelAdmin):
     list_select_related = ["agreement"]
 
 
-for _model in (AgreementParticipant, AgreementStageGoal, AgreementBudgetSource, AgreementAllocation, AgreementExpense,
-               AgreementStaff):
+for _model in (
+    AgreementParticipant,
+    AgreementStageGoal,
+    AgreementBudgetSource,
+    AgreementAllocation,
+    AgreementExpense,
+    AgreementStaff,
+):
     admin.site.register(_model, AgreementPartAdmin)

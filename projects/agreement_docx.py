@@ -135,7 +135,10 @@ def _cover(doc, agreement: Agreement):
     _para(doc, f"委托单位（甲方）：（盖章）{agreement.principal.name}")
     _para(doc, f"承担单位（乙方）：（盖章）{undertaker}")
     _para(doc, f"项目负责人：{agreement.undertaker_leader}    联系电话：{agreement.undertaker_phone}")
-    _para(doc, f"项目期限：{agreement.start_year}年{agreement.start_month}月至{agreement.end_year}年{agreement.end_month}月")
+    _para(
+        doc,
+        f"项目期限：{agreement.start_year}年{agreement.start_month}月至{agreement.end_year}年{agreement.end_month}月",
+    )
     made = agreement.issued_on.year if agreement.issued_on else agreement.start_year
     _para(doc, agreement.principal.name, size=16, name=TITLE, align=WD_ALIGN_PARAGRAPH.CENTER)
     _para(doc, f"{chinese_year(made)}年制", size=16, name=TITLE, align=WD_ALIGN_PARAGRAPH.CENTER)
@@ -166,9 +169,12 @@ def _basic(doc, agreement: Agreement, participants):
     slots = [(p.name, p.contact, p.contact_title, p.phone, p.email, p.address) for p in participants]
     slots += [("",) * 6] * (form.PARTICIPANT_SLOTS - len(slots))
     for index, (name, contact, title, phone, email, address) in enumerate(slots, start=1):
-        rows += [["参与单位" if index == 1 else "", f"参与单位{index}", name, "", ""],
-                 ["", "项目联系人", contact, "职务", title],
-                 ["", "联系电话", phone, "电子邮箱", email], ["", "通讯地址", address, "", ""]]
+        rows += [
+            ["参与单位" if index == 1 else "", f"参与单位{index}", name, "", ""],
+            ["", "项目联系人", contact, "职务", title],
+            ["", "联系电话", phone, "电子邮箱", email],
+            ["", "通讯地址", address, "", ""],
+        ]
     _merge_labels(_table(doc, rows, widths=[1.6, 3.0, 4.6, 2.6, 4.2]), rows, span_values=True)
 
 
@@ -228,14 +234,21 @@ def _budget(doc, agreement: Agreement):
     sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
     allocations = list(agreement.allocations.all())
     expenses = list(agreement.expenses.all())
-    figures = budget_figures(sources, [{"amount": a.amount} for a in allocations],
-                             [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses])
+    figures = budget_figures(
+        sources,
+        [{"amount": a.amount} for a in allocations],
+        [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
+    )
     total = _entered_total(figures["total"], sources.values())
-    budget = [["项目资金来源", "资金来源", "金  额", "占总额比重（%）"],
-              ["", "合  计", _money(total), "100" if total else ""]]
+    budget = [
+        ["项目资金来源", "资金来源", "金  额", "占总额比重（%）"],
+        ["", "合  计", _money(total), "100" if total else ""],
+    ]
     for number, kind in enumerate(BudgetSourceKind, start=1):
         share = figures["shares"].get(kind)
-        budget.append(["", f"{number}.{kind.label}", _money(sources.get(kind)), "" if share is None else format_number(share)])
+        budget.append(
+            ["", f"{number}.{kind.label}", _money(sources.get(kind)), "" if share is None else format_number(share)]
+        )
     budget.append(["财政经费分配", "单位", "金  额", ""])
     parties = [[a.party, _money(a.amount)] for a in allocations]
     parties = parties or [["承担单位", ""]] + [[f"参与单位{n}", ""] for n in range(1, form.PARTICIPANT_SLOTS + 1)]
@@ -254,9 +267,23 @@ def _budget(doc, agreement: Agreement):
 def _staff(doc, agreement: Agreement):
     _heading(doc, "六、项目主要参与人")
     staff = list(agreement.staff.all())
-    people = [["姓名", "性别", "年龄", "职务职称", "学历", "专业", "本项目工作时间（月/年）", "工作单位", "所承担的任务角色"]]
-    people += [[p.name, p.gender, str(p.age), p.title, p.education, p.major, str(p.months_per_year), p.workplace,
-                p.get_role_display()] for p in staff]
+    people = [
+        ["姓名", "性别", "年龄", "职务职称", "学历", "专业", "本项目工作时间（月/年）", "工作单位", "所承担的任务角色"]
+    ]
+    people += [
+        [
+            p.name,
+            p.gender,
+            str(p.age),
+            p.title,
+            p.education,
+            p.major,
+            str(p.months_per_year),
+            p.workplace,
+            p.get_role_display(),
+        ]
+        for p in staff
+    ]
     # The form pre-prints the roles every team needs; the rows still empty keep those not yet taken.
     covered = {p.role for p in staff}
     open_roles = [label for value, label in StaffRole.choices if value not in covered]
@@ -276,15 +303,20 @@ def _obligations(doc, agreement: Agreement, special):
     due = report_due_dates(agreement.start_year, agreement.end_year, agreement.end_month)
     progress = "、".join(f"{d.year}年{d.month}月{d.day}日" for d in due["progress"])
     final = due["final"]
-    for clause in (form.OBLIGATION_FUNDS.format(amount=amount), form.OBLIGATION_CHECKS,
-                   form.OBLIGATION_REPORTS.format(progress=f"（{progress}）", final=f"{final.year}年{final.month}月{final.day}日"),
-                   form.OBLIGATION_ACCEPTANCE, form.OBLIGATION_OTHER):
+    for clause in (
+        form.OBLIGATION_FUNDS.format(amount=amount),
+        form.OBLIGATION_CHECKS,
+        form.OBLIGATION_REPORTS.format(progress=f"（{progress}）", final=f"{final.year}年{final.month}月{final.day}日"),
+        form.OBLIGATION_ACCEPTANCE,
+        form.OBLIGATION_OTHER,
+    ):
         _para(doc, clause)
 
 
 def _signature_block(left: str, right: str) -> list[list[str]]:
     def both(text):
         return [text, text if right else ""]
+
     return [[left, right], both("（盖章）"), both("代表：(签章)"), both("年  月  日")]
 
 
@@ -299,4 +331,9 @@ def _signatures(doc, agreement: Agreement, participants):
     table = _table(doc, rows, widths=[8, 8])
     table.style = None
     if agreement.issued_by:
-        _para(doc, f"{agreement.issued_by}    {agreement.issued_on:%Y年%-m月%-d日}印发" if agreement.issued_on else agreement.issued_by)
+        _para(
+            doc,
+            f"{agreement.issued_by}    {agreement.issued_on:%Y年%-m月%-d日}印发"
+            if agreement.issued_on
+            else agreement.issued_by,
+        )

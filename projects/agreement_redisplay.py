@@ -29,8 +29,9 @@ def field_errors(context: dict, errors: dict) -> None:
     years = context["agreement"].years
     for item in context["annex"]:
         item["errors"] = [errors.get(f"m-{item['metric'].pk}-{year}") for year in years]
-    context["sources"] = [(kind, amount, share, errors.get(f"source-{kind.value}"))
-                          for kind, amount, share in context["sources"]]
+    context["sources"] = [
+        (kind, amount, share, errors.get(f"source-{kind.value}")) for kind, amount, share in context["sources"]
+    ]
 
 
 def overlay(context: dict, section: str, post, errors: dict, read_rows) -> None:
@@ -49,12 +50,11 @@ def overlay(context: dict, section: str, post, errors: dict, read_rows) -> None:
         for item in context["annex"]:
             item["values"] = [post.get(f"m-{item['metric'].pk}-{year}", "") for year in agreement.years]
     elif section == "budget":
-        context["sources"] = [(kind, post.get(f"source-{kind.value}", ""), share, error)
-                              for kind, _, share, error in context["sources"]]
+        context["sources"] = [
+            (kind, post.get(f"source-{kind.value}", ""), share, error) for kind, _, share, error in context["sources"]
+        ]
         context["allocations"] = posted_rows(read_rows, post, "a", ALLOCATION_FIELDS, errors)
         context["expenses"] = posted_rows(read_rows, post, "e", EXPENSE_FIELDS, errors)
     elif section == "staff":
         context["staff"] = posted_rows(read_rows, post, "s", STAFF_FIELDS, errors)
     context["posted_section"] = section
-
-

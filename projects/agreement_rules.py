@@ -20,8 +20,10 @@ def _sum(values) -> Decimal:
 def budget_figures(sources: dict[str, Decimal | None], allocations: list, expenses: list) -> dict:
     """Totals and shares, as the form prints them (万元, % to two places)."""
     total = _sum(sources.values())
-    shares = {kind: (Decimal(100) * (amount or 0) / total).quantize(Decimal("0.01")) if total else None
-              for kind, amount in sources.items()}
+    shares = {
+        kind: (Decimal(100) * (amount or 0) / total).quantize(Decimal("0.01")) if total else None
+        for kind, amount in sources.items()
+    }
     special = sources.get(BudgetSourceKind.SPECIAL) or Decimal(0)
     equipment = _sum(e["amount"] for e in expenses if e.get("is_equipment"))
     return {
@@ -39,15 +41,21 @@ def budget_problems(figures: dict, *, complete: bool) -> list[str]:
     """Always: the 20% rule. When complete (to submit): the totals must agree."""
     problems = []
     if figures["equipment"] > figures["equipment_limit"]:
-        problems.append(f"基础设施建设或信息化软硬件等设备购置共 {figures['equipment']:f} 万元，超过专项经费的 20%"
-                        f"（{figures['equipment_limit']:f} 万元）")
+        problems.append(
+            f"基础设施建设或信息化软硬件等设备购置共 {figures['equipment']:f} 万元，超过专项经费的 20%"
+            f"（{figures['equipment_limit']:f} 万元）"
+        )
     if complete:
         if not figures["special"]:
             problems.append("请填写省知识产权局专项经费金额")
         if figures["allocated"] != figures["special"]:
-            problems.append(f"财政经费分配合计 {figures['allocated']:f} 万元，应等于专项经费 {figures['special']:f} 万元")
+            problems.append(
+                f"财政经费分配合计 {figures['allocated']:f} 万元，应等于专项经费 {figures['special']:f} 万元"
+            )
         if figures["expensed"] != figures["special"]:
-            problems.append(f"专项经费支出预算合计 {figures['expensed']:f} 万元，应等于专项经费 {figures['special']:f} 万元")
+            problems.append(
+                f"专项经费支出预算合计 {figures['expensed']:f} 万元，应等于专项经费 {figures['special']:f} 万元"
+            )
     return problems
 
 
@@ -67,6 +75,7 @@ def report_due_dates(start_year: int, end_year: int, end_month: int) -> dict:
     """进展报告 by each 31 December within the period; 成果与决算报告 by the period's last day."""
     last_day = calendar.monthrange(end_year, end_month)[1]
     final = datetime.date(end_year, end_month, last_day)
-    progress = [datetime.date(year, 12, 31) for year in range(start_year, end_year + 1)
-                if datetime.date(year, 12, 31) <= final]
+    progress = [
+        datetime.date(year, 12, 31) for year in range(start_year, end_year + 1) if datetime.date(year, 12, 31) <= final
+    ]
     return {"progress": progress, "final": final}

@@ -25,7 +25,14 @@ from units.models import Unit, UnitCategory
 
 from . import agreements as services
 from .agreement_docx import agreement_docx
-from .agreement_redisplay import ALLOCATION_FIELDS, EXPENSE_FIELDS, PARTICIPANT_FIELDS, STAFF_FIELDS, field_errors, overlay
+from .agreement_redisplay import (
+    ALLOCATION_FIELDS,
+    EXPENSE_FIELDS,
+    PARTICIPANT_FIELDS,
+    STAFF_FIELDS,
+    field_errors,
+    overlay,
+)
 from .agreement_rules import budget_figures, budget_problems, report_due_dates, staff_problems
 from .models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRole
 from .numerals import rmb_upper
@@ -34,8 +41,9 @@ DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
 
 def _agreement_for_user(user, pk) -> Agreement:
-    agreement = get_object_or_404(Agreement.objects.select_related("project", "undertaker", "reviewed_by",
-                                                                   "submitted_by"), pk=pk)
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by"), pk=pk
+    )
     if not policy.can_view_agreement(user, agreement):
         raise Http404("没有找到该任务书")
     return agreement
@@ -102,8 +110,10 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
             participants.append(row)
         result = {"data": data, "participants": participants}
     elif section == "content":
-        result = {"data": {f: post.get(f, "") for f in services.CONTENT_FIELDS},
-                  "stage_goals": {y: post.get(f"goal-{y}", "") for y in agreement.years}}
+        result = {
+            "data": {f: post.get(f, "") for f in services.CONTENT_FIELDS},
+            "stage_goals": {y: post.get(f"goal-{y}", "") for y in agreement.years},
+        }
     elif section == "annex":
         values = {}
         for metric in agreement.metrics.all():
@@ -112,8 +122,10 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
                 values[(metric.pk, year)] = _amount(post.get(key, ""), key, f"{metric.label} {year}年", errors)
         result = {"values": values}
     elif section == "budget":
-        sources = {k: _amount(post.get(f"source-{k}", ""), f"source-{k}", BudgetSourceKind(k).label, errors)
-                   for k in BudgetSourceKind.values}
+        sources = {
+            k: _amount(post.get(f"source-{k}", ""), f"source-{k}", BudgetSourceKind(k).label, errors)
+            for k in BudgetSourceKind.values
+        }
         allocations = []
         for n, row in _rows(post, "a", ALLOCATION_FIELDS):
             amount = _amount(row["amount"], f"a-{n}-amount", f"{row['party'] or '分配'}金额", errors, required=True)
@@ -125,8 +137,14 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
             amount = _amount(row["amount"], f"e-{n}-amount", f"“{row['content']}”预算金额", errors, required=True)
             if not row["content"]:
                 errors[f"e-{n}-content"] = "请填写经费开支内容"
-            expenses.append({"content": row["content"], "amount": amount or Decimal(0), "explanation": row["explanation"],
-                             "is_equipment": bool(row["is_equipment"])})
+            expenses.append(
+                {
+                    "content": row["content"],
+                    "amount": amount or Decimal(0),
+                    "explanation": row["explanation"],
+                    "is_equipment": bool(row["is_equipment"]),
+                }
+            )
         result = {"sources": sources, "allocations": allocations, "expenses": expenses}
     elif section == "staff":
         staff = []
@@ -140,8 +158,13 @@ def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
                     errors[f"s-{n}-{key}"] = f"第{n}人：{label}应为 {low} 到 {high} 的整数"
             if row["role"] not in StaffRole.values:
                 errors[f"s-{n}-role"] = f"第{n}人：请选择任务角色"
-            staff.append({**row, "age": int(row["age"]) if row["age"].isdigit() else 0,
-                          "months_per_year": int(row["months_per_year"]) if row["months_per_year"].isdigit() else 0})
+            staff.append(
+                {
+                    **row,
+                    "age": int(row["age"]) if row["age"].isdigit() else 0,
+                    "months_per_year": int(row["months_per_year"]) if row["months_per_year"].isdigit() else 0,
+                }
+            )
         result = {"staff": staff}
     else:
         raise Http404("没有这一部分")
@@ -173,8 +196,11 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
     sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
     allocations = list(agreement.allocations.all())
     expenses = list(agreement.expenses.all())
-    figures = budget_figures(sources, [{"amount": a.amount} for a in allocations],
-                             [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses])
+    figures = budget_figures(
+        sources,
+        [{"amount": a.amount} for a in allocations],
+        [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
+    )
     staff = list(agreement.staff.all())
     from reports.exporters.agreement_annex import metric_totals
 
@@ -226,12 +252,17 @@ def agreement_save(request, pk, section):
         SAVERS[section](agreement_id=agreement.pk, expected_version=version, actor=request.user, **parsed)
     except FieldErrors as exc:
         messages.error(request, "未保存：" + "；".join(exc.errors.values()))
-        return render(request, "projects/agreement.html",
-                      _context(agreement, request.user, exc.errors, section, request.POST), status=400)
+        return render(
+            request,
+            "projects/agreement.html",
+            _context(agreement, request.user, exc.errors, section, request.POST),
+            status=400,
+        )
     except ValidationError as exc:
         messages.error(request, "未保存：" + "；".join(exc.messages))
-        return render(request, "projects/agreement.html",
-                      _context(agreement, request.user, {}, section, request.POST), status=400)
+        return render(
+            request, "projects/agreement.html", _context(agreement, request.user, {}, section, request.POST), status=400
+        )
     except ValueError:
         messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
     else:
@@ -256,14 +287,22 @@ def _transition(request, pk, allowed, service, success, **kwargs):
 @login_required
 @require_POST
 def agreement_submit(request, pk):
-    return _transition(request, pk, policy.can_submit_agreement, services.agreement_submit, "任务书已提交，等待省局审核")
+    return _transition(
+        request, pk, policy.can_submit_agreement, services.agreement_submit, "任务书已提交，等待省局审核"
+    )
 
 
 @login_required
 @require_POST
 def agreement_return(request, pk):
-    return _transition(request, pk, policy.can_review_agreement, services.agreement_return, "已退回",
-                       comment=request.POST.get("comment", ""))
+    return _transition(
+        request,
+        pk,
+        policy.can_review_agreement,
+        services.agreement_return,
+        "已退回",
+        comment=request.POST.get("comment", ""),
+    )
 
 
 @login_required
@@ -286,7 +325,9 @@ def agreement_new(request, pk):
         messages.error(request, "请选择承担单位（平台类）和平台类型")
         return redirect("projects:edit", pk=project.pk)
     try:
-        agreement = services.agreement_create(project=project, undertaker=undertaker, platform_kind=kind, actor=request.user)
+        agreement = services.agreement_create(
+            project=project, undertaker=undertaker, platform_kind=kind, actor=request.user
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("projects:edit", pk=project.pk)
@@ -307,17 +348,36 @@ def agreement_pdf(request, pk):
     agreement = _agreement_for_user(request.user, pk)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
-        return HttpResponse("服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本", status=503,
-                            content_type="text/plain; charset=utf-8")
+        return HttpResponse(
+            "服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本",
+            status=503,
+            content_type="text/plain; charset=utf-8",
+        )
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "agreement.docx"
         source.write_bytes(agreement_docx(agreement))
-        subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profile", "--headless", "--convert-to", "pdf",
-                        "--outdir", tmp, str(source)], check=False, capture_output=True, timeout=180)
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                tmp,
+                str(source),
+            ],
+            check=False,
+            capture_output=True,
+            timeout=180,
+        )
         pdf = Path(tmp) / "agreement.pdf"
         if not pdf.exists():
-            return HttpResponse("PDF 生成失败（服务器的 LibreOffice 缺少文字处理组件），请下载 Word 版本", status=503,
-                                content_type="text/plain; charset=utf-8")
+            return HttpResponse(
+                "PDF 生成失败（服务器的 LibreOffice 缺少文字处理组件），请下载 Word 版本",
+                status=503,
+                content_type="text/plain; charset=utf-8",
+            )
         data = pdf.read_bytes()
     response = HttpResponse(data, content_type="application/pdf")
     response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(agreement.title)}.pdf"

@@ -56,8 +56,19 @@ FUNCTION_INDICATORS = {
     PlatformKind.SUB: "专利数据与需求入库、智能匹配、展示推广等功能。",
 }
 
-BASIC_FIELDS = ["code", "undertaker_leader", "undertaker_leader_title", "undertaker_contact", "undertaker_contact_title",
-                "undertaker_phone", "undertaker_email", "undertaker_address", "bank_account_name", "bank_name", "bank_account"]
+BASIC_FIELDS = [
+    "code",
+    "undertaker_leader",
+    "undertaker_leader_title",
+    "undertaker_contact",
+    "undertaker_contact_title",
+    "undertaker_phone",
+    "undertaker_email",
+    "undertaker_address",
+    "bank_account_name",
+    "bank_name",
+    "bank_account",
+]
 # Filled by the bureau, never by the undertaking unit (the form's own wording: 省局填写).
 BUREAU_FIELDS = ["code"]
 CONTENT_FIELDS = ["tasks_text", "schedule_text", "deliverables_function", "deliverables_service"]
@@ -73,29 +84,51 @@ def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, 
         raise ValidationError("该项目没有任务书格式（甲方信息与附表指标），请先载入种子数据")
     if Agreement.objects.filter(project=project, undertaker=undertaker).exists():
         raise ValidationError(f"“{undertaker.name}”已有本项目的任务书")
-    copied = {f.name: getattr(form, f.name) for f in Agreement._meta.fields
-              if f.name.startswith("principal") or f.name in ("start_year", "start_month", "end_year", "end_month",
-                                                              "issued_by", "issued_on", "title")}
+    copied = {
+        f.name: getattr(form, f.name)
+        for f in Agreement._meta.fields
+        if f.name.startswith("principal")
+        or f.name in ("start_year", "start_month", "end_year", "end_month", "issued_by", "issued_on", "title")
+    }
     agreement = Agreement.objects.create(
-        project=project, undertaker=undertaker, platform_kind=platform_kind, tasks_text=TASKS[platform_kind],
-        deliverables_function=FUNCTION_INDICATORS[platform_kind], **copied,
+        project=project,
+        undertaker=undertaker,
+        platform_kind=platform_kind,
+        tasks_text=TASKS[platform_kind],
+        deliverables_function=FUNCTION_INDICATORS[platform_kind],
+        **copied,
     )
     AgreementMetric.objects.bulk_create(
-        AgreementMetric(agreement=agreement, order=m.order, group=m.group, name=m.name, measure_unit=m.measure_unit,
-                        kind=m.kind) for m in form.metrics.order_by("order"))
+        AgreementMetric(
+            agreement=agreement, order=m.order, group=m.group, name=m.name, measure_unit=m.measure_unit, kind=m.kind
+        )
+        for m in form.metrics.order_by("order")
+    )
     AgreementStageGoal.objects.bulk_create(AgreementStageGoal(agreement=agreement, year=y) for y in agreement.years)
-    AgreementBudgetSource.objects.bulk_create(AgreementBudgetSource(agreement=agreement, kind=k) for k in BudgetSourceKind)
-    audit_record(actor=actor, action=AuditAction.AGREEMENT_CREATED, obj=agreement,
-                 after={"undertaker": undertaker.name, "platform_kind": platform_kind})
-    notify(recipients=unit_fillers([undertaker.pk]), kind=NotificationKind.TABLE_OPENED,
-           title=f"请填写《{agreement.title}》", body=f"{project.name}：请登录填写本单位的项目任务书。",
-           link=reverse("projects:agreement", args=[agreement.pk]))
+    AgreementBudgetSource.objects.bulk_create(
+        AgreementBudgetSource(agreement=agreement, kind=k) for k in BudgetSourceKind
+    )
+    audit_record(
+        actor=actor,
+        action=AuditAction.AGREEMENT_CREATED,
+        obj=agreement,
+        after={"undertaker": undertaker.name, "platform_kind": platform_kind},
+    )
+    notify(
+        recipients=unit_fillers([undertaker.pk]),
+        kind=NotificationKind.TABLE_OPENED,
+        title=f"请填写《{agreement.title}》",
+        body=f"{project.name}：请登录填写本单位的项目任务书。",
+        link=reverse("projects:agreement", args=[agreement.pk]),
+    )
     return agreement
 
 
 def _locked(agreement_id: int) -> Agreement:
     # Only the agreement row is locked: PostgreSQL cannot lock the nullable side of the undertaker join.
-    return Agreement.objects.select_for_update(of=("self",)).select_related("project", "undertaker").get(pk=agreement_id)
+    return (
+        Agreement.objects.select_for_update(of=("self",)).select_related("project", "undertaker").get(pk=agreement_id)
+    )
 
 
 def _begin_edit(agreement_id: int, expected_version: int) -> Agreement:
@@ -103,7 +136,9 @@ def _begin_edit(agreement_id: int, expected_version: int) -> Agreement:
     if agreement.status not in EDITABLE:
         raise TransitionRefused(f"任务书当前为“{agreement.get_status_display()}”，不能修改")
     if agreement.version != expected_version:
-        raise TransitionRefused(f"任务书已被他人修改（当前版本 {agreement.version}，您编辑的是版本 {expected_version}），请刷新后再保存")
+        raise TransitionRefused(
+            f"任务书已被他人修改（当前版本 {agreement.version}，您编辑的是版本 {expected_version}），请刷新后再保存"
+        )
     return agreement
 
 
@@ -117,13 +152,19 @@ def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, aft
     for name, value in fields.items():
         setattr(agreement, name, value)
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
-    audit_record(actor=actor, action=AuditAction(f"projects.agreement.{section}_changed"), obj=agreement,
-                 before={k: before.get(k) for k in sorted(changed)}, after={k: after.get(k) for k in sorted(changed)})
+    audit_record(
+        actor=actor,
+        action=AuditAction(f"projects.agreement.{section}_changed"),
+        obj=agreement,
+        before={k: before.get(k) for k in sorted(changed)},
+        after={k: after.get(k) for k in sorted(changed)},
+    )
     return agreement
 
 
-def _refuse_bad_input(texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = (),
-                      *, exact_places: bool = True) -> None:
+def _refuse_bad_input(
+    texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = (), *, exact_places: bool = True
+) -> None:
     """Control characters in any text, or a number its column cannot store: nothing is saved."""
     errors = list(inputs.check_texts(texts).values())
     for number, field, where in numbers:
@@ -149,9 +190,14 @@ def _text(value) -> str:
 
 @transaction.atomic
 def agreement_save_basic(*, agreement_id: int, expected_version: int, data: dict, participants: list[dict], actor):
-    _refuse_bad_input({_label(f): data.get(f, "") for f in BASIC_FIELDS}
-                      | {f"参与单位{n}的{_field(AgreementParticipant, k).verbose_name}": v
-                         for n, p in enumerate(participants, start=1) for k, v in p.items()})
+    _refuse_bad_input(
+        {_label(f): data.get(f, "") for f in BASIC_FIELDS}
+        | {
+            f"参与单位{n}的{_field(AgreementParticipant, k).verbose_name}": v
+            for n, p in enumerate(participants, start=1)
+            for k, v in p.items()
+        }
+    )
     agreement = _begin_edit(agreement_id, expected_version)
     before = {f: getattr(agreement, f) for f in BASIC_FIELDS}
     before["participants"] = [p.name for p in agreement.participants.all()]
@@ -160,15 +206,18 @@ def agreement_save_basic(*, agreement_id: int, expected_version: int, data: dict
     agreement.save(update_fields=BASIC_FIELDS)
     agreement.participants.all().delete()
     AgreementParticipant.objects.bulk_create(
-        AgreementParticipant(agreement=agreement, order=i, **p) for i, p in enumerate(participants, start=1))
+        AgreementParticipant(agreement=agreement, order=i, **p) for i, p in enumerate(participants, start=1)
+    )
     after = {f: getattr(agreement, f) for f in BASIC_FIELDS} | {"participants": [p["name"] for p in participants]}
     return _finish_edit(agreement, actor=actor, section="basic", before=before, after=after)
 
 
 @transaction.atomic
 def agreement_save_content(*, agreement_id: int, expected_version: int, data: dict, stage_goals: dict[int, str], actor):
-    _refuse_bad_input({_label(f): data.get(f, "") for f in CONTENT_FIELDS}
-                      | {f"{year}年阶段目标": text for year, text in stage_goals.items()})
+    _refuse_bad_input(
+        {_label(f): data.get(f, "") for f in CONTENT_FIELDS}
+        | {f"{year}年阶段目标": text for year, text in stage_goals.items()}
+    )
     agreement = _begin_edit(agreement_id, expected_version)
     goals = {g.year: g for g in agreement.stage_goals.all()}
     before = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {f"goal_{y}": g.text for y, g in goals.items()}
@@ -179,18 +228,24 @@ def agreement_save_content(*, agreement_id: int, expected_version: int, data: di
         if year in goals:
             goals[year].text = text
             goals[year].save(update_fields=["text"])
-    after = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {f"goal_{y}": stage_goals.get(y, g.text) for y, g in goals.items()}
+    after = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {
+        f"goal_{y}": stage_goals.get(y, g.text) for y, g in goals.items()
+    }
     return _finish_edit(agreement, actor=actor, section="content", before=before, after=after)
 
 
 @transaction.atomic
-def agreement_save_annex(*, agreement_id: int, expected_version: int, values: dict[tuple[int, int], Decimal | None], actor):
+def agreement_save_annex(
+    *, agreement_id: int, expected_version: int, values: dict[tuple[int, int], Decimal | None], actor
+):
     agreement = _begin_edit(agreement_id, expected_version)
     metrics = {m.pk: m for m in agreement.metrics.all()}
     if any(metric_id not in metrics or year not in agreement.years for metric_id, year in values):
         raise ValidationError("附表的指标或年度无效")
     field = _field(AgreementMetricValue, "value")
-    _refuse_bad_input({}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()], exact_places=False)
+    _refuse_bad_input(
+        {}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()], exact_places=False
+    )
     current = {(v.metric_id, v.year): v.value for v in AgreementMetricValue.objects.filter(metric__agreement=agreement)}
     before = {f"{metrics[m].label} {y}": _text(v) for (m, y), v in current.items() if v is not None}
     for (metric_id, year), value in values.items():
@@ -200,8 +255,15 @@ def agreement_save_annex(*, agreement_id: int, expected_version: int, values: di
 
 
 @transaction.atomic
-def agreement_save_budget(*, agreement_id: int, expected_version: int, sources: dict[str, Decimal | None],
-                          allocations: list[dict], expenses: list[dict], actor):
+def agreement_save_budget(
+    *,
+    agreement_id: int,
+    expected_version: int,
+    sources: dict[str, Decimal | None],
+    allocations: list[dict],
+    expenses: list[dict],
+    actor,
+):
     """Saved only when the 20% rule holds; the totals must agree by submission."""
     _check_budget(sources, allocations, expenses)
     agreement = _begin_edit(agreement_id, expected_version)
@@ -214,15 +276,19 @@ def agreement_save_budget(*, agreement_id: int, expected_version: int, sources: 
         source.save(update_fields=["amount"])
     agreement.allocations.all().delete()
     AgreementAllocation.objects.bulk_create(
-        AgreementAllocation(agreement=agreement, order=i, **a) for i, a in enumerate(allocations, start=1))
+        AgreementAllocation(agreement=agreement, order=i, **a) for i, a in enumerate(allocations, start=1)
+    )
     agreement.expenses.all().delete()
     AgreementExpense.objects.bulk_create(
-        AgreementExpense(agreement=agreement, order=i, **e) for i, e in enumerate(expenses, start=1))
+        AgreementExpense(agreement=agreement, order=i, **e) for i, e in enumerate(expenses, start=1)
+    )
     return _finish_edit(agreement, actor=actor, section="budget", before=before, after=_budget_snapshot(agreement))
 
 
 def _check_budget(sources: dict[str, Decimal | None], allocations: list[dict], expenses: list[dict]) -> None:
-    numbers = [(amount, _field(AgreementBudgetSource), BudgetSourceKind(kind).label) for kind, amount in sources.items()]
+    numbers = [
+        (amount, _field(AgreementBudgetSource), BudgetSourceKind(kind).label) for kind, amount in sources.items()
+    ]
     numbers += [(a["amount"], _field(AgreementAllocation), f"“{a['party']}”金额") for a in allocations]
     numbers += [(e["amount"], _field(AgreementExpense), f"“{e['content']}”预算金额") for e in expenses]
     texts = {f"第{n}个分配单位": a["party"] for n, a in enumerate(allocations, start=1)}
@@ -241,8 +307,14 @@ def _budget_snapshot(agreement: Agreement) -> dict:
 
 @transaction.atomic
 def agreement_save_staff(*, agreement_id: int, expected_version: int, staff: list[dict], actor):
-    _refuse_bad_input({f"第{n}人的{_field(AgreementStaff, k).verbose_name}": v for n, p in enumerate(staff, start=1)
-                       for k, v in p.items() if isinstance(v, str)})
+    _refuse_bad_input(
+        {
+            f"第{n}人的{_field(AgreementStaff, k).verbose_name}": v
+            for n, p in enumerate(staff, start=1)
+            for k, v in p.items()
+            if isinstance(v, str)
+        }
+    )
     agreement = _begin_edit(agreement_id, expected_version)
     problems = staff_problems(staff, agreement.platform_kind, complete=False)
     if problems:
@@ -250,7 +322,8 @@ def agreement_save_staff(*, agreement_id: int, expected_version: int, staff: lis
     before = {"staff": [f"{p.name}（{p.get_role_display()}）" for p in agreement.staff.all()]}
     agreement.staff.all().delete()
     people = AgreementStaff.objects.bulk_create(
-        AgreementStaff(agreement=agreement, order=i, **p) for i, p in enumerate(staff, start=1))
+        AgreementStaff(agreement=agreement, order=i, **p) for i, p in enumerate(staff, start=1)
+    )
     after = {"staff": [f"{p.name}（{p.get_role_display()}）" for p in people]}
     return _finish_edit(agreement, actor=actor, section="staff", before=before, after=after)
 
@@ -258,15 +331,23 @@ def agreement_save_staff(*, agreement_id: int, expected_version: int, staff: lis
 def submission_problems(agreement: Agreement) -> list[str]:
     """Everything that must hold before the bureau reviews the 任务书."""
     problems = []
-    for field in ("undertaker_leader", "undertaker_contact", "undertaker_phone", "bank_account_name", "bank_name",
-                  "bank_account"):
+    for field in (
+        "undertaker_leader",
+        "undertaker_contact",
+        "undertaker_phone",
+        "bank_account_name",
+        "bank_name",
+        "bank_account",
+    ):
         if not getattr(agreement, field):
             problems.append(f"请填写{Agreement._meta.get_field(field).verbose_name}")
     sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
     allocations = [{"amount": a.amount} for a in agreement.allocations.all()]
     expenses = [{"amount": e.amount, "is_equipment": e.is_equipment} for e in agreement.expenses.all()]
     problems += budget_problems(budget_figures(sources, allocations, expenses), complete=True)
-    problems += staff_problems([{"role": p.role} for p in agreement.staff.all()], agreement.platform_kind, complete=True)
+    problems += staff_problems(
+        [{"role": p.role} for p in agreement.staff.all()], agreement.platform_kind, complete=True
+    )
     return problems
 
 
@@ -280,13 +361,25 @@ def agreement_submit(*, agreement_id: int, actor) -> Agreement:
     problems = submission_problems(agreement)
     if problems:
         raise TransitionRefused(["任务书尚不完整，不能提交："] + problems)
-    agreement = _move(agreement, allowed=tuple(EDITABLE), to=RowStatus.SUBMITTED, action="submitted", actor=actor,
-                      submitted_at=timezone.now(), submitted_by=actor)
+    agreement = _move(
+        agreement,
+        allowed=tuple(EDITABLE),
+        to=RowStatus.SUBMITTED,
+        action="submitted",
+        actor=actor,
+        submitted_at=timezone.now(),
+        submitted_by=actor,
+    )
     from guardian.shortcuts import get_users_with_perms
 
     reviewers = get_users_with_perms(agreement.project, only_with_perms_in=["review_project"], with_group_users=False)
-    notify(recipients=reviewers, kind=NotificationKind.ROW_SUBMITTED, title=f"{agreement.undertaker} 已提交任务书",
-           body=f"请审核《{agreement.title}》（版本 {agreement.version}）。", link=_link(agreement))
+    notify(
+        recipients=reviewers,
+        kind=NotificationKind.ROW_SUBMITTED,
+        title=f"{agreement.undertaker} 已提交任务书",
+        body=f"请审核《{agreement.title}》（版本 {agreement.version}）。",
+        link=_link(agreement),
+    )
     return agreement
 
 
@@ -295,17 +388,44 @@ def agreement_return(*, agreement_id: int, actor, comment: str) -> Agreement:
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused("退回时必须填写退回意见")
-    agreement = _move(_locked(agreement_id), allowed=(RowStatus.SUBMITTED,), to=RowStatus.RETURNED, action="returned",
-                      actor=actor, comment=comment, reviewed_at=timezone.now(), reviewed_by=actor, review_comment=comment)
-    notify(recipients=unit_fillers([agreement.undertaker_id]), kind=NotificationKind.ROW_RETURNED,
-           title=f"《{agreement.title}》被退回", body=f"退回意见：{comment}", link=_link(agreement))
+    agreement = _move(
+        _locked(agreement_id),
+        allowed=(RowStatus.SUBMITTED,),
+        to=RowStatus.RETURNED,
+        action="returned",
+        actor=actor,
+        comment=comment,
+        reviewed_at=timezone.now(),
+        reviewed_by=actor,
+        review_comment=comment,
+    )
+    notify(
+        recipients=unit_fillers([agreement.undertaker_id]),
+        kind=NotificationKind.ROW_RETURNED,
+        title=f"《{agreement.title}》被退回",
+        body=f"退回意见：{comment}",
+        link=_link(agreement),
+    )
     return agreement
 
 
 @transaction.atomic
 def agreement_approve(*, agreement_id: int, actor) -> Agreement:
-    agreement = _move(_locked(agreement_id), allowed=(RowStatus.SUBMITTED,), to=RowStatus.APPROVED, action="approved",
-                      actor=actor, reviewed_at=timezone.now(), reviewed_by=actor, review_comment="")
-    notify(recipients=unit_fillers([agreement.undertaker_id]), kind=NotificationKind.ROW_APPROVED,
-           title=f"《{agreement.title}》已通过", body=f"版本 {agreement.version} 已审核通过。", link=_link(agreement))
+    agreement = _move(
+        _locked(agreement_id),
+        allowed=(RowStatus.SUBMITTED,),
+        to=RowStatus.APPROVED,
+        action="approved",
+        actor=actor,
+        reviewed_at=timezone.now(),
+        reviewed_by=actor,
+        review_comment="",
+    )
+    notify(
+        recipients=unit_fillers([agreement.undertaker_id]),
+        kind=NotificationKind.ROW_APPROVED,
+        title=f"《{agreement.title}》已通过",
+        body=f"版本 {agreement.version} 已审核通过。",
+        link=_link(agreement),
+    )
     return agreement

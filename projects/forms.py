@@ -10,10 +10,28 @@ class ProjectForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:
         model = Project
         fields = [
-            "name", "title", "level", "competent_department", "provincial_department", "local_department",
-            "budget_unit", "leader", "phone", "address", "postcode", "fund_type", "budget_year", "start_year",
-            "end_year", "funding_requirement", "money_unit", "expenditure_content", "policy_basis", "overall_goal",
-            "long_term_goal", "note",
+            "name",
+            "title",
+            "level",
+            "competent_department",
+            "provincial_department",
+            "local_department",
+            "budget_unit",
+            "leader",
+            "phone",
+            "address",
+            "postcode",
+            "fund_type",
+            "budget_year",
+            "start_year",
+            "end_year",
+            "funding_requirement",
+            "money_unit",
+            "expenditure_content",
+            "policy_basis",
+            "overall_goal",
+            "long_term_goal",
+            "note",
         ]
         widgets = {
             "expenditure_content": forms.Textarea(attrs={"rows": 3}),
@@ -45,4 +63,6 @@ class FundingSourceForm(RefuseControlCharacters, forms.ModelForm):
         fields = ["source_project", "label", "amount"]
 
 
-FundingSourceFormSet = forms.inlineformset_factory(Project, FundingSource, form=FundingSourceForm, extra=1, can_delete=True)
+FundingSourceFormSet = forms.inlineformset_factory(
+    Project, FundingSource, form=FundingSourceForm, extra=1, can_delete=True
+)

@@ -21,7 +21,9 @@ class Project(models.Model):
 
     code = models.SlugField("项目编号", max_length=60, unique=True, allow_unicode=False)
     name = models.CharField("项目名称", max_length=500)
-    title = models.CharField("表头标题", max_length=300, blank=True, help_text="如：湖北省2022年服务业发展（专利转化专项计划）绩效目标表")
+    title = models.CharField(
+        "表头标题", max_length=300, blank=True, help_text="如：湖北省2022年服务业发展（专利转化专项计划）绩效目标表"
+    )
     level = models.CharField("项目等级", max_length=16, choices=ProjectLevel.choices, default=ProjectLevel.PRIMARY)
     parent = models.ForeignKey(
         "self", verbose_name="上级项目", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
@@ -46,7 +48,9 @@ class Project(models.Model):
     budget_year = models.PositiveIntegerField("预算年度", null=True, blank=True)
     start_year = models.PositiveIntegerField("起始年度", null=True, blank=True)
     end_year = models.PositiveIntegerField("结束年度", null=True, blank=True)
-    funding_requirement = inputs.DecimalField("资金需求（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    funding_requirement = inputs.DecimalField(
+        "资金需求（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
     money_unit = models.CharField("金额单位", max_length=10, default="万元")
     expenditure_content = models.TextField("支出内容", blank=True)
     policy_basis = models.TextField("政策依据", blank=True)
@@ -126,11 +130,23 @@ class Reviewable(models.Model):
     status = models.CharField("状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NOT_STARTED)
     version = models.PositiveIntegerField("版本", default=1)
     submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="提交人", null=True, blank=True,
-                                     on_delete=models.SET_NULL, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="提交人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="审核人", null=True, blank=True,
-                                    on_delete=models.SET_NULL, related_name="+")
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="审核人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
     review_comment = models.TextField("审核意见", blank=True)
 
     class Meta:
@@ -265,7 +281,9 @@ class AgreementMetricValue(models.Model):
 
 
 class AgreementParticipant(models.Model):
-    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="participants")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="participants"
+    )
     order = models.PositiveIntegerField("排序")
     name = models.CharField("参与单位", max_length=200)
     contact = models.CharField("项目联系人", max_length=60, blank=True)
@@ -284,7 +302,9 @@ class AgreementParticipant(models.Model):
 
 
 class AgreementStageGoal(models.Model):
-    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="stage_goals")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="stage_goals"
+    )
     year = models.PositiveIntegerField("年度")
     text = models.TextField("阶段目标", blank=True)
 
@@ -305,7 +325,9 @@ class BudgetSourceKind(models.TextChoices):
 
 
 class AgreementBudgetSource(models.Model):
-    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="budget_sources")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="budget_sources"
+    )
     kind = models.CharField("资金来源", max_length=16, choices=BudgetSourceKind.choices)
     amount = inputs.DecimalField("金额（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
 
@@ -314,8 +336,9 @@ class AgreementBudgetSource(models.Model):
         verbose_name_plural = "经费来源"
         constraints = [
             models.UniqueConstraint(fields=["agreement", "kind"], name="budget_source_one_per_kind"),
-            models.CheckConstraint(condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True),
-                                   name="budget_source_not_negative"),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0) | models.Q(amount__isnull=True), name="budget_source_not_negative"
+            ),
         ]
 
     def __str__(self):
@@ -325,7 +348,9 @@ class AgreementBudgetSource(models.Model):
 class AgreementAllocation(models.Model):
     """财政经费分配: how the 专项经费 is split between the 承担单位 and each 参与单位."""
 
-    agreement = models.ForeignKey(Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="allocations")
+    agreement = models.ForeignKey(
+        Agreement, verbose_name="任务书", on_delete=models.CASCADE, related_name="allocations"
+    )
     order = models.PositiveIntegerField("排序")
     party = models.CharField("单位", max_length=200)
     amount = inputs.DecimalField("金额（万元）", max_digits=14, decimal_places=2)
@@ -385,8 +410,9 @@ class AgreementStaff(models.Model):
         verbose_name_plural = "项目主要参与人"
         ordering = ["agreement", "order"]
         constraints = [
-            models.CheckConstraint(condition=models.Q(months_per_year__gte=1, months_per_year__lte=12),
-                                   name="staff_months_within_year"),
+            models.CheckConstraint(
+                condition=models.Q(months_per_year__gte=1, months_per_year__lte=12), name="staff_months_within_year"
+            ),
             models.CheckConstraint(condition=models.Q(age__gte=16, age__lte=100), name="staff_age_plausible"),
         ]
 

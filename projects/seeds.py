@@ -23,10 +23,10 @@ from targets.models import (
     Cell,
     Indicator,
     IndicatorCategory,
-    Target,
-    TargetPeriod,
     TableColumn,
     TableRow,
+    Target,
+    TargetPeriod,
     TargetTable,
     ValueKind,
 )
@@ -48,8 +48,18 @@ CATALOGUE_FILE = FIXTURES_DIR / "catalogue.yaml"
 SEED_DIR = FIXTURES_DIR / "seeds"
 
 PROJECT_TEXT_FIELDS = (
-    "title", "leader", "phone", "address", "postcode", "fund_type", "money_unit",
-    "expenditure_content", "policy_basis", "overall_goal", "long_term_goal", "note",
+    "title",
+    "leader",
+    "phone",
+    "address",
+    "postcode",
+    "fund_type",
+    "money_unit",
+    "expenditure_content",
+    "policy_basis",
+    "overall_goal",
+    "long_term_goal",
+    "note",
 )
 PROJECT_UNIT_FIELDS = ("competent_department", "provincial_department", "local_department", "budget_unit")
 UNIT_TEXT_FIELDS = ("short_name", "designation", "phone", "address", "postcode", "contact_person", "email")
@@ -297,7 +307,8 @@ def _read_table(reader: _Reader, entry: dict, where: str, seeds: SeedSet) -> dic
             }
         )
     checkers = [
-        TableColumn(name=c["name"], measure_unit=c["measure_unit"], value_kind=c["value_kind"]) for c in table["columns"]
+        TableColumn(name=c["name"], measure_unit=c["measure_unit"], value_kind=c["value_kind"])
+        for c in table["columns"]
     ]
     seen_units: set[str] = set()
     for index, row in enumerate(entry.get("rows") or []):
@@ -347,8 +358,12 @@ def _read_agreement(reader: _Reader, entry: dict, where: str, seeds: SeedSet, pr
         "project": project,
         "title": reader.text(entry, "title", where, required=True),
         "code": reader.text(entry, "code", where),
-        "platform_kind": reader.choice(entry.get("platform_kind", PlatformKind.SUB), PlatformKind, where, "platform_kind"),
-        "principal": _unit_ref(reader, seeds, reader.text(entry, "principal", where, required=True), where, "principal"),
+        "platform_kind": reader.choice(
+            entry.get("platform_kind", PlatformKind.SUB), PlatformKind, where, "platform_kind"
+        ),
+        "principal": _unit_ref(
+            reader, seeds, reader.text(entry, "principal", where, required=True), where, "principal"
+        ),
         "start_year": start.year,
         "start_month": start.month,
         "end_year": end.year,
@@ -358,8 +373,13 @@ def _read_agreement(reader: _Reader, entry: dict, where: str, seeds: SeedSet, pr
         "metrics": [],
     }
     for key in (
-        "principal_representative", "principal_representative_title", "principal_liaison",
-        "principal_liaison_title", "principal_phone", "principal_email", "principal_address",
+        "principal_representative",
+        "principal_representative_title",
+        "principal_liaison",
+        "principal_liaison_title",
+        "principal_phone",
+        "principal_email",
+        "principal_address",
     ):
         agreement[key] = reader.text(entry, key, where)
     for index, metric in enumerate(entry.get("annex_metrics") or []):
@@ -416,7 +436,8 @@ def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
         fields = {k: v for k, v in data.items() if k not in ("project", "principal", "metrics")}
         agreement = Agreement.objects.create(project=project, principal=units[data["principal"]], **fields)
         AgreementMetric.objects.bulk_create(
-            AgreementMetric(agreement=agreement, order=index + 1, **metric) for index, metric in enumerate(data["metrics"])
+            AgreementMetric(agreement=agreement, order=index + 1, **metric)
+            for index, metric in enumerate(data["metrics"])
         )
         report.add("任务书")
         report.add("附表指标", len(data["metrics"]))
@@ -450,10 +471,17 @@ def _write_project(data: dict, order: int, units: dict, categories: dict, report
     report.add("项目")
 
     FundingSource.objects.bulk_create(
-        FundingSource(project=project, order=index + 1, **source) for index, source in enumerate(data["funding_sources"])
+        FundingSource(project=project, order=index + 1, **source)
+        for index, source in enumerate(data["funding_sources"])
     )
     indicators = Indicator.objects.bulk_create(
-        Indicator(project=project, category=categories[item["category"]], name=item["name"], basis=item["basis"], order=index + 1)
+        Indicator(
+            project=project,
+            category=categories[item["category"]],
+            name=item["name"],
+            basis=item["basis"],
+            order=index + 1,
+        )
         for index, item in enumerate(data["indicators"])
     )
     targets = []
@@ -479,8 +507,14 @@ def _write_project(data: dict, order: int, units: dict, categories: dict, report
             order=table_order + 1,
         )
         columns = TableColumn.objects.bulk_create(
-            TableColumn(table=table, order=index + 1, category=categories[c["category"]], name=c["name"],
-                        measure_unit=c["measure_unit"], value_kind=c["value_kind"])
+            TableColumn(
+                table=table,
+                order=index + 1,
+                category=categories[c["category"]],
+                name=c["name"],
+                measure_unit=c["measure_unit"],
+                value_kind=c["value_kind"],
+            )
             for index, c in enumerate(table_data["columns"])
         )
         rows = TableRow.objects.bulk_create(

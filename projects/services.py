@@ -26,8 +26,13 @@ def project_update(*, project_id: int, form, funding_formset, actor) -> Project:
     before = {name: _plain(getattr(project, name)) for name in form.changed_data}
     saved = form.save()
     if form.changed_data:
-        audit_record(actor=actor, action=AuditAction.PROJECT_CHANGED, obj=saved, before=before,
-                     after={name: _plain(getattr(saved, name)) for name in form.changed_data})
+        audit_record(
+            actor=actor,
+            action=AuditAction.PROJECT_CHANGED,
+            obj=saved,
+            before=before,
+            after={name: _plain(getattr(saved, name)) for name in form.changed_data},
+        )
     if funding_formset.has_changed():
         old = [f"{s.label}{s.source_project} {s.amount}" for s in project.funding_sources.all()]
         funding_formset.save()
@@ -37,6 +42,7 @@ def project_update(*, project_id: int, form, funding_formset, actor) -> Project:
         for order, source in enumerate(saved.funding_sources.order_by("order", "pk"), start=1):
             type(source).objects.filter(pk=source.pk).update(order=order)
         new = [f"{s.label}{s.source_project} {s.amount}" for s in saved.funding_sources.order_by("order")]
-        audit_record(actor=actor, action=AuditAction.FUNDING_CHANGED, obj=saved, before={"sources": old},
-                     after={"sources": new})
+        audit_record(
+            actor=actor, action=AuditAction.FUNDING_CHANGED, obj=saved, before={"sources": old}, after={"sources": new}
+        )
     return saved

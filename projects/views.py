@@ -44,8 +44,18 @@ def _render(request, project, form=None, funding=None, status=200):
         "tables": project.tables.all(),
         "agreements": project.agreements.select_related("undertaker"),
         "platforms": Unit.objects.filter(category=UnitCategory.PLATFORM).order_by("name"),
-        "wide_fields": {"name", "title", "expenditure_content", "policy_basis", "overall_goal", "long_term_goal", "note"},
-        "unit_categories": [c for c in UnitCategory.choices if c[0] not in (UnitCategory.BUREAU, UnitCategory.DEPARTMENT)],
+        "wide_fields": {
+            "name",
+            "title",
+            "expenditure_content",
+            "policy_basis",
+            "overall_goal",
+            "long_term_goal",
+            "note",
+        },
+        "unit_categories": [
+            c for c in UnitCategory.choices if c[0] not in (UnitCategory.BUREAU, UnitCategory.DEPARTMENT)
+        ],
     }
     return render(request, "projects/edit.html", context, status=status)
 
@@ -73,15 +83,17 @@ def indicators_save(request, pk):
     try:
         for indicator_id in request.POST.getlist("indicator"):
             prefix = f"ind-{int(indicator_id)}-"
-            items.append({
-                "id": int(indicator_id),
-                "category_id": int(request.POST[prefix + "category"]),
-                "name": request.POST.get(prefix + "name", "").strip(),
-                "measure_unit": request.POST.get(prefix + "unit", "").strip(),
-                "basis": request.POST.get(prefix + "basis", ""),
-                TargetPeriod.LONG_TERM: request.POST.get(prefix + "long_term", ""),
-                TargetPeriod.ANNUAL: request.POST.get(prefix + "annual", ""),
-            })
+            items.append(
+                {
+                    "id": int(indicator_id),
+                    "category_id": int(request.POST[prefix + "category"]),
+                    "name": request.POST.get(prefix + "name", "").strip(),
+                    "measure_unit": request.POST.get(prefix + "unit", "").strip(),
+                    "basis": request.POST.get(prefix + "basis", ""),
+                    TargetPeriod.LONG_TERM: request.POST.get(prefix + "long_term", ""),
+                    TargetPeriod.ANNUAL: request.POST.get(prefix + "annual", ""),
+                }
+            )
         changed = editing.indicators_update(project=project, items=items, actor=request.user)
     except (ValueError, KeyError):
         messages.error(request, "表单不完整，请刷新页面后重试")
@@ -102,10 +114,15 @@ def indicator_add(request, pk):
         messages.error(request, "请选择指标类别")
         return redirect("projects:edit", pk=project.pk)
     try:
-        editing.indicator_create(project=project, category=category, name=request.POST.get("name", ""),
-                                 measure_unit=request.POST.get("unit", "").strip(),
-                                 long_term=request.POST.get("long_term", ""), annual=request.POST.get("annual", ""),
-                                 actor=request.user)
+        editing.indicator_create(
+            project=project,
+            category=category,
+            name=request.POST.get("name", ""),
+            measure_unit=request.POST.get("unit", "").strip(),
+            long_term=request.POST.get("long_term", ""),
+            annual=request.POST.get("annual", ""),
+            actor=request.user,
+        )
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
@@ -117,8 +134,9 @@ def indicator_add(request, pk):
 @require_POST
 def indicator_move(request, pk):
     indicator = _indicator_for_manager(request.user, pk)
-    editing.indicator_move(indicator_id=indicator.pk, direction=-1 if request.POST.get("direction") == "up" else 1,
-                           actor=request.user)
+    editing.indicator_move(
+        indicator_id=indicator.pk, direction=-1 if request.POST.get("direction") == "up" else 1, actor=request.user
+    )
     return redirect("projects:edit", pk=indicator.project_id)
 
 

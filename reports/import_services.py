@@ -27,9 +27,14 @@ def import_preview(*, name: str, data: bytes, user, project=None) -> ImportPlan:
 
 def import_job_create(*, name: str, data: bytes, user, project=None) -> ImportJob:
     plan = import_preview(name=name, data=data, user=user, project=project)
-    return ImportJob.objects.create(owner=user, project=project, filename=name[:255], plan=plan.to_dict(),
-                                    status=ImportStatus.PREVIEWED if plan.ok else ImportStatus.INVALID,
-                                    message=plan.summary())
+    return ImportJob.objects.create(
+        owner=user,
+        project=project,
+        filename=name[:255],
+        plan=plan.to_dict(),
+        status=ImportStatus.PREVIEWED if plan.ok else ImportStatus.INVALID,
+        message=plan.summary(),
+    )
 
 
 def import_job_apply(*, job_id: int, confirmed: list[int] = ()) -> ImportJob:
@@ -47,12 +52,14 @@ def import_job_apply(*, job_id: int, confirmed: list[int] = ()) -> ImportJob:
     try:
         with transaction.atomic():
             claimed = ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
-                status=ImportStatus.APPLIED, applied_at=timezone.now(), message=_applied_message(plan, accepted))
+                status=ImportStatus.APPLIED, applied_at=timezone.now(), message=_applied_message(plan, accepted)
+            )
             if claimed == 1:
                 plan_apply(plan, actor=job.owner, confirmed=accepted)
     except ValidationError as exc:
         ImportJob.objects.filter(pk=job.pk, status=ImportStatus.PREVIEWED).update(
-            status=ImportStatus.FAILED, message="导入失败，未写入任何数据：" + "；".join(exc.messages))
+            status=ImportStatus.FAILED, message="导入失败，未写入任何数据：" + "；".join(exc.messages)
+        )
     job.refresh_from_db()
     return job
 

@@ -46,16 +46,20 @@ def import_upload(request):
         if upload is None:
             messages.error(request, "请选择要导入的文件")
         elif upload.size > settings.IMPORT_MAX_BYTES:
-            messages.error(request, f"文件过大（{upload.size // 1024} KB），上限为 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB")
+            messages.error(
+                request, f"文件过大（{upload.size // 1024} KB），上限为 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB"
+            )
         else:
             job = import_job_create(name=upload.name, data=upload.read(), user=request.user, project=project)
             if job.status == ImportStatus.INVALID:
                 # A refused file is bad input: say so with 400 and the errors, not a redirect to a 200.
-                return render(request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)},
-                              status=400)
+                return render(
+                    request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)}, status=400
+                )
             return redirect("reports:import_job", pk=job.pk)
-    return render(request, "reports/import_upload.html", {"project": project,
-                                                          "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024})
+    return render(
+        request, "reports/import_upload.html", {"project": project, "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024}
+    )
 
 
 def _job_for_owner(user, pk) -> ImportJob:

@@ -15,7 +15,9 @@ class ExportStatus(models.TextChoices):
 class ExportJob(models.Model):
     """A 全部附件 workbook being built by a Celery worker, with its progress and its file."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
+    )
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="export_jobs")
     status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
     done_sheets = models.PositiveIntegerField("已完成", default=0)
@@ -51,9 +53,12 @@ class ImportStatus(models.TextChoices):
 class ImportJob(models.Model):
     """An uploaded file, its preview and, once confirmed, its result."""
 
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+")
-    project = models.ForeignKey(Project, verbose_name="项目", null=True, blank=True, on_delete=models.CASCADE,
-                                related_name="import_jobs")
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="上传人", on_delete=models.CASCADE, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, verbose_name="项目", null=True, blank=True, on_delete=models.CASCADE, related_name="import_jobs"
+    )
     filename = models.CharField("文件名", max_length=255)
     status = models.CharField("状态", max_length=16, choices=ImportStatus.choices, default=ImportStatus.PREVIEWED)
     plan = models.JSONField("预览", default=dict)

@@ -47,8 +47,10 @@ class ExportRecord:
             from units import policy
 
             rows = TableRow.objects.filter(table=obj).filter(policy.visible_rows_filter(self.user))
-            self.sheets[sheet_name] = {"table": obj.pk,
-                                       "rows": {str(pk): v for pk, v in rows.values_list("pk", "version")}}
+            self.sheets[sheet_name] = {
+                "table": obj.pk,
+                "rows": {str(pk): v for pk, v in rows.values_list("pk", "version")},
+            }
         elif exporter.identifier == "agreement_annex":
             self.sheets[sheet_name] = {"agreement": obj.pk, "version": obj.version}
 
@@ -57,7 +59,9 @@ class ExportRecord:
             return
         packed = base64.b64encode(zlib.compress(json.dumps({"sheets": self.sheets}).encode())).decode()
         for index, start in enumerate(range(0, len(packed), CHUNK)):
-            workbook.custom_doc_props.append(StringProperty(name=f"{PREFIX}{index:05d}", value=packed[start:start + CHUNK]))
+            workbook.custom_doc_props.append(
+                StringProperty(name=f"{PREFIX}{index:05d}", value=packed[start : start + CHUNK])
+            )
 
 
 def read_provenance(data: bytes) -> dict | None:
@@ -73,8 +77,7 @@ def read_provenance(data: bytes) -> dict | None:
         root = fromstring(archive.read(CUSTOM_PART))
     except Exception:  # noqa: BLE001 - an unreadable part is no provenance, the reader reports the rest
         return None
-    chunks = sorted((p.get("name", ""), "".join(p.itertext())) for p in root
-                    if p.get("name", "").startswith(PREFIX))
+    chunks = sorted((p.get("name", ""), "".join(p.itertext())) for p in root if p.get("name", "").startswith(PREFIX))
     if not chunks:
         return None
     try:

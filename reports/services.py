@@ -65,8 +65,9 @@ def export_job_retry(*, job: ExportJob) -> ExportJob:
     """Queue a failed job again from the start."""
     if job.status != ExportStatus.FAILED:
         return job
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.PENDING, error="", done_sheets=0, total_sheets=0,
-                                               queued_at=timezone.now(), finished_at=None)
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.PENDING, error="", done_sheets=0, total_sheets=0, queued_at=timezone.now(), finished_at=None
+    )
     transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
     job.refresh_from_db()
     return job
@@ -109,8 +110,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
 def _export_job_build(job: ExportJob) -> str:
     """Write the workbook of what the owner may view, with progress; return its stored name."""
     items = project_items(job.project, job.owner)
-    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total_sheets=len(items), done_sheets=0,
-                                               error="")
+    ExportJob.objects.filter(pk=job.pk).update(
+        status=ExportStatus.RUNNING, total_sheets=len(items), done_sheets=0, error=""
+    )
     done = 0
 
     def progress():

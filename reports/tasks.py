@@ -18,7 +18,7 @@ def export_job_run_task(self, job_id: int) -> str:
         return export_job_run(job_id=job_id).status
     except OSError as exc:
         if not self.request.is_eager and self.request.retries < self.max_retries:
-            raise self.retry(exc=exc, countdown=5 * 2 ** self.request.retries) from exc
+            raise self.retry(exc=exc, countdown=5 * 2**self.request.retries) from exc
         logger.exception("export job %s failed after %s retries", job_id, self.request.retries)
         export_job_fail(job_id=job_id)
         return ExportStatus.FAILED

@@ -28,8 +28,11 @@ def home(request):
             "statuses": list(RowStatus),
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
-            "my_agreements": Agreement.objects.filter(undertaker_id__in=policy.filler_unit_ids(request.user))
-            .select_related("project") if policy.filler_unit_ids(request.user) else [],
+            "my_agreements": Agreement.objects.filter(
+                undertaker_id__in=policy.filler_unit_ids(request.user)
+            ).select_related("project")
+            if policy.filler_unit_ids(request.user)
+            else [],
             "staff": policy.is_bureau_staff(request.user),
             "can_manage": policy.is_admin(request.user),
             "can_import": policy.can_import(request.user),
@@ -104,8 +107,16 @@ def _job_for_owner(user, pk) -> ExportJob:
 def export_job(request, pk):
     job = export_job_expire_unstarted(job=_job_for_owner(request.user, pk))
     if request.GET.get("format") == "json":
-        return JsonResponse({"status": job.status, "status_label": job.get_status_display(), "percent": job.percent,
-                             "done": job.done_sheets, "total": job.total_sheets, "error": job.error})
+        return JsonResponse(
+            {
+                "status": job.status,
+                "status_label": job.get_status_display(),
+                "percent": job.percent,
+                "done": job.done_sheets,
+                "total": job.total_sheets,
+                "error": job.error,
+            }
+        )
     return render(request, "reports/export_job.html", {"job": job})
 
 
@@ -126,5 +137,6 @@ def export_job_download(request, pk):
         raise PermissionDenied("文件尚未生成")
     if not policy.can_export_project(request.user, job.project):
         raise Http404("没有找到该项目")
-    return FileResponse(job.file.open("rb"), as_attachment=True, filename=f"{job.project.name}-全部附件.xlsx",
-                        content_type=XLSX)
+    return FileResponse(
+        job.file.open("rb"), as_attachment=True, filename=f"{job.project.name}-全部附件.xlsx", content_type=XLSX
+    )

@@ -3,14 +3,23 @@ from django.contrib import admin
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from .tasks import table_cells_reparse_queue
 from units.admin import PolicyImportExportMixin
 from units.resources import IndicatorCategoryResource
 
 from . import editing, workflow
+from .models import (
+    Cell,
+    Indicator,
+    IndicatorCategory,
+    RowSnapshot,
+    RowStatus,
+    TableColumn,
+    TableRow,
+    Target,
+    TargetTable,
+)
 from .services import row_cells_update
-from .models import (Cell, Indicator, IndicatorCategory, RowSnapshot, RowStatus, TableColumn, TableRow, Target,
-                     TargetTable)
+from .tasks import table_cells_reparse_queue
 
 VALUE_READONLY = ["kind", "comparator", "number", "measure_unit", "text"]
 
@@ -36,8 +45,9 @@ class TargetForm(forms.ModelForm):
 
 def _record_target_change(request, target: Target, before: str) -> None:
     if target.raw != before:
-        editing.target_change_record(actor=request.user, indicator=target.indicator, period=target.period,
-                                     before=before, after=target.raw)
+        editing.target_change_record(
+            actor=request.user, indicator=target.indicator, period=target.period, before=before, after=target.raw
+        )
 
 
 class TargetInline(admin.TabularInline):
@@ -165,8 +175,11 @@ class TargetTableAdmin(admin.ModelAdmin):
     def has_delete_permission(self, request, obj=None):
         # Deleting a table deletes its rows: never once a unit has submitted or been approved.
         reviewed = [RowStatus.SUBMITTED, RowStatus.APPROVED]
-        return (obj is not None and not TableRow.all_objects.filter(table=obj, status__in=reviewed).exists()
-                and super().has_delete_permission(request, obj))
+        return (
+            obj is not None
+            and not TableRow.all_objects.filter(table=obj, status__in=reviewed).exists()
+            and super().has_delete_permission(request, obj)
+        )
 
     def save_formset(self, request, form, formset, change):
         super().save_formset(request, form, formset, change)
@@ -190,8 +203,12 @@ class CellForm(forms.ModelForm):
         cell = self.instance
         row = cell.row
         if "raw" in self.changed_data and not row.column_is_editable(cell.column_id):
-            raise ValidationError({"raw": f"“{row.unit.name}”的填报为“{row.get_status_display()}”，"
-                                          "指标值只能在填报流程中修改（已通过的行请先在填报页面重新打开）"})
+            raise ValidationError(
+                {
+                    "raw": f"“{row.unit.name}”的填报为“{row.get_status_display()}”，"
+                    "指标值只能在填报流程中修改（已通过的行请先在填报页面重新打开）"
+                }
+            )
         try:
             cell.set_value(cell.column.parse(data.get("raw", "")))
         except ValidationError as exc:
@@ -233,8 +250,20 @@ class TableRowAdmin(RecoverableAdmin):
     search_fields = ["unit__name", "table__title"]
     list_select_related = ["table", "unit"]
     autocomplete_fields = ["unit"]
-    readonly_fields = ["table", "unit", "narrative", "version", "status", "submitted_at", "submitted_by", "reviewed_at",
-                       "reviewed_by", "review_comment", "reopened_column_ids", "removed_at"]
+    readonly_fields = [
+        "table",
+        "unit",
+        "narrative",
+        "version",
+        "status",
+        "submitted_at",
+        "submitted_by",
+        "reviewed_at",
+        "reviewed_by",
+        "review_comment",
+        "reopened_column_ids",
+        "removed_at",
+    ]
     inlines = [CellInline]
 
     def has_add_permission(self, request):

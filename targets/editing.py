@@ -34,7 +34,9 @@ def _targets_of(indicator: Indicator) -> dict[str, Target]:
     return {t.period: t for t in indicator.targets.all()}
 
 
-def _set_target(indicator: Indicator, period: str, raw: str, year, existing: dict[str, Target]) -> tuple[str, str] | None:
+def _set_target(
+    indicator: Indicator, period: str, raw: str, year, existing: dict[str, Target]
+) -> tuple[str, str] | None:
     value = indicator.parse_target(raw, period)
     target = existing.get(period) or Target(indicator=indicator, period=period)
     before = target.raw if target.pk else None
@@ -48,16 +50,23 @@ def _set_target(indicator: Indicator, period: str, raw: str, year, existing: dic
 
 
 def _check_indicator_texts(name: str, measure_unit: str, basis: str) -> None:
-    errors = inputs.check_texts({"三级指标": name, f"“{name}”的计量单位": measure_unit,
-                                 f"“{name}”的指标值确定依据": basis})
+    errors = inputs.check_texts(
+        {"三级指标": name, f"“{name}”的计量单位": measure_unit, f"“{name}”的指标值确定依据": basis}
+    )
     if errors:
         raise ValidationError(list(errors.values()))
 
 
 def target_change_record(*, actor, indicator: Indicator, period: str, before: str, after: str) -> None:
     """The audit entry of a changed target value, wherever it was changed (pages, imports, admin)."""
-    audit_record(actor=actor, action=AuditAction.TARGET_CHANGED, obj=indicator, before={"raw": before},
-                 after={"raw": after}, label=f"{indicator.name}（{TargetPeriod(period).label}）")
+    audit_record(
+        actor=actor,
+        action=AuditAction.TARGET_CHANGED,
+        obj=indicator,
+        before={"raw": before},
+        after={"raw": after},
+        label=f"{indicator.name}（{TargetPeriod(period).label}）",
+    )
 
 
 @transaction.atomic
@@ -78,43 +87,67 @@ def indicators_update(*, project: Project, items: list[dict], actor) -> int:
         if item["category_id"] not in categories:
             raise ValidationError(f"“{item['name']}”的指标类别无效")
         _check_indicator_texts(item["name"], item["measure_unit"], item["basis"])
-        before = {"name": indicator.name, "category": indicator.category_id, "measure_unit": indicator.measure_unit,
-                  "basis": indicator.basis}
-        after = {"name": item["name"], "category": item["category_id"], "measure_unit": item["measure_unit"],
-                 "basis": item["basis"]}
+        before = {
+            "name": indicator.name,
+            "category": indicator.category_id,
+            "measure_unit": indicator.measure_unit,
+            "basis": indicator.basis,
+        }
+        after = {
+            "name": item["name"],
+            "category": item["category_id"],
+            "measure_unit": item["measure_unit"],
+            "basis": item["basis"],
+        }
         if before != after:
             indicator.name, indicator.category_id = item["name"], item["category_id"]
             indicator.measure_unit, indicator.basis = item["measure_unit"], item["basis"]
             indicator.save(update_fields=["name", "category", "measure_unit", "basis"])
-            audit_record(actor=actor, action=AuditAction.INDICATOR_CHANGED, obj=indicator,
-                         before={k: v for k, v in before.items() if before[k] != after[k]},
-                         after={k: v for k, v in after.items() if before[k] != after[k]})
+            audit_record(
+                actor=actor,
+                action=AuditAction.INDICATOR_CHANGED,
+                obj=indicator,
+                before={k: v for k, v in before.items() if before[k] != after[k]},
+                after={k: v for k, v in after.items() if before[k] != after[k]},
+            )
             changed += 1
         existing = _targets_of(indicator)
         periods = [TargetPeriod.ANNUAL, TargetPeriod.LONG_TERM] if both else [TargetPeriod.ANNUAL]
         for period in periods:
             change = _set_target(indicator, period, item.get(period, ""), project.budget_year, existing)
             if change:
-                target_change_record(actor=actor, indicator=indicator, period=period, before=change[0],
-                                     after=change[1])
+                target_change_record(actor=actor, indicator=indicator, period=period, before=change[0], after=change[1])
                 changed += 1
     return changed
 
 
 @transaction.atomic
-def indicator_create(*, project: Project, category: IndicatorCategory, name: str, measure_unit: str = "",
-                     long_term: str = "", annual: str = "", actor) -> Indicator:
+def indicator_create(
+    *,
+    project: Project,
+    category: IndicatorCategory,
+    name: str,
+    measure_unit: str = "",
+    long_term: str = "",
+    annual: str = "",
+    actor,
+) -> Indicator:
     if not name.strip():
         raise ValidationError("请填写三级指标名称")
     _check_indicator_texts(name, measure_unit, "")
     order = (Indicator.all_objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1
-    indicator = Indicator.objects.create(project=project, category=category, name=name.strip(),
-                                         measure_unit=measure_unit, order=order)
+    indicator = Indicator.objects.create(
+        project=project, category=category, name=name.strip(), measure_unit=measure_unit, order=order
+    )
     _set_target(indicator, TargetPeriod.ANNUAL, annual, project.budget_year, {})
     if project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL:
         _set_target(indicator, TargetPeriod.LONG_TERM, long_term, None, {})
-    audit_record(actor=actor, action=AuditAction.INDICATOR_CREATED, obj=indicator,
-                 after={"name": indicator.name, "category": category.path, "annual": annual, "long_term": long_term})
+    audit_record(
+        actor=actor,
+        action=AuditAction.INDICATOR_CREATED,
+        obj=indicator,
+        after={"name": indicator.name, "category": category.path, "annual": annual, "long_term": long_term},
+    )
     return indicator
 
 
@@ -136,8 +169,9 @@ def indicator_move(*, indicator_id: int, direction: int, actor) -> Indicator:
     Indicator.all_objects.filter(pk=neighbour.pk).update(order=mine)
     Indicator.all_objects.filter(pk=indicator.pk).update(order=theirs)
     indicator.order = theirs
-    audit_record(actor=actor, action=AuditAction.INDICATOR_MOVED, obj=indicator, before={"order": mine},
-                 after={"order": theirs})
+    audit_record(
+        actor=actor, action=AuditAction.INDICATOR_MOVED, obj=indicator, before={"order": mine}, after={"order": theirs}
+    )
     return indicator
 
 
@@ -156,8 +190,9 @@ def _check_columns(columns: list[dict]) -> None:
             errors.append(f"{where}的值类型无效")
         if item.get("category_id") not in categories:
             errors.append(f"{where}的指标类别无效")
-        errors += inputs.check_texts({f"{where}的三级指标": item.get("name", ""),
-                                      f"{where}的计量单位": item.get("measure_unit", "")}).values()
+        errors += inputs.check_texts(
+            {f"{where}的三级指标": item.get("name", ""), f"{where}的计量单位": item.get("measure_unit", "")}
+        ).values()
     if errors:
         raise ValidationError(errors)
 
@@ -198,12 +233,23 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
             column.order = order
             column.save()
             if before != fields:
-                audit_record(actor=actor, action=AuditAction.COLUMN_CHANGED, obj=table, before=before, after=fields,
-                             label=f"{table.title} · {column.label}")
+                audit_record(
+                    actor=actor,
+                    action=AuditAction.COLUMN_CHANGED,
+                    obj=table,
+                    before=before,
+                    after=fields,
+                    label=f"{table.title} · {column.label}",
+                )
         else:
             column = TableColumn.objects.create(table=table, order=order, **fields)
-            audit_record(actor=actor, action=AuditAction.COLUMN_CREATED, obj=table, after=fields,
-                         label=f"{table.title} · {column.label}")
+            audit_record(
+                actor=actor,
+                action=AuditAction.COLUMN_CREATED,
+                obj=table,
+                after=fields,
+                label=f"{table.title} · {column.label}",
+            )
     from .tasks import table_cells_reparse_queue
 
     transaction.on_commit(lambda: table_cells_reparse_queue(table.pk), robust=True)
@@ -235,7 +281,9 @@ def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[i
 
 
 @transaction.atomic
-def table_create(*, project: Project, title: str, unit_category: str, start_year: int, end_year: int, actor) -> TargetTable:
+def table_create(
+    *, project: Project, title: str, unit_category: str, start_year: int, end_year: int, actor
+) -> TargetTable:
     if unit_category not in UnitCategory.values:
         raise ValidationError(f"单位类别“{unit_category}”无效，请从{'、'.join(UnitCategory.labels)}中选择")
     if not title.strip():
@@ -246,8 +294,9 @@ def table_create(*, project: Project, title: str, unit_category: str, start_year
     if start_year > end_year:
         raise ValidationError("起始年度不能晚于结束年度")
     order = (TargetTable.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1
-    table = TargetTable.objects.create(project=project, title=title, unit_category=unit_category,
-                                       start_year=start_year, end_year=end_year, order=order)
+    table = TargetTable.objects.create(
+        project=project, title=title, unit_category=unit_category, start_year=start_year, end_year=end_year, order=order
+    )
     audit_record(actor=actor, action=AuditAction.TABLE_CREATED, obj=table, after={"title": title})
     return table
 
@@ -257,8 +306,12 @@ def target_values_set(*, updates: list[tuple[int, str, str]], actor) -> int:
     """Set target values (indicator id, period, raw), each audited, as an import does."""
     if not updates:
         return 0
-    indicators = {i.pk: i for i in Indicator.objects.filter(pk__in={u[0] for u in updates})
-                  .select_related("project").prefetch_related("targets")}
+    indicators = {
+        i.pk: i
+        for i in Indicator.objects.filter(pk__in={u[0] for u in updates})
+        .select_related("project")
+        .prefetch_related("targets")
+    }
     for indicator_id, period, raw in updates:
         indicator = indicators[indicator_id]
         change = _set_target(indicator, period, raw, indicator.project.budget_year, _targets_of(indicator))

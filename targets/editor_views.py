@@ -31,17 +31,19 @@ def table_edit(request, pk):
     if request.method == "POST":
         columns = []
         try:
-            for index, key in enumerate(request.POST.getlist("column")):
+            for key in request.POST.getlist("column"):
                 prefix = f"c-{key}-"
-                columns.append({
-                    "id": int(key) if key.isdigit() else None,
-                    "category_id": int(request.POST[prefix + "category"]),
-                    "name": request.POST.get(prefix + "name", "").strip(),
-                    "measure_unit": request.POST.get(prefix + "unit", "").strip(),
-                    "value_kind": request.POST[prefix + "kind"],
-                    "allow_blank": bool(request.POST.get(prefix + "blank")),
-                    "delete": bool(request.POST.get(prefix + "delete")),
-                })
+                columns.append(
+                    {
+                        "id": int(key) if key.isdigit() else None,
+                        "category_id": int(request.POST[prefix + "category"]),
+                        "name": request.POST.get(prefix + "name", "").strip(),
+                        "measure_unit": request.POST.get(prefix + "unit", "").strip(),
+                        "value_kind": request.POST[prefix + "kind"],
+                        "allow_blank": bool(request.POST.get(prefix + "blank")),
+                        "delete": bool(request.POST.get(prefix + "delete")),
+                    }
+                )
             # The blank "new" line adds nothing.
             columns = [c for c in columns if c["id"] or c["name"]]
             editing.table_columns_save(table=table, columns=columns, actor=request.user)
@@ -92,10 +94,14 @@ def table_create(request, pk):
     if not policy.can_manage_project(request.user, project):
         raise PermissionDenied("只有省局管理员可以新建目标表")
     try:
-        table = editing.table_create(project=project, title=request.POST.get("title", "").strip(),
-                                     unit_category=request.POST.get("unit_category", ""),
-                                     start_year=int(request.POST.get("start_year", "")),
-                                     end_year=int(request.POST.get("end_year", "")), actor=request.user)
+        table = editing.table_create(
+            project=project,
+            title=request.POST.get("title", "").strip(),
+            unit_category=request.POST.get("unit_category", ""),
+            start_year=int(request.POST.get("start_year", "")),
+            end_year=int(request.POST.get("end_year", "")),
+            actor=request.user,
+        )
     except ValueError:
         messages.error(request, "请填写起止年度")
     except ValidationError as exc:

@@ -5,15 +5,24 @@ from units.inputs import RefuseControlCharacters
 
 
 class ReturnForm(RefuseControlCharacters, forms.Form):
-    comment = forms.CharField(label="退回意见", widget=forms.Textarea(attrs={"rows": 3}), max_length=2000,
-                              error_messages={"required": "退回时必须填写退回意见"})
+    comment = forms.CharField(
+        label="退回意见",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        error_messages={"required": "退回时必须填写退回意见"},
+    )
 
 
 class ReopenForm(RefuseControlCharacters, forms.Form):
-    reason = forms.CharField(label="重新打开的原因", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                             error_messages={"required": "重新打开时必须填写原因"})
-    columns = forms.TypedMultipleChoiceField(label="只重新打开这些列（不选则整行）", coerce=int, required=False,
-                                             widget=forms.CheckboxSelectMultiple)
+    reason = forms.CharField(
+        label="重新打开的原因",
+        widget=forms.Textarea(attrs={"rows": 2}),
+        max_length=2000,
+        error_messages={"required": "重新打开时必须填写原因"},
+    )
+    columns = forms.TypedMultipleChoiceField(
+        label="只重新打开这些列（不选则整行）", coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
     narrative = forms.BooleanField(label="同时重新打开文字目标（只选部分列时）", required=False)
 
     def __init__(self, *args, columns=(), **kwargs):
@@ -22,9 +31,12 @@ class ReopenForm(RefuseControlCharacters, forms.Form):
 
 
 class OpenTableForm(forms.Form):
-    deadline = forms.DateTimeField(label="截止时间", widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
-                                   input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-                                   error_messages={"required": "请填写截止时间", "invalid": "截止时间格式不正确"})
+    deadline = forms.DateTimeField(
+        label="截止时间",
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        error_messages={"required": "请填写截止时间", "invalid": "截止时间格式不正确"},
+    )
 
     def clean_deadline(self):
         deadline = self.cleaned_data["deadline"]

@@ -30,8 +30,13 @@ def table_grid(request, pk):
         raise Http404("没有找到该目标表")
     user = request.user
     columns = selectors.table_columns(table)
-    rows, page = selectors.grid_page(table, user, status=request.GET.get("status") or None,
-                                     query=request.GET.get("q", "").strip(), page=request.GET.get("page"))
+    rows, page = selectors.grid_page(
+        table,
+        user,
+        status=request.GET.get("status") or None,
+        query=request.GET.get("q", "").strip(),
+        page=request.GET.get("page"),
+    )
     for row in rows:
         cells = {c.column_id: c for c in row.cells.all()}
         row.grid_cells = [(column, cells.get(column.pk)) for column in columns]
@@ -88,8 +93,13 @@ def row_cells_save(request, pk):
         return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
 
     try:
-        row = row_cells_update(row_id=row.pk, values=values, expected_version=version, actor=request.user,
-                               narrative=None if narrative is None else str(narrative))
+        row = row_cells_update(
+            row_id=row.pk,
+            values=values,
+            expected_version=version,
+            actor=request.user,
+            narrative=None if narrative is None else str(narrative),
+        )
     except StaleRow as exc:
         row.refresh_from_db()
         current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}

@@ -44,7 +44,7 @@ def header_cells(columns, leading: tuple[str, ...] = LEADING) -> tuple[int, list
     cells = [HeaderCell(text, 0, i, rowspan=depth) for i, text in enumerate(leading)]
 
     level1 = [c.category.level1 for c in columns]
-    for category, start, length in _groups([c.pk for c in level1]):
+    for _category, start, length in _groups([c.pk for c in level1]):
         name = level1[start].name
         direct = all(columns[i].category.level2 is None for i in range(start, start + length))
         if direct and length == 1 and not columns[start].header:

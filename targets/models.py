@@ -28,9 +28,7 @@ class IndicatorCategory(models.Model):
                 condition=models.Q(level=1, parent__isnull=True) | models.Q(level=2, parent__isnull=False),
                 name="category_level_matches_parent",
             ),
-            models.UniqueConstraint(
-                fields=["name"], condition=models.Q(level=1), name="category_level1_name_unique"
-            ),
+            models.UniqueConstraint(fields=["name"], condition=models.Q(level=1), name="category_level1_name_unique"),
             models.UniqueConstraint(fields=["parent", "name"], name="category_name_unique_under_parent"),
         ]
 
@@ -61,7 +59,9 @@ class TargetValueFields(models.Model):
     """A written target value and what it means (DESIGN §3): raw beside its parsed parts."""
 
     raw = models.TextField("指标值", blank=True)
-    kind = models.CharField("值类型", max_length=16, choices=[(k.value, k.name) for k in tv.Kind], default=tv.Kind.BLANK)
+    kind = models.CharField(
+        "值类型", max_length=16, choices=[(k.value, k.name) for k in tv.Kind], default=tv.Kind.BLANK
+    )
     comparator = models.CharField(
         "比较符", max_length=1, blank=True, choices=[(c.value, c.value or "无") for c in tv.Comparator]
     )
@@ -199,7 +199,9 @@ class TargetTable(models.Model):
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "title"], name="table_title_unique_in_project"),
-            models.CheckConstraint(condition=models.Q(start_year__lte=models.F("end_year")), name="table_years_ordered"),
+            models.CheckConstraint(
+                condition=models.Q(start_year__lte=models.F("end_year")), name="table_years_ordered"
+            ),
         ]
 
     def __str__(self):
@@ -341,7 +343,9 @@ class TableRow(Reviewable):
     def clean(self):
         if self.table_id and self.unit_id and self.unit.category != self.table.unit_category:
             raise ValidationError(
-                {"unit": f"“{self.unit}”属于{self.unit.get_category_display()}，不能填入{self.table.get_unit_category_display()}目标表"}
+                {
+                    "unit": f"“{self.unit}”属于{self.unit.get_category_display()}，不能填入{self.table.get_unit_category_display()}目标表"
+                }
             )
 
     def save(self, *args, **kwargs):
@@ -394,7 +398,12 @@ class RowSnapshot(models.Model):
     narrative = models.TextField("文字目标", blank=True)
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, verbose_name="操作人", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
 
     class Meta:

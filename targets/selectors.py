@@ -25,7 +25,9 @@ def project_indicator_tree(project: Project) -> list[Indicator]:
     """The project's indicators in order, each with its targets side by side and what the
     one-to-one rule says about it (two queries)."""
     indicators = list(
-        Indicator.objects.filter(project=project).select_related("category__parent").prefetch_related("targets")
+        Indicator.objects.filter(project=project)
+        .select_related("category__parent")
+        .prefetch_related("targets")
         .order_by("order")
     )
     both = project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL
@@ -177,7 +179,7 @@ def grid_page(table: TargetTable, user, *, status: str | None = None, query: str
     rows = _grid_queryset(table, user, status, query)
     current = Page(number=_page_number(page), size=PAGE_SIZE, total=rows.count())
     current.number = min(current.number, current.count)
-    return _with_table(list(rows[current.offset:current.offset + PAGE_SIZE]), table), current
+    return _with_table(list(rows[current.offset : current.offset + PAGE_SIZE]), table), current
 
 
 def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
@@ -193,11 +195,18 @@ def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
     current.number = min(current.number, current.count)
     bars = [{"status": s, "count": c, "percent": round(100 * c / (total or 1), 1)} for s, c in counts.items()]
     removed = list(TableRow.all_objects.filter(table=table, removed_at__isnull=False).select_related("unit"))
-    return {"rows": list(rows[current.offset:current.offset + PAGE_SIZE]), "page": current, "removed": removed,
-            "bars": bars, "total": total}
+    return {
+        "rows": list(rows[current.offset : current.offset + PAGE_SIZE]),
+        "page": current,
+        "removed": removed,
+        "bars": bars,
+        "total": total,
+    }
 
 
 def tables_with_counts(projects):
     """Tables of these projects with the count of rows per status (one query)."""
-    counts = {f"n_{s.value}": Count("rows", filter=Q(rows__status=s.value, rows__removed_at__isnull=True)) for s in RowStatus}
+    counts = {
+        f"n_{s.value}": Count("rows", filter=Q(rows__status=s.value, rows__removed_at__isnull=True)) for s in RowStatus
+    }
     return TargetTable.objects.filter(project__in=projects).annotate(**counts)

@@ -55,19 +55,26 @@ def rows_cells_update(*, edits: list[RowEdit], actor=None) -> list[TableRow]:
     """
     result = []
     for start in range(0, len(edits), BATCH):
-        result += _update_batch(edits[start:start + BATCH], actor)
+        result += _update_batch(edits[start : start + BATCH], actor)
     return result
 
 
 def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
-    rows = {r.pk: r for r in TableRow.objects.select_for_update().select_related("table", "unit")
-            .filter(pk__in=[e.row_id for e in edits]).order_by("pk")}
+    rows = {
+        r.pk: r
+        for r in TableRow.objects.select_for_update()
+        .select_related("table", "unit")
+        .filter(pk__in=[e.row_id for e in edits])
+        .order_by("pk")
+    }
     if len(rows) != len({e.row_id for e in edits}):
         raise ValidationError("要修改的行不存在或已被删除")
     table_ids = {r.table_id for r in rows.values()}
     column_ids = {c for e in edits for c in e.values}
-    columns = {c.pk: c for c in TableColumn.objects.filter(pk__in=column_ids, table_id__in=table_ids)
-               .select_related("category")}
+    columns = {
+        c.pk: c
+        for c in TableColumn.objects.filter(pk__in=column_ids, table_id__in=table_ids).select_related("category")
+    }
     existing = {(c.row_id, c.column_id): c for c in Cell.objects.filter(row_id__in=rows, column_id__in=column_ids)}
 
     errors, to_create, to_update, entries, bumped = [], [], [], [], []
@@ -76,7 +83,9 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
         if not row.is_editable:
             raise RowLocked(f"“{row.unit.name}”的状态为“{row.get_status_display()}”，不能修改")
         if row.version != edit.expected_version:
-            raise StaleRow(f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {edit.expected_version}），请刷新后再保存")
+            raise StaleRow(
+                f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {edit.expected_version}），请刷新后再保存"
+            )
         changed = []
         for column_id, raw in edit.values.items():
             column = columns.get(column_id)
@@ -100,9 +109,17 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
             else:
                 to_update.append(cell)
             cell.set_value(value)
-            changed.append(AuditEntry(actor=_actor(actor), action=AuditAction.CELL_CHANGED, object_type="targets.TableRow",
-                                      object_id=str(row.pk), object_label=f"{row.unit.name} · {column.label}"[:300],
-                                      before={"raw": before}, after={"raw": value.raw}))
+            changed.append(
+                AuditEntry(
+                    actor=_actor(actor),
+                    action=AuditAction.CELL_CHANGED,
+                    object_type="targets.TableRow",
+                    object_id=str(row.pk),
+                    object_label=f"{row.unit.name} · {column.label}"[:300],
+                    before={"raw": before},
+                    after={"raw": value.raw},
+                )
+            )
         narrative_changed = edit.narrative is not None and edit.narrative != row.narrative
         if narrative_changed and not row.narrative_is_editable:
             errors.append("文字目标未被重新打开，不能修改")
@@ -114,16 +131,32 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
                 errors.extend(exc.messages)
                 continue
         if narrative_changed:
-            changed.append(AuditEntry(actor=_actor(actor), action=AuditAction.ROW_NARRATIVE_CHANGED,
-                                      object_type="targets.TableRow", object_id=str(row.pk), object_label=row.unit.name,
-                                      before={"narrative": row.narrative}, after={"narrative": edit.narrative}))
+            changed.append(
+                AuditEntry(
+                    actor=_actor(actor),
+                    action=AuditAction.ROW_NARRATIVE_CHANGED,
+                    object_type="targets.TableRow",
+                    object_id=str(row.pk),
+                    object_label=row.unit.name,
+                    before={"narrative": row.narrative},
+                    after={"narrative": edit.narrative},
+                )
+            )
             row.narrative = edit.narrative
         if changed:
             entries += changed
             if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
-                entries.append(AuditEntry(actor=_actor(actor), action=AuditAction.ROW_STARTED, object_type="targets.TableRow",
-                                          object_id=str(row.pk), object_label=row.unit.name,
-                                          before={"status": row.status}, after={"status": RowStatus.DRAFT}))
+                entries.append(
+                    AuditEntry(
+                        actor=_actor(actor),
+                        action=AuditAction.ROW_STARTED,
+                        object_type="targets.TableRow",
+                        object_id=str(row.pk),
+                        object_label=row.unit.name,
+                        before={"status": row.status},
+                        after={"status": RowStatus.DRAFT},
+                    )
+                )
                 row.status = RowStatus.DRAFT
             row.version += 1
             bumped.append(row)
@@ -141,7 +174,8 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
     bumped_ids = [r.pk for r in bumped]
     TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
     TableRow.objects.filter(pk__in=bumped_ids, status__in=[RowStatus.NOT_STARTED, RowStatus.RETURNED]).update(
-        status=RowStatus.DRAFT)
+        status=RowStatus.DRAFT
+    )
     moved = set(bumped_ids)
     for edit in edits:  # narratives change rarely: a statement each
         if edit.narrative is not None and edit.row_id in moved:

@@ -11,10 +11,10 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
+from functools import lru_cache
 
 
 class Comparator(StrEnum):
@@ -89,11 +89,53 @@ _SUFFIX_WORDS: list[tuple[str, Comparator]] = [
 # Units of measure seen on these forms. Longest first so 人次 wins over 人, 万元 over 万.
 MEASURE_UNITS: list[str] = sorted(
     [
-        "亿元", "万元", "千元", "元", "亿", "万",
-        "%", "％", "‰",
-        "条", "件", "家", "场次", "场", "人次", "人", "份", "支", "个", "项", "次",
-        "篇", "期", "年", "个月", "月", "天", "日", "倍", "台", "套", "本", "册", "部",
-        "所", "户", "名", "位", "批", "类", "种", "笔", "亩", "平方米", "米", "公里", "小时",
+        "亿元",
+        "万元",
+        "千元",
+        "元",
+        "亿",
+        "万",
+        "%",
+        "％",
+        "‰",
+        "条",
+        "件",
+        "家",
+        "场次",
+        "场",
+        "人次",
+        "人",
+        "份",
+        "支",
+        "个",
+        "项",
+        "次",
+        "篇",
+        "期",
+        "年",
+        "个月",
+        "月",
+        "天",
+        "日",
+        "倍",
+        "台",
+        "套",
+        "本",
+        "册",
+        "部",
+        "所",
+        "户",
+        "名",
+        "位",
+        "批",
+        "类",
+        "种",
+        "笔",
+        "亩",
+        "平方米",
+        "米",
+        "公里",
+        "小时",
     ],
     key=len,
     reverse=True,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from units import policy
 
 from . import selectors, workflow
-from .forms import BulkApproveForm, OpenTableForm, ReopenForm, RemoveForm, ReturnForm
+from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
 from .models import RowStatus, TableRow, TargetTable
 from .services import StaleRow, row_cells_update
 
@@ -91,7 +91,9 @@ def row_save(request, pk):
         messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
         return redirect("targets:row", pk=row.pk)
     try:
-        row_cells_update(row_id=row.pk, values=values, expected_version=version, actor=request.user, narrative=narrative)
+        row_cells_update(
+            row_id=row.pk, values=values, expected_version=version, actor=request.user, narrative=narrative
+        )
     except StaleRow as exc:
         row.refresh_from_db()
         _refused(request, exc)
@@ -106,7 +108,9 @@ def row_save(request, pk):
 def _back(request, row):
     """Back to where the action was asked from (the grid or the row page), never off-site."""
     target = request.POST.get("next", "")
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return redirect(target)
     return redirect("targets:row", pk=row.pk)
 
@@ -158,8 +162,15 @@ def row_reopen(request, pk):
     if not form.is_valid():
         _refused(request, ValidationError([m for errors in form.errors.values() for m in errors]))
         return redirect("targets:row", pk=row.pk)
-    return _transition(request, row, workflow.row_reopen, "已重新打开", reason=form.cleaned_data["reason"],
-                       column_ids=form.cleaned_data["columns"] or None, narrative=form.cleaned_data["narrative"])
+    return _transition(
+        request,
+        row,
+        workflow.row_reopen,
+        "已重新打开",
+        reason=form.cleaned_data["reason"],
+        column_ids=form.cleaned_data["columns"] or None,
+        narrative=form.cleaned_data["narrative"],
+    )
 
 
 @login_required
@@ -191,11 +202,14 @@ def review_approve_many(request):
 @login_required
 def table_progress(request, pk):
     table = _table_for_user(request.user, pk)
-    context = {"table": table, **selectors.table_progress(table, page=request.GET.get("page"),
-                                                          query=request.GET.get("q", "").strip()),
-               "query": request.GET.get("q", ""),
-               "can_manage": policy.can_manage_table(request.user, table), "open_form": OpenTableForm(),
-               "deadline_passed": policy.deadline_passed(table)}
+    context = {
+        "table": table,
+        **selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip()),
+        "query": request.GET.get("q", ""),
+        "can_manage": policy.can_manage_table(request.user, table),
+        "open_form": OpenTableForm(),
+        "deadline_passed": policy.deadline_passed(table),
+    }
     return render(request, "targets/progress.html", context)
 
 

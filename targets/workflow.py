@@ -37,8 +37,14 @@ def _locked_row(row_id: int) -> TableRow:
 
 def _snapshot(row: TableRow, event: str, actor) -> RowSnapshot:
     values = {str(column_id): raw for column_id, raw in Cell.objects.filter(row=row).values_list("column_id", "raw")}
-    return RowSnapshot.objects.create(row=row, event=event, version=row.version, values=values,
-                                      narrative=row.narrative, actor=actor if actor and actor.is_authenticated else None)
+    return RowSnapshot.objects.create(
+        row=row,
+        event=event,
+        version=row.version,
+        values=values,
+        narrative=row.narrative,
+        actor=actor if actor and actor.is_authenticated else None,
+    )
 
 
 def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = "", label: str = "", **fields):
@@ -61,8 +67,15 @@ def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = ""
     for name, value in fields.items():
         setattr(obj, name, value)
     code = "targets.row" if is_row else f"{obj._meta.app_label}.{obj._meta.model_name}"
-    audit_record(actor=actor, action=AuditAction(f"{code}.{action}"), obj=obj, before={"status": before},
-                 after={"status": to, "version": obj.version}, comment=comment, label=label)
+    audit_record(
+        actor=actor,
+        action=AuditAction(f"{code}.{action}"),
+        obj=obj,
+        before={"status": before},
+        after={"status": to, "version": obj.version},
+        comment=comment,
+        label=label,
+    )
     if is_row:
         _snapshot(obj, action, actor)
     return obj
@@ -82,14 +95,25 @@ def row_submit(*, row_id: int, actor, now=None) -> TableRow:
         raise TransitionRefused(
             f"已过截止时间（{timezone.localtime(table.deadline):%Y-%m-%d %H:%M}），不能提交；如需延期请联系省局管理员"
         )
-    row = _move(row, allowed=SUBMITTABLE, to=RowStatus.SUBMITTED, action=RowEvent.SUBMITTED, actor=actor,
-                submitted_at=timezone.now(), submitted_by=actor)
+    row = _move(
+        row,
+        allowed=SUBMITTABLE,
+        to=RowStatus.SUBMITTED,
+        action=RowEvent.SUBMITTED,
+        actor=actor,
+        submitted_at=timezone.now(),
+        submitted_by=actor,
+    )
     from guardian.shortcuts import get_users_with_perms
 
     reviewers = get_users_with_perms(table.project, only_with_perms_in=["review_project"], with_group_users=False)
-    notify(recipients=reviewers, kind=NotificationKind.ROW_SUBMITTED,
-           title=f"{row.unit.name} 已提交《{table.title}》", body=f"请审核 {row.unit.name} 提交的填报（版本 {row.version}）。",
-           link=_row_link(row))
+    notify(
+        recipients=reviewers,
+        kind=NotificationKind.ROW_SUBMITTED,
+        title=f"{row.unit.name} 已提交《{table.title}》",
+        body=f"请审核 {row.unit.name} 提交的填报（版本 {row.version}）。",
+        link=_row_link(row),
+    )
     return row
 
 
@@ -99,19 +123,47 @@ def row_return(*, row_id: int, actor, comment: str) -> TableRow:
     if not comment:
         raise TransitionRefused("退回时必须填写退回意见")
     # A return reopens the whole row, whatever an earlier partial reopen limited it to.
-    row = _move(_locked_row(row_id), allowed=(RowStatus.SUBMITTED,), to=RowStatus.RETURNED, action=RowEvent.RETURNED,
-                actor=actor, comment=comment, reviewed_at=timezone.now(), reviewed_by=actor, review_comment=comment,
-                reopened_column_ids=None)
-    notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_RETURNED,
-           title=f"《{row.table.title}》的填报被退回", body=f"退回意见：{comment}", link=_row_link(row))
+    row = _move(
+        _locked_row(row_id),
+        allowed=(RowStatus.SUBMITTED,),
+        to=RowStatus.RETURNED,
+        action=RowEvent.RETURNED,
+        actor=actor,
+        comment=comment,
+        reviewed_at=timezone.now(),
+        reviewed_by=actor,
+        review_comment=comment,
+        reopened_column_ids=None,
+    )
+    notify(
+        recipients=unit_fillers([row.unit_id]),
+        kind=NotificationKind.ROW_RETURNED,
+        title=f"《{row.table.title}》的填报被退回",
+        body=f"退回意见：{comment}",
+        link=_row_link(row),
+    )
     return row
 
 
 def _approve(row: TableRow, actor) -> TableRow:
-    row = _move(row, allowed=(RowStatus.SUBMITTED,), to=RowStatus.APPROVED, action=RowEvent.APPROVED, actor=actor,
-                reviewed_at=timezone.now(), reviewed_by=actor, review_comment="", reopened_column_ids=None)
-    notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_APPROVED,
-           title=f"《{row.table.title}》的填报已通过", body=f"版本 {row.version} 已审核通过。", link=_row_link(row))
+    row = _move(
+        row,
+        allowed=(RowStatus.SUBMITTED,),
+        to=RowStatus.APPROVED,
+        action=RowEvent.APPROVED,
+        actor=actor,
+        reviewed_at=timezone.now(),
+        reviewed_by=actor,
+        review_comment="",
+        reopened_column_ids=None,
+    )
+    notify(
+        recipients=unit_fillers([row.unit_id]),
+        kind=NotificationKind.ROW_APPROVED,
+        title=f"《{row.table.title}》的填报已通过",
+        body=f"版本 {row.version} 已审核通过。",
+        link=_row_link(row),
+    )
     return row
 
 
@@ -124,7 +176,10 @@ def row_approve(*, row_id: int, actor) -> TableRow:
 def rows_approve(*, row_ids: list[int], actor) -> list[TableRow]:
     """Approve many submitted rows at once: all of them, or none with the reasons."""
     rows = list(
-        TableRow.objects.select_for_update().select_related("table__project", "unit").filter(pk__in=row_ids).order_by("pk")
+        TableRow.objects.select_for_update()
+        .select_related("table__project", "unit")
+        .filter(pk__in=row_ids)
+        .order_by("pk")
     )
     if len(rows) != len(set(row_ids)):
         raise TransitionRefused("所选的行有的已不存在，请刷新后重试")
@@ -135,8 +190,9 @@ def rows_approve(*, row_ids: list[int], actor) -> list[TableRow]:
 
 
 @transaction.atomic
-def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None = None,
-               narrative: bool = False) -> TableRow:
+def row_reopen(
+    *, row_id: int, actor, reason: str, column_ids: list[int] | None = None, narrative: bool = False
+) -> TableRow:
     """An admin reopens one approved row, or only some of its cells (and its 文字目标 if
     `narrative`), with a reason."""
     reason = (reason or "").strip()
@@ -150,10 +206,23 @@ def row_reopen(*, row_id: int, actor, reason: str, column_ids: list[int] | None 
             raise TransitionRefused("请选择该目标表中要重新打开的列")
         if narrative:
             column_ids.append(NARRATIVE)
-    row = _move(row, allowed=(RowStatus.APPROVED,), to=RowStatus.RETURNED, action=RowEvent.REOPENED, actor=actor,
-                comment=reason, reopened_column_ids=column_ids, review_comment=reason)
-    notify(recipients=unit_fillers([row.unit_id]), kind=NotificationKind.ROW_REOPENED,
-           title=f"《{row.table.title}》的填报被重新打开", body=f"原因：{reason}", link=_row_link(row))
+    row = _move(
+        row,
+        allowed=(RowStatus.APPROVED,),
+        to=RowStatus.RETURNED,
+        action=RowEvent.REOPENED,
+        actor=actor,
+        comment=reason,
+        reopened_column_ids=column_ids,
+        review_comment=reason,
+    )
+    notify(
+        recipients=unit_fillers([row.unit_id]),
+        kind=NotificationKind.ROW_REOPENED,
+        title=f"《{row.table.title}》的填报被重新打开",
+        body=f"原因：{reason}",
+        link=_row_link(row),
+    )
     return row
 
 
@@ -176,14 +245,23 @@ def table_open(*, table_id: int, actor, deadline) -> TargetTable:
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.OPEN, deadline=deadline)
     table.status, table.deadline = TableStatus.OPEN, deadline
     action = AuditAction.TABLE_DEADLINE_CHANGED if was_open else AuditAction.TABLE_OPENED
-    audit_record(actor=actor, action=action, obj=table, before=before,
-                 after={"status": table.status, "deadline": deadline.isoformat() if deadline else None})
+    audit_record(
+        actor=actor,
+        action=action,
+        obj=table,
+        before=before,
+        after={"status": table.status, "deadline": deadline.isoformat() if deadline else None},
+    )
     if not was_open:
         unit_ids = TableRow.objects.filter(table=table).values_list("unit_id", flat=True)
         deadline_text = f"，截止时间 {timezone.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else ""
-        notify(recipients=unit_fillers(unit_ids), kind=NotificationKind.TABLE_OPENED,
-               title=f"《{table.title}》开始填报", body=f"请登录填报本单位的绩效目标{deadline_text}。",
-               link=reverse("home"))
+        notify(
+            recipients=unit_fillers(unit_ids),
+            kind=NotificationKind.TABLE_OPENED,
+            title=f"《{table.title}》开始填报",
+            body=f"请登录填报本单位的绩效目标{deadline_text}。",
+            link=reverse("home"),
+        )
     return table
 
 
@@ -198,8 +276,13 @@ def table_close(*, table_id: int, actor) -> TargetTable:
     if table.status != TableStatus.OPEN:
         raise TransitionRefused(f"“{table.title}”当前为“{table.get_status_display()}”，无需截止")
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.CLOSED)
-    audit_record(actor=actor, action=AuditAction.TABLE_CLOSED, obj=table, before={"status": table.status},
-                 after={"status": TableStatus.CLOSED})
+    audit_record(
+        actor=actor,
+        action=AuditAction.TABLE_CLOSED,
+        obj=table,
+        before={"status": table.status},
+        after={"status": TableStatus.CLOSED},
+    )
     table.status = TableStatus.CLOSED
     return table
 

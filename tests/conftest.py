@@ -157,11 +157,20 @@ def platform_agreement(hubei, admin_user):
 
     undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
     agreement = agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
-    AgreementMetricValue.objects.bulk_create(AgreementMetricValue(metric=m, year=y, value=Decimal(100 + y % 10))
-                                             for m in agreement.metrics.all() for y in agreement.years)
+    AgreementMetricValue.objects.bulk_create(
+        AgreementMetricValue(metric=m, year=y, value=Decimal(100 + y % 10))
+        for m in agreement.metrics.all()
+        for y in agreement.years
+    )
     for kind, amount in (("special", Decimal("160")), ("self", Decimal("40"))):
         agreement.budget_sources.filter(kind=kind).update(amount=amount)
     AgreementAllocation.objects.create(agreement=agreement, order=1, party=undertaker.name, amount=Decimal("160"))
-    AgreementExpense.objects.create(agreement=agreement, order=1, content="专利运营服务", amount=Decimal("160"),
-                                    explanation="全年", is_equipment=False)
+    AgreementExpense.objects.create(
+        agreement=agreement,
+        order=1,
+        content="专利运营服务",
+        amount=Decimal("160"),
+        explanation="全年",
+        is_equipment=False,
+    )
     return agreement

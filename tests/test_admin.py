@@ -17,6 +17,7 @@ def _request(user):
     request.user = user
     return request
 
+
 PRODUCT_APPS = ("units", "projects", "targets", "reports")
 
 
@@ -57,7 +58,9 @@ def test_editing_a_target_in_the_admin_reparses_it(client, admin_user, hubei):
     client.force_login(admin_user)
     target = Target.objects.filter(indicator__project=hubei, period="annual").first()
     url = reverse("admin:targets_target_change", args=[target.pk])
-    response = client.post(url, {"indicator": target.indicator_id, "period": "annual", "year": 2022, "raw": "不少于3500条"})
+    response = client.post(
+        url, {"indicator": target.indicator_id, "period": "annual", "year": 2022, "raw": "不少于3500条"}
+    )
     assert response.status_code == 302
     target.refresh_from_db()
     assert (target.comparator, target.number, target.measure_unit) == ("≥", 3500, "条")

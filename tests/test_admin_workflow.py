@@ -66,8 +66,9 @@ def test_a_rows_status_cannot_be_set_on_the_table_page_of_the_admin(client, admi
     client.force_login(admin_user)
     url = reverse("admin:targets_targettable_change", args=[open_table.pk])
     data = _form(client, url)
-    index = next(k.split("-")[1] for k, v in data.items() if k.startswith("rows-") and k.endswith("-id")
-                 and v == str(yichang.pk))
+    index = next(
+        k.split("-")[1] for k, v in data.items() if k.startswith("rows-") and k.endswith("-id") and v == str(yichang.pk)
+    )
     data[f"rows-{index}-status"] = RowStatus.APPROVED
     data["status"] = "closed"
     response = client.post(url, data)
@@ -78,8 +79,9 @@ def test_a_rows_status_cannot_be_set_on_the_table_page_of_the_admin(client, admi
     assert not RowSnapshot.objects.filter(row=yichang).exists()
 
 
-def test_a_cell_of_an_approved_row_cannot_be_changed_in_the_admin(client, admin_user, wuhan, reviewer, wuhan_row,
-                                                                  open_table):
+def test_a_cell_of_an_approved_row_cannot_be_changed_in_the_admin(
+    client, admin_user, wuhan, reviewer, wuhan_row, open_table
+):
     row = _approved(wuhan_row, wuhan, reviewer)
     cell = Cell.objects.get(row=row, column__order=1)
     client.force_login(admin_user)
@@ -96,13 +98,19 @@ def test_a_cell_of_an_approved_row_cannot_be_changed_in_the_admin(client, admin_
     assert TableRow.objects.get(pk=row.pk).version == row.version
 
 
-def test_a_cell_changed_in_the_admin_is_written_by_the_grids_service_and_audited(client, admin_user, wuhan_row,
-                                                                                 open_table):
+def test_a_cell_changed_in_the_admin_is_written_by_the_grids_service_and_audited(
+    client, admin_user, wuhan_row, open_table
+):
     client.force_login(admin_user)
     url = reverse("admin:targets_tablerow_change", args=[wuhan_row.pk])
     data = _form(client, url)
-    raw_field = next(k for k, v in data.items() if k.startswith("cells-") and k.endswith("-raw")
-                     and data[k.replace("-raw", "-id")] == str(Cell.objects.get(row=wuhan_row, column__order=1).pk))
+    raw_field = next(
+        k
+        for k, v in data.items()
+        if k.startswith("cells-")
+        and k.endswith("-raw")
+        and data[k.replace("-raw", "-id")] == str(Cell.objects.get(row=wuhan_row, column__order=1).pk)
+    )
     data[raw_field] = "530"
     assert client.post(url, data).status_code == 302
     row = TableRow.objects.get(pk=wuhan_row.pk)
@@ -125,15 +133,18 @@ def test_the_narrative_of_a_row_is_read_only_in_the_admin(client, admin_user, wu
 def test_a_target_changed_in_the_admin_is_audited(client, admin_user, hubei):
     target = Target.objects.filter(indicator__project=hubei, period="annual").first()
     client.force_login(admin_user)
-    client.post(reverse("admin:targets_target_change", args=[target.pk]),
-                {"indicator": target.indicator_id, "period": "annual", "year": 2022, "raw": "不少于3500条"})
+    client.post(
+        reverse("admin:targets_target_change", args=[target.pk]),
+        {"indicator": target.indicator_id, "period": "annual", "year": 2022, "raw": "不少于3500条"},
+    )
     entry = AuditEntry.objects.get(action="targets.target.changed")
     assert (entry.actor, entry.before, entry.after) == (admin_user, {"raw": target.raw}, {"raw": "不少于3500条"})
 
 
 def test_an_approved_agreement_and_its_values_cannot_be_changed_in_the_admin(client, admin_user, hubei):
-    agreement = agreement_create(project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"),
-                                 platform_kind="sub", actor=admin_user)
+    agreement = agreement_create(
+        project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub", actor=admin_user
+    )
     type(agreement).objects.filter(pk=agreement.pk).update(status=RowStatus.APPROVED)
     metric = agreement.metrics.first()
     value = AgreementMetricValue.objects.create(metric=metric, year=agreement.start_year, value=10)
@@ -142,8 +153,10 @@ def test_an_approved_agreement_and_its_values_cannot_be_changed_in_the_admin(cli
     data = _form(client, url)
     data.update(status="not_started", title="后台改写")
     assert client.post(url, data).status_code == 403
-    response = client.post(reverse("admin:projects_agreementmetricvalue_change", args=[value.pk]),
-                           {"metric": metric.pk, "year": value.year, "value": "99"})
+    response = client.post(
+        reverse("admin:projects_agreementmetricvalue_change", args=[value.pk]),
+        {"metric": metric.pk, "year": value.year, "value": "99"},
+    )
     assert response.status_code == 403
     agreement.refresh_from_db()
     value.refresh_from_db()
@@ -151,8 +164,9 @@ def test_an_approved_agreement_and_its_values_cannot_be_changed_in_the_admin(cli
 
 
 def test_a_draft_agreements_status_is_read_only_in_the_admin(client, admin_user, hubei):
-    agreement = agreement_create(project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"),
-                                 platform_kind="sub", actor=admin_user)
+    agreement = agreement_create(
+        project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub", actor=admin_user
+    )
     client.force_login(admin_user)
     url = reverse("admin:projects_agreement_change", args=[agreement.pk])
     data = _form(client, url)
@@ -162,8 +176,9 @@ def test_a_draft_agreements_status_is_read_only_in_the_admin(client, admin_user,
     assert agreement.status == RowStatus.NOT_STARTED
 
 
-def test_a_table_with_reviewed_rows_cannot_be_deleted_in_the_admin(client, admin_user, wuhan, reviewer, wuhan_row,
-                                                                   open_table):
+def test_a_table_with_reviewed_rows_cannot_be_deleted_in_the_admin(
+    client, admin_user, wuhan, reviewer, wuhan_row, open_table
+):
     _approved(wuhan_row, wuhan, reviewer)
     client.force_login(admin_user)
     url = reverse("admin:targets_targettable_delete", args=[open_table.pk])

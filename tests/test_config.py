@@ -69,7 +69,7 @@ def test_compose_commands_point_at_this_projects_modules(compose):
     celery_app_module = "config"
     assert services["worker"]["command"].startswith(f"celery -A {celery_app_module} worker")
     assert services["beat"]["command"].startswith(f"celery -A {celery_app_module} beat")
-    __import__(celery_app_module).celery_app.main  # the app the commands name exists
+    assert __import__(celery_app_module).celery_app.main  # the app the commands name exists
 
 
 def test_every_variable_in_env_example_is_used_by_settings_or_compose(compose):
@@ -100,8 +100,11 @@ def _production_settings(monkeypatch, **env) -> dict:
     """config/settings.py evaluated afresh with only `env` set (plus PATH and the like)."""
     import runpy
 
-    for name in [n for n in __import__("os").environ
-                 if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))]:
+    for name in [
+        n
+        for n in __import__("os").environ
+        if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    ]:
         monkeypatch.delenv(name)
     for name, value in env.items():
         monkeypatch.setenv(name, value)
@@ -117,8 +120,9 @@ def test_debug_is_off_unless_asked_for(monkeypatch):
     assert _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)["DEBUG"] is False
 
 
-@pytest.mark.parametrize("key", ["dev-only-insecure-key", "local-demo-only-insecure-key",
-                                 "change-me-to-a-long-random-string", "short-key"])
+@pytest.mark.parametrize(
+    "key", ["dev-only-insecure-key", "local-demo-only-insecure-key", "change-me-to-a-long-random-string", "short-key"]
+)
 def test_production_refuses_a_published_or_short_secret_key(monkeypatch, key):
     with pytest.raises(ImproperlyConfigured, match="DJANGO_SECRET_KEY"):
         _production_settings(monkeypatch, DJANGO_SECRET_KEY=key)
@@ -175,13 +179,23 @@ def test_check_deploy_is_clean_under_the_production_environment(https):
     import subprocess
     import sys
 
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
     env.update(_env_example())
-    env.update(DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-               DJANGO_HTTPS=https)
-    result = subprocess.run([sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
-                            env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings", DJANGO_SECRET_KEY=secrets.token_urlsafe(50), DJANGO_HTTPS=https
+    )
+    result = subprocess.run(
+        [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 

@@ -63,7 +63,9 @@ def test_a_database_lock_is_a_503_in_chinese_but_a_real_database_error_stays_a_5
     request = RequestFactory().post("/rows/1/cells/", data="{}", content_type="application/json")
     busy = middleware.process_exception(request, OperationalError("database is locked"))
     assert busy.status_code == 503 and "系统繁忙" in json.loads(busy.content)["message"] and busy["Retry-After"]
-    page = middleware.process_exception(RequestFactory().post("/rows/1/submit/"), OperationalError("database is locked"))
+    page = middleware.process_exception(
+        RequestFactory().post("/rows/1/submit/"), OperationalError("database is locked")
+    )
     assert page.status_code == 503 and "系统繁忙" in page.content.decode()
     assert middleware.process_exception(request, OperationalError("no such table: targets_cell")) is None
 

@@ -20,48 +20,233 @@ LOGIN = "login"  # a redirect to the login page
 # name: (method, object, {role: expected}); objects: row = 武汉市's row (submitted), table = 市州 table,
 # notification = one of wuhan's, removed = a removed row of the 市州 table.
 ALL = dict.fromkeys(ROLES[1:], 200)
-EDITOR = {"anonymous": LOGIN, "admin": 200, "reviewer": 403, "other_reviewer": 404, "observer": 403, "wuhan": 403,
-          "outsider": 403}
+EDITOR = {
+    "anonymous": LOGIN,
+    "admin": 200,
+    "reviewer": 403,
+    "other_reviewer": 404,
+    "observer": 403,
+    "wuhan": 403,
+    "outsider": 403,
+}
 EDITOR_POST = {**EDITOR, "admin": 302}
-READER = {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404, "observer": 200, "wuhan": 200,
-          "outsider": 200}
-AGREEMENT = {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404, "observer": 200, "wuhan": 404,
-             "outsider": 404}
+READER = {
+    "anonymous": LOGIN,
+    "admin": 200,
+    "reviewer": 200,
+    "other_reviewer": 404,
+    "observer": 200,
+    "wuhan": 200,
+    "outsider": 200,
+}
+AGREEMENT = {
+    "anonymous": LOGIN,
+    "admin": 200,
+    "reviewer": 200,
+    "other_reviewer": 404,
+    "observer": 200,
+    "wuhan": 404,
+    "outsider": 404,
+}
 OWNER = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "wuhan": 200}
 MATRIX = {
     "home": ("GET", None, {"anonymous": LOGIN, **ALL}),
-    "targets:row": ("GET", "row", {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404,
-                                   "observer": 200, "wuhan": 200, "outsider": 404}),
-    "targets:row_save": ("POST", "row", {"anonymous": LOGIN, "admin": 400, "reviewer": 400, "other_reviewer": 404,
-                                         "observer": 403, "wuhan": 400, "outsider": 404}),
-    "targets:row_submit": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
-                                           "observer": 403, "wuhan": 302, "outsider": 404}),
-    "targets:row_return": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 302, "other_reviewer": 404,
-                                           "observer": 403, "wuhan": 403, "outsider": 404}),
-    "targets:row_approve": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 302, "other_reviewer": 404,
-                                            "observer": 403, "wuhan": 403, "outsider": 404}),
-    "targets:row_reopen": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
-                                           "observer": 403, "wuhan": 403, "outsider": 404}),
-    "targets:row_remove": ("POST", "row", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
-                                           "observer": 403, "wuhan": 403, "outsider": 404}),
-    "targets:row_restore": ("POST", "removed", {"anonymous": LOGIN, "admin": 302, "reviewer": 403,
-                                                "other_reviewer": 404, "observer": 403, "wuhan": 404, "outsider": 404}),
-    "targets:row_cells_save": ("POST", "row", {"anonymous": LOGIN, "admin": 400, "reviewer": 400,
-                                               "other_reviewer": 404, "observer": 403, "wuhan": 400, "outsider": 404}),
+    "targets:row": (
+        "GET",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 200,
+            "reviewer": 200,
+            "other_reviewer": 404,
+            "observer": 200,
+            "wuhan": 200,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_save": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 400,
+            "reviewer": 400,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 400,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_submit": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 302,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_return": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 302,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 403,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_approve": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 302,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 403,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_reopen": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 403,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_remove": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 403,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_restore": (
+        "POST",
+        "removed",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 404,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_cells_save": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 400,
+            "reviewer": 400,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 400,
+            "outsider": 404,
+        },
+    ),
     # 宜昌市 (the outsider) has a row of its own in this table: it gets the grid, with that row only.
-    "targets:table_grid": ("GET", "table", {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 404,
-                                            "observer": 200, "wuhan": 200, "outsider": 200}),
-    "targets:review_queue": ("GET", None, {"anonymous": LOGIN, "admin": 200, "reviewer": 200, "other_reviewer": 200,
-                                           "observer": 403, "wuhan": 403, "outsider": 403}),
-    "targets:review_approve_many": ("POST", None, {"anonymous": LOGIN, "admin": 302, "reviewer": 302,
-                                                   "other_reviewer": 302, "observer": 403, "wuhan": 403,
-                                                   "outsider": 403}),
-    "targets:table_progress": ("GET", "table", {"anonymous": LOGIN, "admin": 200, "reviewer": 200,
-                                                "other_reviewer": 404, "observer": 200, "wuhan": 404, "outsider": 404}),
-    "targets:table_open": ("POST", "table", {"anonymous": LOGIN, "admin": 302, "reviewer": 403, "other_reviewer": 404,
-                                             "observer": 403, "wuhan": 404, "outsider": 404}),
-    "targets:table_close": ("POST", "table", {"anonymous": LOGIN, "admin": 302, "reviewer": 403,
-                                              "other_reviewer": 404, "observer": 403, "wuhan": 404, "outsider": 404}),
+    "targets:table_grid": (
+        "GET",
+        "table",
+        {
+            "anonymous": LOGIN,
+            "admin": 200,
+            "reviewer": 200,
+            "other_reviewer": 404,
+            "observer": 200,
+            "wuhan": 200,
+            "outsider": 200,
+        },
+    ),
+    "targets:review_queue": (
+        "GET",
+        None,
+        {
+            "anonymous": LOGIN,
+            "admin": 200,
+            "reviewer": 200,
+            "other_reviewer": 200,
+            "observer": 403,
+            "wuhan": 403,
+            "outsider": 403,
+        },
+    ),
+    "targets:review_approve_many": (
+        "POST",
+        None,
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 302,
+            "other_reviewer": 302,
+            "observer": 403,
+            "wuhan": 403,
+            "outsider": 403,
+        },
+    ),
+    "targets:table_progress": (
+        "GET",
+        "table",
+        {
+            "anonymous": LOGIN,
+            "admin": 200,
+            "reviewer": 200,
+            "other_reviewer": 404,
+            "observer": 200,
+            "wuhan": 404,
+            "outsider": 404,
+        },
+    ),
+    "targets:table_open": (
+        "POST",
+        "table",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 404,
+            "outsider": 404,
+        },
+    ),
+    "targets:table_close": (
+        "POST",
+        "table",
+        {
+            "anonymous": LOGIN,
+            "admin": 302,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 404,
+            "outsider": 404,
+        },
+    ),
     # Editors: bureau admins only. A filler of a unit in the project knows it exists (403);
     # a reviewer of another project does not (404). Whole tables are bureau-only (404 for fillers).
     "projects:edit": ("GET", "project", EDITOR),
@@ -92,14 +277,40 @@ MATRIX = {
     "projects:agreement": ("GET", "agreement_sub", AGREEMENT),
     "projects:agreement_word": ("GET", "agreement_sub", AGREEMENT),
     "projects:agreement_pdf": ("GET", "agreement_sub", AGREEMENT),
-    "projects:agreement_save": ("POST", "agreement_section", {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403}),
-    "projects:agreement_submit": ("POST", "agreement_sub", {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403}),
-    "projects:agreement_return": ("POST", "agreement_sub", {**AGREEMENT, "admin": 302, "reviewer": 302, "observer": 403}),
-    "projects:agreement_approve": ("POST", "agreement_sub", {**AGREEMENT, "admin": 302, "reviewer": 302, "observer": 403}),
+    "projects:agreement_save": (
+        "POST",
+        "agreement_section",
+        {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403},
+    ),
+    "projects:agreement_submit": (
+        "POST",
+        "agreement_sub",
+        {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403},
+    ),
+    "projects:agreement_return": (
+        "POST",
+        "agreement_sub",
+        {**AGREEMENT, "admin": 302, "reviewer": 302, "observer": 403},
+    ),
+    "projects:agreement_approve": (
+        "POST",
+        "agreement_sub",
+        {**AGREEMENT, "admin": 302, "reviewer": 302, "observer": 403},
+    ),
     "units:inbox": ("GET", None, {"anonymous": LOGIN, **ALL}),
-    "units:notification_read": ("POST", "notification", {"anonymous": LOGIN, "admin": 404, "reviewer": 404,
-                                                          "other_reviewer": 404, "observer": 404, "wuhan": 302,
-                                                          "outsider": 404}),
+    "units:notification_read": (
+        "POST",
+        "notification",
+        {
+            "anonymous": LOGIN,
+            "admin": 404,
+            "reviewer": 404,
+            "other_reviewer": 404,
+            "observer": 404,
+            "wuhan": 302,
+            "outsider": 404,
+        },
+    ),
     "units:inbox_read_all": ("POST", None, {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 302)}),
     # Django's own auth views.
     "login": ("GET", None, dict.fromkeys(ROLES, 200)),
@@ -136,8 +347,15 @@ def test_matrix_covers_every_url_pattern():
 
 @pytest.fixture
 def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider):
-    return {"anonymous": None, "admin": admin_user, "reviewer": reviewer, "other_reviewer": other_reviewer,
-            "observer": observer, "wuhan": wuhan, "outsider": outsider}
+    return {
+        "anonymous": None,
+        "admin": admin_user,
+        "reviewer": reviewer,
+        "other_reviewer": other_reviewer,
+        "observer": observer,
+        "wuhan": wuhan,
+        "outsider": outsider,
+    }
 
 
 @pytest.fixture
@@ -149,9 +367,8 @@ def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path
     (tmp_path / "exports").mkdir()
     (tmp_path / "exports" / "wuhan.xlsx").write_bytes(b"PK")
     job = ExportJob.objects.create(project=open_table.project, owner=wuhan, status="done", file="exports/wuhan.xlsx")
-    from reports.models import ImportJob
-
     from reports.importers import ImportPlan
+    from reports.models import ImportJob
 
     import_job = ImportJob.objects.create(owner=wuhan, filename="x.xlsx", status="invalid", plan=ImportPlan().to_dict())
     TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
@@ -160,15 +377,32 @@ def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path
     notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
     project = open_table.project
     sub = platform_agreement
-    return {"agreement_sub": [sub.pk], "agreement_section": [sub.pk, "basic"],"row": [wuhan_row.pk], "table": [open_table.pk], "notification": [notification.pk],
-            "project": [project.pk], "indicator": [project.indicators.first().pk],
-            "project_layout": [project.pk, "attachment2"], "agreement": [Agreement.objects.get(undertaker__isnull=True).pk], "job": [job.pk], "import": [import_job.pk],
-            "removed": [removed.pk], "reset": ["MQ", "set-password"], None: []}
+    return {
+        "agreement_sub": [sub.pk],
+        "agreement_section": [sub.pk, "basic"],
+        "row": [wuhan_row.pk],
+        "table": [open_table.pk],
+        "notification": [notification.pk],
+        "project": [project.pk],
+        "indicator": [project.indicators.first().pk],
+        "project_layout": [project.pk, "attachment2"],
+        "agreement": [Agreement.objects.get(undertaker__isnull=True).pk],
+        "job": [job.pk],
+        "import": [import_job.pk],
+        "removed": [removed.pk],
+        "reset": ["MQ", "set-password"],
+        None: [],
+    }
 
 
 def _row_state(pk):
     row = TableRow.all_objects.get(pk=pk)
-    return (row.status, row.version, row.removed_at, list(row.cells.order_by("column_id").values_list("raw", flat=True)))
+    return (
+        row.status,
+        row.version,
+        row.removed_at,
+        list(row.cells.order_by("column_id").values_list("raw", flat=True)),
+    )
 
 
 @pytest.mark.parametrize("role", ROLES)
@@ -181,8 +415,14 @@ def test_url_answers_each_role_as_expected(name, role, cast, objects, wuhan_row)
         client.force_login(cast[role])
     url = reverse(name, args=objects[obj])
     before = _row_state(wuhan_row.pk)
-    data = {"version": "1", f"col-{wuhan_row.table.columns.get(order=1).pk}": "很多", "comment": "请修改",
-            "reason": "复核", "deadline": "2099-01-01T10:00", "rows": [wuhan_row.pk]}
+    data = {
+        "version": "1",
+        f"col-{wuhan_row.table.columns.get(order=1).pk}": "很多",
+        "comment": "请修改",
+        "reason": "复核",
+        "deadline": "2099-01-01T10:00",
+        "rows": [wuhan_row.pk],
+    }
     response = client.get(url) if method == "GET" else client.post(url, data)
     if expected == LOGIN:
         assert response.status_code == 302 and "/login/" in response.url, (name, role, response.status_code)
@@ -285,7 +525,9 @@ def file_objects(objects, admin_user, platform_agreement):
 def _may_open_page(client, page, kind, args) -> bool:
     if page is None:  # a project: its card on the home page
         response = client.get(reverse("home"))
-        return response.status_code == 200 and reverse("reports:export_bundle", args=args[:1]) in response.content.decode()
+        return (
+            response.status_code == 200 and reverse("reports:export_bundle", args=args[:1]) in response.content.decode()
+        )
     return client.get(reverse(page, args=args)).status_code == 200
 
 
@@ -304,7 +546,11 @@ def test_a_file_is_given_only_to_who_may_open_its_objects_page(role, cast, file_
             if allowed:
                 # A role may still be refused a file it has no use for (403), but never by an error.
                 assert response.status_code < 500 or (name.endswith("pdf") and response.status_code == 503), (
-                    name, args, role, response.status_code)
+                    name,
+                    args,
+                    role,
+                    response.status_code,
+                )
             else:
                 assert response.status_code in (302, 404), (name, args, role, response.status_code)
                 if response.status_code == 302:

@@ -2,9 +2,8 @@ from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
 from . import audit
-from .resources import MembershipResource, UnitResource
-
 from .models import AuditEntry, Membership, Notification, Unit
+from .resources import MembershipResource, UnitResource
 
 
 class MembershipInline(admin.TabularInline):

@@ -64,8 +64,9 @@ def object_key(obj: models.Model) -> tuple[str, str]:
     return f"{obj._meta.app_label}.{obj._meta.object_name}", str(obj.pk)
 
 
-def audit_record(*, actor, action: AuditAction, obj: models.Model, before=None, after=None, comment: str = "",
-                 label: str = "") -> AuditEntry:
+def audit_record(
+    *, actor, action: AuditAction, obj: models.Model, before=None, after=None, comment: str = "", label: str = ""
+) -> AuditEntry:
     object_type, object_id = object_key(obj)
     return AuditEntry.objects.create(
         actor=actor if getattr(actor, "is_authenticated", False) else None,

@@ -15,13 +15,15 @@ from .models import Notification, Role
 
 def unit_fillers(unit_ids) -> list:
     return list(
-        get_user_model().objects.filter(
-            memberships__unit_id__in=list(unit_ids), memberships__role=Role.FILLER, is_active=True
-        ).distinct()
+        get_user_model()
+        .objects.filter(memberships__unit_id__in=list(unit_ids), memberships__role=Role.FILLER, is_active=True)
+        .distinct()
     )
 
 
-def notify(*, recipients, kind: str, title: str, body: str = "", link: str = "", subject_key: str = "") -> list[Notification]:
+def notify(
+    *, recipients, kind: str, title: str, body: str = "", link: str = "", subject_key: str = ""
+) -> list[Notification]:
     """Create one inbox entry per recipient and queue its e-mail after commit.
 
     With a `subject_key`, a recipient gets the message once (reminders are not repeated).
@@ -61,4 +63,3 @@ def notification_emails_queue(ids) -> int:
         Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(email_queued_at=timezone.now())
         queued += 1
     return queued
-

@@ -68,9 +68,9 @@ def reviewed_project_ids(user) -> set[int]:
         from projects.models import ProjectUserObjectPermission
 
         cached = set(
-            ProjectUserObjectPermission.objects.filter(
-                user=user, permission__codename=REVIEW_PERMISSION
-            ).values_list("content_object_id", flat=True)
+            ProjectUserObjectPermission.objects.filter(user=user, permission__codename=REVIEW_PERMISSION).values_list(
+                "content_object_id", flat=True
+            )
         )
         user._policy_reviewed = cached
     return cached
@@ -116,8 +116,10 @@ def visible_rows_filter(user, prefix: str = "") -> Q:
 
 
 def can_view_project(user, project) -> bool:
-    return sees_everything(user) or project.pk in reviewed_project_ids(user) or bool(
-        filler_unit_ids(user) and project.tables.filter(rows__unit_id__in=filler_unit_ids(user)).exists()
+    return (
+        sees_everything(user)
+        or project.pk in reviewed_project_ids(user)
+        or bool(filler_unit_ids(user) and project.tables.filter(rows__unit_id__in=filler_unit_ids(user)).exists())
     )
 
 
@@ -178,8 +180,11 @@ def can_import(user) -> bool:
 
 def can_import_into(user, table) -> bool:
     """The table's fill-in template and its import: users who may edit a row of it."""
-    return (is_admin(user) or reviews_project(user, table.project)
-            or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists())
+    return (
+        is_admin(user)
+        or reviews_project(user, table.project)
+        or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists()
+    )
 
 
 def system_user():
@@ -205,8 +210,11 @@ def can_export_project(user, project) -> bool:
 
 
 def can_view_agreement(user, agreement) -> bool:
-    return (sees_everything(user) or reviews_project(user, agreement.project)
-            or (agreement.undertaker_id is not None and agreement.undertaker_id in filler_unit_ids(user)))
+    return (
+        sees_everything(user)
+        or reviews_project(user, agreement.project)
+        or (agreement.undertaker_id is not None and agreement.undertaker_id in filler_unit_ids(user))
+    )
 
 
 def can_edit_agreement(user, agreement) -> bool:

@@ -37,8 +37,9 @@ class UnitResource(resources.ModelResource):
 class MembershipResource(resources.ModelResource):
     """One user per row: login name, display name, e-mail, unit and role."""
 
-    user = fields.Field(attribute="user", column_name="用户名",
-                        widget=widgets.ForeignKeyWidget(get_user_model(), field="username"))
+    user = fields.Field(
+        attribute="user", column_name="用户名", widget=widgets.ForeignKeyWidget(get_user_model(), field="username")
+    )
     unit = fields.Field(attribute="unit", column_name="单位名称", widget=widgets.ForeignKeyWidget(Unit, field="name"))
     role = fields.Field(attribute="role", column_name="角色")
 
@@ -63,8 +64,9 @@ class MembershipResource(resources.ModelResource):
         # the whole import is rolled back, these users with it.
         User = get_user_model()
         if not User.objects.filter(username=username).exists():
-            user = User(username=username, first_name=(row.get("姓名") or "").strip(),
-                        email=(row.get("电子邮箱") or "").strip())
+            user = User(
+                username=username, first_name=(row.get("姓名") or "").strip(), email=(row.get("电子邮箱") or "").strip()
+            )
             user.set_unusable_password()
             user.save()
 
@@ -72,8 +74,9 @@ class MembershipResource(resources.ModelResource):
 class IndicatorCategoryResource(resources.ModelResource):
     level = fields.Field(attribute="level", column_name="级别", widget=widgets.IntegerWidget())
     name = fields.Field(attribute="name", column_name="名称")
-    parent = fields.Field(attribute="parent", column_name="上级指标",
-                          widget=widgets.ForeignKeyWidget(IndicatorCategory, field="name"))
+    parent = fields.Field(
+        attribute="parent", column_name="上级指标", widget=widgets.ForeignKeyWidget(IndicatorCategory, field="name")
+    )
     order = fields.Field(attribute="order", column_name="排序", widget=widgets.IntegerWidget())
 
     class Meta:

@@ -27,14 +27,20 @@ class AgreementBudgetExporter(Exporter):
         sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
         allocations = list(agreement.allocations.all())
         expenses = list(agreement.expenses.all())
-        figures = budget_figures(sources, [{"amount": a.amount} for a in allocations],
-                                 [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses])
+        figures = budget_figures(
+            sources,
+            [{"amount": a.amount} for a in allocations],
+            [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
+        )
         r = 3
         for col, text in enumerate(("项目资金来源", "资金来源", "金  额", "占总额比重（%）"), start=1):
             sheet.put(r, col, text, bold=True)
         first = r
         rows = [("合  计", figures["total"], Decimal(100) if figures["total"] else None)]
-        rows += [(f"{n}.{k.label}", sources.get(k), figures["shares"].get(k)) for n, k in enumerate(BudgetSourceKind, start=1)]
+        rows += [
+            (f"{n}.{k.label}", sources.get(k), figures["shares"].get(k))
+            for n, k in enumerate(BudgetSourceKind, start=1)
+        ]
         for label, amount, share in rows:
             r += 1
             sheet.put(r, 2, label, align="left")

@@ -40,10 +40,14 @@ class Attachment2Exporter(Exporter):
         sheet.merge(r, 2, r, COLS, project.name, align="left")
         r += 1
         sheet.put(r, 1, "项目主管部门")
-        sheet.merge(r, 2, r, COLS, project.competent_department.name if project.competent_department else "", align="left")
+        sheet.merge(
+            r, 2, r, COLS, project.competent_department.name if project.competent_department else "", align="left"
+        )
         r += 1
-        for left, right in ((("项目负责人", project.leader), ("联系电话", project.phone)),
-                            (("单位地址", project.address), ("邮政编码", project.postcode))):
+        for left, right in (
+            (("项目负责人", project.leader), ("联系电话", project.phone)),
+            (("单位地址", project.address), ("邮政编码", project.postcode)),
+        ):
             sheet.put(r, 1, left[0])
             sheet.merge(r, 2, r, 3, left[1], align="left")
             sheet.put(r, 4, right[0])
@@ -76,7 +80,9 @@ class Attachment2Exporter(Exporter):
         ):
             sheet.merge(r, 1, r, COLS, heading, bold=True)
             r += 1
-            for col, text in enumerate((first_header, "一级指标", "二级指标", "三级指标", "指标值", basis_header), start=1):
+            for col, text in enumerate(
+                (first_header, "一级指标", "二级指标", "三级指标", "指标值", basis_header), start=1
+            ):
                 sheet.put(r, col, text, bold=True)
             r += 1
             first = r

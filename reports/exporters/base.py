@@ -105,8 +105,21 @@ class SheetWriter:
         self.widths = [6] * columns
         self.row = 1
 
-    def put(self, row: int, col: int, value, *, bold=False, font=None, size=11, align="center", wrap=True,
-            box=True, number_format: str | None = None, measure=True):
+    def put(
+        self,
+        row: int,
+        col: int,
+        value,
+        *,
+        bold=False,
+        font=None,
+        size=11,
+        align="center",
+        wrap=True,
+        box=True,
+        number_format: str | None = None,
+        measure=True,
+    ):
         value = xml_safe(value)
         cell = self.ws.cell(row=row, column=col)
         cell.value = value
@@ -151,8 +164,13 @@ class SheetWriter:
 
         A cell merged over several rows shares their height, so it does not set one.
         """
-        tall = {(c, r) for m in self.ws.merged_cells.ranges if m.max_row > m.min_row
-                for c in range(m.min_col, m.max_col + 1) for r in range(m.min_row, m.max_row + 1)}
+        tall = {
+            (c, r)
+            for m in self.ws.merged_cells.ranges
+            if m.max_row > m.min_row
+            for c in range(m.min_col, m.max_col + 1)
+            for r in range(m.min_row, m.max_row + 1)
+        }
         for r in range(first_row, last_row + 1):
             lines = 1
             for c in range(1, self.columns + 1):
@@ -160,15 +178,19 @@ class SheetWriter:
                 if (c, r) in tall or cell.value in (None, "") or isinstance(cell.value, (int, float, Decimal)):
                     continue
                 width = self._merged_width(cell)
-                needed = sum(max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in str(cell.value).split("\n"))
+                needed = sum(
+                    max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in str(cell.value).split("\n")
+                )
                 lines = max(lines, needed)
             self.ws.row_dimensions[r].height = max(20, 15 * lines + 4)
 
     def _merged_width(self, cell) -> float:
         for merged in self.ws.merged_cells.ranges:
             if cell.coordinate in merged:
-                return sum(self.ws.column_dimensions[get_column_letter(c)].width or 8
-                           for c in range(merged.min_col, merged.max_col + 1))
+                return sum(
+                    self.ws.column_dimensions[get_column_letter(c)].width or 8
+                    for c in range(merged.min_col, merged.max_col + 1)
+                )
         return self.ws.column_dimensions[cell.column_letter].width or 8
 
     def print_setup(self, *, title_rows: tuple[int, int] | None, landscape: bool | None = None):

@@ -13,15 +13,20 @@ def indicator_text(indicators) -> str:
     parts = []
     for number, indicator in enumerate(indicators, start=1):
         annual = next((t for t in indicator.targets.all() if t.period == TargetPeriod.ANNUAL), None)
-        parts.append(f"{number}、{indicator.category.level1.name}：{indicator.name}，年度指标值：{annual.raw if annual else ''}。")
+        parts.append(
+            f"{number}、{indicator.category.level1.name}：{indicator.name}，年度指标值：{annual.raw if annual else ''}。"
+        )
     return "".join(parts)
 
 
 def list_projects(project: Project):
     """The projects that share this form: same title and 主管部门, in order."""
     return (
-        Project.objects.filter(title=project.title, competent_department=project.competent_department,
-                               target_periods=TargetPeriods.ANNUAL_ONLY)
+        Project.objects.filter(
+            title=project.title,
+            competent_department=project.competent_department,
+            target_periods=TargetPeriods.ANNUAL_ONLY,
+        )
         .select_related("competent_department", "budget_unit")
         .order_by("order", "code")
     )
@@ -34,8 +39,11 @@ class ExpenditureListExporter(Exporter):
     permission = "view_project"
 
     def applies_to(self, project: Project) -> bool:
-        return (project.target_periods == TargetPeriods.ANNUAL_ONLY and project.budget_unit_id is not None
-                and project.local_department_id is None)
+        return (
+            project.target_periods == TargetPeriods.ANNUAL_ONLY
+            and project.budget_unit_id is not None
+            and project.local_department_id is None
+        )
 
     def sheet_title(self, project: Project) -> str:
         return "项目支出绩效目标表"
@@ -46,8 +54,12 @@ class ExpenditureListExporter(Exporter):
     def render(self, ws, project: Project, user) -> None:
         projects = list(list_projects(project))
         indicators = {}
-        for indicator in (Indicator.objects.filter(project__in=projects).select_related("category__parent")
-                          .prefetch_related("targets").order_by("order")):
+        for indicator in (
+            Indicator.objects.filter(project__in=projects)
+            .select_related("category__parent")
+            .prefetch_related("targets")
+            .order_by("order")
+        ):
             indicators.setdefault(indicator.project_id, []).append(indicator)
         sheet = SheetWriter(ws, len(HEADERS))
         sheet.title(1, self.title)

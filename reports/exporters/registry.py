@@ -33,5 +33,6 @@ def exporter_for(identifier: str):
 def exporters_for(obj, user=None) -> list:
     """The layouts that apply to `obj`; given a user, only those the policy lets them use on it."""
     takes = _TAKES.get(type(obj))
-    return [e for e in LAYOUTS.values()
-            if e.takes == takes and e.applies_to(obj) and (user is None or e.allows(user, obj))]
+    return [
+        e for e in LAYOUTS.values() if e.takes == takes and e.applies_to(obj) and (user is None or e.allows(user, obj))
+    ]

@@ -29,7 +29,11 @@ class TransferSecondaryExporter(Exporter):
         sheet.put(1, 1, LABEL, align="left", box=False, font="黑体", measure=False)
         sheet.title(2, project.title or self.title, size=14)
         r = 3
-        money = f"{format_number(project.funding_requirement)}{project.money_unit}" if project.funding_requirement is not None else ""
+        money = (
+            f"{format_number(project.funding_requirement)}{project.money_unit}"
+            if project.funding_requirement is not None
+            else ""
+        )
         for label, value in (
             ("项目名称", project.name),
             ("资金类型", project.fund_type),

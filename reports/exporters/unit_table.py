@@ -24,21 +24,43 @@ from targets.selectors import table_columns
 from targets.values import format_number
 from units import policy
 
-from .base import (BODY_FONT, BOX, FORMULA_STARTS, HEADER_FONT, TITLE_FONT, Exporter, display_width, number_value,
-                   xml_safe)
+from .base import (
+    BODY_FONT,
+    BOX,
+    FORMULA_STARTS,
+    HEADER_FONT,
+    TITLE_FONT,
+    Exporter,
+    display_width,
+    number_value,
+    xml_safe,
+)
 
 CHUNK = 2000
 DEFAULT_HEIGHT = 20
 STYLES = {
     "jx-title": dict(font=Font(name=TITLE_FONT, size=16), alignment=Alignment(horizontal="center", vertical="center")),
-    "jx-head": dict(font=Font(name=HEADER_FONT, size=10), border=BOX,
-                    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
-    "jx-cell": dict(font=Font(name=BODY_FONT, size=11), border=BOX,
-                    alignment=Alignment(horizontal="center", vertical="center", wrap_text=True)),
-    "jx-text": dict(font=Font(name=BODY_FONT, size=11), border=BOX,
-                    alignment=Alignment(horizontal="left", vertical="center", wrap_text=True)),
-    "jx-number": dict(font=Font(name=BODY_FONT, size=11), border=BOX, number_format="0",
-                      alignment=Alignment(horizontal="center", vertical="center")),
+    "jx-head": dict(
+        font=Font(name=HEADER_FONT, size=10),
+        border=BOX,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    "jx-cell": dict(
+        font=Font(name=BODY_FONT, size=11),
+        border=BOX,
+        alignment=Alignment(horizontal="center", vertical="center", wrap_text=True),
+    ),
+    "jx-text": dict(
+        font=Font(name=BODY_FONT, size=11),
+        border=BOX,
+        alignment=Alignment(horizontal="left", vertical="center", wrap_text=True),
+    ),
+    "jx-number": dict(
+        font=Font(name=BODY_FONT, size=11),
+        border=BOX,
+        number_format="0",
+        alignment=Alignment(horizontal="center", vertical="center"),
+    ),
 }
 
 
@@ -147,7 +169,9 @@ class UnitTableExporter(Exporter):
         numeric = {c.pk for c in columns if c.value_kind == ValueKind.NUMBER}
         # Only the rows this user may see: id, unit and label parts, in one query.
         rows = list(
-            TableRow.objects.filter(table=table).filter(policy.visible_rows_filter(user)).order_by("seq")
+            TableRow.objects.filter(table=table)
+            .filter(policy.visible_rows_filter(user))
+            .order_by("seq")
             .values_list("pk", "seq", "unit__name", "unit__designation", "funding", "narrative")
         )
 
@@ -174,7 +198,7 @@ class UnitTableExporter(Exporter):
             out.append([(text, "jx-head") for text in line], height=40 if any(line) else None)
 
         for start in range(0, len(rows), CHUNK):
-            chunk = rows[start:start + CHUNK]
+            chunk = rows[start : start + CHUNK]
             values: dict[int, dict[int, tuple]] = {}
             for row_id, column_id, raw, number in Cell.objects.filter(row_id__in=[r[0] for r in chunk]).values_list(
                 "row_id", "column_id", "raw", "number"

@@ -26,9 +26,13 @@ DOCUMENT = "word/document.xml"
 
 def _check_container(data: bytes, kind: str) -> zipfile.ZipFile:
     if len(data) > settings.IMPORT_MAX_BYTES:
-        raise ImportFileError(f"文件过大（{len(data) // 1024} KB），上限为 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB")
+        raise ImportFileError(
+            f"文件过大（{len(data) // 1024} KB），上限为 {settings.IMPORT_MAX_BYTES // 1024 // 1024} MB"
+        )
     if data.startswith(OLE_MAGIC):
-        raise ImportFileError("文件已加密（设置了打开密码）或为旧版 .xls/.doc 格式，请取消密码并另存为 .xlsx/.docx 后再上传")
+        raise ImportFileError(
+            "文件已加密（设置了打开密码）或为旧版 .xls/.doc 格式，请取消密码并另存为 .xlsx/.docx 后再上传"
+        )
     if not zipfile.is_zipfile(io.BytesIO(data)):
         raise ImportFileError(f"不是 {kind} 文件，请上传 Excel（.xlsx）或 Word（.docx）文件")
     try:
@@ -71,8 +75,10 @@ def _workbook_parts(archive: zipfile.ZipFile, budget: Budget) -> tuple[list[tupl
     rels = Collector(budget, {"Relationship"})
     if _RELS in archive.namelist():
         feed(archive, _RELS, rels)
-    targets = {a.get("Id"): (a.get("Type", "").rpartition("/")[2], part_path(WORKBOOK, a.get("Target", "")))
-               for _, a in rels.found}
+    targets = {
+        a.get("Id"): (a.get("Type", "").rpartition("/")[2], part_path(WORKBOOK, a.get("Target", "")))
+        for _, a in rels.found
+    }
     names = set(archive.namelist())
     sheets = []
     for _, attrs in book.found:
@@ -102,8 +108,13 @@ def _date_styles(archive: zipfile.ZipFile, path: str, budget: Budget) -> set[str
     styles = Collector(budget, {"numFmt", "cellXfs", "xf"})
     feed(archive, path, styles)
     formats = dict(BUILTIN_FORMATS)
-    formats.update({int(a["numFmtId"]): a.get("formatCode", "") for tag, a in styles.found
-                    if tag == "numFmt" and a.get("numFmtId", "").isdigit()})
+    formats.update(
+        {
+            int(a["numFmtId"]): a.get("formatCode", "")
+            for tag, a in styles.found
+            if tag == "numFmt" and a.get("numFmtId", "").isdigit()
+        }
+    )
     in_cell_xfs, xfs = False, []
     for tag, attrs in styles.found:
         if tag == "cellXfs":

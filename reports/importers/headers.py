@@ -98,15 +98,19 @@ def _check_leading(grid: Grid, cell, match: HeaderMatch) -> None:
         match.errors.append(Issue(grid.name, 2 + cell.row, 1 + cell.col, f"表头应为“{cell.text}”，实际为“{actual}”"))
 
 
-def _unknown_columns(grid: Grid, depth: int, found: dict[int, str], used: set[int], missing: set[int],
-                     match: HeaderMatch) -> None:
+def _unknown_columns(
+    grid: Grid, depth: int, found: dict[int, str], used: set[int], missing: set[int], match: HeaderMatch
+) -> None:
     """A leaf header in the file that no column of the table has: its values would be lost."""
     for col in found:
         if col in used or col in missing:
             continue
         row = next(2 + r for r in reversed(range(depth)) if grid.text(2 + r, col))
-        match.errors.append(Issue(grid.name, row, col, f"表头“{grid.text(row, col)}”不是该目标表的列，"
-                                                       "请删除该列，或使用本系统导出的模板"))
+        match.errors.append(
+            Issue(
+                grid.name, row, col, f"表头“{grid.text(row, col)}”不是该目标表的列，请删除该列，或使用本系统导出的模板"
+            )
+        )
 
 
 def _group_notes(grid: Grid, cells, own_leaf: dict, match: HeaderMatch) -> None:
@@ -119,9 +123,19 @@ def _group_notes(grid: Grid, cells, own_leaf: dict, match: HeaderMatch) -> None:
         for r in range(cell.row, cell.row + cell.rowspan):
             for c in range(cell.col, cell.col + cell.colspan):
                 expected[(2 + r, 1 + c)] = cell.text if (r, c) == (cell.row, cell.col) else ""
-    differences = [f"第{r}行第{c}列应为“{text}”，实际为“{grid.text(r, c)}”"
-                   for (r, c), text in sorted(expected.items()) if fold(grid.text(r, c)) != fold(text)]
+    differences = [
+        f"第{r}行第{c}列应为“{text}”，实际为“{grid.text(r, c)}”"
+        for (r, c), text in sorted(expected.items())
+        if fold(grid.text(r, c)) != fold(text)
+    ]
     if differences:
         shown = "；".join(differences[:3]) + (f"；另有 {len(differences) - 3} 处" if len(differences) > 3 else "")
-        match.notes.append(Issue(grid.name, None, None, f"表头分组（一级、二级指标）的合并方式与本系统的版式不同（{shown}）："
-                                                        "已按三级指标（列名）对应各列，请核对分组无误"))
+        match.notes.append(
+            Issue(
+                grid.name,
+                None,
+                None,
+                f"表头分组（一级、二级指标）的合并方式与本系统的版式不同（{shown}）："
+                "已按三级指标（列名）对应各列，请核对分组无误",
+            )
+        )

@@ -23,8 +23,18 @@ from units.inputs import check_number, check_text
 from ..provenance import exported_rows, sheet_source
 from .files import Grid
 from .headers import match_header
-from .plan import (AnnexUpdate, CellChange, Conflict, ImportPlan, Issue, MetricUpdate, RowUpdate, TargetUpdate,
-                   access_refusal, state_refusal)
+from .plan import (
+    AnnexUpdate,
+    CellChange,
+    Conflict,
+    ImportPlan,
+    Issue,
+    MetricUpdate,
+    RowUpdate,
+    TargetUpdate,
+    access_refusal,
+    state_refusal,
+)
 
 META_SHEET = "_meta"
 FUNDING_SUFFIX = re.compile(r"（[\d.]+万）$")
@@ -85,8 +95,9 @@ def _is_id(value) -> bool:
     return type(value) is int and 0 <= value < 2**63
 
 
-def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None,
-                    exported: dict[int, int] | None = None) -> ImportPlan:
+def plan_unit_table(
+    grid: Grid, table: TargetTable, user, versions: dict[int, int] | None = None, exported: dict[int, int] | None = None
+) -> ImportPlan:
     """`versions`: a template's rows (stale ones are refused); `exported`: an official
     export's rows (cells of rows saved since are conflicts to confirm)."""
     plan = ImportPlan(sheets=[grid.name])
@@ -100,7 +111,9 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
     if wrong:
         plan.errors += wrong[:5]
         if len(wrong) > 5:
-            plan.errors.append(Issue(grid.name, None, None, f"另有 {len(wrong) - 5} 处表头不符：请使用本系统导出的模板或正式版式"))
+            plan.errors.append(
+                Issue(grid.name, None, None, f"另有 {len(wrong) - 5} 处表头不符：请使用本系统导出的模板或正式版式")
+            )
         return plan
 
     rows = {r.unit.name: r for r in TableRow.objects.filter(table=table).select_related("unit", "table__project")}
@@ -149,30 +162,60 @@ def plan_unit_table(grid: Grid, table: TargetTable, user, versions: dict[int, in
                 if current is None and value.raw == "":
                     plan.unchanged += 1
                     continue
-                changes.append((str(column.pk), CellChange(f"{name} · {column.label}", before, value.raw,
-                                                           created=current is None)))
+                changes.append(
+                    (str(column.pk), CellChange(f"{name} · {column.label}", before, value.raw, created=current is None))
+                )
         if changes:  # the same values: nothing to write, whatever the file's version
             _plan_row(plan, grid.name, r, row, changes, versions, exported)
     return plan
 
 
-def _plan_row(plan: ImportPlan, sheet: str, r: int, row: TableRow, changes: list[tuple[str, CellChange]],
-              versions: dict[int, int] | None, exported: dict[int, int] | None) -> None:
+def _plan_row(
+    plan: ImportPlan,
+    sheet: str,
+    r: int,
+    row: TableRow,
+    changes: list[tuple[str, CellChange]],
+    versions: dict[int, int] | None,
+    exported: dict[int, int] | None,
+) -> None:
     """One row's changes: refused, written, or (the row was saved since the export) conflicts."""
     expected = (versions or {}).get(row.pk, row.version)
     if expected != row.version:
-        plan.errors.append(Issue(sheet, r, 2, f"单位“{row.unit.name}”的数据在模板下载后已被他人修改（模板为版本 {expected}，"
-                                              f"当前为版本 {row.version}），请重新下载模板后再填写"))
+        plan.errors.append(
+            Issue(
+                sheet,
+                r,
+                2,
+                f"单位“{row.unit.name}”的数据在模板下载后已被他人修改（模板为版本 {expected}，"
+                f"当前为版本 {row.version}），请重新下载模板后再填写",
+            )
+        )
     elif refusal := state_refusal(row):
         plan.errors.append(Issue(sheet, r, 2, refusal))
     elif exported is not None and exported.get(row.pk) != row.version:
-        plan.conflicts += [Conflict(row_id=row.pk, version=row.version, column=key, label=change.label,
-                                    exported=exported.get(row.pk, 0), current=change.before, incoming=change.after)
-                           for key, change in changes]
+        plan.conflicts += [
+            Conflict(
+                row_id=row.pk,
+                version=row.version,
+                column=key,
+                label=change.label,
+                exported=exported.get(row.pk, 0),
+                current=change.before,
+                incoming=change.after,
+            )
+            for key, change in changes
+        ]
     else:
         plan.changes += [change for _, change in changes]
-        plan.rows.append(RowUpdate(row_id=row.pk, version=row.version, values={k: c.after for k, c in changes if k},
-                                   narrative=next((c.after for k, c in changes if not k), None)))
+        plan.rows.append(
+            RowUpdate(
+                row_id=row.pk,
+                version=row.version,
+                values={k: c.after for k, c in changes if k},
+                narrative=next((c.after for k, c in changes if not k), None),
+            )
+        )
 
 
 # --- indicator trees (附件2, 省财政专项转移支付) ---------------------------------------------------------
@@ -194,16 +237,26 @@ def _tree_rows(grid: Grid, start: int, name_col: int) -> list[int]:
     return rows
 
 
-def _plan_tree(plan: ImportPlan, grid: Grid, project: Project, rows: list[int], period: str, name_col: int, value_col: int):
+def _plan_tree(
+    plan: ImportPlan, grid: Grid, project: Project, rows: list[int], period: str, name_col: int, value_col: int
+):
     tree = project_indicator_tree(project)
     if len(rows) != len(tree):
-        plan.errors.append(Issue(grid.name, rows[0] if rows else None, None,
-                                 f"{TargetPeriod(period).label}有 {len(rows)} 行，项目中有 {len(tree)} 个指标：导入不增删指标，请在项目编辑页增删"))
+        plan.errors.append(
+            Issue(
+                grid.name,
+                rows[0] if rows else None,
+                None,
+                f"{TargetPeriod(period).label}有 {len(rows)} 行，项目中有 {len(tree)} 个指标：导入不增删指标，请在项目编辑页增删",
+            )
+        )
         return
     for r, indicator in zip(rows, tree):
         name = grid.text(r, name_col)
         if name.replace("\n", "") != indicator.name.replace("\n", ""):
-            plan.errors.append(Issue(grid.name, r, name_col, f"三级指标应为“{indicator.name}”，实际为“{name}”（导入不改名指标）"))
+            plan.errors.append(
+                Issue(grid.name, r, name_col, f"三级指标应为“{indicator.name}”，实际为“{name}”（导入不改名指标）")
+            )
             continue
         text = _read_value(plan, grid, r, value_col, indicator.name)
         if text is None:
@@ -219,7 +272,9 @@ def _plan_tree(plan: ImportPlan, grid: Grid, project: Project, rows: list[int], 
             plan.unchanged += 1
             continue
         plan.targets.append(TargetUpdate(indicator_id=indicator.pk, period=period, raw=text))
-        plan.changes.append(CellChange(f"{indicator.name}（{TargetPeriod(period).label}）", before, text, created=target is None))
+        plan.changes.append(
+            CellChange(f"{indicator.name}（{TargetPeriod(period).label}）", before, text, created=target is None)
+        )
 
 
 def plan_attachment2(grid: Grid, project: Project) -> ImportPlan:
@@ -232,13 +287,18 @@ def plan_attachment2(grid: Grid, project: Project) -> ImportPlan:
             period = TargetPeriod.LONG_TERM if heading.startswith("长期") else TargetPeriod.ANNUAL
             _plan_tree(plan, grid, project, _tree_rows(grid, r + 2, 4), period, 4, 5)
     if not found:
-        plan.errors.append(Issue(grid.name, None, None, "没有找到“长期绩效目标表”和“年度绩效目标表”（表头应含“三级指标”）"))
+        plan.errors.append(
+            Issue(grid.name, None, None, "没有找到“长期绩效目标表”和“年度绩效目标表”（表头应含“三级指标”）")
+        )
     return plan
 
 
 def plan_transfer(grid: Grid, project: Project) -> ImportPlan:
     plan = ImportPlan(sheets=[grid.name])
-    header = next((r for r in range(1, len(grid.rows) + 1) if grid.text(r, 2) == "一级指标" and grid.text(r, 4) == "三级指标"), None)
+    header = next(
+        (r for r in range(1, len(grid.rows) + 1) if grid.text(r, 2) == "一级指标" and grid.text(r, 4) == "三级指标"),
+        None,
+    )
     if header is None:
         plan.errors.append(Issue(grid.name, None, None, "没有找到指标表头（一级指标、二级指标、三级指标、指标值）"))
         return plan
@@ -267,7 +327,9 @@ def plan_expenditure_list(grid: Grid, user) -> ImportPlan:
             prefix = f"{number}、{indicator.category.level1.name}：{indicator.name}，年度指标值："
             found = text.find(prefix, position)
             if found < 0:
-                plan.errors.append(Issue(grid.name, r, 5, f"未找到第 {number} 项指标“{indicator.name}”（格式：{prefix}值。）"))
+                plan.errors.append(
+                    Issue(grid.name, r, 5, f"未找到第 {number} 项指标“{indicator.name}”（格式：{prefix}值。）")
+                )
                 break
             starts.append((found, found + len(prefix), indicator))
             position = found + len(prefix)
@@ -285,7 +347,9 @@ def plan_expenditure_list(grid: Grid, user) -> ImportPlan:
                     plan.unchanged += 1
                     continue
                 plan.targets.append(TargetUpdate(indicator_id=indicator.pk, period=TargetPeriod.ANNUAL, raw=value))
-                plan.changes.append(CellChange(f"{project.name} · {indicator.name}", before, value, created=indicator.annual is None))
+                plan.changes.append(
+                    CellChange(f"{project.name} · {indicator.name}", before, value, created=indicator.annual is None)
+                )
     return plan
 
 
@@ -306,7 +370,9 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
         if text.isdigit():
             years[c] = int(text)
     if sorted(years.values()) != agreement.years:
-        plan.errors.append(Issue(grid.name, header, None, f"年度应为 {agreement.years}，实际为 {sorted(years.values())}"))
+        plan.errors.append(
+            Issue(grid.name, header, None, f"年度应为 {agreement.years}，实际为 {sorted(years.values())}")
+        )
         return plan
     metrics = {m.label: m for m in agreement.metrics.prefetch_related("values")}
     first_year_col = min(years)
@@ -330,8 +396,9 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
                 plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
                 continue
             try:
-                check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年",
-                             exact_places=False)
+                check_number(
+                    value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年", exact_places=False
+                )
             except ValidationError as exc:
                 plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
                 continue
@@ -339,9 +406,17 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
             if before == value or (before is not None and value is not None and before.compare(value) == 0):
                 plan.unchanged += 1
                 continue
-            annex.values.append(MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}"))
-            plan.changes.append(CellChange(f"{label} {year}年", "" if before is None else f"{before.normalize():f}",
-                                           text, created=year not in current))
+            annex.values.append(
+                MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}")
+            )
+            plan.changes.append(
+                CellChange(
+                    f"{label} {year}年",
+                    "" if before is None else f"{before.normalize():f}",
+                    text,
+                    created=year not in current,
+                )
+            )
     if annex.values:
         refusal = _annex_refusal(agreement, version)
         if refusal:
@@ -361,7 +436,9 @@ def _annex_refusal(agreement: Agreement, version: int) -> str | None:
     return None
 
 
-def _annex_agreement(grid: Grid, source: dict | None, project: Project | None, user) -> tuple[Agreement | None, int, str]:
+def _annex_agreement(
+    grid: Grid, source: dict | None, project: Project | None, user
+) -> tuple[Agreement | None, int, str]:
     """The 任务书 this 附表 belongs to, as the file says (its export information); a file
     without it (a Word copy) only when the project has a single 任务书. Else a refusal."""
     entry = sheet_source(source, grid.name, "agreement")
@@ -412,8 +489,12 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
             plan.extend(plan_expenditure_list(grid, user))
             recognised = True
             continue
-        annex_title = any(grid.text(r, 1).replace(" ", "").endswith("子平台年度绩效目标量化汇总表") for r in range(1, 3))
-        annex_header = any(grid.text(r, 1).replace(" ", "") == "年度" and grid.text(r, 2).isdigit() for r in range(1, 3))
+        annex_title = any(
+            grid.text(r, 1).replace(" ", "").endswith("子平台年度绩效目标量化汇总表") for r in range(1, 3)
+        )
+        annex_header = any(
+            grid.text(r, 1).replace(" ", "") == "年度" and grid.text(r, 2).isdigit() for r in range(1, 3)
+        )
         if annex_title or annex_header:
             agreement, version, refusal = _annex_agreement(grid, source, project, user)
             if agreement is None:
@@ -434,7 +515,9 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
                 plan.extend(plan_attachment2(grid, owner))
             recognised = True
             continue
-        plan.errors.append(Issue(grid.name, 1, 1, "无法识别的工作表：表名与系统中的目标表、项目都不符，请使用本系统导出的版式或模板"))
+        plan.errors.append(
+            Issue(grid.name, 1, 1, "无法识别的工作表：表名与系统中的目标表、项目都不符，请使用本系统导出的版式或模板")
+        )
     if not recognised and not plan.errors:
         plan.errors.append(Issue("", None, None, "文件中没有可导入的工作表"))
     return plan

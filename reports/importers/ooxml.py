@@ -31,8 +31,17 @@ CORRUPT = "文件已损坏，无法打开"
 # What a damaged archive or part raises on the way: zlib for bad deflate data, RuntimeError for an
 # encrypted member, NotImplementedError for an unknown compression method or zip version,
 # LookupError for an XML declaration naming an unknown encoding.
-DAMAGED = (expat.ExpatError, zipfile.BadZipFile, zlib.error, OSError, EOFError, RuntimeError, NotImplementedError,
-           ValueError, LookupError)
+DAMAGED = (
+    expat.ExpatError,
+    zipfile.BadZipFile,
+    zlib.error,
+    OSError,
+    EOFError,
+    RuntimeError,
+    NotImplementedError,
+    ValueError,
+    LookupError,
+)
 
 
 @dataclass
@@ -44,8 +53,12 @@ class Limits:
 
     @classmethod
     def from_settings(cls) -> Limits:
-        return cls(rows=settings.IMPORT_MAX_ROWS, columns=settings.IMPORT_MAX_COLUMNS,
-                   cells=settings.IMPORT_MAX_CELLS, elements=settings.IMPORT_MAX_XML_ELEMENTS)
+        return cls(
+            rows=settings.IMPORT_MAX_ROWS,
+            columns=settings.IMPORT_MAX_COLUMNS,
+            cells=settings.IMPORT_MAX_CELLS,
+            elements=settings.IMPORT_MAX_XML_ELEMENTS,
+        )
 
 
 class Budget:

@@ -64,6 +64,7 @@ class MetricUpdate:
 @dataclass
 class AnnexUpdate:
     """A 任务书's 附表 values, written through the 任务书's own service at this version."""
+
     agreement_id: int
     version: int
     values: list[MetricUpdate] = field(default_factory=list)
@@ -75,6 +76,7 @@ class Conflict:
 
     The file may carry the importer's own edit or the old value of someone else's; only
     the importer can tell, so it is written only when confirmed, one by one."""
+
     row_id: int
     version: int  # the row's version at the preview: applying refuses if it moved again
     column: str  # column id, "" for the narrative
@@ -127,8 +129,10 @@ class ImportPlan:
             unchanged=data["unchanged"],
             rows=[RowUpdate(**r) for r in data["rows"]],
             targets=[TargetUpdate(**t) for t in data["targets"]],
-            annexes=[AnnexUpdate(a["agreement_id"], a["version"], [MetricUpdate(**m) for m in a["values"]])
-                     for a in data.get("annexes", [])],
+            annexes=[
+                AnnexUpdate(a["agreement_id"], a["version"], [MetricUpdate(**m) for m in a["values"]])
+                for a in data.get("annexes", [])
+            ],
             conflicts=[Conflict(**c) for c in data.get("conflicts", [])],
         )
         if data.get("metrics"):  # a preview stored before 附表 imports named their 任务书

@@ -94,8 +94,9 @@ class SheetReader:
         # padding to row 1,048,576, and rows are counted as they come instead.
         width = column_number(ref.rpartition(":")[2])
         if width > self.limits.columns:
-            raise ImportFileError(f"工作表“{self.name}”声明的数据范围为 {ref}（{width} 列），"
-                                  f"超过 {self.limits.columns} 列的上限，已拒绝")
+            raise ImportFileError(
+                f"工作表“{self.name}”声明的数据范围为 {ref}（{width} 列），超过 {self.limits.columns} 列的上限，已拒绝"
+            )
 
     def _row_start(self, number) -> None:
         try:
@@ -118,8 +119,10 @@ class SheetReader:
         if self.row > self.limits.rows:
             raise ImportFileError(f"工作表“{self.name}”超过 {self.limits.rows} 行，请分批导入")
         if column > self.limits.columns:
-            raise ImportFileError(f"工作表“{self.name}”第{self.row}行第{column}列有数据，"
-                                  f"超过 {self.limits.columns} 列的上限，请删除多余的列后再上传")
+            raise ImportFileError(
+                f"工作表“{self.name}”第{self.row}行第{column}列有数据，"
+                f"超过 {self.limits.columns} 列的上限，请删除多余的列后再上传"
+            )
         self.budget.cell(self.where)
         self.cells[column] = GridCell(value=value, formula=formula)
 
@@ -227,8 +230,10 @@ class TableReader:
         offset = self.before + len(self.row)
         span = self.tc["span"]
         if offset + span > self.limits.columns:
-            raise ImportFileError(f"Word 表{len(self.grids) + 1}第{len(self.rows) + 1}行超过 "
-                                  f"{self.limits.columns} 列的上限，请删除多余的列后再上传")
+            raise ImportFileError(
+                f"Word 表{len(self.grids) + 1}第{len(self.rows) + 1}行超过 "
+                f"{self.limits.columns} 列的上限，请删除多余的列后再上传"
+            )
         if self.tc["merge"] == "continue":
             text = self.above.get(offset, "")
         else:

@@ -32,8 +32,11 @@ def free_port() -> int:
 
 def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     """Production settings over plain HTTP on loopback, everything else off the developer's env."""
-    env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+    }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
         DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
@@ -49,8 +52,9 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
 
 
 def manage(env: dict[str, str], *args: str, timeout: int = 180) -> str:
-    result = subprocess.run([sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                            timeout=timeout)
+    result = subprocess.run(
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=timeout
+    )
     assert result.returncode == 0, f"manage.py {' '.join(args)}: {result.stdout}{result.stderr}"
     return result.stdout
 
@@ -65,8 +69,7 @@ def seeded_database(directory: Path) -> Path:
 
 
 @contextmanager
-def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 1, static: bool = True,
-             **extra: str):
+def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 1, static: bool = True, **extra: str):
     """Yield (base_url, env) of a gunicorn serving a copy of `database` with production settings.
 
     With static=False the pages name the static files as they are and nothing is collected
@@ -80,9 +83,27 @@ def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 
     port = free_port()
     log = open(workdir / "gunicorn.log", "w")
     server = subprocess.Popen(
-        [sys.executable, "-m", "gunicorn", "config.wsgi:application", "--bind", f"127.0.0.1:{port}",
-         "--workers", str(workers), "--threads", str(threads), "--timeout", "60", "--log-level", "warning"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "config.wsgi:application",
+            "--bind",
+            f"127.0.0.1:{port}",
+            "--workers",
+            str(workers),
+            "--threads",
+            str(threads),
+            "--timeout",
+            "60",
+            "--log-level",
+            "warning",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
     )
     base = f"http://127.0.0.1:{port}"
     try:
@@ -117,8 +138,9 @@ def logged_in(base: str, username: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=30)
     page = client.get("/accounts/login/")
     token = csrf_token(page.text)
-    response = client.post("/accounts/login/", data={"csrfmiddlewaretoken": token, "username": username,
-                                                      "password": DEMO_PASSWORD})
+    response = client.post(
+        "/accounts/login/", data={"csrfmiddlewaretoken": token, "username": username, "password": DEMO_PASSWORD}
+    )
     assert response.status_code == 302 and response.headers["location"] == "/", response.text[:500]
     return client
 

@@ -21,10 +21,15 @@ def _rows(database) -> dict[str, tuple[int, int, list[int]]]:
         for username, unit in FILLERS.items():
             row_id, version, table_id = db.execute(
                 "select r.id, r.version, r.table_id from targets_tablerow r join units_unit u on u.id = r.unit_id "
-                "join targets_targettable t on t.id = r.table_id where u.name = ? and t.status = 'open'", (unit,)
+                "join targets_targettable t on t.id = r.table_id where u.name = ? and t.status = 'open'",
+                (unit,),
             ).fetchone()
-            columns = [c for (c,) in db.execute("select id from targets_tablecolumn where table_id = ? order by "
-                                                '"order"', (table_id,))]
+            columns = [
+                c
+                for (c,) in db.execute(
+                    'select id from targets_tablecolumn where table_id = ? order by "order"', (table_id,)
+                )
+            ]
             found[username] = (row_id, version, columns)
         return found
 
@@ -35,7 +40,9 @@ def _post_json(client, url, body):
 
 def _post_form(client, url, data=None):
     token = client.cookies["csrftoken"]
-    return client.post(url, data={"csrfmiddlewaretoken": token, **(data or {})}, headers={"Referer": str(client.base_url)})
+    return client.post(
+        url, data={"csrfmiddlewaretoken": token, **(data or {})}, headers={"Referer": str(client.base_url)}
+    )
 
 
 @pytest.fixture(scope="module")
@@ -57,8 +64,11 @@ def test_parallel_saves_submits_and_approvals_on_sqlite_never_answer_500(busy_se
     def fill(username, client):
         row_id, version, columns = rows[username]
         for round_ in range(6):
-            response = _post_json(client, f"/rows/{row_id}/cells/", {"version": version,
-                                                                    "values": {str(columns[round_ % len(columns)]): str(round_ + 1)}})
+            response = _post_json(
+                client,
+                f"/rows/{row_id}/cells/",
+                {"version": version, "values": {str(columns[round_ % len(columns)]): str(round_ + 1)}},
+            )
             record(response)
             if response.status_code == 200:
                 version = response.json()["version"]
@@ -70,14 +80,20 @@ def test_parallel_saves_submits_and_approvals_on_sqlite_never_answer_500(busy_se
 
     reviewers = [logged_in(base, "reviewer"), logged_in(base, "admin")]
     with ThreadPoolExecutor(len(FILLERS)) as pool:
-        list(pool.map(lambda i: record(_post_form(reviewers[i % 2], f"/rows/{rows[list(FILLERS)[i]][0]}/approve/")),
-                      range(len(FILLERS))))
+        list(
+            pool.map(
+                lambda i: record(_post_form(reviewers[i % 2], f"/rows/{rows[list(FILLERS)[i]][0]}/approve/")),
+                range(len(FILLERS)),
+            )
+        )
 
     assert [s for s in statuses if s[0] >= 500] == []
     assert all(code in (200, 302) for code, _ in statuses), statuses
     with sqlite3.connect(database) as db:
-        approved = db.execute("select count(*) from targets_tablerow where id in (%s) and status = 'approved'"
-                              % ",".join(str(r[0]) for r in rows.values())).fetchone()[0]
+        approved = db.execute(
+            "select count(*) from targets_tablerow where id in (%s) and status = 'approved'"
+            % ",".join(str(r[0]) for r in rows.values())
+        ).fetchone()[0]
     assert approved == len(FILLERS)
 
 
@@ -89,8 +105,9 @@ def test_the_database_runs_in_wal_mode(busy_server):
 
 @pytest.fixture(scope="module")
 def impatient_server(tmp_path_factory, seeded_sqlite):
-    with gunicorn(tmp_path_factory.mktemp("sqlite-1s"), seeded_sqlite, workers=1, static=False,
-                  SQLITE_BUSY_TIMEOUT="1") as (base, env):
+    with gunicorn(
+        tmp_path_factory.mktemp("sqlite-1s"), seeded_sqlite, workers=1, static=False, SQLITE_BUSY_TIMEOUT="1"
+    ) as (base, env):
         yield base, env["SQLITE_PATH"]
 
 

@@ -19,9 +19,14 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
 
     unit = login("platform")
     unit.click("text=湖北省专利转化专项计划项目任务书（平台类）")
-    for name, value in {"undertaker_leader": "张明", "undertaker_contact": "李华", "undertaker_phone": "027-87654321",
-                        "bank_account_name": "湖北省知识产权发展中心", "bank_name": "中国工商银行武汉水果湖支行（102521000123）",
-                        "bank_account": "3202001234567890123"}.items():
+    for name, value in {
+        "undertaker_leader": "张明",
+        "undertaker_contact": "李华",
+        "undertaker_phone": "027-87654321",
+        "bank_account_name": "湖北省知识产权发展中心",
+        "bank_name": "中国工商银行武汉水果湖支行（102521000123）",
+        "bank_account": "3202001234567890123",
+    }.items():
         unit.fill(f"input[name={name}]", value)
     unit.click("button:has-text('保存基本情况')")
     unit.wait_for_selector(".messages >> text=已保存")

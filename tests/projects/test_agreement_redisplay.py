@@ -17,7 +17,9 @@ def _beside(page: str, name: str, value: str, error: str) -> bool:
 
 def test_a_refused_basic_section_keeps_what_was_typed(client, agreement, platform_filler):
     client.force_login(platform_filler)
-    response = _save(client, agreement, "basic", {**BASIC, "undertaker_email": "lihua-at-example", "p-2-contact": "赵六"})
+    response = _save(
+        client, agreement, "basic", {**BASIC, "undertaker_email": "lihua-at-example", "p-2-contact": "赵六"}
+    )
     page = response.content.decode()
     assert response.status_code == 400
     assert 'name="undertaker_leader" value="张明"' in page and 'value="027-87654321"' in page
@@ -29,7 +31,9 @@ def test_a_refused_basic_section_keeps_what_was_typed(client, agreement, platfor
     assert (agreement.undertaker_leader, agreement.version) == ("", 1)
 
 
-def test_a_refused_budget_keeps_the_typed_amounts_with_the_error_beside_the_wrong_one(client, agreement, platform_filler):
+def test_a_refused_budget_keeps_the_typed_amounts_with_the_error_beside_the_wrong_one(
+    client, agreement, platform_filler
+):
     client.force_login(platform_filler)
     response = _save(client, agreement, "budget", {**BUDGET, "a-1-amount": "一百二"})
     page = response.content.decode()

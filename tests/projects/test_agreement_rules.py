@@ -55,27 +55,40 @@ def test_the_form_dates_and_counts_in_lower_case_numerals():
 
 
 def _figures(special, expenses, allocations=None):
-    return budget_figures({"special": Decimal(special), "self": Decimal("40"), "other": None},
-                          allocations or [{"amount": Decimal(special)}], expenses)
+    return budget_figures(
+        {"special": Decimal(special), "self": Decimal("40"), "other": None},
+        allocations or [{"amount": Decimal(special)}],
+        expenses,
+    )
 
 
 def test_equipment_up_to_twenty_percent_of_the_special_fund_passes():
-    figures = _figures("160", [{"amount": Decimal("32"), "is_equipment": True}, {"amount": Decimal("128"), "is_equipment": False}])
+    figures = _figures(
+        "160", [{"amount": Decimal("32"), "is_equipment": True}, {"amount": Decimal("128"), "is_equipment": False}]
+    )
     assert budget_problems(figures, complete=True) == []
     assert figures["shares"] == {"special": Decimal("80.00"), "self": Decimal("20.00"), "other": Decimal("0.00")}
 
 
 def test_equipment_over_twenty_percent_is_refused_with_the_figures():
-    figures = _figures("160", [{"amount": Decimal("32.01"), "is_equipment": True}, {"amount": Decimal("127.99"), "is_equipment": False}])
+    figures = _figures(
+        "160",
+        [{"amount": Decimal("32.01"), "is_equipment": True}, {"amount": Decimal("127.99"), "is_equipment": False}],
+    )
     assert budget_problems(figures, complete=False) == [
-        "基础设施建设或信息化软硬件等设备购置共 32.01 万元，超过专项经费的 20%（32.00 万元）"]
+        "基础设施建设或信息化软硬件等设备购置共 32.01 万元，超过专项经费的 20%（32.00 万元）"
+    ]
 
 
 def test_totals_must_agree_to_submit():
-    figures = _figures("160", [{"amount": Decimal("100"), "is_equipment": False}], allocations=[{"amount": Decimal("150")}])
+    figures = _figures(
+        "160", [{"amount": Decimal("100"), "is_equipment": False}], allocations=[{"amount": Decimal("150")}]
+    )
     assert budget_problems(figures, complete=False) == []
     assert budget_problems(figures, complete=True) == [
-        "财政经费分配合计 150 万元，应等于专项经费 160 万元", "专项经费支出预算合计 100 万元，应等于专项经费 160 万元"]
+        "财政经费分配合计 150 万元，应等于专项经费 160 万元",
+        "专项经费支出预算合计 100 万元，应等于专项经费 160 万元",
+    ]
 
 
 def _staff(*roles):
@@ -86,12 +99,27 @@ def _staff(*roles):
     ("kind", "roles", "complete", "expected"),
     [
         ("sub", ["leader", "finance"] + ["implementation"] * 8, True, []),
-        ("sub", ["leader", "finance"] + ["implementation"] * 9, True, ["子平台的项目主要参与人不得超过 10 人（现有 11 人）"]),
+        (
+            "sub",
+            ["leader", "finance"] + ["implementation"] * 9,
+            True,
+            ["子平台的项目主要参与人不得超过 10 人（现有 11 人）"],
+        ),
         ("main", ["leader", "finance"] + ["implementation"] * 10, True, []),
-        ("main", ["leader", "finance"] + ["implementation"] * 11, True, ["总平台的项目主要参与人不得超过 12 人（现有 13 人）"]),
+        (
+            "main",
+            ["leader", "finance"] + ["implementation"] * 11,
+            True,
+            ["总平台的项目主要参与人不得超过 12 人（现有 13 人）"],
+        ),
         ("sub", ["leader", "leader", "finance"], False, ["须有且只有一名项目负责人（现有 2 名）"]),
         ("sub", ["implementation"], False, []),
-        ("sub", ["implementation"], True, ["须有且只有一名项目负责人（现有 0 名）", "须有且只有一名财务负责人（现有 0 名）"]),
+        (
+            "sub",
+            ["implementation"],
+            True,
+            ["须有且只有一名项目负责人（现有 0 名）", "须有且只有一名财务负责人（现有 0 名）"],
+        ),
     ],
 )
 def test_staff_caps_and_the_two_single_roles(kind, roles, complete, expected):

@@ -29,31 +29,64 @@ def platform_filler(django_user_model):
 
 @pytest.fixture
 def agreement(hubei, admin_user):
-    return agreement_create(project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"),
-                            platform_kind="sub", actor=admin_user)
+    return agreement_create(
+        project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub", actor=admin_user
+    )
 
 
 def _save(client, agreement, section, data):
     agreement.refresh_from_db()
-    return client.post(reverse("projects:agreement_save", args=[agreement.pk, section]), {"version": agreement.version, **data})
+    return client.post(
+        reverse("projects:agreement_save", args=[agreement.pk, section]), {"version": agreement.version, **data}
+    )
 
 
-BASIC = {"undertaker_leader": "张明", "undertaker_leader_title": "主任", "undertaker_contact": "李华",
-         "undertaker_contact_title": "科长", "undertaker_phone": "027-87654321", "undertaker_email": "lihua@example.cn",
-         "undertaker_address": "武汉市武昌区", "bank_account_name": "湖北省知识产权发展中心",
-         "bank_name": "中国工商银行武汉水果湖支行（102521000123）", "bank_account": "3202001234567890123",
-         "p-1-name": "华中科技大学", "p-1-contact": "王强", "p-1-phone": "027-11112222"}
-BUDGET = {"source-special": "160", "source-self": "40", "source-other": "", "a-1-party": "湖北省知识产权发展中心",
-          "a-1-amount": "120", "a-2-party": "华中科技大学", "a-2-amount": "40",
-          "e-1-content": "平台功能开发", "e-1-amount": "32", "e-1-is_equipment": "on", "e-2-content": "专题培训",
-          "e-2-amount": "68", "e-3-content": "对接活动", "e-3-amount": "60"}
+BASIC = {
+    "undertaker_leader": "张明",
+    "undertaker_leader_title": "主任",
+    "undertaker_contact": "李华",
+    "undertaker_contact_title": "科长",
+    "undertaker_phone": "027-87654321",
+    "undertaker_email": "lihua@example.cn",
+    "undertaker_address": "武汉市武昌区",
+    "bank_account_name": "湖北省知识产权发展中心",
+    "bank_name": "中国工商银行武汉水果湖支行（102521000123）",
+    "bank_account": "3202001234567890123",
+    "p-1-name": "华中科技大学",
+    "p-1-contact": "王强",
+    "p-1-phone": "027-11112222",
+}
+BUDGET = {
+    "source-special": "160",
+    "source-self": "40",
+    "source-other": "",
+    "a-1-party": "湖北省知识产权发展中心",
+    "a-1-amount": "120",
+    "a-2-party": "华中科技大学",
+    "a-2-amount": "40",
+    "e-1-content": "平台功能开发",
+    "e-1-amount": "32",
+    "e-1-is_equipment": "on",
+    "e-2-content": "专题培训",
+    "e-2-amount": "68",
+    "e-3-content": "对接活动",
+    "e-3-amount": "60",
+}
 
 
 def _staff(*roles):
     data = {}
     for n, role in enumerate(roles, start=1):
-        data.update({f"s-{n}-name": f"人员{n}", f"s-{n}-gender": "男", f"s-{n}-age": "40", f"s-{n}-months_per_year": "6",
-                     f"s-{n}-role": role, f"s-{n}-workplace": "湖北省知识产权发展中心"})
+        data.update(
+            {
+                f"s-{n}-name": f"人员{n}",
+                f"s-{n}-gender": "男",
+                f"s-{n}-age": "40",
+                f"s-{n}-months_per_year": "6",
+                f"s-{n}-role": role,
+                f"s-{n}-workplace": "湖北省知识产权发展中心",
+            }
+        )
     return data
 
 
@@ -67,13 +100,31 @@ def test_a_sub_platform_agreement_goes_from_empty_to_approved(client, agreement,
     client.force_login(platform_filler)
     assert client.get(reverse("projects:agreement", args=[agreement.pk])).status_code == 200
     assert _save(client, agreement, "basic", BASIC).status_code == 302
-    assert _save(client, agreement, "content", {"tasks_text": agreement.tasks_text, "schedule_text": "2021年建库，2022年运营，2023年验收",
-                                                "goal-2021": "完成数据库建设", "goal-2022": "入库专利5000件",
-                                                "goal-2023": "通过验收", "deliverables_function": "数据入库",
-                                                "deliverables_service": "见附表"}).status_code == 302
+    assert (
+        _save(
+            client,
+            agreement,
+            "content",
+            {
+                "tasks_text": agreement.tasks_text,
+                "schedule_text": "2021年建库，2022年运营，2023年验收",
+                "goal-2021": "完成数据库建设",
+                "goal-2022": "入库专利5000件",
+                "goal-2023": "通过验收",
+                "deliverables_function": "数据入库",
+                "deliverables_service": "见附表",
+            },
+        ).status_code
+        == 302
+    )
     count = agreement.metrics.get(name="专利池入库专利数量")
     rate = agreement.metrics.get(name="专利转化数量增幅")
-    annex = {f"m-{count.pk}-2021": "1000", f"m-{count.pk}-2022": "1500", f"m-{count.pk}-2023": "2000", f"m-{rate.pk}-2022": "15"}
+    annex = {
+        f"m-{count.pk}-2021": "1000",
+        f"m-{count.pk}-2022": "1500",
+        f"m-{count.pk}-2023": "2000",
+        f"m-{rate.pk}-2022": "15",
+    }
     assert _save(client, agreement, "annex", annex).status_code == 302
 
     # Bad input is refused on its field and nothing of the section is saved.
@@ -86,13 +137,19 @@ def test_a_sub_platform_agreement_goes_from_empty_to_approved(client, agreement,
     assert _save(client, agreement, "budget", BUDGET).status_code == 302
 
     response = _save(client, agreement, "staff", _staff("leader", "finance", *["implementation"] * 9))
-    assert response.status_code == 400 and "子平台的项目主要参与人不得超过 10 人（现有 11 人）" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "子平台的项目主要参与人不得超过 10 人（现有 11 人）" in response.content.decode()
+    )
     response = _save(client, agreement, "staff", _staff("leader", "leader", "finance"))
     assert "须有且只有一名项目负责人（现有 2 名）" in response.content.decode()
     assert not agreement.staff.exists()
     response = _save(client, agreement, "staff", {**_staff("leader", "finance"), "s-2-age": "二十"})
     assert "第2人：年龄应为 16 到 100 的整数" in response.content.decode()
-    assert _save(client, agreement, "staff", _staff("leader", "finance", "management", "implementation")).status_code == 302
+    assert (
+        _save(client, agreement, "staff", _staff("leader", "finance", "management", "implementation")).status_code
+        == 302
+    )
 
     page = client.get(reverse("projects:agreement", args=[agreement.pk])).content.decode()
     assert "壹佰陆拾万元整" in page and "1,600,000.00" in page
@@ -107,7 +164,9 @@ def test_a_sub_platform_agreement_goes_from_empty_to_approved(client, agreement,
     agreement.refresh_from_db()
     assert (agreement.status, agreement.review_comment) == ("returned", "请补充服务类指标")
     client.force_login(platform_filler)
-    _save(client, agreement, "content", {"tasks_text": agreement.tasks_text, "deliverables_service": "年度服务企业1000家"})
+    _save(
+        client, agreement, "content", {"tasks_text": agreement.tasks_text, "deliverables_service": "年度服务企业1000家"}
+    )
     client.post(reverse("projects:agreement_submit", args=[agreement.pk]))
     client.force_login(reviewer)
     client.post(reverse("projects:agreement_approve", args=[agreement.pk]))
@@ -117,10 +176,16 @@ def test_a_sub_platform_agreement_goes_from_empty_to_approved(client, agreement,
     client.force_login(platform_filler)
     response = _save(client, agreement, "basic", {**BASIC, "undertaker_leader": "改名"})
     assert response.status_code == 400 and "不能修改" in response.content.decode()
-    actions = list(AuditEntry.objects.filter(object_type="projects.Agreement", object_id=str(agreement.pk))
-                   .order_by("id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="projects.Agreement", object_id=str(agreement.pk))
+        .order_by("id")
+        .values_list("action", flat=True)
+    )
     assert actions[0] == "projects.agreement.created" and actions[-3:] == [
-        "projects.agreement.content_changed", "projects.agreement.submitted", "projects.agreement.approved"]
+        "projects.agreement.content_changed",
+        "projects.agreement.submitted",
+        "projects.agreement.approved",
+    ]
     assert "projects.agreement.returned" in actions
 
 
@@ -128,7 +193,12 @@ def test_an_incomplete_agreement_cannot_be_submitted_and_says_why(client, agreem
     client.force_login(platform_filler)
     response = client.post(reverse("projects:agreement_submit", args=[agreement.pk]), follow=True)
     body = response.content.decode()
-    for message in ["任务书尚不完整，不能提交", "请填写项目负责人", "请填写省知识产权局专项经费金额", "须有且只有一名财务负责人（现有 0 名）"]:
+    for message in [
+        "任务书尚不完整，不能提交",
+        "请填写项目负责人",
+        "请填写省知识产权局专项经费金额",
+        "须有且只有一名财务负责人（现有 0 名）",
+    ]:
         assert message in body
     agreement.refresh_from_db()
     assert agreement.status == "not_started"
@@ -164,17 +234,40 @@ def test_the_word_document_holds_every_part_of_the_agreement(client, agreement, 
     document = docx.Document(io.BytesIO(response.content))
     text = "\n".join(p.text for p in document.paragraphs)
     tables = "\n".join(c.text for t in document.tables for row in t.rows for c in row.cells)
-    for heading in ["一、基本情况", "二、项目主要任务", "三、项目总体进度安排和阶段目标", "四、项目交付成果", "五、经费来源及预算安排",
-                    "六、项目主要参与人", "七、双方权利与义务"]:
+    for heading in [
+        "一、基本情况",
+        "二、项目主要任务",
+        "三、项目总体进度安排和阶段目标",
+        "四、项目交付成果",
+        "五、经费来源及预算安排",
+        "六、项目主要参与人",
+        "七、双方权利与义务",
+    ]:
         assert heading in text
     assert "人民币1600000元（大写：壹佰陆拾万元整）" in text
     assert "2023年12月31日前向甲方提交项目成果" in text
-    for value in ["李述武", "027-86759076", "张明", "中国工商银行武汉水果湖支行（102521000123）", "3202001234567890123",
-                  "华中科技大学", "质押融资金额（亿元）", "1.5", "80", "20", "平台功能开发", "项目负责人", "（盖章）", "代表：(签章)"]:
+    for value in [
+        "李述武",
+        "027-86759076",
+        "张明",
+        "中国工商银行武汉水果湖支行（102521000123）",
+        "3202001234567890123",
+        "华中科技大学",
+        "质押融资金额（亿元）",
+        "1.5",
+        "80",
+        "20",
+        "平台功能开发",
+        "项目负责人",
+        "（盖章）",
+        "代表：(签章)",
+    ]:
         assert value in tables or value in text, value
 
 
-@pytest.mark.skipif(not shutil.which("soffice") and os.environ.get("REQUIRE_LIBREOFFICE") != "1", reason="needs LibreOffice")
+@pytest.mark.skipif(
+    not shutil.which("soffice") and os.environ.get("REQUIRE_LIBREOFFICE") != "1", reason="needs LibreOffice"
+)
 def test_the_pdf_holds_every_value(client, agreement, platform_filler, tmp_path):
     agreement = _filled(agreement, platform_filler)
     client.force_login(platform_filler)
@@ -182,8 +275,17 @@ def test_the_pdf_holds_every_value(client, agreement, platform_filler, tmp_path)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
     pdf = tmp_path / "agreement.pdf"
     pdf.write_bytes(response.content)
-    text = "".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split())
-    for value in ["壹佰陆拾万元整", "湖北省知识产权发展中心", "张明", "3202001234567890123", "平台功能开发", "质押融资金额（亿元）"]:
+    text = "".join(
+        subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
+    )
+    for value in [
+        "壹佰陆拾万元整",
+        "湖北省知识产权发展中心",
+        "张明",
+        "3202001234567890123",
+        "平台功能开发",
+        "质押融资金额（亿元）",
+    ]:
         assert value in text, value
     if os.environ.get("SAVE_EXPORT_PNGS") == "1":
         from pathlib import Path
@@ -193,8 +295,9 @@ def test_the_pdf_holds_every_value(client, agreement, platform_filler, tmp_path)
 
 
 # The seed form's printed text, kept in the repo (fixtures/forms) so that the test does not read shared/.
-FORM_TEXT = yaml.safe_load((Path(__file__).resolve().parents[2] / "fixtures" / "forms" / "001_agreement_text.yaml")
-                           .read_text(encoding="utf-8"))
+FORM_TEXT = yaml.safe_load(
+    (Path(__file__).resolve().parents[2] / "fixtures" / "forms" / "001_agreement_text.yaml").read_text(encoding="utf-8")
+)
 
 
 def _word(client, agreement):
@@ -207,14 +310,15 @@ def _word(client, agreement):
 
 def _squashed_parts(document) -> str:
     # One line per paragraph or cell, whitespace dropped: a sentence must be whole inside one of them.
-    parts = [p.text for p in document.paragraphs] + [c.text for t in document.tables for row in t.rows for c in row.cells]
+    parts = [p.text for p in document.paragraphs] + [
+        c.text for t in document.tables for row in t.rows for c in row.cells
+    ]
     return "\n".join(re.sub(r"\s+", "", part) for part in parts)
 
 
 def _missing(lines, text) -> list[str]:
     """Lines of the form not printed: each piece between the blanks (＿) must appear."""
-    return [line for line in lines
-            if not all(re.sub(r"\s+", "", piece) in text for piece in line.split("＿"))]
+    return [line for line in lines if not all(re.sub(r"\s+", "", piece) in text for piece in line.split("＿"))]
 
 
 def test_the_blank_form_prints_every_sentence_of_the_seed_form(client, admin_user):
@@ -225,10 +329,12 @@ def test_the_blank_form_prints_every_sentence_of_the_seed_form(client, admin_use
 
 
 @pytest.mark.parametrize("kind", ["sub", "main"])
-def test_a_filled_agreement_of_either_platform_kind_carries_every_fixed_sentence(client, hubei, admin_user,
-                                                                                platform_filler, kind):
-    agreement = agreement_create(project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"),
-                                 platform_kind=kind, actor=admin_user)
+def test_a_filled_agreement_of_either_platform_kind_carries_every_fixed_sentence(
+    client, hubei, admin_user, platform_filler, kind
+):
+    agreement = agreement_create(
+        project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind=kind, actor=admin_user
+    )
     agreement = _filled(agreement, platform_filler)
     client.force_login(platform_filler)
     text = _squashed_parts(_word(client, agreement))
@@ -248,7 +354,9 @@ def test_the_blank_form_leaves_amounts_blank_and_keeps_the_rows_to_write_in(clie
     assert totals == [["", ""]] * 3  # sources, allocation, expenses: none entered, none printed
     assert [row.cells[1].text for row in budget.rows][6:9] == ["承担单位", "参与单位1", "参与单位2"]
     staff = next(t for t in document.tables if t.cell(0, 0).text == "姓名")
-    assert [row.cells[-1].text for row in staff.rows[1:]] == ["项目负责人", "财务负责人", "项目管理", "项目实施"] + [""] * 5
+    assert [row.cells[-1].text for row in staff.rows[1:]] == ["项目负责人", "财务负责人", "项目管理", "项目实施"] + [
+        ""
+    ] * 5
     assert all(c.text == "" for row in staff.rows[1:] for c in row.cells[:-1])
     signatures = document.tables[-1]
     assert [c.text for c in signatures.rows[4].cells] == ["参与单位一：", "参与单位二："]

@@ -50,16 +50,22 @@ def test_the_project_form_and_the_admin_refuse_an_amount_too_large(client, admin
     from tests.targets.test_editors import _project_post
 
     client.force_login(admin_user)
-    response = client.post(reverse("projects:edit", args=[hubei.pk]), _project_post(hubei, funding_requirement=FIFTEEN_DIGITS))
+    response = client.post(
+        reverse("projects:edit", args=[hubei.pk]), _project_post(hubei, funding_requirement=FIFTEEN_DIGITS)
+    )
     assert response.status_code == 400 and "数值过大（最多 12 位整数、2 位小数）" in _page(response)
     count = FundingSource.objects.count()
-    response = client.post(reverse("admin:projects_fundingsource_add"),
-                           {"project": hubei.pk, "order": 9, "label": "超大", "amount": FIFTEEN_DIGITS})
+    response = client.post(
+        reverse("admin:projects_fundingsource_add"),
+        {"project": hubei.pk, "order": 9, "label": "超大", "amount": FIFTEEN_DIGITS},
+    )
     assert response.status_code == 200 and "数值过大（最多 12 位整数、2 位小数）" in _page(response)
     assert FundingSource.objects.count() == count
 
 
-def test_values_too_large_already_stored_are_still_read_on_the_page_and_in_every_file(client, agreement, platform_filler):
+def test_values_too_large_already_stored_are_still_read_on_the_page_and_in_every_file(
+    client, agreement, platform_filler
+):
     if connection.vendor != "sqlite":
         pytest.skip("only SQLite stores a number wider than its column")
     metric = agreement.metrics.get(name="专利池入库专利数量")
@@ -67,7 +73,9 @@ def test_values_too_large_already_stored_are_still_read_on_the_page_and_in_every
     source = agreement.budget_sources.get(kind="self")
     with connection.cursor() as cursor:
         cursor.execute("UPDATE projects_agreementmetricvalue SET value = %s WHERE id = %s", [TWENTY_DIGITS, value.pk])
-        cursor.execute("UPDATE projects_agreementbudgetsource SET amount = %s WHERE id = %s", [int(FIFTEEN_DIGITS), source.pk])
+        cursor.execute(
+            "UPDATE projects_agreementbudgetsource SET amount = %s WHERE id = %s", [int(FIFTEEN_DIGITS), source.pk]
+        )
     client.force_login(platform_filler)
     assert client.get(reverse("projects:agreement", args=[agreement.pk])).status_code == 200
     assert client.get(reverse("projects:agreement_word", args=[agreement.pk])).status_code == 200
@@ -80,7 +88,9 @@ def test_values_too_large_already_stored_are_still_read_on_the_page_and_in_every
 def test_agreement_text_with_a_control_character_is_refused_naming_the_field(client, agreement, platform_filler):
     client.force_login(platform_filler)
     response = _save(client, agreement, "basic", {**BASIC, "bank_name": "工商\u000b银行"})
-    assert response.status_code == 400 and "“开户银行（全称，含清算行号）”含有不可见的控制字符（U+000B）" in _page(response)
+    assert response.status_code == 400 and "“开户银行（全称，含清算行号）”含有不可见的控制字符（U+000B）" in _page(
+        response
+    )
     response = _save(client, agreement, "content", {"tasks_text": agreement.tasks_text, "goal-2022": "入库\u0000"})
     assert response.status_code == 400 and "“2022年阶段目标”含有不可见的控制字符（U+0000）" in _page(response)
     fresh = Agreement.objects.get(pk=agreement.pk)
@@ -124,7 +134,10 @@ def test_a_unit_cannot_set_the_code_the_bureau_fills(client, agreement, platform
 def test_an_indicator_with_an_unknown_category_is_refused_and_not_created(client, admin_user, hubei, category):
     client.force_login(admin_user)
     count = hubei.indicators.count()
-    response = client.post(reverse("projects:indicator_add", args=[hubei.pk]),
-                           {"category": category, "name": "新指标", "annual": "5件"}, follow=True)
+    response = client.post(
+        reverse("projects:indicator_add", args=[hubei.pk]),
+        {"category": category, "name": "新指标", "annual": "5件"},
+        follow=True,
+    )
     assert "请选择指标类别" in response.content.decode()
     assert hubei.indicators.count() == count

@@ -37,7 +37,7 @@ def template(table, user) -> bytes:
 
 
 def not_xlsx() -> bytes:
-    return "序号,单位名称\n1,武汉市\n".encode("utf-8")
+    return "序号,单位名称\n1,武汉市\n".encode()
 
 
 def password_protected() -> bytes:
@@ -59,17 +59,21 @@ def zip_bomb() -> bytes:
 
 
 def entity_attack(data: bytes) -> bytes:
-    payload = (b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
-               b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&b;</workbook>')
+    payload = (
+        b'<?xml version="1.0"?><!DOCTYPE lol [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">]>'
+        b'<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&b;</workbook>'
+    )
     return rezip(data, replace={"xl/workbook.xml": payload})
 
 
 def padded_rows(data: bytes) -> bytes:
     """As LibreOffice saves a sheet formatted to its last row: 1,048,576 rows, nearly all empty."""
+
     def change(workbook):
         ws = workbook.worksheets[0]
         ws.cell(row=1048576, column=1).value = ""
         ws.cell(row=1048576, column=1).number_format = "@"
+
     return edit(data, change)
 
 
@@ -88,22 +92,36 @@ def _zip(parts: dict[str, bytes]) -> bytes:
     return out.getvalue()
 
 
-def raw_xlsx(sheet_data: bytes, *, dimension: bytes = b"", shared: list[str] | None = None,
-             extra: dict[str, bytes] | None = None) -> bytes:
+def raw_xlsx(
+    sheet_data: bytes, *, dimension: bytes = b"", shared: list[str] | None = None, extra: dict[str, bytes] | None = None
+) -> bytes:
     """A minimal workbook written by hand, as a hostile client would, around one sheet's XML."""
-    rels = (f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
-            f'<Relationship Id="rId1" Type="{OFFICE_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
-            f'<Relationship Id="rId2" Type="{OFFICE_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
-            f'</Relationships>').encode()
+    rels = (
+        f'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        f'<Relationship Id="rId1" Type="{OFFICE_RELS}/worksheet" Target="worksheets/sheet1.xml"/>'
+        f'<Relationship Id="rId2" Type="{OFFICE_RELS}/sharedStrings" Target="sharedStrings.xml"/>'
+        f"</Relationships>"
+    ).encode()
     parts = {
         "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        "xl/workbook.xml": b"<workbook " + SHEET_NS + b" " + REL_NS
-                           + b'><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/workbook.xml": b"<workbook "
+        + SHEET_NS
+        + b" "
+        + REL_NS
+        + b'><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>',
         "xl/_rels/workbook.xml.rels": rels,
-        "xl/worksheets/sheet1.xml": b"<worksheet " + SHEET_NS + b">" + dimension + b"<sheetData>" + sheet_data
-                                    + b"</sheetData></worksheet>",
-        "xl/sharedStrings.xml": b"<sst " + SHEET_NS + b">" + b"".join(
-            b"<si><t>" + s.encode() + b"</t></si>" for s in (shared or [])) + b"</sst>",
+        "xl/worksheets/sheet1.xml": b"<worksheet "
+        + SHEET_NS
+        + b">"
+        + dimension
+        + b"<sheetData>"
+        + sheet_data
+        + b"</sheetData></worksheet>",
+        "xl/sharedStrings.xml": b"<sst "
+        + SHEET_NS
+        + b">"
+        + b"".join(b"<si><t>" + s.encode() + b"</t></si>" for s in (shared or []))
+        + b"</sst>",
     }
     parts.update(extra or {})
     return _zip(parts)
@@ -118,8 +136,11 @@ def declared_wide() -> bytes:
 
 def far_column() -> bytes:
     """No declared size, but each row has a value in the last column, XFD."""
-    return raw_xlsx(b"".join(b'<row r="%d"><c r="A%d"><v>1</v></c><c r="XFD%d"><v>2</v></c></row>' % (r, r, r)
-                             for r in range(1, 1001)))
+    return raw_xlsx(
+        b"".join(
+            b'<row r="%d"><c r="A%d"><v>1</v></c><c r="XFD%d"><v>2</v></c></row>' % (r, r, r) for r in range(1, 1001)
+        )
+    )
 
 
 def many_rows(n: int) -> bytes:
@@ -128,7 +149,10 @@ def many_rows(n: int) -> bytes:
 
 def many_cells(rows: int, columns: int) -> bytes:
     """A full table: `rows` rows of `columns` numbers (150 columns by 2,000 rows is 300,000 cells)."""
-    line = lambda r: b'<row r="%d">' % r + b"".join(b"<c><v>%d</v></c>" % (r * c) for c in range(columns)) + b"</row>"
+
+    def line(r: int) -> bytes:
+        return b'<row r="%d">' % r + b"".join(b"<c><v>%d</v></c>" % (r * c) for c in range(columns)) + b"</row>"
+
     return raw_xlsx(b"".join(line(r) for r in range(1, rows + 1)))
 
 
@@ -152,8 +176,10 @@ def long_text(chars: int = 8_000_000) -> bytes:
 def much_text(strings: int = 640, chars: int = 30_000) -> bytes:
     """Many shared strings, each just under Excel's 32,767-character cell limit (19 million in all)."""
     text = _digits(strings * chars)
-    return raw_xlsx(b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
-                    shared=[text[i * chars:(i + 1) * chars] for i in range(strings)])
+    return raw_xlsx(
+        b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>',
+        shared=[text[i * chars : (i + 1) * chars] for i in range(strings)],
+    )
 
 
 def late_doctype(data: bytes, part: str) -> bytes:
@@ -161,7 +187,7 @@ def late_doctype(data: bytes, part: str) -> bytes:
     source = zipfile.ZipFile(io.BytesIO(data))
     original = source.read(part) if part in source.namelist() else b"<x/>"
     body = original.split(b"?>", 1)[1] if original.startswith(b"<?xml") else original
-    payload = (b'<?xml version="1.0"?><!--' + b" " * 5120 + b'--><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>' + body)
+    payload = b'<?xml version="1.0"?><!--' + b" " * 5120 + b'--><!DOCTYPE r [<!ENTITY a "aaaaaaaaaa">]>' + body
     if part in source.namelist():
         return rezip(data, replace={part: payload})
     return rezip(data, add={part: payload})
@@ -173,20 +199,26 @@ WORD_NS = b'xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/mai
 
 
 def raw_docx(body: bytes) -> bytes:
-    return _zip({
-        "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
-        "word/document.xml": b"<w:document " + WORD_NS + b"><w:body>" + body + b"</w:body></w:document>",
-    })
+    return _zip(
+        {
+            "[Content_Types].xml": b'<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"/>',
+            "word/document.xml": b"<w:document " + WORD_NS + b"><w:body>" + body + b"</w:body></w:document>",
+        }
+    )
 
 
 def word_table(rows: int, cells: list[bytes] | None = None) -> bytes:
     """A Word table of `rows` rows; each row's cells as given (default: one cell with a number)."""
+
     def row(r):
         tcs = cells or [b"<w:tc><w:p><w:r><w:t>%d</w:t></w:r></w:p></w:tc>" % r]
         return b"<w:tr>" + b"".join(tcs) + b"</w:tr>"
+
     return raw_docx(b"<w:tbl>" + b"".join(row(r) for r in range(rows)) + b"</w:tbl>")
 
 
 def word_wide_span() -> bytes:
     """One cell claiming to span a hundred million grid columns."""
-    return word_table(3, [b'<w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>'])
+    return word_table(
+        3, [b'<w:tc><w:tcPr><w:gridSpan w:val="100000000"/></w:tcPr><w:p><w:r><w:t>x</w:t></w:r></w:p></w:tc>']
+    )

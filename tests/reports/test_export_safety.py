@@ -15,7 +15,6 @@ from projects.models import Agreement, AgreementExpense, Project
 from reports.bundles import project_items
 from reports.exporters import LAYOUTS, export_workbook, exporter_for, workbook_bytes
 from reports.exporters.base import sheet_name, xml_safe
-from reports.models import ExportJob
 from targets.models import Cell, RowStatus, TargetTable
 from units import policy
 
@@ -38,8 +37,9 @@ def _bundle(client, user, project, settings, tmp_path, capture):
 
 
 def _all_texts(workbook) -> str:
-    return "\n".join(str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row
-                     if c.value is not None)
+    return "\n".join(
+        str(c.value) for ws in workbook.worksheets for row in ws.iter_rows() for c in row if c.value is not None
+    )
 
 
 # --- item 1: a bundle holds only what its requester may view -------------------------------------
@@ -51,7 +51,8 @@ def test_every_exporter_declares_a_permission_the_policy_knows():
 
 
 def test_a_fillers_bundle_leaves_out_the_platforms_agreement_and_its_budget(
-        client, wuhan, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks):
+    client, wuhan, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks
+):
     assert not any(isinstance(obj, Agreement) for _, obj in project_items(hubei, wuhan))
     status, workbook = _bundle(client, wuhan, hubei, settings, tmp_path, django_capture_on_commit_callbacks)
     assert status["status"] == "done"
@@ -78,7 +79,8 @@ def test_the_home_page_offers_a_filler_no_annex_of_an_agreement_they_cannot_open
 
 
 def test_the_bundle_builds_in_eager_mode_with_a_budgeted_agreement(
-        client, admin_user, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks):
+    client, admin_user, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks
+):
     status, workbook = _bundle(client, admin_user, hubei, settings, tmp_path, django_capture_on_commit_callbacks)
     assert status["status"] == "done" and status["error"] == ""
     assert "经费来源及预算安排" in workbook.sheetnames
@@ -90,23 +92,25 @@ def test_the_bundle_builds_in_eager_mode_with_a_budgeted_agreement(
 
 @pytest.mark.parametrize("status", [s.value for s in RowStatus])
 @pytest.mark.parametrize("budget", ["blank", "filled", "zero"])
-def test_every_layout_of_the_project_builds_for_every_state_of_its_agreement(hubei, platform_agreement, status,
-                                                                               budget):
+def test_every_layout_of_the_project_builds_for_every_state_of_its_agreement(hubei, platform_agreement, status, budget):
     from projects.models import AgreementBudgetSource, AgreementMetricValue
 
     Agreement.objects.filter(pk=platform_agreement.pk).update(status=status)
     if budget != "filled":
         AgreementBudgetSource.objects.filter(agreement=platform_agreement).update(
-            amount=None if budget == "blank" else Decimal(0))
+            amount=None if budget == "blank" else Decimal(0)
+        )
         AgreementMetricValue.objects.filter(metric__agreement=platform_agreement).update(
-            value=None if budget == "blank" else Decimal(0))
+            value=None if budget == "blank" else Decimal(0)
+        )
     items = project_items(hubei, policy.system_user())
     assert {e.identifier for e, obj in items if obj == platform_agreement} == {"agreement_annex", "agreement_budget"}
     load_workbook(BytesIO(workbook_bytes(export_workbook(items, policy.system_user()))))
 
 
 def test_a_failed_export_job_shows_a_chinese_message_and_no_python_error(
-        client, admin_user, hubei, settings, tmp_path, django_capture_on_commit_callbacks, caplog):
+    client, admin_user, hubei, settings, tmp_path, django_capture_on_commit_callbacks, caplog
+):
     blocker = tmp_path / "not-a-directory"
     blocker.write_text("a file where the media directory should be")
     settings.MEDIA_ROOT = str(blocker)  # the disk refuses: a real OSError, on every retry
@@ -139,16 +143,20 @@ def _assert_valid_sheet_name(name: str):
         assert depth == 0, name
 
 
-@pytest.mark.parametrize("title, expected", [
-    ("湖北省专利转化专项计划区域绩效目标表-市州类（2022年度）", "市州类"),
-    ("湖北省专利转化专项计划绩效目标表-高校院所类（2022年度）", "高校院所类"),
-    ("湖北省专利转化专项计划绩效目标表-运营中心类（2023-2024年度）", "运营中心类"),
-    ("湖北省专利转化专项计划绩效目标表-平台类（2022年度）", "平台类"),
-])
+@pytest.mark.parametrize(
+    "title, expected",
+    [
+        ("湖北省专利转化专项计划区域绩效目标表-市州类（2022年度）", "市州类"),
+        ("湖北省专利转化专项计划绩效目标表-高校院所类（2022年度）", "高校院所类"),
+        ("湖北省专利转化专项计划绩效目标表-运营中心类（2023-2024年度）", "运营中心类"),
+        ("湖北省专利转化专项计划绩效目标表-平台类（2022年度）", "平台类"),
+    ],
+)
 def test_every_seed_table_exports_under_its_short_name(title, expected):
     table = TargetTable.objects.get(title=title)
-    workbook = load_workbook(BytesIO(workbook_bytes(export_workbook([(exporter_for("unit_table"), table)],
-                                                                    policy.system_user()))))
+    workbook = load_workbook(
+        BytesIO(workbook_bytes(export_workbook([(exporter_for("unit_table"), table)], policy.system_user())))
+    )
     assert workbook.sheetnames == [expected]
 
 
@@ -160,9 +168,22 @@ def test_every_sheet_of_every_projects_bundle_has_a_valid_unique_name():
         assert len({n.lower() for n in workbook.sheetnames}) == len(workbook.sheetnames)
 
 
-HOSTILE = ["[秘密]:表*?/\\（2024年度）", "运营中心类（2023-2024年度", "2024年度）", "（（（", "））", "a)b(c",
-           "超长" * 20 + "（2022年度）", "'引号'", "History", "", "   ", "控\x00制\x0b字\x1b符", "【左（右】）",
-           "表" * 30 + "（年度）"]
+HOSTILE = [
+    "[秘密]:表*?/\\（2024年度）",
+    "运营中心类（2023-2024年度",
+    "2024年度）",
+    "（（（",
+    "））",
+    "a)b(c",
+    "超长" * 20 + "（2022年度）",
+    "'引号'",
+    "History",
+    "",
+    "   ",
+    "控\x00制\x0b字\x1b符",
+    "【左（右】）",
+    "表" * 30 + "（年度）",
+]
 
 
 @pytest.mark.parametrize("text", HOSTILE)
@@ -201,7 +222,8 @@ def test_xml_safe_drops_only_what_xml_cannot_hold():
 
 
 def test_stored_control_characters_export_in_table_template_and_bundle(
-        client, admin_user, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks):
+    client, admin_user, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks
+):
     table = TargetTable.objects.get(title__contains="高校院所类")
     column = table.columns.get(name="是否开展专利分级分类管理")
     cells = Cell.objects.filter(column=column, row__unit__name="武汉轻工大学")
@@ -210,8 +232,11 @@ def test_stored_control_characters_export_in_table_template_and_bundle(
     Agreement.objects.filter(pk=platform_agreement.pk).update(tasks_text=f"任务{stored}")
     AgreementExpense.objects.filter(agreement=platform_agreement).update(content=f"专利运营{stored}服务")
     client.force_login(admin_user)
-    for url in (reverse("reports:export_table", args=[table.pk]), reverse("reports:table_template", args=[table.pk]),
-                reverse("reports:export_agreement", args=[platform_agreement.pk])):
+    for url in (
+        reverse("reports:export_table", args=[table.pk]),
+        reverse("reports:table_template", args=[table.pk]),
+        reverse("reports:export_agreement", args=[platform_agreement.pk]),
+    ):
         response = client.get(url)
         assert response.status_code == 200, url
         load_workbook(BytesIO(response.content))
@@ -229,8 +254,8 @@ def test_stored_control_characters_export_in_table_template_and_bundle(
 def test_a_stored_control_character_in_a_table_title_still_exports(hubei):
     table = TargetTable.objects.get(title__contains="平台类")
     TargetTable.objects.filter(pk=table.pk).update(title="湖北省绩效目标表-平台\x0b类（2022年度）")
-    data = workbook_bytes(export_workbook([(exporter_for("unit_table"), TargetTable.objects.get(pk=table.pk))],
-                                          policy.system_user()))
+    data = workbook_bytes(
+        export_workbook([(exporter_for("unit_table"), TargetTable.objects.get(pk=table.pk))], policy.system_user())
+    )
     ws = load_workbook(BytesIO(data)).active
     assert ws.title == "平台类" and ws["A1"].value == "湖北省绩效目标表-平台类（2022年度）"
-

@@ -47,8 +47,9 @@ def test_unit_tables_print_every_seed_cell_back(index):
     depth = 3 if any(c["name"] for c in seed_table["columns"]) else 2
     headers = [ws.cell(1 + depth, 3 + i).value for i in range(len(seed_table["columns"]))]
     if depth == 3:
-        assert headers == [f"{c['name']}（{c['measure_unit']}）" if c["measure_unit"] else c["name"]
-                           for c in seed_table["columns"]]
+        assert headers == [
+            f"{c['name']}（{c['measure_unit']}）" if c["measure_unit"] else c["name"] for c in seed_table["columns"]
+        ]
     first = 2 + depth
     for offset, seed_row in enumerate(seed_table["rows"]):
         r = first + offset
@@ -83,11 +84,39 @@ def test_attachment2_prints_the_header_block_goal_both_tables_and_the_note():
     project = Project.objects.get(code="hubei-2022-patent-transfer")
     ws = _sheet("attachment2", project)
     texts = _texts(ws)
-    for expected in ["附件2", project.title, "单位：万元", "专利转化专项计划资金", "湖北省知识产权局", "李述武", "86759053",
-                     "武昌区公正路19号", "430071", "年度金额：", "其中：中央补助", project.long_term_goal,
-                     "长期绩效目标表", "年度绩效目标表", "标准值确定依据", "指标值确定依据", project.note,
-                     "6000条", "3000件", "20家", "4000件", "110亿元", "3000条", "1000件", "13家", "1200件", "35亿元",
-                     "年度目标01", "年度目标05", "高校院所专利转让许可数量", "全省专利质押融资金额"]:
+    for expected in [
+        "附件2",
+        project.title,
+        "单位：万元",
+        "专利转化专项计划资金",
+        "湖北省知识产权局",
+        "李述武",
+        "86759053",
+        "武昌区公正路19号",
+        "430071",
+        "年度金额：",
+        "其中：中央补助",
+        project.long_term_goal,
+        "长期绩效目标表",
+        "年度绩效目标表",
+        "标准值确定依据",
+        "指标值确定依据",
+        project.note,
+        "6000条",
+        "3000件",
+        "20家",
+        "4000件",
+        "110亿元",
+        "3000条",
+        "1000件",
+        "13家",
+        "1200件",
+        "35亿元",
+        "年度目标01",
+        "年度目标05",
+        "高校院所专利转让许可数量",
+        "全省专利质押融资金额",
+    ]:
         assert expected in texts, expected
     amount = next(c for row in ws.iter_rows() for c in row if c.value == Decimal("5000") or c.value == 5000)
     assert amount.number_format == "#,##0.00"
@@ -107,7 +136,9 @@ def test_expenditure_list_equals_the_original_document_cell_by_cell():
         assert [ws.cell(r, c).value for c in range(1, 6)] == seed_row, r
 
 
-@pytest.mark.parametrize("code", ["gd-transfer-guangzhou", "gd-transfer-shenzhen", "gd-transfer-zhuhai", "gd-transfer-foshan"])
+@pytest.mark.parametrize(
+    "code", ["gd-transfer-guangzhou", "gd-transfer-shenzhen", "gd-transfer-zhuhai", "gd-transfer-foshan"]
+)
 def test_transfer_tables_print_the_header_and_every_indicator(code):
     seed = next(p for p in _seed().projects if p["code"] == code)
     ws = _sheet("transfer_secondary", Project.objects.get(code=code))
@@ -123,11 +154,17 @@ def test_transfer_tables_print_the_header_and_every_indicator(code):
         assert (row[4] or "") == item["annual"].raw
 
 
-@pytest.mark.parametrize(("exporter_id", "code", "label"), [
-    ("transfer_secondary", "gd-transfer-guangzhou", "附件3"), ("transfer_secondary", "gd-transfer-shenzhen", "附件3"),
-    ("transfer_secondary", "gd-transfer-zhuhai", "附件3"), ("transfer_secondary", "gd-transfer-foshan", "附件3"),
-    ("attachment2", "hubei-2022-patent-transfer", "附件2"), ("expenditure_list", "gzkfq-ip-reform", None),
-])
+@pytest.mark.parametrize(
+    ("exporter_id", "code", "label"),
+    [
+        ("transfer_secondary", "gd-transfer-guangzhou", "附件3"),
+        ("transfer_secondary", "gd-transfer-shenzhen", "附件3"),
+        ("transfer_secondary", "gd-transfer-zhuhai", "附件3"),
+        ("transfer_secondary", "gd-transfer-foshan", "附件3"),
+        ("attachment2", "hubei-2022-patent-transfer", "附件2"),
+        ("expenditure_list", "gzkfq-ip-reform", None),
+    ],
+)
 def test_each_layout_carries_the_attachment_label_its_seed_shows_above_the_title(exporter_id, code, label):
     # 000 is 附件2 and 004 附件3 of their notices; 003 has no label. The label stands alone above the title.
     project = Project.objects.get(code=code)
@@ -146,12 +183,17 @@ def test_agreement_annex_has_the_years_the_metrics_and_a_total_that_skips_rates(
     agreement = Agreement.objects.get()
     count = agreement.metrics.get(name="专利池入库专利数量")
     rate = agreement.metrics.get(name="专利转化数量增幅")
-    AgreementMetricValue.objects.bulk_create([AgreementMetricValue(metric=count, year=y, value=v) for y, v in
-                                              [(2021, 100), (2022, 150), (2023, 200)]] +
-                                             [AgreementMetricValue(metric=rate, year=2022, value=Decimal("15"))])
+    AgreementMetricValue.objects.bulk_create(
+        [AgreementMetricValue(metric=count, year=y, value=v) for y, v in [(2021, 100), (2022, 150), (2023, 200)]]
+        + [AgreementMetricValue(metric=rate, year=2022, value=Decimal("15"))]
+    )
     ws = _sheet("agreement_annex", agreement)
     assert [c.value for c in ws[2]][2:] == ["2021", "2022", "2023", "合计"]
-    rows = {row[1].value or row[0].value: [c.value for c in row[2:]] for row in ws.iter_rows(min_row=3) if row[1].value or row[0].value}
+    rows = {
+        row[1].value or row[0].value: [c.value for c in row[2:]]
+        for row in ws.iter_rows(min_row=3)
+        if row[1].value or row[0].value
+    }
     assert rows["专利池入库专利数量（件）"] == [100, 150, 200, 450]
     assert rows["专利转化数量增幅（%）"] == [None, 15, None, None]
     assert "质押融资金额（亿元）" in rows and "专利质押融资情况" in _texts(ws)
@@ -173,7 +215,7 @@ def test_every_layout_is_set_up_for_a4_fit_to_width_with_page_numbers_and_offici
     assert region.page_setup.orientation == "landscape" and region.print_title_rows.replace("$", "") == "1:4"
 
 
-@pytest.mark.parametrize("raw", ["=HYPERLINK(\"http://x\")", "+86 27 1234", "-仅供参考", "@SUM(A1)", "\t=1+1", "\r=1"])
+@pytest.mark.parametrize("raw", ['=HYPERLINK("http://x")', "+86 27 1234", "-仅供参考", "@SUM(A1)", "\t=1+1", "\r=1"])
 def test_text_that_looks_like_a_formula_is_written_as_text(raw):
     table = TargetTable.objects.get(title__contains="高校院所类")
     column = table.columns.get(name="是否开展专利分级分类管理")
@@ -209,8 +251,9 @@ def test_a_fillers_bundle_leaves_out_tables_without_their_rows(wuhan, hubei):
     assert [e.identifier for e, _ in items].count("unit_table") == 1
 
 
-def test_the_bundle_job_builds_every_sheet_with_progress_and_can_run_again(client, admin_user, hubei, settings, tmp_path,
-                                                                         django_capture_on_commit_callbacks):
+def test_the_bundle_job_builds_every_sheet_with_progress_and_can_run_again(
+    client, admin_user, hubei, settings, tmp_path, django_capture_on_commit_callbacks
+):
     settings.MEDIA_ROOT = str(tmp_path)
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
@@ -231,7 +274,9 @@ def test_the_bundle_job_builds_every_sheet_with_progress_and_can_run_again(clien
     assert export_job_run(job_id=job.pk).status == "done"
 
 
-def test_a_worker_killed_mid_write_leaves_no_file_and_the_job_runs_again(admin_user, hubei, settings, tmp_path, monkeypatch):
+def test_a_worker_killed_mid_write_leaves_no_file_and_the_job_runs_again(
+    admin_user, hubei, settings, tmp_path, monkeypatch
+):
     from openpyxl import Workbook
 
     from reports.models import ExportJob
@@ -258,13 +303,21 @@ def test_export_attachment_command_writes_every_layout_of_every_project(tmp_path
     names = sorted(p.name for p in (tmp_path / "all").iterdir())
     assert len(names) == 11  # 附件2, 4 unit tables, 附表; the 广州 list once; 4 广东 projects
     assert sum("expenditure_list" in n for n in names) == 1
-    call_command("export_attachment", "hubei-2022-patent-transfer", "--layout", "unit_table", "--out", str(tmp_path / "t.xlsx"))
+    call_command(
+        "export_attachment", "hubei-2022-patent-transfer", "--layout", "unit_table", "--out", str(tmp_path / "t.xlsx")
+    )
     assert len(load_workbook(tmp_path / "t.xlsx").sheetnames) == 4
 
 
 def test_the_registry_names_every_layout():
-    assert set(LAYOUTS) == {"attachment2", "unit_table", "agreement_annex", "agreement_budget", "expenditure_list",
-                            "transfer_secondary"}
+    assert set(LAYOUTS) == {
+        "attachment2",
+        "unit_table",
+        "agreement_annex",
+        "agreement_budget",
+        "expenditure_list",
+        "transfer_secondary",
+    }
     with pytest.raises(LookupError, match="没有名为“nope”的版式"):
         exporter_for("nope")
 

@@ -42,7 +42,11 @@ def test_row_counts_by_status_come_from_the_data(client, observer):
     counts = dict((status.value, n) for status, n in tables[table.title].status_counts)
     assert counts == {"not_started": 13, "draft": 0, "submitted": 2, "returned": 0, "approved": 1}
     assert tables[table.title].n_rows == 16
-    row_html = re.search(r"<tr>\s*<td class=\"title-col\">(<a [^>]*>)?" + re.escape(table.title) + r".*?</tr>", response.content.decode(), re.S).group()
+    row_html = re.search(
+        r"<tr>\s*<td class=\"title-col\">(<a [^>]*>)?" + re.escape(table.title) + r".*?</tr>",
+        response.content.decode(),
+        re.S,
+    ).group()
     assert re.findall(r'class="num[^"]*">(\d+)<', row_html) == ["16", "13", "0", "2", "0", "1"]
 
 

@@ -50,7 +50,9 @@ def _refused(job, *words):
 # --- item 9: the apply checks again, inside its transaction ------------------------------------
 
 
-def test_a_preview_made_while_the_table_was_open_cannot_be_applied_after_it_closed(wuhan, admin_user, region, open_table):
+def test_a_preview_made_while_the_table_was_open_cannot_be_applied_after_it_closed(
+    wuhan, admin_user, region, open_table
+):
     job = _wuhan_job(region, wuhan)
     workflow.table_close(table_id=region.pk, actor=admin_user)
     before = _state()
@@ -150,11 +152,13 @@ def _official_region(user, region, **cells) -> bytes:
     def change(workbook):
         for ref, value in cells.items():
             workbook.worksheets[0][ref] = value
+
     return corpus.edit(workbook_bytes(export_workbook([(exporter_for("unit_table"), region)], user)), change)
 
 
 def test_cells_saved_after_an_official_export_are_conflicts_written_only_when_confirmed(
-        client, admin_user, reviewer, region, open_table):
+    client, admin_user, reviewer, region, open_table
+):
     # 武汉市 gets a new value; 襄阳市 its 专利质押融资金额 6000 -> 7000, and the file still holds
     # the 襄阳市 value of column 2 that the reviewer changes after the export.
     data = _official_region(admin_user, region, C5=505, F7=7000)
@@ -171,7 +175,9 @@ def test_cells_saved_after_an_official_export_are_conflicts_written_only_when_co
     assert "冲突（2）" in page and 'name="conflict"' in page
     job = ImportJob.objects.get(owner=admin_user)
     assert [(c["label"], c["current"], c["incoming"]) for c in job.plan["conflicts"]] == [
-        (f"襄阳市 · {second.label}", "81", old), ("襄阳市 · 专利质押融资金额（万元）", "6000", "7000")]
+        (f"襄阳市 · {second.label}", "81", old),
+        ("襄阳市 · 专利质押融资金额（万元）", "6000", "7000"),
+    ]
     assert [c["label"] for c in job.plan["changes"]] == ["武汉市 · 收集中小微企业专利技术需求（条）"]
 
     client.post(job_url + "apply/", {"conflict": ["1"]})  # only the 7000 is the bureau's own edit
@@ -195,6 +201,7 @@ def test_tampered_export_information_is_refused_with_a_message(admin_user, regio
     def tamper(workbook):
         workbook.custom_doc_props = CustomPropertyList()
         workbook.custom_doc_props.append(StringProperty(name="jxgl.export.00000", value="not-base64!"))
+
     data = corpus.edit(_official_region(admin_user, region, C5=505), tamper)
     before = _state()
     plan = import_preview(name="市州类.xlsx", data=data, user=admin_user)
@@ -207,8 +214,9 @@ def test_tampered_export_information_is_refused_with_a_message(admin_user, regio
 
 @pytest.fixture
 def agreement(hubei, admin_user):
-    return agreement_create(project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"),
-                            platform_kind="sub", actor=admin_user)
+    return agreement_create(
+        project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub", actor=admin_user
+    )
 
 
 def _annex_file(agreement, user, value) -> tuple[bytes, object]:
@@ -219,7 +227,10 @@ def _annex_file(agreement, user, value) -> tuple[bytes, object]:
         ws = workbook.worksheets[0]
         row = next(r for r in ws.iter_rows() if any(c.value == metric.label for c in r))
         ws.cell(row=row[0].row, column=3, value=value)
-    return corpus.edit(workbook_bytes(export_workbook([(exporter_for("agreement_annex"), agreement)], user)), change), metric
+
+    return corpus.edit(
+        workbook_bytes(export_workbook([(exporter_for("agreement_annex"), agreement)], user)), change
+    ), metric
 
 
 def test_an_edited_annex_export_goes_into_its_own_agreement_through_the_agreement_service(admin_user, agreement):
@@ -233,7 +244,9 @@ def test_an_edited_annex_export_goes_into_its_own_agreement_through_the_agreemen
     assert sorted(AgreementMetricValue.objects.filter(metric__agreement=form).values_list("pk", "value")) == form_values
     agreement.refresh_from_db()
     assert (agreement.version, agreement.status) == (2, RowStatus.DRAFT)
-    assert AuditEntry.objects.filter(action="projects.agreement.annex_changed", object_id=str(agreement.pk)).count() == 1
+    assert (
+        AuditEntry.objects.filter(action="projects.agreement.annex_changed", object_id=str(agreement.pk)).count() == 1
+    )
 
 
 def test_an_annex_of_an_approved_agreement_is_refused_at_preview_and_at_apply(admin_user, agreement):
@@ -250,22 +263,26 @@ def test_an_annex_of_an_approved_agreement_is_refused_at_preview_and_at_apply(ad
 
 def test_an_annex_exported_before_the_agreement_was_saved_again_is_refused(admin_user, agreement):
     data, metric = _annex_file(agreement, admin_user, 7)
-    agreement_save_annex(agreement_id=agreement.pk, expected_version=1, values={(metric.pk, agreement.years[1]): 3},
-                         actor=admin_user)
+    agreement_save_annex(
+        agreement_id=agreement.pk, expected_version=1, values={(metric.pk, agreement.years[1]): 3}, actor=admin_user
+    )
     plan = import_preview(name="附表.xlsx", data=data, user=admin_user)
     assert [e.message for e in plan.errors] == [
-        "任务书在导出后已被他人修改（文件为版本 1，当前为版本 2），请重新导出后再修改导入"]
+        "任务书在导出后已被他人修改（文件为版本 1，当前为版本 2），请重新导出后再修改导入"
+    ]
 
 
 def test_an_annex_that_does_not_say_its_agreement_is_refused(admin_user, agreement):
     def strip(workbook):
         workbook.custom_doc_props = CustomPropertyList()
+
     data, _ = _annex_file(agreement, admin_user, 7)
     before = _state()
     for project in (None, agreement.project):  # the project has two 任务书 now: which one is not known
         plan = import_preview(name="附表.xlsx", data=corpus.edit(data, strip), user=admin_user, project=project)
         assert [e.message for e in plan.errors] == [
-            "无法确定该附表属于哪一份任务书：请在该任务书页面导出附表（.xlsx），修改后再导入"]
+            "无法确定该附表属于哪一份任务书：请在该任务书页面导出附表（.xlsx），修改后再导入"
+        ]
     assert _state() == before
 
 

@@ -76,13 +76,15 @@ BROKEN_META = [
 
 @pytest.mark.parametrize(("case", "text"), BROKEN_META, ids=[c[0] for c in BROKEN_META])
 def test_a_damaged_template_identification_is_refused_with_400_and_changes_nothing(
-        case, text, client, wuhan, region, open_table):
+    case, text, client, wuhan, region, open_table
+):
     template = corpus.template(region, wuhan)
     row_id = next(iter(json.loads(_meta_text(template))["rows"]))
 
     def damage(workbook):
         workbook[META_SHEET]["A1"] = text.replace("ROW", row_id)
         workbook.worksheets[0]["C5"] = 777
+
     data = corpus.edit(template, damage)
     client.force_login(wuhan)
     before = _state()
@@ -101,26 +103,55 @@ def _meta_text(data: bytes) -> str:
 # --- files built to exhaust the server ----------------------------------------------------------------
 
 HOSTILE = [
-    ("declared-16384-columns", "宽.xlsx", corpus.declared_wide,
-     "工作表“Sheet1”声明的数据范围为 A1:XFD1000（16384 列），超过 256 列的上限，已拒绝"),
-    ("value-in-column-XFD", "远.xlsx", corpus.far_column,
-     "工作表“Sheet1”第1行第16384列有数据，超过 256 列的上限，请删除多余的列后再上传"),
+    (
+        "declared-16384-columns",
+        "宽.xlsx",
+        corpus.declared_wide,
+        "工作表“Sheet1”声明的数据范围为 A1:XFD1000（16384 列），超过 256 列的上限，已拒绝",
+    ),
+    (
+        "value-in-column-XFD",
+        "远.xlsx",
+        corpus.far_column,
+        "工作表“Sheet1”第1行第16384列有数据，超过 256 列的上限，请删除多余的列后再上传",
+    ),
     ("20001-rows", "长.xlsx", lambda: corpus.many_rows(20001), "工作表“Sheet1”超过 20000 行，请分批导入"),
-    ("300000-cells", "满.xlsx", lambda: corpus.many_cells(2000, 150),
-     "工作表“Sheet1”有数据的单元格超过 150000 个，请分批导入"),
+    (
+        "300000-cells",
+        "满.xlsx",
+        lambda: corpus.many_cells(2000, 150),
+        "工作表“Sheet1”有数据的单元格超过 150000 个，请分批导入",
+    ),
     ("3-million-empty-cells", "空.xlsx", corpus.element_flood, "文件结构异常（超过 800000 个 XML 元素），已拒绝"),
-    ("8-million-character-cell", "字.xlsx", corpus.long_text,
-     "单元格文字超过 32767 个字符（Excel 的上限），文件可能已损坏"),
+    (
+        "8-million-character-cell",
+        "字.xlsx",
+        corpus.long_text,
+        "单元格文字超过 32767 个字符（Excel 的上限），文件可能已损坏",
+    ),
     ("19-million-characters", "多.xlsx", corpus.much_text, "文件中的文字超过 1600 万字，请分批导入"),
     ("word-20001-rows", "长.docx", lambda: corpus.word_table(20001), "Word 表1超过 20000 行，请分批导入"),
-    ("word-span-of-100-million", "宽.docx", corpus.word_wide_span,
-     "Word 表1第1行超过 256 列的上限，请删除多余的列后再上传"),
-    ("word-3-million-paragraphs", "空.docx", lambda: corpus.raw_docx(b"<w:p/>" * 3_000_000),
-     "文件结构异常（超过 800000 个 XML 元素），已拒绝"),
+    (
+        "word-span-of-100-million",
+        "宽.docx",
+        corpus.word_wide_span,
+        "Word 表1第1行超过 256 列的上限，请删除多余的列后再上传",
+    ),
+    (
+        "word-3-million-paragraphs",
+        "空.docx",
+        lambda: corpus.raw_docx(b"<w:p/>" * 3_000_000),
+        "文件结构异常（超过 800000 个 XML 元素），已拒绝",
+    ),
     ("zip-bomb", "炸弹.xlsx", corpus.zip_bomb, "文件解压后异常巨大（疑似压缩炸弹），已拒绝"),
     # The largest files that are read: the bench's 10,000-row table, and a Word table near the cell cap.
     ("10000-rows-of-12", "大.xlsx", lambda: corpus.many_cells(10000, 12), None),
-    ("word-20000-rows-of-7", "大.docx", lambda: corpus.word_table(20000, [b"<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"] * 7), None),
+    (
+        "word-20000-rows-of-7",
+        "大.docx",
+        lambda: corpus.word_table(20000, [b"<w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc>"] * 7),
+        None,
+    ),
 ]
 
 CHILD = r"""
@@ -159,8 +190,14 @@ def test_any_upload_up_to_the_size_cap_is_refused_or_read_within_2s_and_200mb(ca
     assert len(data) <= settings.IMPORT_MAX_BYTES
     path = tmp_path / "upload"
     path.write_bytes(data)
-    child = subprocess.run([sys.executable, "-c", CHILD, name, str(path)], capture_output=True, text=True,
-                           timeout=120, env=os.environ, cwd=settings.BASE_DIR)
+    child = subprocess.run(
+        [sys.executable, "-c", CHILD, name, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=os.environ,
+        cwd=settings.BASE_DIR,
+    )
     assert child.returncode == 0, child.stderr[-2000:]
     result = json.loads(child.stdout.strip().splitlines()[-1])
     if refusal is None:
@@ -174,8 +211,16 @@ def test_any_upload_up_to_the_size_cap_is_refused_or_read_within_2s_and_200mb(ca
 # --- DTDs anywhere --------------------------------------------------------------------------------
 
 UNSAFE = "文件含有不安全的 XML 声明（DOCTYPE/ENTITY），已拒绝"
-DOCTYPE_PARTS = ["xl/workbook.xml", "xl/worksheets/sheet1.xml", "xl/sharedStrings.xml", "xl/styles.xml",
-                 "docProps/core.xml", "[Content_Types].xml", "_rels/.rels", "customXml/item1.xml"]
+DOCTYPE_PARTS = [
+    "xl/workbook.xml",
+    "xl/worksheets/sheet1.xml",
+    "xl/sharedStrings.xml",
+    "xl/styles.xml",
+    "docProps/core.xml",
+    "[Content_Types].xml",
+    "_rels/.rels",
+    "customXml/item1.xml",
+]
 
 
 @pytest.mark.parametrize("part", DOCTYPE_PARTS)
@@ -224,7 +269,10 @@ def test_word_tables_read_as_python_docx_shows_them_merged_cells_and_nesting_inc
     out = io.BytesIO()
     document.save(out)
     ours = [[[c.value for c in row] for row in grid.rows] for grid in read_upload("t.docx", out.getvalue())]
-    theirs = [[[c.text.strip() for c in row.cells] for row in t.rows] for t in docx.Document(io.BytesIO(out.getvalue())).tables]
+    theirs = [
+        [[c.text.strip() for c in row.cells] for row in t.rows]
+        for t in docx.Document(io.BytesIO(out.getvalue())).tables
+    ]
     assert ours == theirs
     assert ours[0][1] == ["10\n20\n30", "11", "12\n13\n22\n23", "12\n13\n22\n23"]
 
@@ -263,13 +311,15 @@ def test_a_copy_with_other_group_merges_is_read_by_its_leaf_headers_with_a_note(
         _regroup(ws, OLD_GROUPS)
         ws["C4"] = "收集中小微企业专利技术需求 (条)"  # re-typed: a space, half-width brackets
         ws["E7"] = 1300  # 襄阳市 成交金额
+
     data = corpus.edit(_official_region(admin_user, region), retype)
     from reports.import_services import import_preview
 
     plan = import_preview(name="市州类（局内版）.xlsx", data=data, user=admin_user)
     assert plan.ok, [str(e) for e in plan.errors]
     assert [(c.label, c.before, c.after) for c in plan.changes] == [
-        ("襄阳市 · 中小微企业接受专利转让的成交金额（万元）", "1200", "1300")]
+        ("襄阳市 · 中小微企业接受专利转让的成交金额（万元）", "1200", "1300")
+    ]
     notes = [str(w) for w in plan.warnings if "表头分组" in str(w)]
     assert len(notes) == 1
     assert "第2行第5列应为“效益指标”，实际为“”" in notes[0] and "已按三级指标（列名）对应各列" in notes[0]
@@ -281,25 +331,30 @@ def test_columns_in_another_order_are_matched_by_their_leaf_header(admin_user, r
         for r in range(4, ws.max_row + 1):  # 收集需求 and 转让次数 trade places, values and all
             ws.cell(r, 3).value, ws.cell(r, 4).value = ws.cell(r, 4).value, ws.cell(r, 3).value
         ws["C5"] = 650  # now 武汉市 中小微企业接受专利转让次数
+
     data = corpus.edit(_official_region(admin_user, region), swap)
     from reports.import_services import import_preview
 
     plan = import_preview(name="换列.xlsx", data=data, user=admin_user)
     assert plan.ok, [str(e) for e in plan.errors]
-    assert [(c.label, c.before, c.after) for c in plan.changes] == [("武汉市 · 中小微企业接受专利转让次数（次）", "600", "650")]
+    assert [(c.label, c.before, c.after) for c in plan.changes] == [
+        ("武汉市 · 中小微企业接受专利转让次数（次）", "600", "650")
+    ]
 
 
 def test_a_column_the_table_does_not_have_is_refused_not_dropped(admin_user, region, open_table):
     def add(workbook):
         ws = workbook.worksheets[0]
         ws["J4"], ws["J5"] = "备注", "已核实"
+
     data = corpus.edit(_official_region(admin_user, region), add)
     from reports.import_services import import_preview
 
     before = _state()
     plan = import_preview(name="加列.xlsx", data=data, user=admin_user)
     assert [str(e) for e in plan.errors] == [
-        "工作表“市州类”第4行第10列：表头“备注”不是该目标表的列，请删除该列，或使用本系统导出的模板"]
+        "工作表“市州类”第4行第10列：表头“备注”不是该目标表的列，请删除该列，或使用本系统导出的模板"
+    ]
     assert _state() == before
 
 

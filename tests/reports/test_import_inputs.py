@@ -23,7 +23,8 @@ def test_a_template_value_too_large_is_an_error_on_its_cell(wuhan, region, open_
     before = _state()
     plan = import_preview(name="武汉市.xlsx", data=_template_with(region, wuhan, C5=NINETEEN_DIGITS), user=wuhan)
     assert _errors(plan) == [
-        "工作表“市州类”第5行第3列：“收集中小微企业专利技术需求（条）”数值过大（最多 18 位整数、6 位小数）"]
+        "工作表“市州类”第5行第3列：“收集中小微企业专利技术需求（条）”数值过大（最多 18 位整数、6 位小数）"
+    ]
     assert _state() == before
 
 
@@ -34,13 +35,17 @@ def test_a_file_cell_with_a_control_character_is_an_error_on_its_cell(wuhan, reg
     grids[0].rows[4][2].value = "5\u000b20"
     plan = plan_workbook(grids, wuhan)
     assert _errors(plan) == [
-        "工作表“市州类”第5行第3列：“收集中小微企业专利技术需求（条）”含有不可见的控制字符（U+000B），请删除后重新填写（常见于从其他软件复制的文字）"]
+        "工作表“市州类”第5行第3列：“收集中小微企业专利技术需求（条）”含有不可见的控制字符（U+000B），请删除后重新填写（常见于从其他软件复制的文字）"
+    ]
 
 
 def test_an_annex_value_too_large_is_an_error_on_its_cell(admin_user, hubei):
     agreement = Agreement.objects.get()
     before = _state()
-    rows = [["年     度", "2021", "2022", "2023", "合计"], ["专利入库的高校数量（家）", "5", "12345678901234567890", "10", ""]]
+    rows = [
+        ["年     度", "2021", "2022", "2023", "合计"],
+        ["专利入库的高校数量（家）", "5", "12345678901234567890", "10", ""],
+    ]
     plan = import_preview(name="任务书附表.docx", data=_docx(rows), user=admin_user, project=hubei)
     label = agreement.metrics.get(name="专利入库的高校数量").label
     assert _errors(plan) == [f"工作表“表1”第2行第3列：“{label}”2022年数值过大（最多 12 位整数、4 位小数）"]
@@ -49,14 +54,18 @@ def test_an_annex_value_too_large_is_an_error_on_its_cell(admin_user, hubei):
 
 def test_a_target_too_large_in_an_attachment2_table_is_an_error_on_its_cell(admin_user, hubei):
     header = ["绩效指标", "一级指标", "二级指标", "三级指标", "指标值", "标准值确定依据"]
-    tree = [["", "产出指标", "数量指标", "收集中小微企业专利技术需求", f"{NINETEEN_DIGITS}条", ""],
-            ["", "产出指标", "数量指标", "企业接受高校院所专利转让许可数量", "3000件", ""],
-            ["", "产出指标", "数量指标", "建立专利分级分类管理工作机制的高校院所数量", "20家", ""],
-            ["", "产出指标", "数量指标", "高校院所专利转让许可数量", "4000件", ""],
-            ["", "效益指标", "经济效益指标", "全省专利质押融资金额", "110亿元", ""]]
+    tree = [
+        ["", "产出指标", "数量指标", "收集中小微企业专利技术需求", f"{NINETEEN_DIGITS}条", ""],
+        ["", "产出指标", "数量指标", "企业接受高校院所专利转让许可数量", "3000件", ""],
+        ["", "产出指标", "数量指标", "建立专利分级分类管理工作机制的高校院所数量", "20家", ""],
+        ["", "产出指标", "数量指标", "高校院所专利转让许可数量", "4000件", ""],
+        ["", "效益指标", "经济效益指标", "全省专利质押融资金额", "110亿元", ""],
+    ]
     before = _state()
-    plan = import_preview(name="附件2.docx", data=_docx([["长期绩效目标表"] + [""] * 5, header] + tree),
-                          user=admin_user, project=hubei)
+    plan = import_preview(
+        name="附件2.docx", data=_docx([["长期绩效目标表"] + [""] * 5, header] + tree), user=admin_user, project=hubei
+    )
     assert _errors(plan) == [
-        "工作表“表1”第3行第5列：“收集中小微企业专利技术需求”的长期绩效目标数值过大（最多 18 位整数、6 位小数）"]
+        "工作表“表1”第3行第5列：“收集中小微企业专利技术需求”的长期绩效目标数值过大（最多 18 位整数、6 位小数）"
+    ]
     assert _state() == before

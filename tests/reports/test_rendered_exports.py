@@ -36,16 +36,39 @@ def _render(soffice, tmp_path, name, exporter_id, obj) -> list[str]:
     xlsx = tmp_path / f"{name}.xlsx"
     export_workbook([(exporter_for(exporter_id), obj)], policy.system_user()).save(xlsx)
     profile = tmp_path / "lo-profile"  # its own profile per run: no lock, no shared state
-    subprocess.run([soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(xlsx)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / f"{name}.pdf"
-    pages = int(re.search(r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout).group(1))
-    texts = [subprocess.run(["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True,
-                            text=True, check=True).stdout for p in range(1, pages + 1)]
+    pages = int(
+        re.search(
+            r"Pages:\s+(\d+)", subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        ).group(1)
+    )
+    texts = [
+        subprocess.run(
+            ["pdftotext", "-f", str(p), "-l", str(p), str(pdf), "-"], capture_output=True, text=True, check=True
+        ).stdout
+        for p in range(1, pages + 1)
+    ]
     if os.environ.get("SAVE_EXPORT_PNGS") == "1":
         DOCS.mkdir(parents=True, exist_ok=True)
-        subprocess.run(["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(DOCS / name)],
-                       check=True)
+        subprocess.run(
+            ["pdftoppm", "-r", "80", "-png", "-f", "1", "-l", "1", "-singlefile", str(pdf), str(DOCS / name)],
+            check=True,
+        )
     return texts
 
 
@@ -84,8 +107,15 @@ def _seed():
     return SEEDS
 
 
-@pytest.mark.parametrize(("index", "name"), [(0, "unit-table-region"), (1, "unit-table-university"),
-                                             (2, "unit-table-operation-centre"), (3, "unit-table-platform")])
+@pytest.mark.parametrize(
+    ("index", "name"),
+    [
+        (0, "unit-table-region"),
+        (1, "unit-table-university"),
+        (2, "unit-table-operation-centre"),
+        (3, "unit-table-platform"),
+    ],
+)
 def test_unit_tables_print_every_value_with_the_title_on_every_page(soffice, tmp_path, index, name):
     seed_table = _seed().projects[0]["tables"][index]
     texts = _render(soffice, tmp_path, name, "unit_table", TargetTable.objects.get(title=seed_table["title"]))
@@ -103,18 +133,31 @@ def test_unit_tables_print_every_value_with_the_title_on_every_page(soffice, tmp
 def test_attachment2_prints_every_value(soffice, tmp_path):
     seed = _seed().projects[0]
     texts = _render(soffice, tmp_path, "attachment2", "attachment2", Project.objects.get(code=seed["code"]))
-    expected = [seed["title"], seed["name"], "李述武", "86759053", "武昌区公正路19号", "430071", "5,000.00",
-                seed["long_term_goal"], seed["note"]]
+    expected = [
+        seed["title"],
+        seed["name"],
+        "李述武",
+        "86759053",
+        "武昌区公正路19号",
+        "430071",
+        "5,000.00",
+        seed["long_term_goal"],
+        seed["note"],
+    ]
     for item in seed["indicators"]:
         expected += [item["name"], item["annual"].raw, item["long_term"].raw]
     _assert_all_present(texts, expected)
     assert "第1页，共1页" in _squash(texts[-1])
 
 
-@pytest.mark.parametrize("code", ["gd-transfer-guangzhou", "gd-transfer-shenzhen", "gd-transfer-zhuhai", "gd-transfer-foshan"])
+@pytest.mark.parametrize(
+    "code", ["gd-transfer-guangzhou", "gd-transfer-shenzhen", "gd-transfer-zhuhai", "gd-transfer-foshan"]
+)
 def test_transfer_tables_print_every_indicator_with_the_header_on_every_page(soffice, tmp_path, code):
     seed = next(p for p in _seed().projects if p["code"] == code)
-    texts = _render(soffice, tmp_path, f"transfer-{code.split('-')[-1]}", "transfer_secondary", Project.objects.get(code=code))
+    texts = _render(
+        soffice, tmp_path, f"transfer-{code.split('-')[-1]}", "transfer_secondary", Project.objects.get(code=code)
+    )
     expected = [seed["title"], seed["name"], seed["overall_goal"][:40]]
     for item in seed["indicators"]:
         expected += [item["name"], item["annual"].raw]
@@ -125,10 +168,16 @@ def test_transfer_tables_print_every_indicator_with_the_header_on_every_page(sof
 
 def test_expenditure_list_prints_every_project_and_indicator(soffice, tmp_path):
     projects = [p for p in _seed().projects if p["code"].startswith("gzkfq")]
-    texts = _render(soffice, tmp_path, "expenditure-list", "expenditure_list", Project.objects.get(code=projects[0]["code"]))
+    texts = _render(
+        soffice, tmp_path, "expenditure-list", "expenditure_list", Project.objects.get(code=projects[0]["code"])
+    )
     expected = []
     for project in projects:
-        expected += [project["name"]] + [i["name"] for i in project["indicators"]] + [i["annual"].raw for i in project["indicators"]]
+        expected += (
+            [project["name"]]
+            + [i["name"] for i in project["indicators"]]
+            + [i["annual"].raw for i in project["indicators"]]
+        )
     _assert_all_present(texts, expected)
     for page in texts:
         assert "绩效指标" in page and "主管部门" in page
@@ -137,5 +186,9 @@ def test_expenditure_list_prints_every_project_and_indicator(soffice, tmp_path):
 def test_agreement_annex_prints_years_and_metrics(soffice, tmp_path):
     agreement = Agreement.objects.get()
     texts = _render(soffice, tmp_path, "agreement-annex", "agreement_annex", agreement)
-    _assert_all_present(texts, ["子平台年度绩效目标量化汇总表", "2021", "2022", "2023", "合计"]
-                        + [m.label for m in agreement.metrics.all()] + ["专利质押融资情况"])
+    _assert_all_present(
+        texts,
+        ["子平台年度绩效目标量化汇总表", "2021", "2022", "2023", "合计"]
+        + [m.label for m in agreement.metrics.all()]
+        + ["专利质押融资情况"],
+    )

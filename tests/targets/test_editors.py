@@ -16,12 +16,18 @@ def _project_post(project, **changes):
 
     form = ProjectForm(instance=project)
     data = {}
-    for name, field in form.fields.items():
+    for name in form.fields:
         value = form.initial.get(name)
         data[name] = "" if value is None else getattr(value, "pk", value)
     funding = FundingSourceFormSet(instance=project)
-    data.update({f"{funding.prefix}-TOTAL_FORMS": len(funding.forms), f"{funding.prefix}-INITIAL_FORMS": funding.initial_form_count(),
-                 f"{funding.prefix}-MIN_NUM_FORMS": 0, f"{funding.prefix}-MAX_NUM_FORMS": 1000})
+    data.update(
+        {
+            f"{funding.prefix}-TOTAL_FORMS": len(funding.forms),
+            f"{funding.prefix}-INITIAL_FORMS": funding.initial_form_count(),
+            f"{funding.prefix}-MIN_NUM_FORMS": 0,
+            f"{funding.prefix}-MAX_NUM_FORMS": 1000,
+        }
+    )
     for index, f in enumerate(funding.forms):
         data[f"{funding.prefix}-{index}-id"] = f.instance.pk or ""
         for name in ("source_project", "label", "amount"):
@@ -57,12 +63,25 @@ def test_indicators_are_renamed_moved_between_categories_and_their_targets_edite
     tree = project_indicator_tree(hubei)
     data = {"indicator": [i.pk for i in tree]}
     for i in tree:
-        data.update({f"ind-{i.pk}-category": i.category_id, f"ind-{i.pk}-name": i.name, f"ind-{i.pk}-unit": "",
-                     f"ind-{i.pk}-basis": i.basis, f"ind-{i.pk}-long_term": i.long_term.raw, f"ind-{i.pk}-annual": i.annual.raw})
+        data.update(
+            {
+                f"ind-{i.pk}-category": i.category_id,
+                f"ind-{i.pk}-name": i.name,
+                f"ind-{i.pk}-unit": "",
+                f"ind-{i.pk}-basis": i.basis,
+                f"ind-{i.pk}-long_term": i.long_term.raw,
+                f"ind-{i.pk}-annual": i.annual.raw,
+            }
+        )
     first = tree[0]
     social = hubei.indicators.model.category.field.related_model.objects.get(name="社会效益指标")
-    data.update({f"ind-{first.pk}-name": "收集中小微企业专利技术需求信息", f"ind-{first.pk}-annual": "≥3500条",
-                 f"ind-{first.pk}-category": social.pk})
+    data.update(
+        {
+            f"ind-{first.pk}-name": "收集中小微企业专利技术需求信息",
+            f"ind-{first.pk}-annual": "≥3500条",
+            f"ind-{first.pk}-category": social.pk,
+        }
+    )
     client.post(reverse("projects:indicators_save", args=[hubei.pk]), data)
     first.refresh_from_db()
     assert (first.name, first.category.name) == ("收集中小微企业专利技术需求信息", "社会效益指标")
@@ -82,8 +101,10 @@ def test_a_missing_counterpart_is_flagged_on_the_page_by_name(client, admin_user
 def test_add_move_and_remove_indicators(client, admin_user, hubei):
     client.force_login(admin_user)
     quantity = Indicator.objects.filter(project=hubei).first().category
-    client.post(reverse("projects:indicator_add", args=[hubei.pk]),
-                {"category": quantity.pk, "name": "举办专利转化对接活动", "long_term": "≥30场", "annual": "≥10场"})
+    client.post(
+        reverse("projects:indicator_add", args=[hubei.pk]),
+        {"category": quantity.pk, "name": "举办专利转化对接活动", "long_term": "≥30场", "annual": "≥10场"},
+    )
     new = Indicator.objects.get(project=hubei, name="举办专利转化对接活动")
     assert set(new.targets.values_list("period", "raw")) == {("long_term", "≥30场"), ("annual", "≥10场")}
     assert target_pairing_problems(hubei) == []
@@ -100,21 +121,33 @@ def test_add_move_and_remove_indicators(client, admin_user, hubei):
 def _columns_post(table, **changes):
     data = {"column": [c.pk for c in table.columns.order_by("order")] + ["new"]}
     for c in table.columns.all():
-        data.update({f"c-{c.pk}-category": c.category_id, f"c-{c.pk}-name": c.name, f"c-{c.pk}-unit": c.measure_unit,
-                     f"c-{c.pk}-kind": c.value_kind, f"c-{c.pk}-blank": "on"})
-    data.update({"c-new-category": table.columns.first().category_id, "c-new-name": "", "c-new-unit": "",
-                 "c-new-kind": "any"})
+        data.update(
+            {
+                f"c-{c.pk}-category": c.category_id,
+                f"c-{c.pk}-name": c.name,
+                f"c-{c.pk}-unit": c.measure_unit,
+                f"c-{c.pk}-kind": c.value_kind,
+                f"c-{c.pk}-blank": "on",
+            }
+        )
+    data.update(
+        {"c-new-category": table.columns.first().category_id, "c-new-name": "", "c-new-unit": "", "c-new-kind": "any"}
+    )
     data.update(changes)
     return data
 
 
-def test_columns_are_added_renamed_and_cells_follow_a_unit_change(client, admin_user, django_capture_on_commit_callbacks):
+def test_columns_are_added_renamed_and_cells_follow_a_unit_change(
+    client, admin_user, django_capture_on_commit_callbacks
+):
     table = TargetTable.objects.get(title__contains="市州类")
     client.force_login(admin_user)
     pledge = table.columns.get(name="专利质押融资金额")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
-        response = client.post(reverse("targets:table_edit", args=[table.pk]),
-                               _columns_post(table, **{f"c-{pledge.pk}-unit": "亿元", "c-new-name": "新增指标", "c-new-kind": "text"}))
+        response = client.post(
+            reverse("targets:table_edit", args=[table.pk]),
+            _columns_post(table, **{f"c-{pledge.pk}-unit": "亿元", "c-new-name": "新增指标", "c-new-kind": "text"}),
+        )
     assert len(callbacks) == 1  # the re-parse task is queued after commit
     assert response.status_code == 302
     assert list(table.columns.order_by("order").values_list("name", flat=True))[-1] == "新增指标"
@@ -126,8 +159,11 @@ def test_a_column_with_values_cannot_be_deleted(client, admin_user):
     table = TargetTable.objects.get(title__contains="市州类")
     client.force_login(admin_user)
     pledge = table.columns.get(name="专利质押融资金额")
-    response = client.post(reverse("targets:table_edit", args=[table.pk]), _columns_post(table, **{f"c-{pledge.pk}-delete": "on"}),
-                           follow=True)
+    response = client.post(
+        reverse("targets:table_edit", args=[table.pk]),
+        _columns_post(table, **{f"c-{pledge.pk}-delete": "on"}),
+        follow=True,
+    )
     assert "已有 16 个单位填写了数值，不能删除该列" in response.content.decode()
     assert TableColumn.objects.filter(pk=pledge.pk).exists()
 
@@ -141,7 +177,10 @@ def test_units_are_added_and_removed_recoverably(client, admin_user):
     assert set(table.rows.values_list("unit__name", flat=True)) >= {"神农架林区"}
     assert not table.rows.filter(unit__name="潜江市").exists()
     assert TableRow.all_objects.filter(table=table, unit__name="潜江市").exists()
-    client.post(reverse("targets:table_units", args=[table.pk]), {"units": sorted(keep | {newcomer.pk, Unit.objects.get(name="潜江市").pk})})
+    client.post(
+        reverse("targets:table_units", args=[table.pk]),
+        {"units": sorted(keep | {newcomer.pk, Unit.objects.get(name="潜江市").pk})},
+    )
     assert table.rows.filter(unit__name="潜江市").exists()
     university = Unit.objects.get(name="武汉轻工大学")
     response = client.post(reverse("targets:table_units", args=[table.pk]), {"units": [university.pk]}, follow=True)
@@ -151,9 +190,15 @@ def test_units_are_added_and_removed_recoverably(client, admin_user):
 
 def test_a_new_table_is_created_for_a_project(client, admin_user, hubei):
     client.force_login(admin_user)
-    response = client.post(reverse("targets:table_create", args=[hubei.pk]),
-                           {"title": "湖北省专利转化专项计划绩效目标表-平台类（2023年度）", "unit_category": "platform",
-                            "start_year": "2023", "end_year": "2023"})
+    response = client.post(
+        reverse("targets:table_create", args=[hubei.pk]),
+        {
+            "title": "湖北省专利转化专项计划绩效目标表-平台类（2023年度）",
+            "unit_category": "platform",
+            "start_year": "2023",
+            "end_year": "2023",
+        },
+    )
     table = TargetTable.objects.get(title="湖北省专利转化专项计划绩效目标表-平台类（2023年度）")
     assert response.url == reverse("targets:table_edit", args=[table.pk])
     assert Project.objects.get(pk=hubei.pk).tables.count() == 5

@@ -15,7 +15,9 @@ def _save(client, row, values: dict, version: int, narrative=None):
     body = {"version": version, "values": {str(row.table.columns.get(order=o).pk): v for o, v in values.items()}}
     if narrative is not None:
         body["narrative"] = narrative
-    return client.post(reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json")
+    return client.post(
+        reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json"
+    )
 
 
 def test_a_typed_value_is_saved_and_read_back_as_parsed(client, wuhan, wuhan_row, open_table):
@@ -45,12 +47,17 @@ def test_an_unparseable_value_in_a_numeric_column_is_an_error_on_that_cell_and_n
     assert response.status_code == 400
     column = str(wuhan_row.table.columns.get(order=1).pk)
     assert response.json()["errors"] == {column: "“收集中小微企业专利技术需求（条）”应填写数字，“五百”不是数字"}
-    assert list(Cell.objects.filter(row=wuhan_row, column__order__in=[1, 2]).order_by("column__order")
-                .values_list("raw", flat=True)) == ["500", "600"]
+    assert list(
+        Cell.objects.filter(row=wuhan_row, column__order__in=[1, 2])
+        .order_by("column__order")
+        .values_list("raw", flat=True)
+    ) == ["500", "600"]
     assert TableRow.objects.get(pk=wuhan_row.pk).version == 1
 
 
-def test_the_second_of_two_editors_is_refused_and_shown_the_first_ones_values(client, wuhan, reviewer, wuhan_row, open_table):
+def test_the_second_of_two_editors_is_refused_and_shown_the_first_ones_values(
+    client, wuhan, reviewer, wuhan_row, open_table
+):
     client.force_login(reviewer)
     assert _save(client, wuhan_row, {1: "530"}, version=1).status_code == 200
     client.force_login(wuhan)
@@ -83,7 +90,9 @@ def test_a_narrative_row_is_edited_as_one_text(client, admin_user):
 
 def test_a_malformed_request_is_refused_with_a_message(client, wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
-    response = client.post(reverse("targets:row_cells_save", args=[wuhan_row.pk]), "nonsense", content_type="application/json")
+    response = client.post(
+        reverse("targets:row_cells_save", args=[wuhan_row.pk]), "nonsense", content_type="application/json"
+    )
     assert response.status_code == 400 and "请求格式不正确" in response.json()["message"]
 
 
@@ -119,8 +128,11 @@ def test_the_16_row_grid_does_a_constant_number_of_queries(client, reviewer, ope
         assert client.get(url).status_code == 200
     units = Unit.objects.bulk_create(Unit(name=f"网格测试市{i}", category="region") for i in range(100))
     rows = TableRow.objects.bulk_create(TableRow(table=open_table, unit=u, seq=300 + i) for i, u in enumerate(units))
-    Cell.objects.bulk_create(Cell(row=r, column=c, raw="1", kind="quantity", number=1)
-                             for r in rows for c in open_table.columns.filter(value_kind="number"))
+    Cell.objects.bulk_create(
+        Cell(row=r, column=c, raw="1", kind="quantity", number=1)
+        for r in rows
+        for c in open_table.columns.filter(value_kind="number")
+    )
     with django_assert_num_queries(10):
         response = client.get(url)
     assert len(response.context["rows"]) == 116

@@ -27,7 +27,9 @@ def _grid_save(client, row, values: dict, version=1, narrative=None):
     body = {"version": version, "values": {str(_column(row, o).pk): v for o, v in values.items()}}
     if narrative is not None:
         body["narrative"] = narrative
-    return client.post(reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json")
+    return client.post(
+        reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json"
+    )
 
 
 def _untouched(row):
@@ -60,8 +62,10 @@ def test_the_largest_value_that_fits_is_saved_and_read_back(client, wuhan, wuhan
 
 def test_the_row_form_refuses_a_value_too_large_with_400_and_saves_nothing(client, wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
-    response = client.post(reverse("targets:row_save", args=[wuhan_row.pk]),
-                           {"version": 1, f"col-{_column(wuhan_row).pk}": NINETEEN_DIGITS})
+    response = client.post(
+        reverse("targets:row_save", args=[wuhan_row.pk]),
+        {"version": 1, f"col-{_column(wuhan_row).pk}": NINETEEN_DIGITS},
+    )
     assert response.status_code == 400 and TOO_LARGE in response.content.decode()
     _untouched(wuhan_row)
 
@@ -69,7 +73,9 @@ def test_the_row_form_refuses_a_value_too_large_with_400_and_saves_nothing(clien
 def test_the_admin_refuses_a_cell_value_too_large(client, admin_user, wuhan_row):
     client.force_login(admin_user)
     cell = Cell.objects.get(row=wuhan_row, column__order=1)
-    response = client.post(reverse("admin:targets_cell_change", args=[cell.pk]), {"column": cell.column_id, "raw": NINETEEN_DIGITS})
+    response = client.post(
+        reverse("admin:targets_cell_change", args=[cell.pk]), {"column": cell.column_id, "raw": NINETEEN_DIGITS}
+    )
     assert response.status_code == 200 and TOO_LARGE in response.content.decode()
     assert Cell.objects.get(pk=cell.pk).raw == "500"
 
@@ -78,20 +84,29 @@ def test_the_admin_refuses_a_target_too_large(client, admin_user, hubei):
     client.force_login(admin_user)
     target = Target.objects.filter(indicator__project=hubei, period="annual").first()
     before = target.raw
-    response = client.post(reverse("admin:targets_target_change", args=[target.pk]),
-                           {"indicator": target.indicator_id, "period": "annual", "year": 2022, "raw": f"≥{NINETEEN_DIGITS}条"})
+    response = client.post(
+        reverse("admin:targets_target_change", args=[target.pk]),
+        {"indicator": target.indicator_id, "period": "annual", "year": 2022, "raw": f"≥{NINETEEN_DIGITS}条"},
+    )
     assert response.status_code == 200 and TOO_LARGE in response.content.decode()
     assert Target.objects.get(pk=target.pk).raw == before
 
 
 def test_the_indicator_editor_refuses_a_target_too_large_and_saves_nothing(client, admin_user, hubei):
-    from targets.editing import indicators_update
-
     from django.core.exceptions import ValidationError
 
+    from targets.editing import indicators_update
+
     indicator = hubei.indicators.first()
-    item = {"id": indicator.pk, "category_id": indicator.category_id, "name": "改了名", "measure_unit": indicator.measure_unit,
-            "basis": indicator.basis, "annual": NINETEEN_DIGITS, "long_term": ""}
+    item = {
+        "id": indicator.pk,
+        "category_id": indicator.category_id,
+        "name": "改了名",
+        "measure_unit": indicator.measure_unit,
+        "basis": indicator.basis,
+        "annual": NINETEEN_DIGITS,
+        "long_term": "",
+    }
     with pytest.raises(ValidationError) as refused:
         indicators_update(project=hubei, items=[item], actor=admin_user)
     assert refused.value.messages == [f"“改了名”的年度绩效目标{TOO_LARGE}"]
@@ -105,7 +120,10 @@ def stored_too_large(wuhan_row):
         pytest.skip("only SQLite stores a number wider than its column")
     cell = Cell.objects.get(row=wuhan_row, column__order=1)
     with connection.cursor() as cursor:
-        cursor.execute("UPDATE targets_cell SET raw = %s, number = %s WHERE id = %s", [NINETEEN_DIGITS, int(NINETEEN_DIGITS), cell.pk])
+        cursor.execute(
+            "UPDATE targets_cell SET raw = %s, number = %s WHERE id = %s",
+            [NINETEEN_DIGITS, int(NINETEEN_DIGITS), cell.pk],
+        )
     return cell
 
 
@@ -132,11 +150,14 @@ def test_a_value_too_large_already_stored_is_still_read_on_every_page_and_file(
 @pytest.mark.parametrize("bad", ["a\u000bb", "a\u0000b", "a\u001b[31m", "a\u007fb"])
 def test_a_cell_with_a_control_character_is_refused_naming_the_cell(client, admin_user, open_table, bad):
     row = TableRow.objects.get(unit__name="武汉轻工大学")
-    text_column = TableColumn.objects.create(table=row.table, order=99, category=_column(row).category, name="备注",
-                                             value_kind="text")
+    text_column = TableColumn.objects.create(
+        table=row.table, order=99, category=_column(row).category, name="备注", value_kind="text"
+    )
     client.force_login(admin_user)
     body = {"version": row.version, "values": {str(text_column.pk): bad}}
-    response = client.post(reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json")
+    response = client.post(
+        reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 400
     assert "“备注”含有不可见的控制字符" in response.json()["errors"][str(text_column.pk)]
     assert not Cell.objects.filter(column=text_column).exists()
@@ -144,18 +165,23 @@ def test_a_cell_with_a_control_character_is_refused_naming_the_cell(client, admi
 
 def test_tabs_and_line_breaks_are_ordinary_text(client, admin_user, open_table):
     row = TableRow.objects.get(unit__name="武汉轻工大学")
-    text_column = TableColumn.objects.create(table=row.table, order=99, category=_column(row).category, name="备注",
-                                             value_kind="text")
+    text_column = TableColumn.objects.create(
+        table=row.table, order=99, category=_column(row).category, name="备注", value_kind="text"
+    )
     client.force_login(admin_user)
     body = {"version": row.version, "values": {str(text_column.pk): "第一行\r\n第二行\t完"}}
-    response = client.post(reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json")
+    response = client.post(
+        reverse("targets:row_cells_save", args=[row.pk]), json.dumps(body), content_type="application/json"
+    )
     assert response.status_code == 200
 
 
 def test_a_narrative_with_a_control_character_is_refused_and_nothing_is_saved(client, wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
     response = _grid_save(client, wuhan_row, {1: "520"}, narrative="全年\u000b完成")
-    assert response.status_code == 400 and "“武汉市”的文字目标含有不可见的控制字符（U+000B）" in response.json()["message"]
+    assert (
+        response.status_code == 400 and "“武汉市”的文字目标含有不可见的控制字符（U+000B）" in response.json()["message"]
+    )
     _untouched(wuhan_row)
 
 
@@ -165,8 +191,11 @@ def test_a_narrative_with_a_control_character_is_refused_and_nothing_is_saved(cl
 def test_a_table_with_an_unknown_unit_category_is_refused_and_not_created(client, admin_user, hubei):
     client.force_login(admin_user)
     count = TargetTable.objects.count()
-    response = client.post(reverse("targets:table_create", args=[hubei.pk]),
-                           {"title": "城市表", "unit_category": "city", "start_year": "2023", "end_year": "2023"}, follow=True)
+    response = client.post(
+        reverse("targets:table_create", args=[hubei.pk]),
+        {"title": "城市表", "unit_category": "city", "start_year": "2023", "end_year": "2023"},
+        follow=True,
+    )
     assert "单位类别“city”无效" in response.content.decode()
     assert TargetTable.objects.count() == count
 
@@ -177,8 +206,17 @@ def test_a_column_with_an_unknown_kind_or_category_is_refused_and_nothing_is_sav
     from targets.editing import table_columns_save
 
     table = TargetTable.objects.get(title__contains="市州类")
-    columns = [{"id": c.pk, "category_id": c.category_id, "name": c.name, "measure_unit": c.measure_unit,
-                "value_kind": c.value_kind, "allow_blank": c.allow_blank} for c in table.columns.order_by("order")]
+    columns = [
+        {
+            "id": c.pk,
+            "category_id": c.category_id,
+            "name": c.name,
+            "measure_unit": c.measure_unit,
+            "value_kind": c.value_kind,
+            "allow_blank": c.allow_blank,
+        }
+        for c in table.columns.order_by("order")
+    ]
     before = list(table.columns.order_by("order").values_list("name", "value_kind", "category_id"))
     columns[0] = {**columns[0], "name": "改名", "value_kind": "formula"}
     columns[1] = {**columns[1], "category_id": 999999}
@@ -191,15 +229,16 @@ def test_a_column_with_an_unknown_kind_or_category_is_refused_and_nothing_is_sav
 def test_a_return_comment_with_a_control_character_is_refused_and_the_row_stays_submitted(
     client, wuhan, reviewer, wuhan_row, open_table
 ):
-    from targets.workflow import row_return, row_submit
-
     from django.core.exceptions import ValidationError
+
+    from targets.workflow import row_return, row_submit
 
     row_submit(row_id=wuhan_row.pk, actor=wuhan)
     client.force_login(reviewer)
-    response = client.post(reverse("targets:row_return", args=[wuhan_row.pk]), {"comment": "请补充\u001b数据"}, follow=True)
+    response = client.post(
+        reverse("targets:row_return", args=[wuhan_row.pk]), {"comment": "请补充\u001b数据"}, follow=True
+    )
     assert "“退回意见”含有不可见的控制字符（U+001B）" in response.content.decode()
     with pytest.raises(ValidationError, match="控制字符"):
         row_return(row_id=wuhan_row.pk, actor=reviewer, comment="请补充\u0007数据")
     assert TableRow.objects.get(pk=wuhan_row.pk).status == "submitted"
-

@@ -49,14 +49,20 @@ def test_review_queue_query_count_does_not_grow_with_rows(client, reviewer, open
     assert len(response.context["rows"]) == 300
 
 
-def test_row_page_query_count_does_not_grow_with_history(client, wuhan, wuhan_row, open_table, django_assert_num_queries):
+def test_row_page_query_count_does_not_grow_with_history(
+    client, wuhan, wuhan_row, open_table, django_assert_num_queries
+):
     client.force_login(wuhan)
     url = reverse("targets:row", args=[wuhan_row.pk])
     first = _queries(client, url)
     version = 1
     for value in range(30):
-        version = row_cells_update(row_id=wuhan_row.pk, values={wuhan_row.table.columns.get(order=1).pk: str(value)},
-                                   expected_version=version, actor=wuhan).version
+        version = row_cells_update(
+            row_id=wuhan_row.pk,
+            values={wuhan_row.table.columns.get(order=1).pk: str(value)},
+            expected_version=version,
+            actor=wuhan,
+        ).version
     # session, user, memberships, unread count, row, columns, cells, last review, history
     with django_assert_num_queries(9):
         client.get(url)

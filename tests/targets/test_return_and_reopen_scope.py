@@ -25,8 +25,13 @@ def test_a_partial_reopen_keeps_the_narrative_locked(wuhan, admin_user, wuhan_ro
     workflow.row_reopen(row_id=row.pk, actor=admin_user, reason="只改第一列", column_ids=[_col(row, 1).pk])
     row = TableRow.objects.get(pk=row.pk)
     with pytest.raises(ValidationError, match="文字目标未被重新打开"):
-        row_cells_update(row_id=row.pk, values={_col(row, 1).pk: "530"}, expected_version=row.version, actor=wuhan,
-                         narrative="偷偷改掉的文字")
+        row_cells_update(
+            row_id=row.pk,
+            values={_col(row, 1).pk: "530"},
+            expected_version=row.version,
+            actor=wuhan,
+            narrative="偷偷改掉的文字",
+        )
     row = TableRow.objects.get(pk=row.pk)
     assert row.narrative == "原有的文字目标" and row.status == RowStatus.RETURNED  # nothing saved
 
@@ -42,17 +47,23 @@ def test_the_row_page_offers_the_narrative_only_when_it_was_reopened(client, wuh
 def test_a_partial_reopen_that_includes_the_narrative_lets_it_change(client, wuhan, admin_user, wuhan_row, open_table):
     row = _approved_with_narrative(wuhan_row, admin_user)
     client.force_login(admin_user)
-    client.post(reverse("targets:row_reopen", args=[row.pk]),
-                {"reason": "改第一列和文字目标", "columns": [_col(row, 1).pk], "narrative": "on"})
+    client.post(
+        reverse("targets:row_reopen", args=[row.pk]),
+        {"reason": "改第一列和文字目标", "columns": [_col(row, 1).pk], "narrative": "on"},
+    )
     row = TableRow.objects.get(pk=row.pk)
     assert row.status == RowStatus.RETURNED
-    row = row_cells_update(row_id=row.pk, values={}, expected_version=row.version, actor=wuhan, narrative="新的文字目标")
+    row = row_cells_update(
+        row_id=row.pk, values={}, expected_version=row.version, actor=wuhan, narrative="新的文字目标"
+    )
     assert TableRow.objects.get(pk=row.pk).narrative == "新的文字目标"
     with pytest.raises(ValidationError, match="未被重新打开"):
         row_cells_update(row_id=row.pk, values={_col(row, 2).pk: "999"}, expected_version=row.version, actor=wuhan)
 
 
-def test_a_return_after_a_partial_reopen_makes_the_whole_row_editable(wuhan, reviewer, admin_user, wuhan_row, open_table):
+def test_a_return_after_a_partial_reopen_makes_the_whole_row_editable(
+    wuhan, reviewer, admin_user, wuhan_row, open_table
+):
     row = _approved_with_narrative(wuhan_row, admin_user)
     workflow.row_reopen(row_id=row.pk, actor=admin_user, reason="只改第一列", column_ids=[_col(row, 1).pk])
     row = TableRow.objects.get(pk=row.pk)
@@ -61,8 +72,13 @@ def test_a_return_after_a_partial_reopen_makes_the_whole_row_editable(wuhan, rev
     workflow.row_return(row_id=row.pk, actor=reviewer, comment="其他指标也请核实")
     row = TableRow.objects.get(pk=row.pk)
     assert row.reopened_column_ids is None
-    row = row_cells_update(row_id=row.pk, values={_col(row, 2).pk: "640"}, expected_version=row.version, actor=wuhan,
-                           narrative="修改后的文字目标")
+    row = row_cells_update(
+        row_id=row.pk,
+        values={_col(row, 2).pk: "640"},
+        expected_version=row.version,
+        actor=wuhan,
+        narrative="修改后的文字目标",
+    )
     assert TableRow.objects.get(pk=row.pk).narrative == "修改后的文字目标"
 
 

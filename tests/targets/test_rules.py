@@ -22,14 +22,16 @@ def test_seeded_hubei_project_pairs_every_annual_target_with_a_long_term_one(hub
 
 
 def test_an_annual_target_without_its_long_term_counterpart_is_flagged_by_name(hubei):
-    Target.objects.filter(indicator__project=hubei, indicator__name="企业接受高校院所专利转让许可数量",
-                          period=TargetPeriod.LONG_TERM).delete()
+    Target.objects.filter(
+        indicator__project=hubei, indicator__name="企业接受高校院所专利转让许可数量", period=TargetPeriod.LONG_TERM
+    ).delete()
     assert target_pairing_problems(hubei) == ["“企业接受高校院所专利转让许可数量”有年度目标，缺少对应的长期目标"]
 
 
 def test_a_long_term_target_without_its_annual_counterpart_is_flagged(hubei):
-    Target.objects.filter(indicator__project=hubei, indicator__name="全省专利质押融资金额",
-                          period=TargetPeriod.ANNUAL).delete()
+    Target.objects.filter(
+        indicator__project=hubei, indicator__name="全省专利质押融资金额", period=TargetPeriod.ANNUAL
+    ).delete()
     assert target_pairing_problems(hubei) == ["“全省专利质押融资金额”有长期目标，缺少对应的年度目标"]
 
 
@@ -136,7 +138,11 @@ def test_money_is_decimal_never_float(hubei):
 def test_the_catalogue_allows_cost_as_a_second_level_and_as_a_first_level():
     assert IndicatorCategory.objects.filter(level=2, name="成本指标", parent__name="产出指标").exists()
     first_level_cost = IndicatorCategory.objects.get(level=1, name="成本指标")
-    assert set(first_level_cost.children.values_list("name", flat=True)) == {"经济成本指标", "社会成本指标", "生态环境成本指标"}
+    assert set(first_level_cost.children.values_list("name", flat=True)) == {
+        "经济成本指标",
+        "社会成本指标",
+        "生态环境成本指标",
+    }
 
 
 def test_a_second_level_category_needs_a_parent():
@@ -146,4 +152,6 @@ def test_a_second_level_category_needs_a_parent():
 
 def test_a_table_spans_ordered_years(hubei):
     with pytest.raises(IntegrityError), transaction.atomic():
-        TargetTable.objects.create(project=hubei, title="倒序表", unit_category="region", start_year=2024, end_year=2023)
+        TargetTable.objects.create(
+            project=hubei, title="倒序表", unit_category="region", start_year=2024, end_year=2023
+        )

@@ -16,8 +16,12 @@ def _table_with_a_cell():
     quantity, _ = IndicatorCategory.objects.get_or_create(level=2, name="数量指标", parent=output)
     unit = Unit.objects.create(name="任务测试市", category="region")
     project = Project.objects.create(code="task-test", name="任务测试项目")
-    table = TargetTable.objects.create(project=project, title="任务测试表", unit_category="region", start_year=2022, end_year=2022)
-    column = TableColumn.objects.create(table=table, order=1, category=quantity, name="金额", measure_unit="万元", value_kind="number")
+    table = TargetTable.objects.create(
+        project=project, title="任务测试表", unit_category="region", start_year=2022, end_year=2022
+    )
+    column = TableColumn.objects.create(
+        table=table, order=1, category=quantity, name="金额", measure_unit="万元", value_kind="number"
+    )
     row = TableRow.objects.create(table=table, unit=unit, seq=1)
     cell = Cell(row=row, column=column)
     cell.set_value(column.parse("200000"))

@@ -50,7 +50,9 @@ def test_a_row_goes_from_filling_to_approved_and_its_history_shows_every_step(
     client.force_login(reviewer)
     page = client.get(reverse("targets:row", args=[wuhan_row.pk]))
     changes = page.context["changes"]
-    assert [(c.label, c.before, c.after) for c in changes] == [("中小微企业接受专利转让的成交金额（万元）", "300", "450")]
+    assert [(c.label, c.before, c.after) for c in changes] == [
+        ("中小微企业接受专利转让的成交金额（万元）", "300", "450")
+    ]
     client.post(reverse("targets:row_approve", args=[wuhan_row.pk]))
     row = _reload(wuhan_row)
     assert (row.status, row.reviewed_by) == (RowStatus.APPROVED, reviewer)
@@ -58,16 +60,29 @@ def test_a_row_goes_from_filling_to_approved_and_its_history_shows_every_step(
     page = client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
     assert f"于 {timezone.localtime(row.reviewed_at):%Y-%m-%d %H:%M} 审核通过（版本 {row.version}）" in page
 
-    actions = list(AuditEntry.objects.filter(object_type="targets.TableRow", object_id=str(row.pk))
-                   .order_by("at", "id").values_list("action", flat=True))
+    actions = list(
+        AuditEntry.objects.filter(object_type="targets.TableRow", object_id=str(row.pk))
+        .order_by("at", "id")
+        .values_list("action", flat=True)
+    )
     assert actions == [
-        "targets.cell.changed", "targets.cell.changed", "targets.row.started", "targets.row.submitted",
-        "targets.row.returned", "targets.cell.changed", "targets.row.started", "targets.row.submitted",
+        "targets.cell.changed",
+        "targets.cell.changed",
+        "targets.row.started",
+        "targets.row.submitted",
+        "targets.row.returned",
+        "targets.cell.changed",
+        "targets.row.started",
+        "targets.row.submitted",
         "targets.row.approved",
     ]
     returned = AuditEntry.objects.get(object_id=str(row.pk), action="targets.row.returned")
     assert (returned.actor, returned.comment, returned.before, returned.after["status"]) == (
-        reviewer, "成交金额偏低，请核实", {"status": "submitted"}, "returned")
+        reviewer,
+        "成交金额偏低，请核实",
+        {"status": "submitted"},
+        "returned",
+    )
     changed = AuditEntry.objects.filter(object_id=str(row.pk), action="targets.cell.changed").order_by("id").last()
     assert (changed.actor, changed.before, changed.after) == (wuhan, {"raw": "300"}, {"raw": "450"})
     for label in ("提交", "退回", "审核通过", "修改指标值", "成交金额偏低，请核实"):
@@ -115,9 +130,7 @@ def test_an_illegal_transition_is_refused_with_a_message_and_changes_nothing(
     assert AuditEntry.objects.count() == before
 
 
-def test_units_cannot_submit_before_the_table_opens_or_after_its_deadline_unless_extended(
-    wuhan_row, wuhan, admin_user
-):
+def test_units_cannot_submit_before_the_table_opens_or_after_its_deadline_unless_extended(wuhan_row, wuhan, admin_user):
     with pytest.raises(workflow.TransitionRefused, match="未发布，不能提交"):
         workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan)
     workflow.table_open(table_id=wuhan_row.table_id, actor=admin_user, deadline=timezone.now() + timedelta(days=1))
@@ -208,9 +221,11 @@ def test_a_removed_row_disappears_and_an_admin_can_restore_it(client, admin_user
     assert [r.unit.name for r in progress.context["removed"]] == ["潜江市"] and progress.context["total"] == 15
     client.post(reverse("targets:row_restore", args=[row.pk]))
     assert open_table.rows.filter(pk=row.pk).exists()
-    assert list(AuditEntry.objects.filter(object_id=str(row.pk), object_type="targets.TableRow")
-                .order_by("id").values_list("action", "comment")) == [
-        ("targets.row.removed", "合并到仙桃市"), ("targets.row.restored", "")]
+    assert list(
+        AuditEntry.objects.filter(object_id=str(row.pk), object_type="targets.TableRow")
+        .order_by("id")
+        .values_list("action", "comment")
+    ) == [("targets.row.removed", "合并到仙桃市"), ("targets.row.restored", "")]
 
 
 def test_a_removed_indicator_is_recoverable(hubei, admin_user):
@@ -242,8 +257,9 @@ def test_a_filler_landing_page_lists_only_their_rows_with_status_and_deadline(cl
 # --- notifications ---------------------------------------------------------------------
 
 
-def test_opening_a_table_tells_its_units_in_the_inbox_and_by_email(wuhan, outsider, admin_user, wuhan_row,
-                                                                  django_capture_on_commit_callbacks):
+def test_opening_a_table_tells_its_units_in_the_inbox_and_by_email(
+    wuhan, outsider, admin_user, wuhan_row, django_capture_on_commit_callbacks
+):
     wuhan.email = "wuhan@example.cn"
     wuhan.save()
     with django_capture_on_commit_callbacks(execute=True):
@@ -270,14 +286,18 @@ def test_deadline_reminders_go_three_days_before_to_units_that_have_not_submitte
 
     deadline = timezone.now() + timedelta(days=10)
     workflow.table_open(table_id=wuhan_row.table_id, actor=admin_user, deadline=deadline)
-    TableRow.objects.filter(table=wuhan_row.table, unit=outsider.memberships.get().unit).update(status=RowStatus.SUBMITTED)
+    TableRow.objects.filter(table=wuhan_row.table, unit=outsider.memberships.get().unit).update(
+        status=RowStatus.SUBMITTED
+    )
     assert deadline_reminders_send((deadline - timedelta(days=4)).isoformat()) == 0
     assert deadline_reminders_send((deadline - timedelta(days=2)).isoformat()) == 1
     assert deadline_reminders_send((deadline - timedelta(days=1)).isoformat()) == 0  # once per deadline
     assert Notification.objects.get(kind="deadline_soon").recipient == wuhan
 
 
-def test_the_inbox_shows_and_marks_only_the_users_own_notifications(client, wuhan, outsider, reviewer, wuhan_row, open_table):
+def test_the_inbox_shows_and_marks_only_the_users_own_notifications(
+    client, wuhan, outsider, reviewer, wuhan_row, open_table
+):
     workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan)
     mine = Notification.objects.get(recipient=reviewer, kind="row_submitted")
     client.force_login(outsider)

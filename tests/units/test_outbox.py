@@ -10,7 +10,9 @@ from units.tasks import outbox_sweep
 
 
 def _owed(user, **fields):
-    return Notification.objects.create(recipient=user, kind=NotificationKind.ROW_SUBMITTED, title="武汉市 已提交", **fields)
+    return Notification.objects.create(
+        recipient=user, kind=NotificationKind.ROW_SUBMITTED, title="武汉市 已提交", **fields
+    )
 
 
 def test_the_sweep_sends_what_the_broker_never_took_and_nothing_twice(reviewer):

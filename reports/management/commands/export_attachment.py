@@ -13,8 +13,13 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("code", nargs="?", help="项目编号，如 hubei-2022-patent-transfer")
-        parser.add_argument("--layout", help="只导出该版式（attachment2、unit_table、agreement_annex、expenditure_list、transfer_secondary）")
-        parser.add_argument("--all", action="store_true", help="导出每个项目的每个版式，每个一个 .xlsx，写入 --out 目录")
+        parser.add_argument(
+            "--layout",
+            help="只导出该版式（attachment2、unit_table、agreement_annex、expenditure_list、transfer_secondary）",
+        )
+        parser.add_argument(
+            "--all", action="store_true", help="导出每个项目的每个版式，每个一个 .xlsx，写入 --out 目录"
+        )
         parser.add_argument("--out", required=True, help="输出文件（或 --all 时的目录）")
 
     def handle(self, *args, code, layout, all, out, **options):

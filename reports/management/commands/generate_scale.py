@@ -18,8 +18,13 @@ class Command(BaseCommand):
     def handle(self, *args, seed, provinces, projects, rows, columns, **options):
         started = time.perf_counter()
         try:
-            counts = generate_scale(seed=seed, provinces=provinces, projects_per_province=projects,
-                                    table_rows=tuple(int(r) for r in rows.split(",")), columns=columns)
+            counts = generate_scale(
+                seed=seed,
+                provinces=provinces,
+                projects_per_province=projects,
+                table_rows=tuple(int(r) for r in rows.split(",")),
+                columns=columns,
+            )
         except ValueError as exc:
             raise CommandError(str(exc)) from None
         summary = "，".join(f"{k} {v}" for k, v in counts.items())

@@ -28,11 +28,15 @@ class Command(BaseCommand):
         user = policy.system_user()
         plan = import_preview(name=path.name, data=path.read_bytes(), user=user, project=owner)
         for change in plan.changes:
-            self.stdout.write(f"  {'新建' if change.created else '修改'} {change.label}：{change.before or '（空）'} → {change.after or '（空）'}")
+            self.stdout.write(
+                f"  {'新建' if change.created else '修改'} {change.label}：{change.before or '（空）'} → {change.after or '（空）'}"
+            )
         for conflict in plan.conflicts:
             # Confirmed one by one on the import page only: the command line never overwrites them.
-            self.stdout.write(f"  冲突（不写入，请在网页导入中逐项确认） {conflict.label}：系统中为 {conflict.current or '（空）'}，"
-                              f"文件中为 {conflict.incoming or '（空）'}（导出后已被他人修改）")
+            self.stdout.write(
+                f"  冲突（不写入，请在网页导入中逐项确认） {conflict.label}：系统中为 {conflict.current or '（空）'}，"
+                f"文件中为 {conflict.incoming or '（空）'}（导出后已被他人修改）"
+            )
         for warning in plan.warnings:
             self.stdout.write(f"  提示 {warning}")
         for error in plan.errors:

@@ -162,14 +162,12 @@ def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, aft
     return agreement
 
 
-def _refuse_bad_input(
-    texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = (), *, exact_places: bool = True
-) -> None:
+def _refuse_bad_input(texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = ()) -> None:
     """Control characters in any text, or a number its column cannot store: nothing is saved."""
     errors = list(inputs.check_texts(texts).values())
     for number, field, where in numbers:
         try:
-            inputs.check_number(number, field, where, exact_places=exact_places)
+            inputs.check_number(number, field, where)
         except ValidationError as exc:
             errors += exc.messages
     if errors:
@@ -243,9 +241,7 @@ def agreement_save_annex(
     if any(metric_id not in metrics or year not in agreement.years for metric_id, year in values):
         raise ValidationError("附表的指标或年度无效")
     field = _field(AgreementMetricValue, "value")
-    _refuse_bad_input(
-        {}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()], exact_places=False
-    )
+    _refuse_bad_input({}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()])
     current = {(v.metric_id, v.year): v.value for v in AgreementMetricValue.objects.filter(metric__agreement=agreement)}
     before = {f"{metrics[m].label} {y}": _text(v) for (m, y), v in current.items() if v is not None}
     for (metric_id, year), value in values.items():

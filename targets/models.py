@@ -85,10 +85,10 @@ class TargetValueFields(models.Model):
 
 
 def check_value_fits(value: tv.TargetValue, where: str) -> None:
-    """The number read from a written value must fit the stored reading; the text is kept as written,
-    so extra decimals are only rounded in the reading."""
+    """The number read from a written value must fit the stored reading exactly: the text is kept as
+    written, and a reading rounded away from it would print another number than the one typed."""
     field = TargetValueFields._meta.get_field("number")
-    inputs.check_number(value.number, field, where, exact_places=False)
+    inputs.check_number(value.number, field, where)
 
 
 def value_constraints(prefix: str) -> list[models.CheckConstraint]:

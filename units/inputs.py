@@ -28,23 +28,21 @@ def too_large_message(field) -> str:
     return f"数值过大（最多 {whole} 位整数、{places} 位小数）"
 
 
-def number_problem(number: decimal.Decimal, field, *, exact_places: bool = True) -> str | None:
-    """Why `field` cannot store `number` as written (or, not `exact_places`, rounded to its places)."""
+def number_problem(number: decimal.Decimal, field) -> str | None:
+    """Why `field` cannot store `number` exactly as written."""
     whole, places = _precision(field)
     if not isinstance(number, decimal.Decimal):  # an int from a spreadsheet or a caller
         number = decimal.Decimal(str(number))
     if not number.is_finite():
         return too_large_message(field)
-    if exact_places and number.normalize().as_tuple().exponent < -places:
+    if number.normalize().as_tuple().exponent < -places:
         return f"小数位数过多（最多 {places} 位小数）"
-    # Rounding to the field's places can carry into one more integer digit (9.9999999 -> 10).
-    rounded = number.quantize(decimal.Decimal(1).scaleb(-places), context=decimal.Context(prec=decimal.MAX_PREC))
-    return None if abs(rounded) < decimal.Decimal(10) ** whole else too_large_message(field)
+    return None if abs(number) < decimal.Decimal(10) ** whole else too_large_message(field)
 
 
-def check_number(number: decimal.Decimal | None, field, where: str = "", *, exact_places: bool = True) -> None:
+def check_number(number: decimal.Decimal | None, field, where: str = "") -> None:
     """Refuse a number `field` cannot store, naming `where` (a cell, a 附表 entry, an amount)."""
-    problem = None if number is None else number_problem(number, field, exact_places=exact_places)
+    problem = None if number is None else number_problem(number, field)
     if problem:
         raise ValidationError(f"{where}{problem}")
 

@@ -396,9 +396,7 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
                 plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
                 continue
             try:
-                check_number(
-                    value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年", exact_places=False
-                )
+                check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年")
             except ValidationError as exc:
                 plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
                 continue

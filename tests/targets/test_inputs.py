@@ -52,6 +52,14 @@ def test_a_grid_value_too_large_for_its_column_is_400_naming_the_cell_and_nothin
     _untouched(wuhan_row)
 
 
+def test_a_grid_value_with_more_decimals_than_stored_is_400_not_rounded_away(client, wuhan, wuhan_row, open_table):
+    client.force_login(wuhan)
+    response = _grid_save(client, wuhan_row, {1: "0.0000000001", 2: "610"})
+    assert response.status_code == 400
+    assert "小数位数过多（最多 6 位小数）" in response.json()["errors"][str(_column(wuhan_row).pk)]
+    _untouched(wuhan_row)
+
+
 def test_the_largest_value_that_fits_is_saved_and_read_back(client, wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
     assert _grid_save(client, wuhan_row, {1: "123456789012345678"}).status_code == 200

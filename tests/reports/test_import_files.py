@@ -143,6 +143,24 @@ HOSTILE = [
         lambda: corpus.raw_docx(b"<w:p/>" * 3_000_000),
         "文件结构异常（超过 800000 个 XML 元素），已拒绝",
     ),
+    (
+        "8000-sheets",
+        "页.xlsx",
+        lambda: corpus.many_sheets(8000),
+        "文件中的工作表超过 60 个，请只保留要导入的工作表后再上传",
+    ),
+    (
+        "word-16000-tables",
+        "表.docx",
+        lambda: corpus.word_tables(16000),
+        "文件中的表格超过 60 个，请只保留要导入的表格后再上传",
+    ),
+    (
+        "word-5-tables-of-4001-rows",
+        "多表.docx",
+        lambda: corpus.word_tables(5, 4001),
+        "文件中有数据的行超过 20000 行，请分批导入",
+    ),
     ("zip-bomb", "炸弹.xlsx", corpus.zip_bomb, "文件解压后异常巨大（疑似压缩炸弹），已拒绝"),
     # The largest files that are read: the bench's 10,000-row table, and a Word table near the cell cap.
     ("10000-rows-of-12", "大.xlsx", lambda: corpus.many_cells(10000, 12), None),

@@ -257,7 +257,7 @@ class TableColumn(models.Model):
         """Read a cell typed into this column, refusing what the column cannot hold."""
         raw = "" if raw is None else str(raw)
         where = f"“{self.label}”"
-        inputs.check_text(raw, where)
+        inputs.check_text(raw, where, limit=inputs.MAX_CELL_CHARS)
         if self.value_kind == ValueKind.TEXT:
             value = tv.parse(raw) if not raw.strip() else tv.TargetValue(raw=raw, kind=tv.Kind.QUALITATIVE, text=raw)
         else:

@@ -47,8 +47,16 @@ def check_number(number: decimal.Decimal | None, field, where: str = "") -> None
         raise ValidationError(f"{where}{problem}")
 
 
-def check_text(text: str | None, where: str = "") -> None:
-    """Refuse text with control characters, naming `where` and the character."""
+# A cell or a 文字目标 is printed in one spreadsheet cell (at most 32,767 characters in Excel);
+# these caps keep every stored text exportable whole and re-importable from the template.
+MAX_CELL_CHARS = 2000
+MAX_LONG_TEXT_CHARS = 20000
+
+
+def check_text(text: str | None, where: str = "", *, limit: int = MAX_LONG_TEXT_CHARS) -> None:
+    """Refuse text with control characters or longer than `limit`, naming `where`."""
+    if text and len(text) > limit:
+        raise ValidationError(f"{where}内容过长（{len(text)} 字，最多 {limit} 字）")
     match = _CONTROL_RE.search(text or "")
     if match:
         raise ValidationError(

@@ -94,6 +94,32 @@ def test_a_damaged_template_identification_is_refused_with_400_and_changes_nothi
     assert _state() == before
 
 
+@pytest.mark.parametrize(
+    ("case", "change", "message"),
+    [
+        ("rows-emptied", lambda meta: {**meta, "rows": {}}, "不在模板的识别信息中"),
+        ("another-table", lambda meta: {**meta, "table": meta["table"] + 1}, "与模板的识别信息不符"),
+    ],
+)
+def test_a_template_whose_identification_does_not_match_its_sheet_is_refused(
+    case, change, message, client, wuhan, region, open_table
+):
+    """Editing _meta must not skip the stale-version check: every row of the sheet is in it, and it
+    names the sheet's own table."""
+    template = corpus.template(region, wuhan)
+    meta = change(json.loads(_meta_text(template)))
+
+    def edit(workbook):
+        workbook[META_SHEET]["A1"] = json.dumps(meta)
+        workbook.worksheets[0]["C5"] = 777
+
+    client.force_login(wuhan)
+    before = _state()
+    response = _upload(client, "模板.xlsx", corpus.edit(template, edit))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert _state() == before
+
+
 def _meta_text(data: bytes) -> str:
     from openpyxl import load_workbook
 

@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 
-# C0 controls except tab, newline and carriage return, and DEL: Excel and Word
-# cannot hold them, and nobody types them on purpose.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, newline and carriage return, and DEL (Excel and Word cannot hold them), and lone
+# surrogates (JSON can carry them, no database encoding can store them): both only ever arrive by
+# copying from another program, or on purpose.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _precision(field) -> tuple[int, int]:

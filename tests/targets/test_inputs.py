@@ -173,7 +173,7 @@ def test_a_cell_longer_than_a_cell_may_hold_is_refused_and_a_long_narrative_too(
     assert row.narrative != "字" * 20_001 and not Cell.objects.filter(column=text_column).exists()
 
 
-@pytest.mark.parametrize("bad", ["a\u000bb", "a\u0000b", "a\u001b[31m", "a\u007fb"])
+@pytest.mark.parametrize("bad", ["a\u000bb", "a\u0000b", "a\u001b[31m", "a\u007fb", "a\ud800b"])
 def test_a_cell_with_a_control_character_is_refused_naming_the_cell(client, admin_user, open_table, bad):
     row = TableRow.objects.get(unit__name="武汉轻工大学")
     text_column = TableColumn.objects.create(

@@ -205,6 +205,9 @@ def _plan_row(
         )
     elif refusal := state_refusal(row):
         plan.errors.append(Issue(sheet, r, 2, refusal))
+    elif locked := [c.label for k, c in changes if not (row.column_is_editable(int(k)) if k else row.narrative_is_editable)]:
+        # After a partial reopen only the reopened cells may change: say so now, not at apply.
+        plan.errors.append(Issue(sheet, r, 2, f"单位“{row.unit.name}”只重新打开了部分内容，不能修改：{'、'.join(locked)}"))
     elif exported is not None and exported.get(row.pk) != row.version:
         plan.conflicts += [
             Conflict(

@@ -447,3 +447,27 @@ def test_a_damaged_file_is_refused_with_a_message_never_an_exception():
                 read_upload(name, _damaged(data, rng))
             except ImportFileError:
                 pass
+
+
+def test_after_a_partial_reopen_the_preview_refuses_cells_that_were_not_reopened(
+    client, wuhan, admin_user, region, open_table
+):
+    from targets import workflow
+    from targets.models import RowStatus, TableRow
+
+    row = TableRow.objects.get(table=region, unit__name="武汉市")
+    TableRow.objects.filter(pk=row.pk).update(status=RowStatus.SUBMITTED)
+    workflow.row_approve(row_id=row.pk, actor=admin_user)
+    first = region.columns.get(order=1)
+    workflow.row_reopen(row_id=row.pk, actor=admin_user, reason="只改第一列", column_ids=[first.pk])
+
+    def edit(workbook):
+        workbook.worksheets[0]["C5"] = 777  # the reopened column
+        workbook.worksheets[0]["D5"] = 888  # a column that stays locked
+
+    client.force_login(wuhan)
+    before = _state()
+    response = _upload(client, "模板.xlsx", corpus.edit(corpus.template(region, wuhan), edit))
+    page = response.content.decode()
+    assert response.status_code == 400 and "只重新打开了部分内容，不能修改" in page
+    assert region.columns.get(order=2).name in page and _state() == before

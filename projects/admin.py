@@ -3,7 +3,7 @@ from guardian.admin import GuardedModelAdmin
 
 from targets.models import Indicator
 
-from .agreements import EDITABLE
+from .agreements.services import EDITABLE
 from .models import (
     Agreement,
     AgreementAllocation,

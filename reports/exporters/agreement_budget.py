@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from projects.agreement_rules import budget_figures
+from projects.agreements.rules import budget_figures
 from projects.models import Agreement, BudgetSourceKind
 
 from .base import Exporter, SheetWriter, number_value

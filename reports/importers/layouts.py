@@ -426,8 +426,8 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
 
 
 def _annex_refusal(agreement: Agreement, version: int) -> str | None:
-    """The 任务书 page's own rules (projects.agreements): an editable status, the same version."""
-    from projects.agreements import EDITABLE
+    """The 任务书 page's own rules (projects.agreements.services): an editable status, the same version."""
+    from projects.agreements.services import EDITABLE
 
     if agreement.status not in EDITABLE:
         return f"任务书当前为“{agreement.get_status_display()}”，不能导入修改"

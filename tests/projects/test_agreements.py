@@ -13,7 +13,7 @@ import pytest
 import yaml
 from django.urls import reverse
 
-from projects.agreements import agreement_create
+from projects.agreements.services import agreement_create
 from projects.models import Agreement, AgreementMetricValue
 from units.models import AuditEntry, Membership, Role, Unit
 

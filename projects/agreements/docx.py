@@ -10,15 +10,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from reports.exporters.agreement_annex import metric_totals
-from reports.exporters.base import xml_safe
 from targets.values import format_number
+from units.inputs import xml_safe
 
-from . import agreement_form as form
-from .agreement_rules import budget_figures, report_due_dates
-from .agreements import FUNCTION_INDICATORS, TASKS
-from .models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
-from .numerals import chinese_count, chinese_year, rmb_upper
+from ..models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
+from ..numerals import chinese_count, chinese_year, rmb_upper
+from . import form_text as form
+from .rules import budget_figures, report_due_dates
+from .selectors import metric_totals
+from .services import FUNCTION_INDICATORS, TASKS
 
 BODY = "仿宋_GB2312"
 TITLE = "黑体"

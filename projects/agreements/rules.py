@@ -7,7 +7,7 @@ import calendar
 import datetime
 from decimal import Decimal
 
-from .models import BudgetSourceKind, PlatformKind, StaffRole
+from ..models import BudgetSourceKind, PlatformKind, StaffRole
 
 EQUIPMENT_SHARE = Decimal("0.20")
 STAFF_LIMITS = {PlatformKind.MAIN: 12, PlatformKind.SUB: 10}

@@ -23,9 +23,11 @@ from units import policy
 from units.audit import audit_entries_for
 from units.models import Unit, UnitCategory
 
-from . import agreements as services
-from .agreement_docx import agreement_docx
-from .agreement_redisplay import (
+from ..models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRole
+from ..numerals import rmb_upper
+from . import services
+from .docx import agreement_docx
+from .redisplay import (
     ALLOCATION_FIELDS,
     EXPENSE_FIELDS,
     PARTICIPANT_FIELDS,
@@ -33,9 +35,8 @@ from .agreement_redisplay import (
     field_errors,
     overlay,
 )
-from .agreement_rules import budget_figures, budget_problems, report_due_dates, staff_problems
-from .models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRole
-from .numerals import rmb_upper
+from .rules import budget_figures, budget_problems, report_due_dates, staff_problems
+from .selectors import metric_totals
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -202,8 +203,6 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
         [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
     )
     staff = list(agreement.staff.all())
-    from reports.exporters.agreement_annex import metric_totals
-
     editable = agreement.status in services.EDITABLE and policy.can_edit_agreement(user, agreement)
     return {
         "agreement": agreement,

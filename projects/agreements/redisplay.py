@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from . import agreements as services
+from . import services
 
 PARTICIPANT_FIELDS = ["name", "contact", "contact_title", "phone", "email", "address"]
 ALLOCATION_FIELDS = ["party", "amount"]

@@ -18,8 +18,7 @@ from units.audit import AuditAction, audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
 
-from .agreement_rules import budget_figures, budget_problems, staff_problems
-from .models import (
+from ..models import (
     Agreement,
     AgreementAllocation,
     AgreementBudgetSource,
@@ -33,6 +32,7 @@ from .models import (
     PlatformKind,
     Project,
 )
+from .rules import budget_figures, budget_problems, staff_problems
 
 EDITABLE = {RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED}
 

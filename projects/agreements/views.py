@@ -35,7 +35,15 @@ from .redisplay import (
     field_errors,
     overlay,
 )
-from .rules import budget_figures, budget_problems, report_due_dates, staff_problems
+from .rules import (
+    STAFF_LIMITS,
+    budget_agreement,
+    budget_figures,
+    budget_problems,
+    page_rules,
+    report_due_dates,
+    staff_problems,
+)
 from .selectors import metric_totals
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -218,7 +226,9 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
         "figures": figures,
         "budget_warnings": budget_problems(figures, complete=True),
         "staff": staff,
-        "staff_limit": 12 if agreement.platform_kind == PlatformKind.MAIN else 10,
+        "staff_limit": STAFF_LIMITS[agreement.platform_kind],
+        "page_rules": page_rules(agreement.platform_kind),
+        "budget_agreement": budget_agreement(figures),
         "staff_warnings": staff_problems([{"role": p.role} for p in staff], agreement.platform_kind, complete=True),
         "roles": StaffRole.choices,
         "amount_yuan": figures["special"] * 10000,

@@ -3,11 +3,8 @@
 from __future__ import annotations
 
 import re
-import shutil
-import subprocess
-import tempfile
 from decimal import Decimal
-from pathlib import Path
+from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,7 +22,7 @@ from units.models import Unit, UnitCategory
 
 from ..models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRole
 from ..numerals import rmb_upper
-from . import services
+from . import pdf, services
 from .docx import agreement_docx
 from .redisplay import (
     ALLOCATION_FIELDS,
@@ -354,46 +351,10 @@ def agreement_word(request, pk):
 
 @login_required
 def agreement_pdf(request, pk):
+    """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
     agreement = _agreement_for_user(request.user, pk)
-    soffice = shutil.which("soffice") or shutil.which("libreoffice")
-    if soffice is None:
-        return HttpResponse(
-            "服务器未安装 LibreOffice，暂不能生成 PDF，请下载 Word 版本",
-            status=503,
-            content_type="text/plain; charset=utf-8",
-        )
-    with tempfile.TemporaryDirectory() as tmp:
-        source = Path(tmp) / "agreement.docx"
-        source.write_bytes(agreement_docx(agreement))
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{tmp}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                tmp,
-                str(source),
-            ],
-            check=False,
-            capture_output=True,
-            timeout=180,
-        )
-        pdf = Path(tmp) / "agreement.pdf"
-        if not pdf.exists():
-            return HttpResponse(
-                "PDF 生成失败（服务器的 LibreOffice 缺少文字处理组件），请下载 Word 版本",
-                status=503,
-                content_type="text/plain; charset=utf-8",
-            )
-        data = pdf.read_bytes()
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(agreement.title)}.pdf"
-    return response
+    return pdf.start_job(request, agreement)
 
 
 def _quote(text: str) -> str:
-    from urllib.parse import quote
-
     return quote(text)

@@ -2,20 +2,16 @@
 
 from __future__ import annotations
 
-import re
-from decimal import Decimal
 from urllib.parse import quote
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.validators import validate_email
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from targets.models import RowStatus
-from targets.values import parse_number
 from units import policy
 from units.audit import audit_entries_for
 from units.models import Unit, UnitCategory
@@ -24,14 +20,8 @@ from ..models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRo
 from ..numerals import rmb_upper
 from . import pdf, services
 from .docx import agreement_docx
-from .redisplay import (
-    ALLOCATION_FIELDS,
-    EXPENSE_FIELDS,
-    PARTICIPANT_FIELDS,
-    STAFF_FIELDS,
-    field_errors,
-    overlay,
-)
+from .forms import FieldErrors, parse_section, read_rows
+from .redisplay import field_errors, overlay
 from .rules import (
     STAFF_LIMITS,
     budget_agreement,
@@ -55,130 +45,6 @@ def _agreement_for_user(user, pk) -> Agreement:
     return agreement
 
 
-class FieldErrors(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("；".join(errors.values()))
-        self.errors = errors
-
-
-def _amount(value: str, field: str, label: str, errors: dict, *, required=False) -> Decimal | None:
-    value = (value or "").strip()
-    if not value:
-        if required:
-            errors[field] = f"请填写{label}"
-        return None
-    try:
-        number = parse_number(value)
-    except ValueError:
-        errors[field] = f"{label}“{value}”不是数字"
-        return None
-    if number < 0:
-        errors[field] = f"{label}不能为负数"
-    return number
-
-
-def _rows(post, prefix: str, fields: list[str]) -> list[tuple[int, dict]]:
-    """Numbered inputs `prefix-N-field`, skipping rows left entirely blank."""
-    numbers = sorted({int(m.group(1)) for key in post for m in [re.match(rf"{prefix}-(\d+)-", key)] if m})
-    rows = []
-    for n in numbers:
-        row = {f: post.get(f"{prefix}-{n}-{f}", "").strip() for f in fields}
-        if any(v for k, v in row.items() if k != "is_equipment"):
-            rows.append((n, row))
-    return rows
-
-
-def _bureau_fields(post, agreement: Agreement, user, data: dict, errors: dict) -> None:
-    """Fields the bureau fills (项目编号): a unit's form shows them locked; a posted change is refused."""
-    if policy.can_fill_agreement_bureau_fields(user, agreement):
-        return
-    for field in services.BUREAU_FIELDS:
-        posted = post.get(field)
-        if posted is not None and posted.strip() != getattr(agreement, field):
-            errors[field] = f"{Agreement._meta.get_field(field).verbose_name}由省局填写，承担单位不能修改"
-        data[field] = getattr(agreement, field)
-
-
-def _parse_section(section: str, post, agreement: Agreement, user) -> dict:
-    errors: dict[str, str] = {}
-    if section == "basic":
-        data = {f: post.get(f, "").strip() for f in services.BASIC_FIELDS}
-        _bureau_fields(post, agreement, user, data, errors)
-        if data["undertaker_email"]:
-            try:
-                validate_email(data["undertaker_email"])
-            except ValidationError:
-                errors["undertaker_email"] = "电子邮箱格式不正确"
-        participants = []
-        for n, row in _rows(post, "p", PARTICIPANT_FIELDS):
-            if not row["name"]:
-                errors[f"p-{n}-name"] = f"参与单位{n}：请填写单位名称"
-            participants.append(row)
-        result = {"data": data, "participants": participants}
-    elif section == "content":
-        result = {
-            "data": {f: post.get(f, "") for f in services.CONTENT_FIELDS},
-            "stage_goals": {y: post.get(f"goal-{y}", "") for y in agreement.years},
-        }
-    elif section == "annex":
-        values = {}
-        for metric in agreement.metrics.all():
-            for year in agreement.years:
-                key = f"m-{metric.pk}-{year}"
-                values[(metric.pk, year)] = _amount(post.get(key, ""), key, f"{metric.label} {year}年", errors)
-        result = {"values": values}
-    elif section == "budget":
-        sources = {
-            k: _amount(post.get(f"source-{k}", ""), f"source-{k}", BudgetSourceKind(k).label, errors)
-            for k in BudgetSourceKind.values
-        }
-        allocations = []
-        for n, row in _rows(post, "a", ALLOCATION_FIELDS):
-            amount = _amount(row["amount"], f"a-{n}-amount", f"{row['party'] or '分配'}金额", errors, required=True)
-            if not row["party"]:
-                errors[f"a-{n}-party"] = "请填写单位"
-            allocations.append({"party": row["party"], "amount": amount or Decimal(0)})
-        expenses = []
-        for n, row in _rows(post, "e", EXPENSE_FIELDS):
-            amount = _amount(row["amount"], f"e-{n}-amount", f"“{row['content']}”预算金额", errors, required=True)
-            if not row["content"]:
-                errors[f"e-{n}-content"] = "请填写经费开支内容"
-            expenses.append(
-                {
-                    "content": row["content"],
-                    "amount": amount or Decimal(0),
-                    "explanation": row["explanation"],
-                    "is_equipment": bool(row["is_equipment"]),
-                }
-            )
-        result = {"sources": sources, "allocations": allocations, "expenses": expenses}
-    elif section == "staff":
-        staff = []
-        for n, row in _rows(post, "s", STAFF_FIELDS):
-            if not row["name"]:
-                errors[f"s-{n}-name"] = f"第{n}人：请填写姓名"
-            if row["gender"] not in ("男", "女"):
-                errors[f"s-{n}-gender"] = f"第{n}人：性别应为男或女"
-            for key, label, low, high in (("age", "年龄", 16, 100), ("months_per_year", "工作时间（月/年）", 1, 12)):
-                if not row[key].isdigit() or not low <= int(row[key]) <= high:
-                    errors[f"s-{n}-{key}"] = f"第{n}人：{label}应为 {low} 到 {high} 的整数"
-            if row["role"] not in StaffRole.values:
-                errors[f"s-{n}-role"] = f"第{n}人：请选择任务角色"
-            staff.append(
-                {
-                    **row,
-                    "age": int(row["age"]) if row["age"].isdigit() else 0,
-                    "months_per_year": int(row["months_per_year"]) if row["months_per_year"].isdigit() else 0,
-                }
-            )
-        result = {"staff": staff}
-    else:
-        raise Http404("没有这一部分")
-    if errors:
-        raise FieldErrors(errors)
-    return result
-
-
 SAVERS = {
     "basic": services.agreement_save_basic,
     "content": services.agreement_save_content,
@@ -194,7 +60,7 @@ def _context(agreement: Agreement, user, errors=None, section=None, post=None) -
     context = _stored_context(agreement, user, errors)
     field_errors(context, errors)
     if section is not None:
-        overlay(context, section, post, errors, _rows)
+        overlay(context, section, post, errors, read_rows)
     return context
 
 
@@ -254,7 +120,8 @@ def agreement_save(request, pk, section):
         raise Http404("没有这一部分")
     try:
         version = int(request.POST.get("version", ""))
-        parsed = _parse_section(section, request.POST, agreement, request.user)
+        locked = not policy.can_fill_agreement_bureau_fields(request.user, agreement)
+        parsed = parse_section(section, request.POST, agreement, locked=locked)
         SAVERS[section](agreement_id=agreement.pk, expected_version=version, actor=request.user, **parsed)
     except FieldErrors as exc:
         messages.error(request, "未保存：" + "；".join(exc.errors.values()))

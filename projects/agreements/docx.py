@@ -16,8 +16,8 @@ from units.inputs import xml_safe
 from ..models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
 from ..numerals import chinese_count, chinese_year, rmb_upper
 from . import form_text as form
-from .rules import budget_figures, report_due_dates
-from .selectors import metric_totals
+from .rules import report_due_dates
+from .selectors import metric_totals, stored_budget
 from .services import FUNCTION_INDICATORS, TASKS
 
 BODY = "仿宋_GB2312"
@@ -231,14 +231,7 @@ def _budget(doc, agreement: Agreement):
     """五: sources, allocation, expenses. Returns the 专项经费 entered (万元), or None."""
     _heading(doc, "五、经费来源及预算安排")
     _para(doc, "单位：万元", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
-    allocations = list(agreement.allocations.all())
-    expenses = list(agreement.expenses.all())
-    figures = budget_figures(
-        sources,
-        [{"amount": a.amount} for a in allocations],
-        [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
-    )
+    sources, allocations, expenses, figures = stored_budget(agreement)
     total = _entered_total(figures["total"], sources.values())
     budget = [
         ["项目资金来源", "资金来源", "金  额", "占总额比重（%）"],

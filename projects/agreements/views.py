@@ -11,27 +11,15 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from targets.models import RowStatus
 from units import policy
-from units.audit import audit_entries_for
 from units.models import Unit, UnitCategory
 
-from ..models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRole
-from ..numerals import rmb_upper
+from ..models import Agreement, PlatformKind, Project
 from . import pdf, services
 from .docx import agreement_docx
 from .forms import FieldErrors, parse_section, read_rows
 from .redisplay import field_errors, overlay
-from .rules import (
-    STAFF_LIMITS,
-    budget_agreement,
-    budget_figures,
-    budget_problems,
-    page_rules,
-    report_due_dates,
-    staff_problems,
-)
-from .selectors import metric_totals
+from .selectors import page_context
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 
@@ -57,51 +45,12 @@ SAVERS = {
 def _context(agreement: Agreement, user, errors=None, section=None, post=None) -> dict:
     """The page's context; after a refused save, `section` shows what was `post`ed, errors beside fields."""
     errors = errors or {}
-    context = _stored_context(agreement, user, errors)
+    context = page_context(agreement, user)
+    context["errors"] = errors
     field_errors(context, errors)
     if section is not None:
         overlay(context, section, post, errors, read_rows)
     return context
-
-
-def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
-    sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
-    allocations = list(agreement.allocations.all())
-    expenses = list(agreement.expenses.all())
-    figures = budget_figures(
-        sources,
-        [{"amount": a.amount} for a in allocations],
-        [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
-    )
-    staff = list(agreement.staff.all())
-    editable = agreement.status in services.EDITABLE and policy.can_edit_agreement(user, agreement)
-    return {
-        "agreement": agreement,
-        "editable": editable,
-        "bureau_fields": editable and policy.can_fill_agreement_bureau_fields(user, agreement),
-        "errors": errors or {},
-        "participants": list(agreement.participants.all()),
-        "stage_goals": list(agreement.stage_goals.all()),
-        "annex": metric_totals(agreement),
-        "sources": [(kind, sources.get(kind), figures["shares"].get(kind)) for kind in BudgetSourceKind],
-        "allocations": allocations,
-        "expenses": expenses,
-        "figures": figures,
-        "budget_warnings": budget_problems(figures, complete=True),
-        "staff": staff,
-        "staff_limit": STAFF_LIMITS[agreement.platform_kind],
-        "page_rules": page_rules(agreement.platform_kind),
-        "budget_agreement": budget_agreement(figures),
-        "staff_warnings": staff_problems([{"role": p.role} for p in staff], agreement.platform_kind, complete=True),
-        "roles": StaffRole.choices,
-        "amount_yuan": figures["special"] * 10000,
-        "amount_upper": rmb_upper(figures["special"] * 10000),
-        "due": report_due_dates(agreement.start_year, agreement.end_year, agreement.end_month),
-        "can_submit": agreement.status in services.EDITABLE and policy.can_submit_agreement(user, agreement),
-        "can_review": agreement.status == RowStatus.SUBMITTED and policy.can_review_agreement(user, agreement),
-        "history": list(audit_entries_for(agreement)[:100]),
-        "blank_rows": range(3),
-    }
 
 
 @login_required

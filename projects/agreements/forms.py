@@ -75,6 +75,15 @@ class RowForm(forms.Form):
         super().__init__(data, prefix=f"{prefix}-{number}")
         self.number = number
 
+    def posted(self, field: str) -> str:
+        """What was typed in `field` of this row, before any cleaning (to name the row in a message)."""
+        return (self.data.get(self.add_prefix(field)) or "").strip()
+
+    def required_text(self, field: str, message: str) -> str:
+        if not self.cleaned_data[field]:
+            raise ValidationError(message)
+        return self.cleaned_data[field]
+
 
 def _text(**kwargs) -> forms.CharField:
     return forms.CharField(required=False, **kwargs)
@@ -84,9 +93,7 @@ class ParticipantForm(RowForm):
     name, contact, contact_title, phone, email, address = (_text() for _ in range(6))
 
     def clean_name(self):
-        if not self.cleaned_data["name"]:
-            raise ValidationError(f"参与单位{self.number}：请填写单位名称")
-        return self.cleaned_data["name"]
+        return self.required_text("name", f"参与单位{self.number}：请填写单位名称")
 
 
 class AllocationForm(RowForm):
@@ -94,13 +101,10 @@ class AllocationForm(RowForm):
     party = _text()
 
     def clean_amount(self):
-        party = (self.data.get(self.add_prefix("party")) or "").strip()
-        return amount(self.cleaned_data["amount"], f"{party or '分配'}金额", required=True)
+        return amount(self.cleaned_data["amount"], f"{self.posted('party') or '分配'}金额", required=True)
 
     def clean_party(self):
-        if not self.cleaned_data["party"]:
-            raise ValidationError("请填写单位")
-        return self.cleaned_data["party"]
+        return self.required_text("party", "请填写单位")
 
 
 class ExpenseForm(RowForm):
@@ -110,13 +114,10 @@ class ExpenseForm(RowForm):
     is_equipment = forms.BooleanField(required=False)
 
     def clean_amount(self):
-        content = (self.data.get(self.add_prefix("content")) or "").strip()
-        return amount(self.cleaned_data["amount"], f"“{content}”预算金额", required=True)
+        return amount(self.cleaned_data["amount"], f"“{self.posted('content')}”预算金额", required=True)
 
     def clean_content(self):
-        if not self.cleaned_data["content"]:
-            raise ValidationError("请填写经费开支内容")
-        return self.cleaned_data["content"]
+        return self.required_text("content", "请填写经费开支内容")
 
 
 class StaffForm(RowForm):

@@ -161,7 +161,7 @@ def agreement_new(request, pk):
 def agreement_word(request, pk):
     agreement = _agreement_for_user(request.user, pk)
     response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(agreement.title)}.docx"
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(agreement.title)}.docx"
     return response
 
 
@@ -170,7 +170,3 @@ def agreement_pdf(request, pk):
     """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
     agreement = _agreement_for_user(request.user, pk)
     return pdf.start_job(request, agreement)
-
-
-def _quote(text: str) -> str:
-    return quote(text)

@@ -115,25 +115,19 @@ def export_job_run(*, job_id: int) -> ExportJob:
 def _export_job_build(job: ExportJob) -> str:
     """Write the workbook of what the owner may view, with progress; return its stored name."""
     items = project_items(job.project, job.owner)
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, total_sheets=len(items), done_sheets=0, error=""
-    )
-    done = 0
-
-    def progress():
-        nonlocal done
-        done += 1
-        ExportJob.objects.filter(pk=job.pk).update(done_sheets=done)
-
-    workbook = export_workbook(items, job.owner, on_sheet=progress)
+    workbook = export_workbook(items, job.owner, on_sheet=_running(job, total=len(items)))
     return _store(f"exports/{job.project.code}-全部附件-{job.pk}.xlsx", workbook.save)
 
 
 def _agreement_pdf_build(job: ExportJob) -> str:
     """The 任务书's PDF, with its steps as progress; return its stored name."""
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, total_sheets=PDF_STEPS, done_sheets=0, error=""
-    )
+    data = agreement_pdf(job.agreement, on_step=_running(job, total=PDF_STEPS))
+    return _store(f"exports/任务书-{job.agreement_id}-{job.pk}.pdf", lambda path: Path(path).write_bytes(data))
+
+
+def _running(job: ExportJob, *, total: int):
+    """Mark the job running with `total` steps; return the callback that counts one step done."""
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total_sheets=total, done_sheets=0, error="")
     done = 0
 
     def progress():
@@ -141,8 +135,7 @@ def _agreement_pdf_build(job: ExportJob) -> str:
         done += 1
         ExportJob.objects.filter(pk=job.pk).update(done_sheets=done)
 
-    data = agreement_pdf(job.agreement, on_step=progress)
-    return _store(f"exports/任务书-{job.agreement_id}-{job.pk}.pdf", lambda path: Path(path).write_bytes(data))
+    return progress
 
 
 def _store(name: str, write) -> str:

@@ -15,8 +15,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from targets.values import parse_number
+from units.models import Unit, UnitCategory
 
-from ..models import Agreement, BudgetSourceKind, StaffRole
+from ..models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
 from .services import BASIC_FIELDS, BUREAU_FIELDS, CONTENT_FIELDS
 
 PARTICIPANT_FIELDS = ["name", "contact", "contact_title", "phone", "email", "address"]
@@ -237,3 +238,10 @@ def parse_section(section: str, post, agreement: Agreement, *, locked: bool) -> 
     if errors:
         raise FieldErrors(errors)
     return data
+
+
+class AgreementNewForm(forms.Form):
+    """The bureau issues a 任务书: to a platform unit, for a platform kind."""
+
+    undertaker = forms.ModelChoiceField(queryset=Unit.objects.filter(category=UnitCategory.PLATFORM))
+    platform_kind = forms.ChoiceField(choices=PlatformKind.choices)

@@ -12,12 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from units import policy
-from units.models import Unit, UnitCategory
 
-from ..models import Agreement, PlatformKind, Project
+from ..models import Agreement, Project
 from . import pdf, services
 from .docx import agreement_docx
-from .forms import FieldErrors, parse_section, read_rows
+from .forms import AgreementNewForm, FieldErrors, parse_section, read_rows
 from .redisplay import field_errors, overlay
 from .selectors import page_context
 
@@ -141,15 +140,13 @@ def agreement_new(request, pk):
         raise Http404("没有找到该项目")
     if not policy.can_manage_project(request.user, project):
         raise PermissionDenied("只有省局管理员可以下达任务书")
-    undertaker = Unit.objects.filter(pk=request.POST.get("undertaker") or 0, category=UnitCategory.PLATFORM).first()
-    kind = request.POST.get("platform_kind")
-    if undertaker is None or kind not in PlatformKind.values:
+    form = AgreementNewForm(request.POST)
+    if not form.is_valid():
         messages.error(request, "请选择承担单位（平台类）和平台类型")
         return redirect("projects:edit", pk=project.pk)
+    undertaker = form.cleaned_data["undertaker"]
     try:
-        agreement = services.agreement_create(
-            project=project, undertaker=undertaker, platform_kind=kind, actor=request.user
-        )
+        agreement = services.agreement_create(project=project, actor=request.user, **form.cleaned_data)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return redirect("projects:edit", pk=project.pk)

@@ -4,6 +4,7 @@ from decimal import Decimal
 
 import pytest
 from django.http import QueryDict
+from django.urls import reverse
 
 from projects.agreements.forms import FieldErrors, parse_section
 
@@ -63,3 +64,32 @@ def test_a_unit_may_not_change_the_bureaus_code_but_the_bureau_may(agreement):
     assert refused.value.errors == {"code": "项目编号（省局填写）由省局填写，承担单位不能修改"}
     assert parse_section("basic", _post({}), agreement, locked=True)["data"]["code"] == agreement.code
     assert parse_section("basic", _post({"code": " X-1 "}), agreement, locked=False)["data"]["code"] == "X-1"
+
+
+@pytest.mark.parametrize(
+    ("unit", "kind"),
+    [("武汉市", "sub"), ("湖北省知识产权发展中心", "both"), ("湖北省知识产权发展中心", "")],
+)
+def test_an_agreement_is_issued_only_to_a_platform_unit_of_a_platform_kind(client, admin_user, hubei, unit, kind):
+    from projects.models import Agreement
+    from units.models import Unit
+
+    client.force_login(admin_user)
+    undertaker = Unit.objects.get(name=unit)
+    url = reverse("projects:agreement_new", args=[hubei.pk])
+    response = client.post(url, {"undertaker": undertaker.pk, "platform_kind": kind}, follow=True)
+    assert "请选择承担单位（平台类）和平台类型" in response.content.decode()
+    assert not Agreement.objects.filter(undertaker=undertaker).exists()
+
+
+def test_the_bureau_issues_an_agreement_from_the_form(client, admin_user, hubei):
+    from projects.models import Agreement
+    from units.models import Unit
+
+    client.force_login(admin_user)
+    undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
+    response = client.post(
+        reverse("projects:agreement_new", args=[hubei.pk]), {"undertaker": undertaker.pk, "platform_kind": "main"}
+    )
+    agreement = Agreement.objects.get(undertaker=undertaker)
+    assert response.status_code == 302 and agreement.platform_kind == "main"

@@ -167,7 +167,7 @@ def platform_agreement(hubei, admin_user):
     directly, so it is still at version 1 for the tests that post to it."""
     from decimal import Decimal
 
-    from projects.agreements import agreement_create
+    from projects.agreements.services import agreement_create
     from projects.models import AgreementAllocation, AgreementExpense, AgreementMetricValue
 
     undertaker = Unit.objects.get(name="湖北省知识产权发展中心")

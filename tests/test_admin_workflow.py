@@ -6,7 +6,7 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from projects.agreements import agreement_create
+from projects.agreements.services import agreement_create
 from projects.models import AgreementBudgetSource, AgreementMetricValue
 from targets import workflow
 from targets.models import Cell, RowSnapshot, RowStatus, TableRow, Target

@@ -127,3 +127,15 @@ class RefuseControlCharacters:
                 except ValidationError as exc:
                     self.add_error(name, exc.messages[0])
         return data
+
+
+# What XML 1.0 (hence .xlsx and .docx) cannot hold: C0 controls but tab, LF and CR, and
+# the two non-characters. Stored text may still carry them (older data, the admin, SQL).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """Text an XML writer accepts: illegal control characters dropped; other values as given."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    return value

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 
-from projects.agreements import agreement_create, agreement_save_annex
+from projects.agreements.services import agreement_create, agreement_save_annex
 from projects.models import Agreement, AgreementMetricValue
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview

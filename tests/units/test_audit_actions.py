@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from projects.agreement_views import SAVERS
+from projects.agreements.views import SAVERS
 from targets.models import RowEvent
 from units.audit import AuditAction, action_label, audit_record
 

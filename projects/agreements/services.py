@@ -18,8 +18,7 @@ from units.audit import AuditAction, audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
 
-from .agreement_rules import budget_figures, budget_problems, staff_problems
-from .models import (
+from ..models import (
     Agreement,
     AgreementAllocation,
     AgreementBudgetSource,
@@ -33,8 +32,8 @@ from .models import (
     PlatformKind,
     Project,
 )
-
-EDITABLE = {RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED}
+from .rules import EDITABLE, budget_figures, budget_problems, staff_problems
+from .selectors import stored_budget
 
 TASKS = {
     PlatformKind.MAIN: (
@@ -337,10 +336,7 @@ def submission_problems(agreement: Agreement) -> list[str]:
     ):
         if not getattr(agreement, field):
             problems.append(f"请填写{Agreement._meta.get_field(field).verbose_name}")
-    sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
-    allocations = [{"amount": a.amount} for a in agreement.allocations.all()]
-    expenses = [{"amount": e.amount, "is_equipment": e.is_equipment} for e in agreement.expenses.all()]
-    problems += budget_problems(budget_figures(sources, allocations, expenses), complete=True)
+    problems += budget_problems(stored_budget(agreement)[3], complete=True)
     problems += staff_problems(
         [{"role": p.role} for p in agreement.staff.all()], agreement.platform_kind, complete=True
     )

@@ -164,10 +164,10 @@ def _narrative_edit(row: TableRow, edit: RowEdit, actor, errors) -> list[AuditEn
     return [entry]
 
 
-def _audit(actor, action, row: TableRow, before: dict, after: dict, label: str = "") -> AuditEntry:
+def _audit(actor, action: AuditAction, row: TableRow, before: dict, after: dict, label: str = "") -> AuditEntry:
     return AuditEntry(
         actor=_actor(actor),
-        action=action,
+        action=AuditAction(action),  # refuses a code without a Chinese label
         object_type="targets.TableRow",
         object_id=str(row.pk),
         object_label=label or row.unit.name,

@@ -1,8 +1,9 @@
 """Handing work to Celery without letting a broker outage reach the user.
 
-Every enqueue goes through `task_send`, by the task's registered name: a service never imports
-its app's tasks module (the task imports the service), so the two do not import each other. It waits for the broker at most the configured
-timeout (settings: BROKER_TIMEOUT_SECONDS) and reports an outage as False instead of raising,
+Every enqueue goes through `task_send`, by the task's registered name: a service never
+imports its app's tasks module (the task imports the service), so the two do not import each
+other. It waits for the broker at most the configured timeout (settings:
+BROKER_TIMEOUT_SECONDS) and reports an outage as False instead of raising,
 so the caller decides what the user sees (an outbox entry waits, an export job says so).
 """
 

@@ -4,6 +4,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from units.admin import PolicyImportExportMixin
+from units.resources import IndicatorCategoryResource
 
 from . import editing, workflow
 from .models import (
@@ -17,7 +18,6 @@ from .models import (
     Target,
     TargetTable,
 )
-from .resources import IndicatorCategoryResource
 from .services import row_cells_update, table_cells_reparse_queue
 
 VALUE_READONLY = ["kind", "comparator", "number", "measure_unit", "text"]

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from projects.demo import DEMO_PASSWORD, demo_accounts_load
+from units.demo import DEMO_PASSWORD, demo_accounts_load
 
 
 class Command(BaseCommand):

@@ -8,11 +8,11 @@ from django.db import transaction
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
+from projects.models import Project
 from targets.models import TableStatus, TargetTable
 from targets.workflow import table_open
-from units.models import Membership, Role, Unit
 
-from .models import Project
+from .models import Membership, Role, Unit
 
 DEMO_PASSWORD = "demo-pass-2022"
 BUREAU = "湖北省知识产权局"

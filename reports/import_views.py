@@ -4,7 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,11 +13,11 @@ from targets.models import TargetTable
 from units import policy
 
 from .bundles import filename_for
-from .downloads import attachment
 from .import_services import import_job_confirm, import_job_create
 from .importers import ImportPlan
 from .models import ImportJob, ImportStatus
 from .templates_xlsx import table_template
+from .views import XLSX, _quote
 
 
 @login_required
@@ -27,7 +27,9 @@ def table_template_download(request, pk):
         raise Http404("没有找到该目标表")
     if not policy.can_import_into(request.user, table):
         raise PermissionDenied("您没有导入该目标表的权限")
-    return attachment(table_template(table, request.user), "填报模板-" + filename_for(table))
+    response = HttpResponse(table_template(table, request.user), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('填报模板-' + filename_for(table))}"
+    return response
 
 
 @login_required

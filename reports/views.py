@@ -10,11 +10,12 @@ from targets.selectors import rows_for_filler
 from units import policy
 
 from .bundles import filename_for
-from .downloads import XLSX, attachment
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
 from .models import ExportJob
 from .selectors import project_overview
 from .services import export_job_create, export_job_expire_unstarted, export_job_retry
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
@@ -40,7 +41,15 @@ def home(request):
 
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
-    return attachment(workbook_bytes(workbook), filename)
+    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
+    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    return response
+
+
+def _quote(text: str) -> str:
+    from urllib.parse import quote
+
+    return quote(text)
 
 
 def _project_for_export(user, pk) -> Project:

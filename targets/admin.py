@@ -18,7 +18,8 @@ from .models import (
     Target,
     TargetTable,
 )
-from .services import row_cells_update, table_cells_reparse_queue
+from .services import row_cells_update
+from .tasks import table_cells_reparse_queue
 
 VALUE_READONLY = ["kind", "comparator", "number", "measure_unit", "text"]
 

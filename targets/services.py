@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F
 
-from config.broker import task_send
 from units.audit import AuditAction
 from units.inputs import check_text
 from units.models import AuditEntry
@@ -219,10 +218,3 @@ def table_cells_reparse(*, table_id: int) -> int:
             changed.append(cell)
     Cell.objects.bulk_update(changed, ["kind", "comparator", "number", "measure_unit", "text"])
     return len(changed)
-
-
-def table_cells_reparse_queue(table_id: int) -> None:
-    """After a column's unit or kind changed: reparse by a worker, or here if the broker is down
-    (the parsed values must follow the column either way)."""
-    if not task_send("targets.tasks.table_cells_reparse_task", table_id):
-        table_cells_reparse(table_id=table_id)

@@ -18,6 +18,15 @@ def table_cells_reparse_task(table_id: int) -> int:
     return table_cells_reparse(table_id=table_id)
 
 
+def table_cells_reparse_queue(table_id: int) -> None:
+    """After a column's unit or kind changed: reparse by a worker, or here if the broker is down
+    (the parsed values must follow the column either way)."""
+    from config.broker import task_send
+
+    if not task_send(table_cells_reparse_task, table_id):
+        table_cells_reparse(table_id=table_id)
+
+
 @shared_task(acks_late=True)
 def deadline_reminders_send(now_iso: str | None = None) -> int:
     """Remind units that have not submitted, three days before their table's deadline.

@@ -10,8 +10,6 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
-from config.broker import task_send
-
 from .models import Notification, Role
 
 
@@ -54,9 +52,13 @@ def notify(
 def notification_emails_queue(ids) -> int:
     """Hand these notifications' e-mails to Celery; stop at the first refusal (the broker is
     down: the rest would wait as long). Returns how many were handed over."""
+    from config.broker import task_send
+
+    from .tasks import notification_email_send
+
     queued = 0
     for pk in ids:
-        if not task_send("units.tasks.notification_email_send", pk):
+        if not task_send(notification_email_send, pk):
             break
         Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(email_queued_at=timezone.now())
         queued += 1

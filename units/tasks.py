@@ -7,7 +7,6 @@ from django.core.mail import send_mail
 from django.utils import timezone
 
 from .models import Notification
-from .notifications import notification_emails_queue
 
 
 @shared_task(
@@ -40,6 +39,8 @@ OUTBOX_GIVE_UP_AFTER = timedelta(days=3)
 @shared_task(acks_late=True)
 def outbox_sweep(now_iso: str | None = None) -> int:
     """Hand over every e-mail still owed (run by beat every minute). Returns how many."""
+    from .notifications import notification_emails_queue
+
     now = timezone.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     owed = (
         Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - OUTBOX_GIVE_UP_AFTER)

@@ -1,7 +1,6 @@
 from django import template
 
 from targets.models import RowStatus, TableStatus
-from targets.values import format_number
 from units import audit
 
 register = template.Library()
@@ -65,6 +64,8 @@ def decimal(value) -> str:
         return ""
     if isinstance(value, str):
         return value  # as typed, shown again after a refused save
+    from targets.values import format_number
+
     return format_number(value)
 
 

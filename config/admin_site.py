@@ -10,6 +10,7 @@ class BureauAdminSite(admin.AdminSite):
     index_title = "数据维护"
 
     def has_permission(self, request):
+        # Not a cycle: this module is loaded from INSTALLED_APPS, before models may be imported.
         from units import policy
 
         return request.user.is_active and request.user.is_staff and policy.is_admin(request.user)

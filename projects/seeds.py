@@ -243,30 +243,10 @@ def _read_project(reader: _Reader, entry: dict, where: str, seeds: SeedSet) -> d
         )
 
     long_and_annual = project["target_periods"] == TargetPeriods.LONG_TERM_AND_ANNUAL
-    project["indicators"] = []
-    for index, item in enumerate(entry.get("indicators") or []):
-        sub = f"{where}.indicators[{index}]"
-        if isinstance(item, list):
-            if len(item) != 3:
-                reader.fail(sub, "应为 [指标类别, 三级指标, 指标值] 三项")
-            item = {"category": item[0], "name": item[1], "annual": item[2]}
-        if not isinstance(item, dict):
-            reader.fail(sub, "应为一个映射或列表")
-        indicator = {
-            "category": reader.category(item.get("category"), sub),
-            "name": reader.text(item, "name", sub),
-            "basis": reader.text(item, "basis", sub),
-            "annual": tv.parse(reader.text(item, "annual", sub)),
-            "long_term": None,
-        }
-        if long_and_annual:
-            if "long_term" not in item or "annual" not in item:
-                # The seed's 注: long-term and annual targets correspond one to one.
-                reader.fail(sub, f"“{indicator['name']}”须同时有长期目标（long_term）和年度目标（annual）")
-            indicator["long_term"] = tv.parse(reader.text(item, "long_term", sub))
-        elif "long_term" in item:
-            reader.fail(sub, "该项目只填年度目标（target_periods: annual_only），不应有 long_term")
-        project["indicators"].append(indicator)
+    project["indicators"] = [
+        _read_indicator(reader, item, f"{where}.indicators[{index}]", long_and_annual)
+        for index, item in enumerate(entry.get("indicators") or [])
+    ]
 
     project["tables"] = [
         _read_table(reader, table, f"{where}.tables[{index}]", seeds)
@@ -276,6 +256,31 @@ def _read_project(reader: _Reader, entry: dict, where: str, seeds: SeedSet) -> d
     if len(titles) != len(set(titles)):
         reader.fail(where, "目标表名称重复")
     return project
+
+
+def _read_indicator(reader: _Reader, item, sub: str, long_and_annual: bool) -> dict:
+    """One 三级指标: a mapping, or the short form [指标类别, 三级指标, 指标值]."""
+    if isinstance(item, list):
+        if len(item) != 3:
+            reader.fail(sub, "应为 [指标类别, 三级指标, 指标值] 三项")
+        item = {"category": item[0], "name": item[1], "annual": item[2]}
+    if not isinstance(item, dict):
+        reader.fail(sub, "应为一个映射或列表")
+    indicator = {
+        "category": reader.category(item.get("category"), sub),
+        "name": reader.text(item, "name", sub),
+        "basis": reader.text(item, "basis", sub),
+        "annual": tv.parse(reader.text(item, "annual", sub)),
+        "long_term": None,
+    }
+    if long_and_annual:
+        if "long_term" not in item or "annual" not in item:
+            # The seed's 注: long-term and annual targets correspond one to one.
+            reader.fail(sub, f"“{indicator['name']}”须同时有长期目标（long_term）和年度目标（annual）")
+        indicator["long_term"] = tv.parse(reader.text(item, "long_term", sub))
+    elif "long_term" in item:
+        reader.fail(sub, "该项目只填年度目标（target_periods: annual_only），不应有 long_term")
+    return indicator
 
 
 def _read_table(reader: _Reader, entry: dict, where: str, seeds: SeedSet) -> dict:
@@ -408,7 +413,7 @@ class LoadReport:
 def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
     """Phase two: write what phase one checked, in one transaction."""
     report = LoadReport()
-    categories = _write_catalogue(seeds.categories, report)
+    categories = write_catalogue(seeds.categories, report)
     units = {}
     for name, data in seeds.units.items():
         unit, created = Unit.objects.get_or_create(name=name, defaults={k: v for k, v in data.items() if k != "name"})
@@ -444,7 +449,7 @@ def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
     return report
 
 
-def _write_catalogue(categories: list[dict], report: LoadReport) -> dict[str, IndicatorCategory]:
+def write_catalogue(categories: list[dict], report: LoadReport) -> dict[str, IndicatorCategory]:
     result = {}
     for order, entry in enumerate(categories):
         parent, created = IndicatorCategory.objects.get_or_create(
@@ -474,6 +479,15 @@ def _write_project(data: dict, order: int, units: dict, categories: dict, report
         FundingSource(project=project, order=index + 1, **source)
         for index, source in enumerate(data["funding_sources"])
     )
+    _write_indicators(project, data, categories, report)
+
+    for table_order, table_data in enumerate(data["tables"]):
+        _write_table(project, table_data, table_order + 1, units, categories, report)
+    return project
+
+
+def _write_indicators(project: Project, data: dict, categories: dict, report: LoadReport) -> None:
+    """The project's 三级指标 with their annual (and long-term) targets."""
     indicators = Indicator.objects.bulk_create(
         Indicator(
             project=project,
@@ -497,39 +511,40 @@ def _write_project(data: dict, order: int, units: dict, categories: dict, report
     report.add("三级指标", len(indicators))
     report.add("绩效目标", len(targets))
 
-    for table_order, table_data in enumerate(data["tables"]):
-        table = TargetTable.objects.create(
-            project=project,
-            title=table_data["title"],
-            unit_category=table_data["unit_category"],
-            start_year=table_data["start_year"],
-            end_year=table_data["end_year"],
-            order=table_order + 1,
+
+def _write_table(project: Project, table_data: dict, order: int, units: dict, categories: dict, report) -> None:
+    """One 分解目标表 with its columns, unit rows and cells."""
+    table = TargetTable.objects.create(
+        project=project,
+        title=table_data["title"],
+        unit_category=table_data["unit_category"],
+        start_year=table_data["start_year"],
+        end_year=table_data["end_year"],
+        order=order,
+    )
+    columns = TableColumn.objects.bulk_create(
+        TableColumn(
+            table=table,
+            order=index + 1,
+            category=categories[c["category"]],
+            name=c["name"],
+            measure_unit=c["measure_unit"],
+            value_kind=c["value_kind"],
         )
-        columns = TableColumn.objects.bulk_create(
-            TableColumn(
-                table=table,
-                order=index + 1,
-                category=categories[c["category"]],
-                name=c["name"],
-                measure_unit=c["measure_unit"],
-                value_kind=c["value_kind"],
-            )
-            for index, c in enumerate(table_data["columns"])
-        )
-        rows = TableRow.objects.bulk_create(
-            TableRow(table=table, unit=units[r["unit"]], seq=index + 1, narrative=r["narrative"], funding=r["funding"])
-            for index, r in enumerate(table_data["rows"])
-        )
-        cells = []
-        for row, row_data in zip(rows, table_data["rows"]):
-            for column, value in zip(columns, row_data["cells"]):
-                cell = Cell(row=row, column=column)
-                cell.set_value(value)
-                cells.append(cell)
-        Cell.objects.bulk_create(cells)
-        report.add("分解目标表")
-        report.add("目标表列", len(columns))
-        report.add("单位填报行", len(rows))
-        report.add("单元格", len(cells))
-    return project
+        for index, c in enumerate(table_data["columns"])
+    )
+    rows = TableRow.objects.bulk_create(
+        TableRow(table=table, unit=units[r["unit"]], seq=index + 1, narrative=r["narrative"], funding=r["funding"])
+        for index, r in enumerate(table_data["rows"])
+    )
+    cells = []
+    for row, row_data in zip(rows, table_data["rows"]):
+        for column, value in zip(columns, row_data["cells"]):
+            cell = Cell(row=row, column=column)
+            cell.set_value(value)
+            cells.append(cell)
+    Cell.objects.bulk_create(cells)
+    report.add("分解目标表")
+    report.add("目标表列", len(columns))
+    report.add("单位填报行", len(rows))
+    report.add("单元格", len(cells))

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 
 from targets import editing, workflow
 from targets.models import Indicator, IndicatorCategory, TargetPeriod
-from targets.selectors import project_indicator_tree
+from targets.selectors import PAIRING_PROBLEMS, project_indicator_tree
 from units import policy
 from units.models import Unit, UnitCategory
 
@@ -41,6 +41,7 @@ def _render(request, project, form=None, funding=None, status=200):
         "tree": project_indicator_tree(project),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
         "both_periods": project.target_periods == "long_term_and_annual",
+        "pairing_problems": PAIRING_PROBLEMS,
         "tables": project.tables.all(),
         "agreements": project.agreements.select_related("undertaker"),
         "platforms": Unit.objects.filter(category=UnitCategory.PLATFORM).order_by("name"),

@@ -6,7 +6,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from config.broker import task_send
+
 from .importers import ImportFileError, ImportPlan, plan_apply, plan_workbook, read_upload
+from .importers.plan import Issue
 from .models import ImportJob, ImportStatus
 from .provenance import ProvenanceError, read_provenance
 
@@ -15,8 +18,6 @@ LARGE_IMPORT_CHANGES = 2000
 
 def import_preview(*, name: str, data: bytes, user, project=None) -> ImportPlan:
     """Phase one: read and check everything; nothing is written."""
-    from .importers.plan import Issue
-
     try:
         grids = read_upload(name, data)
         source = None if name.lower().endswith(".docx") else read_provenance(data)
@@ -83,9 +84,5 @@ def import_job_confirm(*, job: ImportJob, confirmed: list[int] = ()) -> bool:
 
 def _import_job_queue_or_apply(job_id: int, confirmed: list[int]) -> None:
     # With the broker down, applying in the request is slower but never loses the import.
-    from config.broker import task_send
-
-    from .tasks import import_job_apply_task
-
-    if not task_send(import_job_apply_task, job_id, confirmed):
+    if not task_send("reports.tasks.import_job_apply_task", job_id, confirmed):
         import_job_apply(job_id=job_id, confirmed=confirmed)

@@ -18,7 +18,11 @@ import json
 import zipfile
 import zlib
 
+from defusedxml.ElementTree import fromstring
 from openpyxl.packaging.custom import StringProperty
+
+from targets.models import TableRow
+from units import policy
 
 PREFIX = "jxgl.export."
 # Office keeps a text property to 255 characters; a large table needs several.
@@ -43,9 +47,6 @@ class ExportRecord:
 
     def add(self, sheet_name: str, exporter, obj) -> None:
         if exporter.identifier == "unit_table":
-            from targets.models import TableRow
-            from units import policy
-
             rows = TableRow.objects.filter(table=obj).filter(policy.visible_rows_filter(self.user))
             self.sheets[sheet_name] = {
                 "table": obj.pk,
@@ -72,8 +73,6 @@ def read_provenance(data: bytes) -> dict | None:
         archive = zipfile.ZipFile(io.BytesIO(data))
         if CUSTOM_PART not in archive.namelist():
             return None
-        from defusedxml.ElementTree import fromstring
-
         root = fromstring(archive.read(CUSTOM_PART))
     except Exception:  # noqa: BLE001 - an unreadable part is no provenance, the reader reports the rest
         return None

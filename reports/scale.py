@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from projects.models import Project, TargetPeriods
+from projects.seeds import LoadReport, read_catalogue, write_catalogue
 from targets import values as tv
 from targets.models import (
     Cell,
@@ -72,9 +73,7 @@ COLUMNS = [
 
 
 def _categories() -> dict[str, IndicatorCategory]:
-    from projects.seeds import LoadReport, _write_catalogue, read_catalogue
-
-    return _write_catalogue(read_catalogue(), LoadReport())
+    return write_catalogue(read_catalogue(), LoadReport())
 
 
 def _value(rng: random.Random, kind: str) -> str:
@@ -123,21 +122,9 @@ def generate_scale(
                 funding_requirement=Decimal(rng.randint(100, 9000)),
             )
             counts["projects"] += 1
-            indicators = Indicator.objects.bulk_create(
-                Indicator(project=project, category=categories[path], name=f"{name}（{k + 1}）", order=k + 1)
-                for k, (path, name, unit, kind) in enumerate(COLUMNS[:6])
-            )
-            targets = []
-            for indicator in indicators:
-                for period in (TargetPeriod.LONG_TERM, TargetPeriod.ANNUAL):
-                    target = Target(
-                        indicator=indicator, period=period, year=2022 if period == TargetPeriod.ANNUAL else None
-                    )
-                    target.set_value(tv.parse(f"{rng.randint(10, 6000)}条"))
-                    targets.append(target)
-            Target.objects.bulk_create(targets)
-            counts["indicators"] += len(indicators)
-            counts["targets"] += len(targets)
+            indicators, targets = _indicators(rng, project, categories)
+            counts["indicators"] += indicators
+            counts["targets"] += targets
             # The first province's first project holds one table of each size; others a small one.
             sizes = table_rows if (p_index == 0 and j == 0) else (table_rows[0],)
             for size in sizes:
@@ -152,6 +139,22 @@ def generate_scale(
                 counts["tables"] += 1
                 counts["rows"] += size
     return counts
+
+
+def _indicators(rng, project, categories) -> tuple[int, int]:
+    """Six indicators, each with a long-term and an annual target; returns how many of each."""
+    indicators = Indicator.objects.bulk_create(
+        Indicator(project=project, category=categories[path], name=f"{name}（{k + 1}）", order=k + 1)
+        for k, (path, name, unit, kind) in enumerate(COLUMNS[:6])
+    )
+    targets = []
+    for indicator in indicators:
+        for period in (TargetPeriod.LONG_TERM, TargetPeriod.ANNUAL):
+            target = Target(indicator=indicator, period=period, year=2022 if period == TargetPeriod.ANNUAL else None)
+            target.set_value(tv.parse(f"{rng.randint(10, 6000)}条"))
+            targets.append(target)
+    Target.objects.bulk_create(targets)
+    return len(indicators), len(targets)
 
 
 def _table(rng, project, categories, units, columns: int, title: str) -> int:

@@ -11,6 +11,7 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from config.broker import task_send
 from projects.agreements.pdf import STEPS as PDF_STEPS
 from projects.agreements.pdf import PdfUnavailable, agreement_pdf
 from units import policy
@@ -39,11 +40,7 @@ def export_job_create(*, project, owner, agreement=None) -> ExportJob:
 
 def export_job_enqueue(*, job_id: int) -> bool:
     """Hand the job to the workers; if the broker does not take it, the job says so at once."""
-    from config.broker import task_send
-
-    from .tasks import export_job_run_task
-
-    if task_send(export_job_run_task, job_id):
+    if task_send("reports.tasks.export_job_run_task", job_id):
         return True
     ExportJob.objects.filter(pk=job_id, status=ExportStatus.PENDING).update(
         status=ExportStatus.FAILED, error=BROKER_DOWN_MESSAGE, finished_at=timezone.now()

@@ -2,6 +2,7 @@ import logging
 
 from celery import shared_task
 
+from .import_services import import_job_apply
 from .models import ExportStatus
 from .services import export_job_fail, export_job_run
 
@@ -26,6 +27,4 @@ def export_job_run_task(self, job_id: int) -> str:
 
 @shared_task(acks_late=True)
 def import_job_apply_task(job_id: int, confirmed: list[int] = ()) -> str:
-    from .import_services import import_job_apply
-
     return import_job_apply(job_id=job_id, confirmed=confirmed).status

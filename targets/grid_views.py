@@ -63,6 +63,44 @@ def _cell_payload(raw: str, column) -> dict:
     return {"raw": raw, "reading": tv.describe(column.parse(raw))}
 
 
+def _save_payload(body: bytes) -> tuple[int, dict[int, str], str | None]:
+    """The grid's JSON: the version it was read at, values by column id, the narrative if sent."""
+    payload = json.loads(body or b"{}")
+    version = int(payload["version"])
+    raw_values = payload.get("values") or {}
+    values = {int(column_id): "" if raw is None else str(raw) for column_id, raw in raw_values.items()}
+    return version, values, payload.get("narrative")
+
+
+def _cell_errors(columns: dict, values: dict[int, str]) -> dict[str, str]:
+    errors = {}
+    for column_id, raw in values.items():
+        try:
+            columns[column_id].parse(raw)
+        except ValidationError as exc:
+            errors[str(column_id)] = "；".join(exc.messages)
+    return errors
+
+
+def _conflict_response(row, exc: StaleRow, user) -> JsonResponse:
+    """409 with what the other person saved and who they were, so the page can show both."""
+    row.refresh_from_db()
+    current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
+    last = audit_entries_for(row).exclude(actor=user).first()
+    return JsonResponse(
+        {
+            "message": exc.messages[0],
+            "conflict": True,
+            "version": row.version,
+            "current": current,
+            "narrative": row.narrative,
+            "by": (last.actor.first_name or last.actor.username) if last and last.actor else "他人",
+            "at": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S") if last else "",
+        },
+        status=409,
+    )
+
+
 @login_required
 @require_POST
 def row_cells_save(request, pk):
@@ -71,11 +109,7 @@ def row_cells_save(request, pk):
     if not policy.can_edit_row(request.user, row):
         raise PermissionDenied("您没有修改该行的权限")
     try:
-        payload = json.loads(request.body or b"{}")
-        version = int(payload["version"])
-        raw_values = payload.get("values") or {}
-        values = {int(column_id): "" if raw is None else str(raw) for column_id, raw in raw_values.items()}
-        narrative = payload.get("narrative")
+        version, values, narrative = _save_payload(request.body)
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"message": "请求格式不正确，请刷新页面后重试"}, status=400)
 
@@ -83,12 +117,7 @@ def row_cells_save(request, pk):
     unknown = set(values) - set(columns)
     if unknown:
         return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
-    errors = {}
-    for column_id, raw in values.items():
-        try:
-            columns[column_id].parse(raw)
-        except ValidationError as exc:
-            errors[str(column_id)] = "；".join(exc.messages)
+    errors = _cell_errors(columns, values)
     if errors:
         return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
 
@@ -101,21 +130,7 @@ def row_cells_save(request, pk):
             narrative=None if narrative is None else str(narrative),
         )
     except StaleRow as exc:
-        row.refresh_from_db()
-        current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
-        last = audit_entries_for(row).exclude(actor=request.user).first()
-        return JsonResponse(
-            {
-                "message": exc.messages[0],
-                "conflict": True,
-                "version": row.version,
-                "current": current,
-                "narrative": row.narrative,
-                "by": (last.actor.first_name or last.actor.username) if last and last.actor else "他人",
-                "at": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S") if last else "",
-            },
-            status=409,
-        )
+        return _conflict_response(row, exc, request.user)
     except RowLocked as exc:
         return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
     except ValidationError as exc:

@@ -11,6 +11,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .values import format_number
+
+
+def unit_label(name: str, designation: str, funding) -> str:
+    """单位名称 as printed on the page and in the export: the name, its funding `（160万）`,
+    its designation on a new line."""
+    label = name
+    if funding is not None:
+        label += f"（{format_number(funding)}万）"
+    if designation:
+        label += f"\n（{designation}）"
+    return label
+
 
 @dataclass(frozen=True)
 class HeaderCell:

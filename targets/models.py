@@ -7,6 +7,7 @@ from units import inputs
 from units.models import Unit, UnitCategory
 
 from . import values as tv
+from .layout import unit_label
 
 
 class IndicatorCategory(models.Model):
@@ -332,13 +333,7 @@ class TableRow(Reviewable):
 
     @property
     def unit_label(self) -> str:
-        """单位名称 as printed: the name, its funding `（160万）`, its designation on a new line."""
-        label = self.unit.name
-        if self.funding is not None:
-            label += f"（{tv.format_number(self.funding)}万）"
-        if self.unit.designation:
-            label += f"\n（{self.unit.designation}）"
-        return label
+        return unit_label(self.unit.name, self.unit.designation, self.funding)
 
     def clean(self):
         if self.table_id and self.unit_id and self.unit.category != self.table.unit_category:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from projects.models import Project, TargetPeriods
 from units import policy
@@ -12,13 +12,12 @@ from units.audit import audit_entries_for
 
 from .models import Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableColumn, TableRow, TargetPeriod, TargetTable
 
-
-def target_pairing_problems(project: Project) -> list[str]:
-    """Indicators that break the 注: every annual target has its long-term one and vice versa.
-
-    Two queries. Empty for projects that set annual targets only.
-    """
-    return [f"“{i.name}”{i.pairing_problem}" for i in project_indicator_tree(project) if i.pairing_problem]
+# The 注's one-to-one rule: every annual target has its long-term one and vice versa. The
+# project editor also flags a break as it is typed, with these texts (passed to it as data).
+PAIRING_PROBLEMS = {
+    "no_annual": "有长期目标，缺少对应的年度目标",
+    "no_long_term": "有年度目标，缺少对应的长期目标",
+}
 
 
 def project_indicator_tree(project: Project) -> list[Indicator]:
@@ -37,9 +36,9 @@ def project_indicator_tree(project: Project) -> list[Indicator]:
         indicator.annual = targets.get(TargetPeriod.ANNUAL)
         indicator.pairing_problem = ""
         if both and indicator.annual is None:
-            indicator.pairing_problem = "有长期目标，缺少对应的年度目标"
+            indicator.pairing_problem = PAIRING_PROBLEMS["no_annual"]
         elif both and indicator.long_term is None:
-            indicator.pairing_problem = "有年度目标，缺少对应的长期目标"
+            indicator.pairing_problem = PAIRING_PROBLEMS["no_long_term"]
     return indicators
 
 
@@ -202,11 +201,3 @@ def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
         "bars": bars,
         "total": total,
     }
-
-
-def tables_with_counts(projects):
-    """Tables of these projects with the count of rows per status (one query)."""
-    counts = {
-        f"n_{s.value}": Count("rows", filter=Q(rows__status=s.value, rows__removed_at__isnull=True)) for s in RowStatus
-    }
-    return TargetTable.objects.filter(project__in=projects).annotate(**counts)

@@ -60,15 +60,7 @@ def rows_cells_update(*, edits: list[RowEdit], actor=None) -> list[TableRow]:
 
 
 def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
-    rows = {
-        r.pk: r
-        for r in TableRow.objects.select_for_update()
-        .select_related("table", "unit")
-        .filter(pk__in=[e.row_id for e in edits])
-        .order_by("pk")
-    }
-    if len(rows) != len({e.row_id for e in edits}):
-        raise ValidationError("要修改的行不存在或已被删除")
+    rows = _locked_rows(edits)
     table_ids = {r.table_id for r in rows.values()}
     column_ids = {c for e in edits for c in e.values}
     columns = {
@@ -80,89 +72,110 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
     errors, to_create, to_update, entries, bumped = [], [], [], [], []
     for edit in edits:
         row = rows[edit.row_id]
-        if not row.is_editable:
-            raise RowLocked(f"“{row.unit.name}”的状态为“{row.get_status_display()}”，不能修改")
-        if row.version != edit.expected_version:
-            raise StaleRow(
-                f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {edit.expected_version}），请刷新后再保存"
-            )
-        changed = []
-        for column_id, raw in edit.values.items():
-            column = columns.get(column_id)
-            if column is None or column.table_id != row.table_id:
-                raise ValidationError("提交的列不属于该目标表")
-            try:
-                value = column.parse(raw)
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-                continue
-            cell = existing.get((row.pk, column_id))
-            if cell is not None and cell.raw == value.raw:
-                continue
-            if not row.column_is_editable(column_id):
-                errors.append(f"“{column.label}”未被重新打开，不能修改")
-                continue
-            before = cell.raw if cell else ""
-            if cell is None:
-                cell = Cell(row=row, column=column)
-                to_create.append(cell)
-            else:
-                to_update.append(cell)
-            cell.set_value(value)
-            changed.append(
-                AuditEntry(
-                    actor=_actor(actor),
-                    action=AuditAction.CELL_CHANGED,
-                    object_type="targets.TableRow",
-                    object_id=str(row.pk),
-                    object_label=f"{row.unit.name} · {column.label}"[:300],
-                    before={"raw": before},
-                    after={"raw": value.raw},
-                )
-            )
-        narrative_changed = edit.narrative is not None and edit.narrative != row.narrative
-        if narrative_changed and not row.narrative_is_editable:
-            errors.append("文字目标未被重新打开，不能修改")
-            continue
-        if narrative_changed:
-            try:
-                check_text(edit.narrative, f"“{row.unit.name}”的文字目标")
-            except ValidationError as exc:
-                errors.extend(exc.messages)
-                continue
-        if narrative_changed:
-            changed.append(
-                AuditEntry(
-                    actor=_actor(actor),
-                    action=AuditAction.ROW_NARRATIVE_CHANGED,
-                    object_type="targets.TableRow",
-                    object_id=str(row.pk),
-                    object_label=row.unit.name,
-                    before={"narrative": row.narrative},
-                    after={"narrative": edit.narrative},
-                )
-            )
-            row.narrative = edit.narrative
+        _check_editable(row, edit.expected_version)
+        changed = _cell_edits(row, edit, columns, existing, actor, errors, to_create, to_update)
+        changed += _narrative_edit(row, edit, actor, errors)
         if changed:
             entries += changed
             if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
                 entries.append(
-                    AuditEntry(
-                        actor=_actor(actor),
-                        action=AuditAction.ROW_STARTED,
-                        object_type="targets.TableRow",
-                        object_id=str(row.pk),
-                        object_label=row.unit.name,
-                        before={"status": row.status},
-                        after={"status": RowStatus.DRAFT},
-                    )
+                    _audit(actor, AuditAction.ROW_STARTED, row, {"status": row.status}, {"status": RowStatus.DRAFT})
                 )
                 row.status = RowStatus.DRAFT
             row.version += 1
             bumped.append(row)
     if errors:
         raise ValidationError(errors)
+    _write_batch(edits, to_create, to_update, [r.pk for r in bumped], entries)
+    return [rows[e.row_id] for e in edits]
 
+
+def _locked_rows(edits: list[RowEdit]) -> dict[int, TableRow]:
+    """The edited rows, locked in id order (two batches never wait on each other in a circle)."""
+    rows = {
+        r.pk: r
+        for r in TableRow.objects.select_for_update()
+        .select_related("table", "unit")
+        .filter(pk__in=[e.row_id for e in edits])
+        .order_by("pk")
+    }
+    if len(rows) != len({e.row_id for e in edits}):
+        raise ValidationError("要修改的行不存在或已被删除")
+    return rows
+
+
+def _check_editable(row: TableRow, expected_version: int) -> None:
+    if not row.is_editable:
+        raise RowLocked(f"“{row.unit.name}”的状态为“{row.get_status_display()}”，不能修改")
+    if row.version != expected_version:
+        raise StaleRow(
+            f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {expected_version}），请刷新后再保存"
+        )
+
+
+def _cell_edits(row, edit: RowEdit, columns, existing, actor, errors, to_create, to_update) -> list[AuditEntry]:
+    """Parse the row's typed values; cells that change go to `to_create` / `to_update`, problems
+    to `errors`. Returns the audit entries of the changes."""
+    changed = []
+    for column_id, raw in edit.values.items():
+        column = columns.get(column_id)
+        if column is None or column.table_id != row.table_id:
+            raise ValidationError("提交的列不属于该目标表")
+        try:
+            value = column.parse(raw)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        cell = existing.get((row.pk, column_id))
+        if cell is not None and cell.raw == value.raw:
+            continue
+        if not row.column_is_editable(column_id):
+            errors.append(f"“{column.label}”未被重新打开，不能修改")
+            continue
+        before = cell.raw if cell else ""
+        if cell is None:
+            cell = Cell(row=row, column=column)
+            to_create.append(cell)
+        else:
+            to_update.append(cell)
+        cell.set_value(value)
+        label = f"{row.unit.name} · {column.label}"[:300]
+        changed.append(_audit(actor, AuditAction.CELL_CHANGED, row, {"raw": before}, {"raw": value.raw}, label))
+    return changed
+
+
+def _narrative_edit(row: TableRow, edit: RowEdit, actor, errors) -> list[AuditEntry]:
+    """The row's 文字目标, when sent and different: checked, set on `row`, its audit entry returned."""
+    if edit.narrative is None or edit.narrative == row.narrative:
+        return []
+    if not row.narrative_is_editable:
+        errors.append("文字目标未被重新打开，不能修改")
+        return []
+    try:
+        check_text(edit.narrative, f"“{row.unit.name}”的文字目标")
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+        return []
+    entry = _audit(
+        actor, AuditAction.ROW_NARRATIVE_CHANGED, row, {"narrative": row.narrative}, {"narrative": edit.narrative}
+    )
+    row.narrative = edit.narrative
+    return [entry]
+
+
+def _audit(actor, action: AuditAction, row: TableRow, before: dict, after: dict, label: str = "") -> AuditEntry:
+    return AuditEntry(
+        actor=_actor(actor),
+        action=AuditAction(action),  # refuses a code without a Chinese label
+        object_type="targets.TableRow",
+        object_id=str(row.pk),
+        object_label=label or row.unit.name,
+        before=before,
+        after=after,
+    )
+
+
+def _write_batch(edits, to_create, to_update, bumped_ids: list[int], entries) -> None:
     # Changed cells are replaced: a DELETE and an INSERT beat Django's bulk_update
     # (a CASE per row) by an order of magnitude; nothing refers to a cell by its id.
     Cell.objects.filter(pk__in=[c.pk for c in to_update]).delete()
@@ -171,7 +184,6 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
         cell._state.adding = True
     Cell.objects.bulk_create(to_create + to_update)
     # The rows are locked and their versions were checked: one statement moves them all on.
-    bumped_ids = [r.pk for r in bumped]
     TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
     TableRow.objects.filter(pk__in=bumped_ids, status__in=[RowStatus.NOT_STARTED, RowStatus.RETURNED]).update(
         status=RowStatus.DRAFT
@@ -181,7 +193,6 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
         if edit.narrative is not None and edit.row_id in moved:
             TableRow.objects.filter(pk=edit.row_id).update(narrative=edit.narrative)
     AuditEntry.objects.bulk_create(entries)
-    return [rows[e.row_id] for e in edits]
 
 
 def _actor(actor):

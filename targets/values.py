@@ -144,7 +144,6 @@ MEASURE_UNITS: list[str] = sorted(
 _DIGITS = "0-9０-９"
 # A number as written: digits with optional thousands separators and decimals.
 _NUMBER_RE = re.compile(rf"[{_DIGITS}](?:[{_DIGITS},，]*[{_DIGITS}])?(?:[.．][{_DIGITS}]+)?")
-_COMPARATOR_GAP_RE = re.compile(r"[ \u3000]*")
 
 
 @dataclass(frozen=True)
@@ -193,10 +192,6 @@ class TargetValue:
     @property
     def is_blank(self) -> bool:
         return self.kind == Kind.BLANK
-
-    @property
-    def is_numeric(self) -> bool:
-        return self.number is not None
 
 
 class ParseError(ValueError):

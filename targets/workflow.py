@@ -265,11 +265,6 @@ def table_open(*, table_id: int, actor, deadline) -> TargetTable:
     return table
 
 
-def table_extend(*, table_id: int, actor, deadline) -> TargetTable:
-    """An admin moves the deadline; units may then submit again."""
-    return table_open(table_id=table_id, actor=actor, deadline=deadline)
-
-
 @transaction.atomic
 def table_close(*, table_id: int, actor) -> TargetTable:
     table = _locked_table(table_id)

@@ -54,3 +54,24 @@ def test_without_a_broker_the_task_runs_in_place_and_its_errors_are_not_hidden(m
     else:
         raise AssertionError("the task's own error was swallowed as a broker outage")
     assert calls == [1]
+
+
+def test_a_task_is_sent_by_its_registered_name_even_before_its_module_was_imported(monkeypatch):
+    """Services name their tasks instead of importing them (no service <-> task import cycle);
+    a web process that never imported the tasks module still finds the task."""
+    from config.celery import app
+    from reports.tasks import import_job_apply_task
+
+    name = "reports.tasks.import_job_apply_task"
+    monkeypatch.delitem(app.tasks, name)  # as in a process that has not imported reports.tasks
+    loaded = []
+
+    def autodiscover():  # what Celery's autodiscovery does: import every app's tasks.py
+        loaded.append(1)
+        app.tasks[name] = import_job_apply_task
+
+    monkeypatch.setattr(app.loader, "import_default_modules", autodiscover)
+
+    assert broker._registered(name).name == name
+    assert loaded == [1]
+    assert broker._registered(name).name == name and loaded == [1]  # looked up once, then known

@@ -76,11 +76,6 @@ def check_texts(items: dict[str, str | None]) -> dict[str, str]:
     return errors
 
 
-def strip_controls(text: str) -> str:
-    """For text nobody types by hand (file names, sheet titles): drop what `check_text` refuses."""
-    return _CONTROL_RE.sub("", text)
-
-
 class DecimalField(models.DecimalField):
     """A DecimalField that refuses what it cannot store in Chinese, and reads whatever is stored.
 

@@ -46,6 +46,32 @@ def number_value(number: Decimal | int | None):
     return int(number) if number == number.to_integral_value() else number
 
 
+def guard_formula(cell, value) -> None:
+    """Text that starts like a formula (=, +, -, @) stays text: a string cell with the quote
+    prefix set, as Excel itself writes '=… typed with a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        cell.data_type = "s"
+        cell._style.quotePrefix = 1
+
+
+def print_setup(ws, *, landscape: bool, title_rows: tuple[int, int] | None) -> None:
+    """The official forms' print: A4, one page wide, centred, page numbers in the footer;
+    `title_rows` (first, last) repeat on every page."""
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_options.horizontalCentered = True
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    if title_rows:
+        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
+    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
+    ws.oddFooter.center.font = BODY_FONT
+    ws.oddFooter.center.size = 10
+
+
 SHEET_FORBIDDEN = re.compile("[\\[\\]:*?/\\\\]")
 SHEET_NAME_MAX = 31
 BRACKETS = {"（": "）", "(": ")", "【": "】", "〔": "〕", "《": "》", "「": "」", "『": "』", "{": "}", "｛": "｝"}
@@ -114,11 +140,7 @@ class SheetWriter:
         cell.value = value
         cell.font = Font(name=font or (HEADER_FONT if bold else BODY_FONT), size=size, bold=False)
         cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            # Text, never a formula: a string cell with the quote prefix set, as Excel
-            # itself writes '=… typed with a leading apostrophe.
-            cell.data_type = "s"
-            cell._style.quotePrefix = 1
+        guard_formula(cell, value)
         if box:
             cell.border = BOX
         if number_format:
@@ -183,23 +205,10 @@ class SheetWriter:
         return self.ws.column_dimensions[cell.column_letter].width or 8
 
     def print_setup(self, *, title_rows: tuple[int, int] | None, landscape: bool | None = None):
-        ws = self.ws
-        total = sum(ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, self.columns + 1))
-        if landscape is None:
+        if landscape is None:  # landscape when the columns do not fit across A4 upright
+            total = sum(self.ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, self.columns + 1))
             landscape = total > A4_PORTRAIT_CHARS
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        if title_rows:
-            ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.center.font = BODY_FONT
-        ws.oddFooter.center.size = 10
+        print_setup(self.ws, landscape=landscape, title_rows=title_rows)
 
 
 class Exporter:

@@ -16,23 +16,22 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Alignment, Font, NamedStyle
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._write_only import WriteOnlyWorksheet
-from openpyxl.worksheet.worksheet import Worksheet
 
-from targets.layout import header_cells
+from targets.layout import header_cells, unit_label
 from targets.models import Cell, TableRow, TargetTable, ValueKind
 from targets.selectors import table_columns
-from targets.values import format_number
 from units import policy
 
 from .base import (
     BODY_FONT,
     BOX,
-    FORMULA_STARTS,
     HEADER_FONT,
     TITLE_FONT,
     Exporter,
     display_width,
+    guard_formula,
     number_value,
+    print_setup,
     xml_safe,
 )
 
@@ -109,9 +108,7 @@ class _Rows:
 
     def _style(self, cell, value, style):
         cell._style = copy(self.arrays[style])
-        if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-            cell.data_type = "s"  # text, never a formula
-            cell._style.quotePrefix = 1
+        guard_formula(cell, value)
 
     def merge(self, first_row, first_col, last_row, last_col):
         if (first_row, first_col) != (last_row, last_col):
@@ -143,15 +140,6 @@ def short_name(title: str) -> str:
     return kind or title
 
 
-def _label(unit_name: str, designation: str, funding) -> str:
-    label = unit_name
-    if funding is not None:
-        label += f"（{format_number(funding)}万）"
-    if designation:
-        label += f"\n（{designation}）"
-    return label
-
-
 class UnitTableExporter(Exporter):
     identifier = "unit_table"
     title = "分解目标表（市州/高校院所/运营中心/平台类）"
@@ -165,8 +153,6 @@ class UnitTableExporter(Exporter):
     def render(self, ws, table: TargetTable, user) -> None:
         _ensure_styles(ws.parent)
         columns = table_columns(table)
-        width = len(columns) + 2
-        numeric = {c.pk for c in columns if c.value_kind == ValueKind.NUMBER}
         # Only the rows this user may see: id, unit and label parts, in one query.
         rows = list(
             TableRow.objects.filter(table=table)
@@ -174,29 +160,14 @@ class UnitTableExporter(Exporter):
             .order_by("seq")
             .values_list("pk", "seq", "unit__name", "unit__designation", "funding", "narrative")
         )
-
-        widths = {1: 6, 2: min(max([16] + [display_width(r[2]) + 2 for r in rows]), 34)}
-        for index, column in enumerate(columns, start=3):
-            widths[index] = min(max(display_width(column.header) // 2 + 3, 12), 20)
-        if len(columns) <= 1:
-            widths[3] = 80
-        for index, value in widths.items():
-            ws.column_dimensions[get_column_letter(index)].width = value
+        widths = _column_widths(ws, columns, rows)
         depth, header = header_cells(columns)
-        self._print_setup(ws, landscape=len(columns) > 3, title_rows=depth + 1)
-
+        print_setup(ws, landscape=len(columns) > 3, title_rows=(1, depth + 1))
         ws.sheet_format.defaultRowHeight = DEFAULT_HEIGHT
         ws.sheet_format.customHeight = True
         out = _Rows(ws)
-        out.append([(table.title, "jx-title")] + [(None, "jx-title")] * (width - 1), height=30)
-        out.merge(1, 1, 1, width)
-        grid = [[None] * width for _ in range(depth)]
-        for cell in header:
-            grid[cell.row][cell.col] = cell.text
-            out.merge(2 + cell.row, 1 + cell.col, 1 + cell.row + cell.rowspan, cell.col + cell.colspan)
-        for line in grid:
-            out.append([(text, "jx-head") for text in line], height=40 if any(line) else None)
-
+        _write_header(out, table.title, len(columns) + 2, depth, header)
+        numeric = {c.pk for c in columns if c.value_kind == ValueKind.NUMBER}
         for start in range(0, len(rows), CHUNK):
             chunk = rows[start : start + CHUNK]
             values: dict[int, dict[int, tuple]] = {}
@@ -204,41 +175,57 @@ class UnitTableExporter(Exporter):
                 "row_id", "column_id", "raw", "number"
             ):
                 values.setdefault(row_id, {})[column_id] = (raw, number)
-            for row_id, seq, name, designation, funding, narrative in chunk:
-                label = _label(name, designation, funding)
-                line = [(seq, "jx-cell"), (label, "jx-text" if designation else "jx-cell")]
-                if narrative:
-                    line += [(narrative, "jx-text")] + [(None, "jx-text")] * (len(columns) - 1)
-                    texts = [(narrative, sum(widths[c] for c in range(3, width + 1)))]
-                else:
-                    texts = []
-                    cells = values.get(row_id, {})
-                    for index, column in enumerate(columns, start=3):
-                        raw, number = cells.get(column.pk, ("", None))
-                        if raw == "":
-                            line.append((None, "jx-cell"))
-                        elif column.pk in numeric and number is not None:
-                            line.append((number_value(number), "jx-number"))
-                        else:
-                            line.append((raw, "jx-text" if len(raw) > 12 else "jx-cell"))
-                            texts.append((raw, widths[index]))
-                texts.append((label, widths[2]))
-                lines = max(_lines(text, w) for text, w in texts)
-                out.append(line, height=max(20, 15 * lines + 4))
-                if narrative:
-                    out.merge(out.row, 3, out.row, width)
+            for row in chunk:
+                _write_row(out, row, values.get(row[0], {}), columns, numeric, widths)
 
-    @staticmethod
-    def _print_setup(ws, *, landscape: bool, title_rows: int):
-        ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-        ws.page_setup.orientation = "landscape" if landscape else "portrait"
-        ws.page_setup.fitToWidth = 1
-        ws.page_setup.fitToHeight = 0
-        ws.sheet_properties.pageSetUpPr.fitToPage = True
-        ws.print_options.horizontalCentered = True
-        ws.page_margins.left = ws.page_margins.right = 0.5
-        ws.page_margins.top = ws.page_margins.bottom = 0.75
-        ws.print_title_rows = f"1:{title_rows}"
-        ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-        ws.oddFooter.center.font = BODY_FONT
-        ws.oddFooter.center.size = 10
+
+def _column_widths(ws, columns, rows) -> dict[int, int]:
+    """Set and return the widths: 序号, 单位名称 after the longest name, each column after its header."""
+    widths = {1: 6, 2: min(max([16] + [display_width(r[2]) + 2 for r in rows]), 34)}
+    for index, column in enumerate(columns, start=3):
+        widths[index] = min(max(display_width(column.header) // 2 + 3, 12), 20)
+    if len(columns) <= 1:
+        widths[3] = 80
+    for index, value in widths.items():
+        ws.column_dimensions[get_column_letter(index)].width = value
+    return widths
+
+
+def _write_header(out: _Rows, title: str, width: int, depth: int, header) -> None:
+    """The title across the sheet, then the grouped header (targets.layout) with its merges."""
+    out.append([(title, "jx-title")] + [(None, "jx-title")] * (width - 1), height=30)
+    out.merge(1, 1, 1, width)
+    grid = [[None] * width for _ in range(depth)]
+    for cell in header:
+        grid[cell.row][cell.col] = cell.text
+        out.merge(2 + cell.row, 1 + cell.col, 1 + cell.row + cell.rowspan, cell.col + cell.colspan)
+    for line in grid:
+        out.append([(text, "jx-head") for text in line], height=40 if any(line) else None)
+
+
+def _write_row(out: _Rows, row: tuple, cells: dict, columns, numeric: set[int], widths: dict[int, int]) -> None:
+    """One unit's line: its values, or its narrative across every value column; the height
+    fits the tallest wrapped text."""
+    _row_id, seq, name, designation, funding, narrative = row
+    width = len(columns) + 2
+    label = unit_label(name, designation, funding)
+    line = [(seq, "jx-cell"), (label, "jx-text" if designation else "jx-cell")]
+    if narrative:
+        line += [(narrative, "jx-text")] + [(None, "jx-text")] * (len(columns) - 1)
+        texts = [(narrative, sum(widths[c] for c in range(3, width + 1)))]
+    else:
+        texts = []
+        for index, column in enumerate(columns, start=3):
+            raw, number = cells.get(column.pk, ("", None))
+            if raw == "":
+                line.append((None, "jx-cell"))
+            elif column.pk in numeric and number is not None:
+                line.append((number_value(number), "jx-number"))
+            else:
+                line.append((raw, "jx-text" if len(raw) > 12 else "jx-cell"))
+                texts.append((raw, widths[index]))
+    texts.append((label, widths[2]))
+    lines = max(_lines(text, w) for text, w in texts)
+    out.append(line, height=max(20, 15 * lines + 4))
+    if narrative:
+        out.merge(out.row, 3, out.row, width)

@@ -14,6 +14,8 @@ import io
 import zipfile
 
 from django.conf import settings
+from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
+from openpyxl.utils.datetime import from_excel
 
 from .grids import Grid, GridCell, ImportFileError, cell_text  # noqa: F401  (the package's vocabulary)
 from .ooxml import CORRUPT, DAMAGED, Budget, Collector, Limits, TextCollector, feed, part_path, scan_parts
@@ -102,8 +104,6 @@ def _strings(archive: zipfile.ZipFile, path: str, budget: Budget) -> list[str]:
 
 def _date_styles(archive: zipfile.ZipFile, path: str, budget: Budget) -> set[str]:
     """The style indices (as written in `s="…"`) whose number format shows a date."""
-    from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
-
     if path not in archive.namelist():
         return set()
     styles = Collector(budget, {"numFmt", "cellXfs", "xf"})
@@ -127,7 +127,6 @@ def _date_styles(archive: zipfile.ZipFile, path: str, budget: Budget) -> set[str
 
 def _converter(strings: list[str], date_styles: set[str]):
     """A cell's stored text as the value Excel shows: numbers, shared strings, booleans, dates."""
-    from openpyxl.utils.datetime import from_excel
 
     def convert(kind: str, style: str, text: str):
         try:

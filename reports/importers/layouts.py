@@ -114,17 +114,9 @@ def plan_unit_table(
     plan = ImportPlan(sheets=[grid.name])
     columns = table_columns(table)
     depth, header = match_header(grid, columns)
-    wrong = []
-    if grid.text(1, 1) != table.title:
-        wrong.append(Issue(grid.name, 1, 1, f"表名应为“{table.title}”，实际为“{grid.text(1, 1)}”"))
-    wrong += header.errors
     plan.warnings += header.notes
-    if wrong:
-        plan.errors += wrong[:5]
-        if len(wrong) > 5:
-            plan.errors.append(
-                Issue(grid.name, None, None, f"另有 {len(wrong) - 5} 处表头不符：请使用本系统导出的模板或正式版式")
-            )
+    plan.errors += _header_problems(grid, table, header)
+    if plan.errors:
         return plan
 
     rows = {r.unit.name: r for r in TableRow.objects.filter(table=table).select_related("unit", "table__project")}
@@ -147,38 +139,61 @@ def plan_unit_table(
             plan.errors.append(Issue(grid.name, r, 2, f"单位“{name}”在文件中出现了两次"))
             continue
         seen.add(row.pk)
-        changes = []  # (column id, "" for the narrative; the change)
         if row.narrative:
-            text = _read_value(plan, grid, r, 3, "文字目标", fold=False)
-            if text is not None and text != row.narrative:
-                changes.append(("", CellChange(f"{name} · 文字目标", row.narrative, text)))
-            elif text is not None:
-                plan.unchanged += 1
+            changes = _narrative_change(plan, grid, r, row, name)
         else:
-            for column in columns:
-                index = header.positions[column.pk]
-                text = _read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
-                if text is None:
-                    continue
-                try:
-                    value = column.parse(text)
-                except ValidationError as exc:
-                    plan.errors.append(Issue(grid.name, r, index, "；".join(exc.messages)))
-                    continue
-                current = cells.get((row.pk, column.pk))
-                before = current.raw if current else ""
-                if current is not None and before == value.raw:
-                    plan.unchanged += 1
-                    continue
-                if current is None and value.raw == "":
-                    plan.unchanged += 1
-                    continue
-                changes.append(
-                    (str(column.pk), CellChange(f"{name} · {column.label}", before, value.raw, created=current is None))
-                )
+            changes = _cell_changes(plan, grid, r, row, name, [(c, header.positions[c.pk]) for c in columns], cells)
         if changes:  # the same values: nothing to write, whatever the file's version
             _plan_row(plan, grid.name, r, row, changes, versions, exported)
     return plan
+
+
+def _header_problems(grid: Grid, table: TargetTable, header) -> list[Issue]:
+    """The title and the header as the table has them; the first five differences, then a count."""
+    wrong = []
+    if grid.text(1, 1) != table.title:
+        wrong.append(Issue(grid.name, 1, 1, f"表名应为“{table.title}”，实际为“{grid.text(1, 1)}”"))
+    wrong += header.errors
+    if len(wrong) > 5:
+        more = Issue(grid.name, None, None, f"另有 {len(wrong) - 5} 处表头不符：请使用本系统导出的模板或正式版式")
+        return wrong[:5] + [more]
+    return wrong
+
+
+# A row's changes: (column id, "" for the narrative; the change).
+RowChanges = list[tuple[str, CellChange]]
+
+
+def _narrative_change(plan: ImportPlan, grid: Grid, r: int, row: TableRow, name: str) -> RowChanges:
+    text = _read_value(plan, grid, r, 3, "文字目标", fold=False)
+    if text is not None and text != row.narrative:
+        return [("", CellChange(f"{name} · 文字目标", row.narrative, text))]
+    if text is not None:
+        plan.unchanged += 1
+    return []
+
+
+def _cell_changes(plan: ImportPlan, grid: Grid, r: int, row: TableRow, name: str, positions, cells) -> RowChanges:
+    """The cells of line `r` that differ from `row`'s; `positions`: (column, its index in the sheet)."""
+    changes = []
+    for column, index in positions:
+        text = _read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
+        if text is None:
+            continue
+        try:
+            value = column.parse(text)
+        except ValidationError as exc:
+            plan.errors.append(Issue(grid.name, r, index, "；".join(exc.messages)))
+            continue
+        current = cells.get((row.pk, column.pk))
+        before = current.raw if current else ""
+        if (current is not None and before == value.raw) or (current is None and value.raw == ""):
+            plan.unchanged += 1
+            continue
+        changes.append(
+            (str(column.pk), CellChange(f"{name} · {column.label}", before, value.raw, created=current is None))
+        )
+    return changes
 
 
 def _plan_row(
@@ -206,9 +221,13 @@ def _plan_row(
         )
     elif refusal := state_refusal(row):
         plan.errors.append(Issue(sheet, r, 2, refusal))
-    elif locked := [c.label for k, c in changes if not (row.column_is_editable(int(k)) if k else row.narrative_is_editable)]:
+    elif locked := [
+        c.label for k, c in changes if not (row.column_is_editable(int(k)) if k else row.narrative_is_editable)
+    ]:
         # After a partial reopen only the reopened cells may change: say so now, not at apply.
-        plan.errors.append(Issue(sheet, r, 2, f"单位“{row.unit.name}”只重新打开了部分内容，不能修改：{'、'.join(locked)}"))
+        plan.errors.append(
+            Issue(sheet, r, 2, f"单位“{row.unit.name}”只重新打开了部分内容，不能修改：{'、'.join(locked)}")
+        )
     elif exported is not None and exported.get(row.pk) != row.version:
         plan.conflicts += [
             Conflict(
@@ -401,42 +420,46 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
             if label and label not in {m.group for m in metrics.values()}:
                 plan.errors.append(Issue(grid.name, r, 2, f"“{label}”不是附表中的指标"))
             continue
-        current = {v.year: v.value for v in metric.values.all()}
-        for c, year in years.items():
-            text = _read_value(plan, grid, r, c, f"{label} {year}年")
-            if text is None:
-                continue
-            try:
-                value = Decimal(text) if text else None
-            except InvalidOperation:
-                plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
-                continue
-            try:
-                check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年")
-            except ValidationError as exc:
-                plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
-                continue
-            before = current.get(year)
-            if before == value or (before is not None and value is not None and before.compare(value) == 0):
-                plan.unchanged += 1
-                continue
-            annex.values.append(
-                MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}")
-            )
-            plan.changes.append(
-                CellChange(
-                    f"{label} {year}年",
-                    "" if before is None else f"{before.normalize():f}",
-                    text,
-                    created=year not in current,
-                )
-            )
+        _plan_metric_line(plan, annex, grid, r, metric, years)
     if annex.values:
         refusal = _annex_refusal(agreement, version)
         if refusal:
             plan.errors.append(Issue(grid.name, header, None, refusal))
         plan.annexes.append(annex)
     return plan
+
+
+def _plan_metric_line(plan: ImportPlan, annex: AnnexUpdate, grid: Grid, r: int, metric, years: dict[int, int]) -> None:
+    """One metric's line of the 附表: each year's value checked, and those that differ planned."""
+    label = metric.label
+    current = {v.year: v.value for v in metric.values.all()}
+    for c, year in years.items():
+        text = _read_value(plan, grid, r, c, f"{label} {year}年")
+        if text is None:
+            continue
+        try:
+            value = Decimal(text) if text else None
+        except InvalidOperation:
+            plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
+            continue
+        try:
+            check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年")
+        except ValidationError as exc:
+            plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
+            continue
+        before = current.get(year)
+        if before == value or (before is not None and value is not None and before.compare(value) == 0):
+            plan.unchanged += 1
+            continue
+        annex.values.append(MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}"))
+        plan.changes.append(
+            CellChange(
+                f"{label} {year}年",
+                "" if before is None else f"{before.normalize():f}",
+                text,
+                created=year not in current,
+            )
+        )
 
 
 def _annex_refusal(agreement: Agreement, version: int) -> str | None:

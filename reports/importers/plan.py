@@ -14,6 +14,13 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from projects.agreements.services import agreement_save_annex
+from projects.models import Agreement, Project
+from targets.editing import target_values_set
+from targets.models import Indicator, TableRow, TableStatus
+from targets.services import RowEdit, rows_cells_update
+from units import policy
+
 
 @dataclass
 class Issue:
@@ -157,9 +164,6 @@ class ImportRefused(ValidationError):
 
 def access_refusal(user, row, now=None) -> str | None:
     """Why `user` may not import into `row` at all now (who they are, the table's state), or None."""
-    from targets.models import TableStatus
-    from units import policy
-
     name, table = row.unit.name, row.table
     if not policy.can_view_row(user, row):
         return f"您无权导入单位“{name}”的数据"
@@ -193,10 +197,6 @@ def plan_apply(plan: ImportPlan, *, actor, confirmed: Iterable[int] = ()) -> int
     Of the conflicts, only those whose index is in `confirmed` are written.
 
     `actor` None is the system (the command line): it has the bureau admin's rights."""
-    from targets.editing import target_values_set
-    from targets.services import rows_cells_update
-    from units import policy
-
     if plan.errors:
         raise ImportRefused("导入文件有错误，未导入任何数据")
     user = actor if actor is not None else policy.system_user()
@@ -211,8 +211,6 @@ def plan_apply(plan: ImportPlan, *, actor, confirmed: Iterable[int] = ()) -> int
 
 
 def _row_edits(plan: ImportPlan, confirmed: set[int]):
-    from targets.services import RowEdit
-
     edits = [RowEdit(u.row_id, {int(k): v for k, v in u.values.items()}, u.version, u.narrative) for u in plan.rows]
     by_row: dict[int, RowEdit] = {}
     for index, conflict in enumerate(plan.conflicts):
@@ -227,8 +225,6 @@ def _row_edits(plan: ImportPlan, confirmed: set[int]):
 
 
 def _recheck_rows(user, row_ids: list[int]) -> None:
-    from targets.models import TableRow
-
     if not row_ids:
         return
     # Rows locked with their tables, as the workflow locks them: a close or a submit waits for us.
@@ -239,10 +235,6 @@ def _recheck_rows(user, row_ids: list[int]) -> None:
 
 
 def _recheck_projects(user, indicator_ids: list[int]) -> None:
-    from projects.models import Project
-    from targets.models import Indicator
-    from units import policy
-
     if not indicator_ids:
         return
     for project in Project.objects.filter(pk__in=Indicator.objects.filter(pk__in=indicator_ids).values("project_id")):
@@ -251,10 +243,6 @@ def _recheck_projects(user, indicator_ids: list[int]) -> None:
 
 
 def _annex_apply(annex: AnnexUpdate, *, user, actor) -> None:
-    from projects.agreements.services import agreement_save_annex
-    from projects.models import Agreement
-    from units import policy
-
     agreement = Agreement.objects.select_related("project", "undertaker").filter(pk=annex.agreement_id).first()
     if agreement is None or not policy.can_edit_agreement(user, agreement):
         raise ImportRefused("该任务书不存在或您无权修改")

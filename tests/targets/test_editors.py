@@ -5,7 +5,8 @@ from django.urls import reverse
 
 from projects.models import FundingSource, Project
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetTable
-from targets.selectors import project_indicator_tree, target_pairing_problems
+from targets.selectors import project_indicator_tree
+from tests.targets.test_rules import pairing_problems
 from units.models import AuditEntry, Unit
 
 pytestmark = pytest.mark.django_db
@@ -94,8 +95,11 @@ def test_a_missing_counterpart_is_flagged_on_the_page_by_name(client, admin_user
     Target.objects.filter(indicator__project=hubei, indicator__name="全省专利质押融资金额", period="long_term").delete()
     client.force_login(admin_user)
     body = client.get(reverse("projects:edit", args=[hubei.pk])).content.decode()
-    assert "有年度目标，缺少对应的长期目标" in body
-    assert target_pairing_problems(hubei) == ["“全省专利质押融资金额”有年度目标，缺少对应的长期目标"]
+    assert '<span class="pair-flag">有年度目标，缺少对应的长期目标</span>' in body
+    # The page's live check reads the same texts, passed as data rather than written again in JS.
+    assert '<script id="pairing-problems" type="application/json">' in body
+    assert "缺少对应" not in body.split("<script>")[-1]
+    assert pairing_problems(hubei) == ["“全省专利质押融资金额”有年度目标，缺少对应的长期目标"]
 
 
 def test_add_move_and_remove_indicators(client, admin_user, hubei):
@@ -107,7 +111,7 @@ def test_add_move_and_remove_indicators(client, admin_user, hubei):
     )
     new = Indicator.objects.get(project=hubei, name="举办专利转化对接活动")
     assert set(new.targets.values_list("period", "raw")) == {("long_term", "≥30场"), ("annual", "≥10场")}
-    assert target_pairing_problems(hubei) == []
+    assert pairing_problems(hubei) == []
 
     names = lambda: list(Indicator.objects.filter(project=hubei).order_by("order").values_list("name", flat=True))  # noqa: E731
     client.post(reverse("projects:indicator_move", args=[new.pk]), {"direction": "up"})

@@ -8,15 +8,20 @@ from django.db import IntegrityError, transaction
 
 from projects.models import FundingSource, Project
 from targets.models import Cell, IndicatorCategory, RowStatus, TableColumn, TableRow, Target, TargetPeriod, TargetTable
-from targets.selectors import target_pairing_problems
+from targets.selectors import project_indicator_tree
 from targets.services import RowLocked, StaleRow, row_cells_update
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
 
 
+def pairing_problems(project) -> list[str]:
+    """What the project editor flags, by indicator name (the 注's one-to-one rule)."""
+    return [f"“{i.name}”{i.pairing_problem}" for i in project_indicator_tree(project) if i.pairing_problem]
+
+
 def test_seeded_hubei_project_pairs_every_annual_target_with_a_long_term_one(hubei):
-    assert target_pairing_problems(hubei) == []
+    assert pairing_problems(hubei) == []
     assert Target.objects.filter(indicator__project=hubei, period=TargetPeriod.LONG_TERM).count() == 5
     assert Target.objects.filter(indicator__project=hubei, period=TargetPeriod.ANNUAL).count() == 5
 
@@ -25,14 +30,14 @@ def test_an_annual_target_without_its_long_term_counterpart_is_flagged_by_name(h
     Target.objects.filter(
         indicator__project=hubei, indicator__name="企业接受高校院所专利转让许可数量", period=TargetPeriod.LONG_TERM
     ).delete()
-    assert target_pairing_problems(hubei) == ["“企业接受高校院所专利转让许可数量”有年度目标，缺少对应的长期目标"]
+    assert pairing_problems(hubei) == ["“企业接受高校院所专利转让许可数量”有年度目标，缺少对应的长期目标"]
 
 
 def test_a_long_term_target_without_its_annual_counterpart_is_flagged(hubei):
     Target.objects.filter(
         indicator__project=hubei, indicator__name="全省专利质押融资金额", period=TargetPeriod.ANNUAL
     ).delete()
-    assert target_pairing_problems(hubei) == ["“全省专利质押融资金额”有长期目标，缺少对应的年度目标"]
+    assert pairing_problems(hubei) == ["“全省专利质押融资金额”有长期目标，缺少对应的年度目标"]
 
 
 def test_an_indicator_holds_at_most_one_target_per_period(hubei):
@@ -43,7 +48,7 @@ def test_an_indicator_holds_at_most_one_target_per_period(hubei):
 
 def test_annual_only_projects_are_not_held_to_the_pairing_rule():
     project = Project.objects.get(code="gd-transfer-shenzhen")
-    assert target_pairing_problems(project) == []
+    assert pairing_problems(project) == []
 
 
 def test_a_cell_cannot_use_a_column_of_another_table(wuhan_row):

@@ -220,7 +220,7 @@ def test_cell_unit_wins_over_column_unit():
 
 def test_qualitative_values_keep_their_text():
     value = tv.parse("显著增长")
-    assert value.text == "显著增长" and value.number is None and not value.is_numeric
+    assert value.text == "显著增长" and value.number is None
 
 
 def test_sentence_keeps_text_and_the_number_with_a_comparator():

@@ -138,7 +138,7 @@ def test_units_cannot_submit_before_the_table_opens_or_after_its_deadline_unless
     with pytest.raises(workflow.TransitionRefused, match="已过截止时间"):
         workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan, now=later)
     assert _reload(wuhan_row).status == RowStatus.NOT_STARTED
-    workflow.table_extend(table_id=wuhan_row.table_id, actor=admin_user, deadline=timezone.now() + timedelta(days=5))
+    workflow.table_open(table_id=wuhan_row.table_id, actor=admin_user, deadline=timezone.now() + timedelta(days=5))
     assert workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan, now=later).status == RowStatus.SUBMITTED
     actions = AuditEntry.objects.filter(object_type="targets.TargetTable").values_list("action", flat=True)
     assert set(actions) == {"targets.table.opened", "targets.table.deadline_changed"}

@@ -52,6 +52,40 @@ class AuditAction(models.TextChoices):
     AGREEMENT_METRIC_CHANGED = "projects.agreement_metric.changed", "修改附表指标值"
 
 
+# Before/after values name model fields (undertaker_leader, special, platform_kind …). Each app
+# registers the Chinese names of its fields and choices when it starts, so that the history reads
+# as the page does, without this module knowing the apps above it.
+_FIELD_LABELS: dict[str, str] = {}
+_VALUE_LABELS: dict[str, dict[str, str]] = {}
+
+
+def labels_register(*models_or_choices, extra: dict[str, str] | None = None) -> None:
+    """Field names and choice values of `models_or_choices` (models, or TextChoices by field name)."""
+    for item in models_or_choices:
+        if isinstance(item, tuple):  # (field name, TextChoices)
+            name, choices = item
+            _VALUE_LABELS.setdefault(name, {}).update(dict(choices.choices))
+            _FIELD_LABELS.update({str(value): str(label) for value, label in choices.choices})
+            continue
+        for field in item._meta.get_fields():
+            if hasattr(field, "verbose_name"):
+                _FIELD_LABELS.setdefault(field.name, str(field.verbose_name))
+            if getattr(field, "choices", None):
+                _VALUE_LABELS.setdefault(field.name, {}).update({str(k): str(v) for k, v in field.choices})
+    _FIELD_LABELS.update(extra or {})
+
+
+def readable(value, key: str = "") -> str:
+    """A before/after value as a person reads it: labels for names and codes, blanks said."""
+    if value in (None, "", [], {}):
+        return "（空）"
+    if isinstance(value, dict):
+        return "；".join(f"{_FIELD_LABELS.get(k, k)}：{readable(v, k)}" for k, v in value.items())
+    if isinstance(value, list):
+        return "、".join(readable(v, key) for v in value)
+    return _VALUE_LABELS.get(key, {}).get(str(value), str(value))
+
+
 def action_label(action: str) -> str:
     """The history's label of a code; an unknown (retired) code is shown as written."""
     try:

@@ -217,7 +217,7 @@ def agreement_save_content(*, agreement_id: int, expected_version: int, data: di
     )
     agreement = _begin_edit(agreement_id, expected_version)
     goals = {g.year: g for g in agreement.stage_goals.all()}
-    before = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {f"goal_{y}": g.text for y, g in goals.items()}
+    before = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {f"{y}年阶段目标": g.text for y, g in goals.items()}
     for field in CONTENT_FIELDS:
         setattr(agreement, field, data.get(field, ""))
     agreement.save(update_fields=CONTENT_FIELDS)
@@ -226,7 +226,7 @@ def agreement_save_content(*, agreement_id: int, expected_version: int, data: di
             goals[year].text = text
             goals[year].save(update_fields=["text"])
     after = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {
-        f"goal_{y}": stage_goals.get(y, g.text) for y, g in goals.items()
+        f"{y}年阶段目标": stage_goals.get(y, g.text) for y, g in goals.items()
     }
     return _finish_edit(agreement, actor=actor, section="content", before=before, after=after)
 

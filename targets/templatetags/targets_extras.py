@@ -29,8 +29,8 @@ def audit_value(value) -> str:
         elif key == "deadline":
             parts.append(f"截止 {item[:16].replace('T', ' ')}" if item else "无截止时间")
         else:
-            parts.append(str(item))
-    return "，".join(parts)
+            parts.append(audit.readable({key: item}))
+    return "；".join(parts)
 
 
 @register.filter

@@ -18,7 +18,19 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
     admin.wait_for_selector("text=已为“湖北省知识产权发展中心”下达任务书")
 
     unit = login("platform")
+    dialogs: list[str] = []
+
+    def answer(dialog):  # the first question is dismissed, the others accepted
+        dialogs.append(dialog.message)
+        dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
+
+    unit.on("dialog", answer)
     unit.click("text=湖北省专利转化专项计划项目任务书（平台类）")
+    # Typing in one section, then saving another, would lose the typing: the page asks first.
+    unit.fill("input[name=undertaker_leader]", "张明")
+    unit.click("button:has-text('保存附表')")
+    unit.wait_for_timeout(300)
+    assert "“基本情况” 有未保存的修改" in dialogs[0] and unit.input_value("input[name=undertaker_leader]") == "张明"
     for name, value in {
         "undertaker_leader": "张明",
         "undertaker_contact": "李华",
@@ -57,6 +69,7 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
     screenshot(unit, "agreement-filler")
     unit.click("button:has-text('提交任务书')")
     unit.wait_for_selector(".status.st-submitted")
+    assert "确定提交任务书" in dialogs[-1]
 
     reviewer = login("reviewer")
     reviewer.goto(unit.url.split("#")[0])

@@ -397,3 +397,15 @@ def test_the_blank_form_leaves_amounts_blank_and_keeps_the_rows_to_write_in(clie
     assert all(c.text == "" for row in staff.rows[1:] for c in row.cells[:-1])
     signatures = document.tables[-1]
     assert [c.text for c in signatures.rows[4].cells] == ["参与单位一：", "参与单位二："]
+
+
+def test_the_history_reads_as_the_page_does_field_names_and_blanks_in_chinese(client, agreement, platform_filler):
+    import re
+
+    _filled(agreement, platform_filler)
+    client.force_login(platform_filler)
+    page = client.get(reverse("projects:agreement", args=[agreement.pk])).content.decode()
+    history = re.search(r'<table class="grid history">.*?</table>', page, re.S).group(0)
+    assert "项目负责人：张明" in history and "省知识产权局专项经费" in history and "（空）" in history
+    for raw in ("{&#x27;", "[]", "None", "undertaker_leader", "special", "&#x27;sub&#x27;"):
+        assert raw not in history, raw

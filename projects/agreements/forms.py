@@ -70,11 +70,12 @@ def _errors(form: forms.Form) -> dict[str, str]:
 
 
 class RowForm(forms.Form):
-    """One numbered row; `number` is the row's number as posted, for its messages."""
+    """One numbered row: `number` names its fields as posted (new rows start at 51); messages count
+    rows as the person sees them, from the first filled row (`number` is that position)."""
 
-    def __init__(self, data, *, prefix: str, number: int):
+    def __init__(self, data, *, prefix: str, number: int, position: int | None = None):
         super().__init__(data, prefix=f"{prefix}-{number}")
-        self.number = number
+        self.number = number if position is None else position
 
     def posted(self, field: str) -> str:
         """What was typed in `field` of this row, before any cleaning (to name the row in a message)."""
@@ -91,7 +92,12 @@ def _text(**kwargs) -> forms.CharField:
 
 
 class ParticipantForm(RowForm):
-    name, contact, contact_title, phone, email, address = (_text() for _ in range(6))
+    name, contact, contact_title, phone, address = (_text() for _ in range(5))
+    email = forms.EmailField(required=False)
+
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        self.fields["email"].error_messages["invalid"] = f"参与单位{self.number}：电子邮箱格式不正确"
 
     def clean_name(self):
         return self.required_text("name", f"参与单位{self.number}：请填写单位名称")
@@ -130,9 +136,9 @@ class StaffForm(RowForm):
     workplace = _text()
     role = forms.ChoiceField(choices=StaffRole.choices)
 
-    def __init__(self, data, *, prefix: str, number: int):
-        super().__init__(data, prefix=prefix, number=number)
-        n = number
+    def __init__(self, data, **kwargs):
+        super().__init__(data, **kwargs)
+        n = self.number
         messages = {
             "name": f"第{n}人：请填写姓名",
             "gender": f"第{n}人：性别应为男或女",
@@ -149,8 +155,8 @@ class StaffForm(RowForm):
 
 def _row_forms(form_class, post, prefix: str, fields: list[str]) -> tuple[list[dict], dict[str, str]]:
     rows, errors = [], {}
-    for n in posted_numbers(post, prefix, fields):
-        form = form_class(post, prefix=prefix, number=n)
+    for position, n in enumerate(posted_numbers(post, prefix, fields), start=1):
+        form = form_class(post, prefix=prefix, number=n, position=position)
         if form.is_valid():
             rows.append(form.cleaned_data)
         else:

@@ -50,6 +50,20 @@ def test_each_staff_rule_refuses_with_the_persons_number(agreement, field, value
     assert refused.value.errors == {f"s-2-{field}": message}
 
 
+def test_new_rows_are_counted_as_seen_not_by_their_internal_number(agreement):
+    """New rows are posted as s-51, s-52 …: a message names them 第1人, 第2人, as on screen."""
+    posted = {k.replace("s-1-", "s-51-").replace("s-2-", "s-52-"): v for k, v in _staff("leader", "finance").items()}
+    with pytest.raises(FieldErrors) as refused:
+        parse_section("staff", _post({**posted, "s-52-age": "15"}), agreement, locked=True)
+    assert refused.value.errors == {"s-52-age": "第2人：年龄应为 16 到 100 的整数"}
+
+
+def test_a_participants_email_is_checked_like_the_undertakers(agreement):
+    with pytest.raises(FieldErrors) as refused:
+        parse_section("basic", _post({"p-1-name": "华中科技大学", "p-1-email": "not-an-email"}), agreement, locked=True)
+    assert refused.value.errors == {"p-1-email": "参与单位1：电子邮箱格式不正确"}
+
+
 def test_staff_become_plain_data_with_whole_numbers(agreement):
     parsed = parse_section("staff", _post(_staff("leader", "finance")), agreement, locked=True)
     assert [(p["name"], p["age"], p["months_per_year"], p["role"]) for p in parsed["staff"]] == [

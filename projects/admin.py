@@ -2,8 +2,8 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
 from targets.models import Indicator
+from targets.review import EDITABLE
 
-from .agreements import EDITABLE
 from .models import (
     Agreement,
     AgreementAllocation,

@@ -17,7 +17,8 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
-from targets.models import RowStatus
+from targets import review
+from targets.review import ReviewStatus
 from targets.values import parse_number
 from units import policy
 from units.audit import audit_entries_for
@@ -204,7 +205,7 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
     staff = list(agreement.staff.all())
     from reports.exporters.agreement_annex import metric_totals
 
-    editable = agreement.status in services.EDITABLE and policy.can_edit_agreement(user, agreement)
+    editable = agreement.status in review.EDITABLE and policy.can_edit_agreement(user, agreement)
     return {
         "agreement": agreement,
         "editable": editable,
@@ -225,8 +226,8 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
         "amount_yuan": figures["special"] * 10000,
         "amount_upper": rmb_upper(figures["special"] * 10000),
         "due": report_due_dates(agreement.start_year, agreement.end_year, agreement.end_month),
-        "can_submit": agreement.status in services.EDITABLE and policy.can_submit_agreement(user, agreement),
-        "can_review": agreement.status == RowStatus.SUBMITTED and policy.can_review_agreement(user, agreement),
+        "can_submit": agreement.status in review.EDITABLE and policy.can_submit_agreement(user, agreement),
+        "can_review": agreement.status == ReviewStatus.SUBMITTED and policy.can_review_agreement(user, agreement),
         "history": list(audit_entries_for(agreement)[:100]),
         "blank_rows": range(3),
     }

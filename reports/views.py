@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from projects.models import Agreement, Project
-from targets.models import RowStatus, TargetTable
+from targets.models import ReviewStatus, TargetTable
 from targets.selectors import rows_for_filler
 from units import policy
 
@@ -25,7 +25,7 @@ def home(request):
         "reports/home.html",
         {
             "projects": project_overview(request.user),
-            "statuses": list(RowStatus),
+            "statuses": list(ReviewStatus),
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
             "my_agreements": Agreement.objects.filter(

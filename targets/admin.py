@@ -11,8 +11,8 @@ from .models import (
     Cell,
     Indicator,
     IndicatorCategory,
+    ReviewStatus,
     RowSnapshot,
-    RowStatus,
     TableColumn,
     TableRow,
     Target,
@@ -174,7 +174,7 @@ class TargetTableAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a table deletes its rows: never once a unit has submitted or been approved.
-        reviewed = [RowStatus.SUBMITTED, RowStatus.APPROVED]
+        reviewed = [ReviewStatus.SUBMITTED, ReviewStatus.APPROVED]
         return (
             obj is not None
             and not TableRow.all_objects.filter(table=obj, status__in=reviewed).exists()

@@ -17,10 +17,10 @@ from units.audit import audit_entries_for
 from . import selectors
 from . import values as tv
 from .layout import header_rows
-from .models import Cell, RowStatus, TargetTable
-from .services import RowLocked, StaleRow, row_cells_update
+from .models import Cell, TargetTable
+from .review import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
+from .services import row_cells_update
 from .views import _row_for_user
-from .workflow import SUBMITTABLE
 
 
 @login_required
@@ -42,13 +42,13 @@ def table_grid(request, pk):
         row.grid_cells = [(column, cells.get(column.pk)) for column in columns]
         row.can_edit = row.is_editable and policy.can_edit_row(user, row)
         row.can_submit = row.status in SUBMITTABLE and policy.can_submit_row(user, row)
-        row.can_review = row.status == RowStatus.SUBMITTED and policy.can_review_row(user, row)
+        row.can_review = row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row)
     context = {
         "table": table,
         "columns": columns,
         "header": header_rows(columns),
         "rows": rows,
-        "statuses": list(RowStatus),
+        "statuses": list(ReviewStatus),
         "status_filter": request.GET.get("status", ""),
         "query": request.GET.get("q", ""),
         "page": page,
@@ -100,7 +100,7 @@ def row_cells_save(request, pk):
             actor=request.user,
             narrative=None if narrative is None else str(narrative),
         )
-    except StaleRow as exc:
+    except StaleVersion as exc:
         row.refresh_from_db()
         current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
         last = audit_entries_for(row).exclude(actor=request.user).first()
@@ -116,7 +116,7 @@ def row_cells_save(request, pk):
             },
             status=409,
         )
-    except RowLocked as exc:
+    except NotEditable as exc:
         return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
     except ValidationError as exc:
         return JsonResponse({"message": "；".join(exc.messages)}, status=400)

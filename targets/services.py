@@ -12,15 +12,8 @@ from units.audit import AuditAction
 from units.inputs import check_text
 from units.models import AuditEntry
 
-from .models import Cell, RowStatus, TableColumn, TableRow, TargetTable
-
-
-class RowLocked(ValidationError):
-    pass
-
-
-class StaleRow(ValidationError):
-    """The row changed since the editor loaded it; nothing was saved."""
+from .models import Cell, TableColumn, TableRow, TargetTable
+from .review import STARTS_EDITING, ReviewStatus
 
 
 @dataclass
@@ -80,12 +73,7 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
     errors, to_create, to_update, entries, bumped = [], [], [], [], []
     for edit in edits:
         row = rows[edit.row_id]
-        if not row.is_editable:
-            raise RowLocked(f"“{row.unit.name}”的状态为“{row.get_status_display()}”，不能修改")
-        if row.version != edit.expected_version:
-            raise StaleRow(
-                f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {edit.expected_version}），请刷新后再保存"
-            )
+        row.check_editable(edit.expected_version)
         changed = []
         for column_id, raw in edit.values.items():
             column = columns.get(column_id)
@@ -145,7 +133,8 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
             row.narrative = edit.narrative
         if changed:
             entries += changed
-            if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
+            started_from = row.mark_edited()
+            if started_from:
                 entries.append(
                     AuditEntry(
                         actor=_actor(actor),
@@ -153,12 +142,10 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
                         object_type="targets.TableRow",
                         object_id=str(row.pk),
                         object_label=row.unit.name,
-                        before={"status": row.status},
-                        after={"status": RowStatus.DRAFT},
+                        before={"status": started_from},
+                        after={"status": row.status},
                     )
                 )
-                row.status = RowStatus.DRAFT
-            row.version += 1
             bumped.append(row)
     if errors:
         raise ValidationError(errors)
@@ -173,9 +160,7 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
     # The rows are locked and their versions were checked: one statement moves them all on.
     bumped_ids = [r.pk for r in bumped]
     TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
-    TableRow.objects.filter(pk__in=bumped_ids, status__in=[RowStatus.NOT_STARTED, RowStatus.RETURNED]).update(
-        status=RowStatus.DRAFT
-    )
+    TableRow.objects.filter(pk__in=bumped_ids, status__in=STARTS_EDITING).update(status=ReviewStatus.DRAFT)
     moved = set(bumped_ids)
     for edit in edits:  # narratives change rarely: a statement each
         if edit.narrative is not None and edit.row_id in moved:

@@ -10,10 +10,11 @@ from django.views.decorators.http import require_POST
 
 from units import policy
 
-from . import selectors, workflow
+from . import review, selectors, workflow
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
-from .models import RowStatus, TableRow, TargetTable
-from .services import StaleRow, row_cells_update
+from .models import TableRow, TargetTable
+from .review import ReviewStatus, StaleVersion
+from .services import row_cells_update
 
 
 def _row_for_user(user, pk: int) -> TableRow:
@@ -62,9 +63,9 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200):
         "changes": selectors.row_changes_since(last_review, row, cells),
         "history": selectors.row_history(row),
         "can_edit": can_edit,
-        "can_submit": row.status in workflow.SUBMITTABLE and policy.can_submit_row(user, row),
-        "can_review": row.status == RowStatus.SUBMITTED and policy.can_review_row(user, row),
-        "can_reopen": row.status == RowStatus.APPROVED and policy.can_reopen_row(user, row),
+        "can_submit": row.status in review.SUBMITTABLE and policy.can_submit_row(user, row),
+        "can_review": row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row),
+        "can_reopen": row.status == ReviewStatus.APPROVED and policy.can_reopen_row(user, row),
         "deadline_passed": policy.deadline_passed(row.table),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
@@ -94,7 +95,7 @@ def row_save(request, pk):
         row_cells_update(
             row_id=row.pk, values=values, expected_version=version, actor=request.user, narrative=narrative
         )
-    except StaleRow as exc:
+    except StaleVersion as exc:
         row.refresh_from_db()
         _refused(request, exc)
         return _row_context(request, row, typed=values, conflict=version, status=409)
@@ -175,14 +176,14 @@ def row_reopen(request, pk):
 
 @login_required
 def review_queue(request):
-    _require(bool(policy.bureau_roles(request.user) & {"admin", "reviewer"}))
+    _require(policy.can_use_review_queue(request.user))
     return render(request, "targets/review_queue.html", {"rows": selectors.review_queue(request.user)})
 
 
 @login_required
 @require_POST
 def review_approve_many(request):
-    _require(bool(policy.bureau_roles(request.user) & {"admin", "reviewer"}))
+    _require(policy.can_use_review_queue(request.user))
     queue = {row.pk: row for row in selectors.review_queue(request.user)}
     requested = request.POST.getlist("rows")
     form = BulkApproveForm(request.POST, row_ids=list(queue))

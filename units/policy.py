@@ -18,6 +18,7 @@ from __future__ import annotations
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import get_users_with_perms
 
 from .models import Membership, Role, UnitCategory
 
@@ -91,6 +92,16 @@ def reviews_project(user, project, checker: ObjectPermissionChecker | None = Non
     if checker is not None:
         return checker.has_perm(REVIEW_PERMISSION, project)
     return project.pk in reviewed_project_ids(user)
+
+
+def project_reviewers(project) -> list:
+    """The reviewers assigned to the project (their own grants, not a group's)."""
+    return list(get_users_with_perms(project, only_with_perms_in=[REVIEW_PERMISSION], with_group_users=False))
+
+
+def can_use_review_queue(user) -> bool:
+    """The review queue (and its link in the top bar): the bureau's admins and reviewers."""
+    return bool(bureau_roles(user) & {Role.ADMIN, Role.REVIEWER})
 
 
 # --- what a user may see ---------------------------------------------------------

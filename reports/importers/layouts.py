@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 
 from projects.models import Agreement, AgreementMetricValue, Project, ProjectLevel, TargetPeriods
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
+from targets.review import EDITABLE
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
 from units.inputs import check_number, check_text
@@ -426,9 +427,7 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
 
 
 def _annex_refusal(agreement: Agreement, version: int) -> str | None:
-    """The 任务书 page's own rules (projects.agreements): an editable status, the same version."""
-    from projects.agreements import EDITABLE
-
+    """The 任务书 page's own rules (targets.review): an editable status, the same version."""
     if agreement.status not in EDITABLE:
         return f"任务书当前为“{agreement.get_status_display()}”，不能导入修改"
     if agreement.version != version:

@@ -1,11 +1,11 @@
 from django import template
 
-from targets.models import RowStatus, TableStatus
+from targets.models import ReviewStatus, TableStatus
 from units import audit
 
 register = template.Library()
 
-STATUS_LABELS = {**dict(RowStatus.choices), **{f"table:{k}": v for k, v in TableStatus.choices}}
+STATUS_LABELS = {**dict(ReviewStatus.choices), **{f"table:{k}": v for k, v in TableStatus.choices}}
 
 
 @register.filter

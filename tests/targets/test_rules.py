@@ -7,9 +7,20 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects.models import FundingSource, Project
-from targets.models import Cell, IndicatorCategory, RowStatus, TableColumn, TableRow, Target, TargetPeriod, TargetTable
+from targets.models import (
+    Cell,
+    IndicatorCategory,
+    ReviewStatus,
+    TableColumn,
+    TableRow,
+    Target,
+    TargetPeriod,
+    TargetTable,
+)
+from targets.review import NotEditable as RowLocked
+from targets.review import StaleVersion as StaleRow
 from targets.selectors import target_pairing_problems
-from targets.services import RowLocked, StaleRow, row_cells_update
+from targets.services import row_cells_update
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +84,11 @@ def test_a_row_unit_must_have_the_tables_category(wuhan_row):
 @pytest.mark.parametrize(
     ("status", "editable"),
     [
-        (RowStatus.NOT_STARTED, True),
-        (RowStatus.DRAFT, True),
-        (RowStatus.RETURNED, True),
-        (RowStatus.SUBMITTED, False),
-        (RowStatus.APPROVED, False),
+        (ReviewStatus.NOT_STARTED, True),
+        (ReviewStatus.DRAFT, True),
+        (ReviewStatus.RETURNED, True),
+        (ReviewStatus.SUBMITTED, False),
+        (ReviewStatus.APPROVED, False),
     ],
 )
 def test_rows_are_editable_only_while_not_started_draft_or_returned(wuhan_row, status, editable):

@@ -17,8 +17,7 @@ from targets.models import (
     TargetPeriod,
     TargetTable,
 )
-from targets.review import NotEditable as RowLocked
-from targets.review import StaleVersion as StaleRow
+from targets.review import NotEditable, StaleVersion
 from targets.selectors import target_pairing_problems
 from targets.services import row_cells_update
 from units.models import Unit
@@ -99,7 +98,7 @@ def test_rows_are_editable_only_while_not_started_draft_or_returned(wuhan_row, s
         assert row.version == 2
         assert Cell.objects.get(row=wuhan_row, column=column).number == Decimal("520")
     else:
-        with pytest.raises(RowLocked):
+        with pytest.raises(NotEditable):
             row_cells_update(row_id=wuhan_row.pk, values={column.pk: "520"}, expected_version=1)
         assert Cell.objects.get(row=wuhan_row, column=column).raw == "500"
 
@@ -116,7 +115,7 @@ def test_an_update_is_all_or_nothing_when_one_value_is_bad(wuhan_row):
 def test_a_save_from_an_old_version_is_refused_and_changes_nothing(wuhan_row):
     column = wuhan_row.table.columns.get(order=1)
     row_cells_update(row_id=wuhan_row.pk, values={column.pk: "510"}, expected_version=1)
-    with pytest.raises(StaleRow):
+    with pytest.raises(StaleVersion):
         row_cells_update(row_id=wuhan_row.pk, values={column.pk: "520"}, expected_version=1)
     assert Cell.objects.get(row=wuhan_row, column=column).raw == "510"
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from targets import workflow
 from targets.models import Cell, ReviewStatus, TableRow, TableStatus, TargetTable
-from targets.review import NotEditable as RowLocked
+from targets.review import NotEditable
 from targets.services import row_cells_update
 from units.models import AuditEntry, Notification
 
@@ -93,7 +93,7 @@ def test_a_row_goes_from_filling_to_approved_and_its_history_shows_every_step(
     client.force_login(wuhan)
     response = _save(client, wuhan_row, {1: "1"}, version=row.version)
     assert response.status_code == 400 and "不能修改" in response.content.decode()
-    with pytest.raises(RowLocked):
+    with pytest.raises(NotEditable):
         row_cells_update(row_id=row.pk, values={_col(row, 1).pk: "1"}, expected_version=row.version, actor=wuhan)
     assert Cell.objects.get(row=row, column__order=1).raw == "520"
 

@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from targets import review
@@ -24,6 +25,7 @@ from units import policy
 from units.audit import audit_entries_for
 from units.models import Unit, UnitCategory
 
+from . import access
 from . import agreements as services
 from .agreement_docx import agreement_docx
 from .agreement_redisplay import (
@@ -39,15 +41,6 @@ from .models import Agreement, BudgetSourceKind, PlatformKind, Project, StaffRol
 from .numerals import rmb_upper
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _agreement_for_user(user, pk) -> Agreement:
-    agreement = get_object_or_404(
-        Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by"), pk=pk
-    )
-    if not policy.can_view_agreement(user, agreement):
-        raise Http404("没有找到该任务书")
-    return agreement
 
 
 class FieldErrors(Exception):
@@ -235,14 +228,14 @@ def _stored_context(agreement: Agreement, user, errors: dict) -> dict:
 
 @login_required
 def agreement_detail(request, pk):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     return render(request, "projects/agreement.html", _context(agreement, request.user))
 
 
 @login_required
 @require_POST
 def agreement_save(request, pk, section):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     if not policy.can_edit_agreement(request.user, agreement):
         raise PermissionDenied("您没有修改该任务书的权限")
     if section not in SAVERS:
@@ -272,7 +265,7 @@ def agreement_save(request, pk, section):
 
 
 def _transition(request, pk, allowed, service, success, **kwargs):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     if not allowed(request.user, agreement):
         raise PermissionDenied("您没有执行此操作的权限")
     try:
@@ -338,15 +331,15 @@ def agreement_new(request, pk):
 
 @login_required
 def agreement_word(request, pk):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(agreement.title)}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, f"{agreement.title}.docx")
     return response
 
 
 @login_required
 def agreement_pdf(request, pk):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if soffice is None:
         return HttpResponse(
@@ -381,11 +374,5 @@ def agreement_pdf(request, pk):
             )
         data = pdf.read_bytes()
     response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(agreement.title)}.pdf"
+    response["Content-Disposition"] = content_disposition_header(True, f"{agreement.title}.pdf")
     return response
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)

@@ -65,7 +65,7 @@ class Project(models.Model):
         verbose_name = "项目"
         verbose_name_plural = "项目"
         ordering = ["order", "code"]
-        permissions = [("review_project", "审核本项目的填报")]
+        permissions = [(policy.REVIEW_PERMISSION, "审核本项目的填报")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(funding_requirement__gte=0) | models.Q(funding_requirement__isnull=True),

@@ -408,7 +408,7 @@ class LoadReport:
 def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
     """Phase two: write what phase one checked, in one transaction."""
     report = LoadReport()
-    categories = _write_catalogue(seeds.categories, report)
+    categories = write_catalogue(seeds.categories, report)
     units = {}
     for name, data in seeds.units.items():
         unit, created = Unit.objects.get_or_create(name=name, defaults={k: v for k, v in data.items() if k != "name"})
@@ -444,7 +444,7 @@ def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
     return report
 
 
-def _write_catalogue(categories: list[dict], report: LoadReport) -> dict[str, IndicatorCategory]:
+def write_catalogue(categories: list[dict], report: LoadReport) -> dict[str, IndicatorCategory]:
     result = {}
     for order, entry in enumerate(categories):
         parent, created = IndicatorCategory.objects.get_or_create(

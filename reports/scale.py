@@ -10,6 +10,7 @@ from decimal import Decimal
 from django.db import transaction
 
 from projects.models import Project, TargetPeriods
+from projects.seeds import LoadReport, read_catalogue, write_catalogue
 from targets import values as tv
 from targets.models import (
     Cell,
@@ -72,9 +73,7 @@ COLUMNS = [
 
 
 def _categories() -> dict[str, IndicatorCategory]:
-    from projects.seeds import LoadReport, _write_catalogue, read_catalogue
-
-    return _write_catalogue(read_catalogue(), LoadReport())
+    return write_catalogue(read_catalogue(), LoadReport())
 
 
 def _value(rng: random.Random, kind: str) -> str:

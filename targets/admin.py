@@ -4,7 +4,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from units.admin import PolicyImportExportMixin
-from units.resources import IndicatorCategoryResource
 
 from . import editing, workflow
 from .models import (
@@ -18,6 +17,7 @@ from .models import (
     Target,
     TargetTable,
 )
+from .resources import IndicatorCategoryResource
 from .services import row_cells_update
 from .tasks import table_cells_reparse_queue
 

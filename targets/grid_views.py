@@ -14,13 +14,12 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.audit import audit_entries_for
 
-from . import selectors
+from . import access, selectors
 from . import values as tv
 from .layout import header_rows
 from .models import Cell, TargetTable
 from .review import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
 from .services import row_cells_update
-from .views import _row_for_user
 
 
 @login_required
@@ -67,7 +66,7 @@ def _cell_payload(raw: str, column) -> dict:
 @require_POST
 def row_cells_save(request, pk):
     """Save typed values of one row. 400 names the bad cells; 409 shows the other person's values."""
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     if not policy.can_edit_row(request.user, row):
         raise PermissionDenied("您没有修改该行的权限")
     try:

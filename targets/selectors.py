@@ -6,7 +6,6 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q
 
-from projects.models import Project, TargetPeriods
 from units import policy
 from units.audit import audit_entries_for
 
@@ -19,11 +18,12 @@ from .models import (
     TableColumn,
     TableRow,
     TargetPeriod,
+    TargetPeriods,
     TargetTable,
 )
 
 
-def target_pairing_problems(project: Project) -> list[str]:
+def target_pairing_problems(project) -> list[str]:
     """Indicators that break the 注: every annual target has its long-term one and vice versa.
 
     Two queries. Empty for projects that set annual targets only.
@@ -31,7 +31,7 @@ def target_pairing_problems(project: Project) -> list[str]:
     return [f"“{i.name}”{i.pairing_problem}" for i in project_indicator_tree(project) if i.pairing_problem]
 
 
-def project_indicator_tree(project: Project) -> list[Indicator]:
+def project_indicator_tree(project) -> list[Indicator]:
     """The project's indicators in order, each with its targets side by side and what the
     one-to-one rule says about it (two queries)."""
     indicators = list(

@@ -254,7 +254,7 @@ MATRIX = {
     "projects:indicator_add": ("POST", "project", EDITOR_POST),
     "projects:indicator_move": ("POST", "indicator", EDITOR_POST),
     "projects:indicator_remove": ("POST", "indicator", EDITOR_POST),
-    "targets:table_create": ("POST", "project", EDITOR_POST),
+    "projects:table_create": ("POST", "project", EDITOR_POST),
     "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     # Exports: what the user could read on screen. A filler's table export holds only their row

@@ -15,10 +15,12 @@ who may act; whether the row's state allows it is the workflow service's questio
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
-from guardian.shortcuts import get_users_with_perms
+from guardian.shortcuts import assign_perm, get_users_with_perms
 
 from .models import Membership, Role, UnitCategory
 
@@ -66,10 +68,10 @@ def reviewed_project_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_policy_reviewed", None)
     if cached is None:
-        from projects.models import ProjectUserObjectPermission
-
+        # The grant table belongs to projects, a layer above: looked up by name.
+        grants = apps.get_model("projects", "ProjectUserObjectPermission")
         cached = set(
-            ProjectUserObjectPermission.objects.filter(user=user, permission__codename=REVIEW_PERMISSION).values_list(
+            grants.objects.filter(user=user, permission__codename=REVIEW_PERMISSION).values_list(
                 "content_object_id", flat=True
             )
         )
@@ -92,6 +94,11 @@ def reviews_project(user, project, checker: ObjectPermissionChecker | None = Non
     if checker is not None:
         return checker.has_perm(REVIEW_PERMISSION, project)
     return project.pk in reviewed_project_ids(user)
+
+
+def grant_review(user, project) -> None:
+    """Assign a reviewer to a project (the guardian grant the policy reads)."""
+    assign_perm(f"projects.{REVIEW_PERMISSION}", user, project)
 
 
 def project_reviewers(project) -> list:
@@ -203,8 +210,6 @@ def system_user():
 
     Used by management commands that run with the server's authority (exports to disk).
     """
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()(username="system", is_superuser=True, is_active=True)
     user._policy_memberships = []
     user._policy_reviewed = set()

@@ -1,0 +1,43 @@
+"""Fetch and authorise: the projects, indicators and 任务书 a view may touch, or a 404 (or a 403).
+
+The rule itself is the policy's (units.policy)."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from targets.models import Indicator
+from units import policy
+
+from .models import Agreement, Project
+
+
+def project_for_user(user, pk: int) -> Project:
+    project = get_object_or_404(Project, pk=pk)
+    if not policy.can_view_project(user, project):
+        raise Http404("没有找到该项目")
+    return project
+
+
+def project_for_manager(user, pk: int, refusal: str = "只有省局管理员可以编辑项目") -> Project:
+    project = project_for_user(user, pk)
+    if not policy.can_manage_project(user, project):
+        raise PermissionDenied(refusal)
+    return project
+
+
+def indicator_for_manager(user, pk: int) -> Indicator:
+    indicator = get_object_or_404(Indicator.objects.select_related("project"), pk=pk)
+    project_for_manager(user, indicator.project_id)
+    return indicator
+
+
+def agreement_for_user(user, pk: int) -> Agreement:
+    agreement = get_object_or_404(
+        Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by"), pk=pk
+    )
+    if not policy.can_view_agreement(user, agreement):
+        raise Http404("没有找到该任务书")
+    return agreement

@@ -27,6 +27,7 @@ from .models import (
     TargetTable,
     ValueKind,
 )
+from .tasks import table_cells_reparse_queue
 from .workflow import row_remove, row_restore
 
 
@@ -250,8 +251,6 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
                 after=fields,
                 label=f"{table.title} · {column.label}",
             )
-    from .tasks import table_cells_reparse_queue
-
     transaction.on_commit(lambda: table_cells_reparse_queue(table.pk), robust=True)
 
 

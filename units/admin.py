@@ -1,7 +1,7 @@
 from django.contrib import admin
 from import_export.admin import ImportExportMixin
 
-from . import audit
+from . import audit, policy
 from .models import AuditEntry, Membership, Notification, Unit
 from .resources import MembershipResource, UnitResource
 
@@ -16,8 +16,6 @@ class PolicyImportExportMixin(ImportExportMixin):
     """django-import-export's buttons, for the users the policy calls bureau admins."""
 
     def has_import_permission(self, request):
-        from . import policy
-
         return policy.is_admin(request.user)
 
     has_export_permission = has_import_permission

@@ -1,6 +1,7 @@
 from django import template
 
 from targets.models import ReviewStatus, TableStatus
+from targets.values import format_number
 from units import audit
 
 register = template.Library()
@@ -64,8 +65,6 @@ def decimal(value) -> str:
         return ""
     if isinstance(value, str):
         return value  # as typed, shown again after a refused save
-    from targets.values import format_number
-
     return format_number(value)
 
 

@@ -5,20 +5,17 @@ The rule itself is the policy's (units.policy)."""
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from targets.models import Indicator
 from units import policy
+from units.access import visible_or_404
 
 from .models import Agreement, Project
 
 
 def project_for_user(user, pk: int) -> Project:
-    project = get_object_or_404(Project, pk=pk)
-    if not policy.can_view_project(user, project):
-        raise Http404("没有找到该项目")
-    return project
+    return visible_or_404(Project.objects.all(), pk, user, policy.can_view_project, "没有找到该项目")
 
 
 def project_for_manager(user, pk: int, refusal: str = "只有省局管理员可以编辑项目") -> Project:
@@ -35,9 +32,5 @@ def indicator_for_manager(user, pk: int) -> Indicator:
 
 
 def agreement_for_user(user, pk: int) -> Agreement:
-    agreement = get_object_or_404(
-        Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by"), pk=pk
-    )
-    if not policy.can_view_agreement(user, agreement):
-        raise Http404("没有找到该任务书")
-    return agreement
+    agreements = Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by")
+    return visible_or_404(agreements, pk, user, policy.can_view_agreement, "没有找到该任务书")

@@ -4,20 +4,17 @@ The rule itself is the policy's (units.policy)."""
 
 from __future__ import annotations
 
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from projects.models import Project
 from units import policy
+from units.access import visible_or_404
 
 from .models import ExportJob, ImportJob
 
 
 def project_for_export(user, pk: int) -> Project:
-    project = get_object_or_404(Project, pk=pk)
-    if not policy.can_export_project(user, project):
-        raise Http404("没有找到该项目")
-    return project
+    return visible_or_404(Project.objects.all(), pk, user, policy.can_export_project, "没有找到该项目")
 
 
 def export_job_for_owner(user, pk: int) -> ExportJob:

@@ -28,7 +28,7 @@ def project_overview(user) -> list[Project]:
     result = list(projects.order_by("order", "code"))
     staff = policy.is_bureau_staff(user)
     # A reviewer's grants for all these projects, fetched in one query.
-    checker = policy.review_checker(user, result) if "reviewer" in policy.bureau_roles(user) and result else None
+    checker = policy.review_checker(user, result)
     for project in result:
         project.may_review = policy.reviews_project(user, project, checker=checker)
         project.layouts = exporters_for(project)

@@ -79,8 +79,11 @@ def reviewed_project_ids(user) -> set[int]:
     return cached
 
 
-def review_checker(user, projects) -> ObjectPermissionChecker:
-    """A guardian checker with the grants of many projects fetched in one query."""
+def review_checker(user, projects) -> ObjectPermissionChecker | None:
+    """A guardian checker with the grants of many projects fetched in one query; None for
+    anyone who is not a reviewer (or no projects), who needs no grants."""
+    if Role.REVIEWER not in bureau_roles(user) or not projects:
+        return None
     checker = ObjectPermissionChecker(user)
     checker.prefetch_perms(projects)
     return checker

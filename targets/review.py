@@ -183,7 +183,9 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
     check_text(comment, "“意见（原因）”")
     with transaction.atomic():
         rows = type(obj)._base_manager.filter(pk=obj.pk)
-        obj.status, obj.version = rows.select_for_update(of=("self",)).values_list("status", "version").get()
+        obj.status, obj.version = (
+            rows.select_for_update().values_list("status", "version").get()
+        )  # one table: no join to spare
         to = _check_step(obj, event)
         before = obj.status
         updated = rows.filter(status=before).update(status=to, **fields)

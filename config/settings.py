@@ -204,6 +204,8 @@ IMPORT_MAX_ROWS = env_int("IMPORT_MAX_ROWS", 20000)
 # Checked on each cell while the XML streams by (reports/importers/ooxml.py), so that any
 # file under the size cap is refused or read within ~2 s and 200 MB (tests/reports/test_import_files.py).
 IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 256)
+# Sheets of a workbook, tables of a Word file: each is recognised and planned on its own.
+IMPORT_MAX_SHEETS = env_int("IMPORT_MAX_SHEETS", 60)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 150_000)
 IMPORT_MAX_XML_ELEMENTS = env_int("IMPORT_MAX_XML_ELEMENTS", 800_000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)

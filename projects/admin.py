@@ -2,7 +2,6 @@ from django.contrib import admin
 from guardian.admin import GuardedModelAdmin
 
 from targets.models import Indicator
-from targets.review import EDITABLE
 
 from .models import (
     Agreement,
@@ -65,21 +64,13 @@ class ProjectUserObjectPermissionAdmin(admin.ModelAdmin):
     search_fields = ["user__username", "content_object__name"]
 
 
-def _agreement_of(obj) -> Agreement:
-    if isinstance(obj, Agreement):
-        return obj
-    return obj.metric.agreement if isinstance(obj, AgreementMetricValue) else obj.agreement
-
-
 class AgreementLockedWhenReviewed:
-    """A 任务书 moves through its workflow on its own page (audited, versioned): here its status is
-    read-only, and once it is submitted or approved nothing of it changes. Its parts are added and
-    removed on its page only."""
+    """A 任务书 is filled on its own page, through services that check its status and version and
+    write the audit. Here it and its parts are shown, never changed: an admin form would write
+    neither, and a part's foreign key could even move it into an approved 任务书."""
 
     def has_change_permission(self, request, obj=None):
-        if obj is not None and _agreement_of(obj).status not in EDITABLE:
-            return False
-        return super().has_change_permission(request, obj)
+        return False
 
     def has_add_permission(self, request, obj=None):
         return False

@@ -1,6 +1,7 @@
 from django.urls import path
 
-from . import agreement_views, views
+from . import views
+from .agreements import views as agreement_views
 
 app_name = "projects"
 

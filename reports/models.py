@@ -19,7 +19,17 @@ class ExportJob(models.Model):
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
     )
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="export_jobs")
+    # Set for a 任务书 PDF (projects.agreements.pdf); blank for the project's 全部附件 workbook.
+    agreement = models.ForeignKey(
+        "projects.Agreement",
+        verbose_name="任务书",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="pdf_jobs",
+    )
     status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    # Sheets of a workbook, or steps of a PDF.
     done_sheets = models.PositiveIntegerField("已完成", default=0)
     total_sheets = models.PositiveIntegerField("总数", default=0)
     file = models.FileField("文件", upload_to="exports/", blank=True)
@@ -41,6 +51,22 @@ class ExportJob(models.Model):
     @property
     def percent(self) -> int:
         return int(100 * self.done_sheets / self.total_sheets) if self.total_sheets else 0
+
+    @property
+    def label(self) -> str:
+        return "任务书 PDF" if self.agreement_id else "全部附件"
+
+    @property
+    def download_name(self) -> str:
+        if self.agreement_id:
+            return f"{self.agreement.title}.pdf"
+        return f"{self.project.name}-全部附件.xlsx"
+
+    @property
+    def content_type(self) -> str:
+        if self.agreement_id:
+            return "application/pdf"
+        return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class ImportStatus(models.TextChoices):

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
+from projects.agreements.pdf import STEPS as PDF_STEPS
+from projects.agreements.pdf import PdfUnavailable, agreement_pdf
 from units import policy
 
 from .bundles import project_items
@@ -28,8 +30,9 @@ def not_started_message(seconds: int) -> str:
 
 
 @transaction.atomic
-def export_job_create(*, project, owner) -> ExportJob:
-    job = ExportJob.objects.create(project=project, owner=owner)
+def export_job_create(*, project, owner, agreement=None) -> ExportJob:
+    """The project's 全部附件; with `agreement`, that 任务书 as PDF."""
+    job = ExportJob.objects.create(project=project, owner=owner, agreement=agreement)
     transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
     return job
 
@@ -87,17 +90,19 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
     A layout that cannot be built fails the job with a Chinese message and the traceback
     in the log; an OSError (disk, a lost worker) propagates so the task is retried."""
-    job = ExportJob.objects.select_related("project", "owner").get(pk=job_id)
+    job = ExportJob.objects.select_related("project", "owner", "agreement__project").get(pk=job_id)
     if job.status == ExportStatus.DONE and job.file:
         return job
-    if not policy.can_export_project(job.owner, job.project):  # permissions may have changed since
-        export_job_fail(job_id=job.pk, message="您已无权导出该项目")
+    if not policy.can_use_export_job(job.owner, job):  # permissions may have changed since
+        export_job_fail(job_id=job.pk, message="您已无权导出该任务书" if job.agreement_id else "您已无权导出该项目")
         job.refresh_from_db()
         return job
     try:
-        name = _export_job_build(job)
+        name = _agreement_pdf_build(job) if job.agreement_id else _export_job_build(job)
     except OSError:
         raise
+    except PdfUnavailable as exc:
+        export_job_fail(job_id=job.pk, message=str(exc))
     except Exception:
         logger.exception("export job %s failed", job.pk)
         export_job_fail(job_id=job.pk)
@@ -110,9 +115,19 @@ def export_job_run(*, job_id: int) -> ExportJob:
 def _export_job_build(job: ExportJob) -> str:
     """Write the workbook of what the owner may view, with progress; return its stored name."""
     items = project_items(job.project, job.owner)
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.RUNNING, total_sheets=len(items), done_sheets=0, error=""
-    )
+    workbook = export_workbook(items, job.owner, on_sheet=_running(job, total=len(items)))
+    return _store(f"exports/{job.project.code}-全部附件-{job.pk}.xlsx", workbook.save)
+
+
+def _agreement_pdf_build(job: ExportJob) -> str:
+    """The 任务书's PDF, with its steps as progress; return its stored name."""
+    data = agreement_pdf(job.agreement, on_step=_running(job, total=PDF_STEPS))
+    return _store(f"exports/任务书-{job.agreement_id}-{job.pk}.pdf", lambda path: Path(path).write_bytes(data))
+
+
+def _running(job: ExportJob, *, total: int):
+    """Mark the job running with `total` steps; return the callback that counts one step done."""
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.RUNNING, total_sheets=total, done_sheets=0, error="")
     done = 0
 
     def progress():
@@ -120,14 +135,17 @@ def _export_job_build(job: ExportJob) -> str:
         done += 1
         ExportJob.objects.filter(pk=job.pk).update(done_sheets=done)
 
-    workbook = export_workbook(items, job.owner, on_sheet=progress)
+    return progress
+
+
+def _store(name: str, write) -> str:
+    """`write(path)` into a file aside, renamed to `name` under MEDIA_ROOT once whole."""
     target_dir = Path(settings.MEDIA_ROOT) / "exports"
     target_dir.mkdir(parents=True, exist_ok=True)
-    name = f"exports/{job.project.code}-全部附件-{job.pk}.xlsx"
     handle, partial = tempfile.mkstemp(dir=target_dir, suffix=".partial")
     os.close(handle)
     try:
-        workbook.save(partial)
+        write(partial)
         os.replace(partial, Path(settings.MEDIA_ROOT) / name)
     finally:
         if os.path.exists(partial):

@@ -13,6 +13,7 @@ from units import policy
 from . import access
 from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
+from .models import ExportJob, ExportStatus
 from .selectors import project_overview
 from .services import export_job_create, export_job_expire_unstarted, export_job_retry
 
@@ -86,6 +87,16 @@ def export_bundle(request, pk):
     return redirect("reports:export_job", pk=job.pk)
 
 
+def agreement_pdf_start(request, agreement):
+    """The 任务书 PDF (projects:agreement_pdf, registered in reports.apps): the caller has fetched and
+    authorised `agreement`. A job of the requester's still queued or running is shown, not doubled."""
+    job = ExportJob.objects.filter(
+        owner=request.user, agreement=agreement, status__in=(ExportStatus.PENDING, ExportStatus.RUNNING)
+    ).first() or export_job_create(project=agreement.project, owner=request.user, agreement=agreement)
+    job = ExportJob.objects.select_related("project", "agreement").get(pk=job.pk)
+    return render(request, "reports/export_job.html", {"job": export_job_expire_unstarted(job=job)})
+
+
 @login_required
 def export_job(request, pk):
     job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, pk))
@@ -107,7 +118,7 @@ def export_job(request, pk):
 @require_POST
 def export_job_retry_view(request, pk):
     job = access.export_job_for_owner(request.user, pk)
-    if not policy.can_export_project(request.user, job.project):  # permissions may have changed since
+    if not policy.can_use_export_job(request.user, job):  # permissions may have changed since
         raise Http404("没有找到该项目")
     export_job_retry(job=job)
     return redirect("reports:export_job", pk=job.pk)
@@ -118,8 +129,8 @@ def export_job_download(request, pk):
     job = access.export_job_for_owner(request.user, pk)
     if job.status != "done" or not job.file:
         raise PermissionDenied("文件尚未生成")
-    if not policy.can_export_project(request.user, job.project):
+    if not policy.can_use_export_job(request.user, job):
         raise Http404("没有找到该项目")
     return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=f"{job.project.name}-全部附件.xlsx", content_type=XLSX
+        job.file.open("rb"), as_attachment=True, filename=job.download_name, content_type=job.content_type
     )

@@ -92,10 +92,10 @@ class TargetValueFields(models.Model):
 
 
 def check_value_fits(value: tv.TargetValue, where: str) -> None:
-    """The number read from a written value must fit the stored reading; the text is kept as written,
-    so extra decimals are only rounded in the reading."""
+    """The number read from a written value must fit the stored reading exactly: the text is kept as
+    written, and a reading rounded away from it would print another number than the one typed."""
     field = TargetValueFields._meta.get_field("number")
-    inputs.check_number(value.number, field, where, exact_places=False)
+    inputs.check_number(value.number, field, where)
 
 
 def value_constraints(prefix: str) -> list[models.CheckConstraint]:
@@ -268,7 +268,7 @@ class TableColumn(models.Model):
         """Read a cell typed into this column, refusing what the column cannot hold."""
         raw = "" if raw is None else str(raw)
         where = f"“{self.label}”"
-        inputs.check_text(raw, where)
+        inputs.check_text(raw, where, limit=inputs.MAX_CELL_CHARS)
         if self.value_kind == ValueKind.TEXT:
             value = tv.parse(raw) if not raw.strip() else tv.TargetValue(raw=raw, kind=tv.Kind.QUALITATIVE, text=raw)
         else:

@@ -43,6 +43,21 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seeds_load(read_seed_files())
 
 
+@pytest.fixture
+def reseeded_after(django_db_blocker):
+    """A test on committed data flushes the database at its end: load the seeds again for the
+    tests after it. Requested before `transactional_db`, so it finishes after the flush."""
+    yield
+    with django_db_blocker.unblock():
+        seeds_load(read_seed_files())
+
+
+@pytest.fixture
+def seeded_transactional_db(reseeded_after, transactional_db):
+    """Committed data with the seeds in it, whatever the test before left (a flushed database)."""
+    seeds_load(read_seed_files())
+
+
 def _member(username: str, unit_name: str, role: str):
     user = get_user_model().objects.create_user(username=username, password="test-pass-2022!")
     Membership.objects.create(user=user, unit=Unit.objects.get(name=unit_name), role=role)
@@ -152,7 +167,7 @@ def platform_agreement(hubei, admin_user):
     directly, so it is still at version 1 for the tests that post to it."""
     from decimal import Decimal
 
-    from projects.agreements import agreement_create
+    from projects.agreements.services import agreement_create
     from projects.models import AgreementAllocation, AgreementExpense, AgreementMetricValue
 
     undertaker = Unit.objects.get(name="湖北省知识产权发展中心")

@@ -81,3 +81,12 @@ def test_only_bureau_admins_may_open_the_admin(client, django_user_model, wuhan)
     for user in (staff_without_role, wuhan):
         client.force_login(user)
         assert client.get("/admin/").status_code == 302
+
+
+def test_the_audit_list_names_actions_in_chinese_in_its_rows_and_its_filter(client, admin_user, wuhan_row):
+    from units.audit import AuditAction, audit_record
+
+    audit_record(actor=admin_user, action=AuditAction.ROW_CREATED, obj=wuhan_row)
+    client.force_login(admin_user)
+    page = client.get(reverse("admin:units_auditentry_changelist")).content.decode()
+    assert "添加单位" in page and ">targets.row.created<" not in page

@@ -6,11 +6,12 @@ from html.parser import HTMLParser
 import pytest
 from django.urls import reverse
 
-from projects.agreements import agreement_create
-from projects.models import AgreementMetricValue
+from projects.agreements.services import agreement_create
+from projects.models import AgreementBudgetSource, AgreementMetricValue
 from targets import workflow
-from targets.models import Cell, ReviewStatus, RowSnapshot, TableRow, Target
-from units.models import AuditEntry, Unit
+from targets.models import Cell, RowSnapshot, TableRow, Target
+from targets.review import ReviewStatus
+from units.models import AuditEntry, Unit, UnitCategory
 
 pytestmark = pytest.mark.django_db
 
@@ -174,6 +175,25 @@ def test_a_draft_agreements_status_is_read_only_in_the_admin(client, admin_user,
     client.post(url, data)
     agreement.refresh_from_db()
     assert agreement.status == ReviewStatus.NOT_STARTED
+
+
+def test_no_part_of_any_agreement_is_changed_or_moved_in_the_admin(client, admin_user, hubei):
+    """A draft's part cannot be moved into an approved 任务书 through its foreign key, nor edited unaudited."""
+    draft, approved = (
+        agreement_create(project=hubei, undertaker=unit, platform_kind="sub", actor=admin_user)
+        for unit in (
+            Unit.objects.get(name="湖北省知识产权发展中心"),
+            Unit.objects.create(name="示例子平台", category=UnitCategory.PLATFORM),
+        )
+    )
+    type(approved).objects.filter(pk=approved.pk).update(status=ReviewStatus.APPROVED)
+    source = AgreementBudgetSource.objects.update_or_create(agreement=draft, kind="other", defaults={"amount": 1})[0]
+    client.force_login(admin_user)
+    url = reverse("admin:projects_agreementbudgetsource_change", args=[source.pk])
+    assert client.post(url, {"agreement": approved.pk, "kind": "other", "amount": "9999"}).status_code == 403
+    source.refresh_from_db()
+    assert (source.agreement_id, source.amount) == (draft.pk, 1)
+    assert not approved.budget_sources.filter(amount=9999).exists()
 
 
 def test_a_table_with_reviewed_rows_cannot_be_deleted_in_the_admin(

@@ -41,12 +41,25 @@ class MembershipAdmin(PolicyImportExportMixin, admin.ModelAdmin):
     list_select_related = ["user", "unit"]
 
 
+class ActionFilter(admin.SimpleListFilter):
+    """Filter by action under its Chinese label, not its code."""
+
+    title = "操作"
+    parameter_name = "action"
+
+    def lookups(self, request, model_admin):
+        return audit.AuditAction.choices
+
+    def queryset(self, request, queryset):
+        return queryset.filter(action=self.value()) if self.value() else queryset
+
+
 @admin.register(AuditEntry)
 class AuditEntryAdmin(admin.ModelAdmin):
     """The audit log is read only: entries are added by the services, never edited."""
 
     list_display = ["at", "actor", "action_display", "object_label", "comment"]
-    list_filter = ["action", "object_type"]
+    list_filter = [ActionFilter, "object_type"]
     search_fields = ["object_label", "comment", "actor__username"]
     list_select_related = ["actor"]
     date_hierarchy = "at"

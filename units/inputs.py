@@ -14,9 +14,10 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
 
-# C0 controls except tab, newline and carriage return, and DEL: Excel and Word
-# cannot hold them, and nobody types them on purpose.
-_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+# C0 controls but tab, newline and carriage return, and DEL (Excel and Word cannot hold them), and lone
+# surrogates (JSON can carry them, no database encoding can store them): both only ever arrive by
+# copying from another program, or on purpose.
+_CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
 def _precision(field) -> tuple[int, int]:
@@ -28,29 +29,35 @@ def too_large_message(field) -> str:
     return f"数值过大（最多 {whole} 位整数、{places} 位小数）"
 
 
-def number_problem(number: decimal.Decimal, field, *, exact_places: bool = True) -> str | None:
-    """Why `field` cannot store `number` as written (or, not `exact_places`, rounded to its places)."""
+def number_problem(number: decimal.Decimal, field) -> str | None:
+    """Why `field` cannot store `number` exactly as written."""
     whole, places = _precision(field)
     if not isinstance(number, decimal.Decimal):  # an int from a spreadsheet or a caller
         number = decimal.Decimal(str(number))
     if not number.is_finite():
         return too_large_message(field)
-    if exact_places and number.normalize().as_tuple().exponent < -places:
+    if number.normalize().as_tuple().exponent < -places:
         return f"小数位数过多（最多 {places} 位小数）"
-    # Rounding to the field's places can carry into one more integer digit (9.9999999 -> 10).
-    rounded = number.quantize(decimal.Decimal(1).scaleb(-places), context=decimal.Context(prec=decimal.MAX_PREC))
-    return None if abs(rounded) < decimal.Decimal(10) ** whole else too_large_message(field)
+    return None if abs(number) < decimal.Decimal(10) ** whole else too_large_message(field)
 
 
-def check_number(number: decimal.Decimal | None, field, where: str = "", *, exact_places: bool = True) -> None:
+def check_number(number: decimal.Decimal | None, field, where: str = "") -> None:
     """Refuse a number `field` cannot store, naming `where` (a cell, a 附表 entry, an amount)."""
-    problem = None if number is None else number_problem(number, field, exact_places=exact_places)
+    problem = None if number is None else number_problem(number, field)
     if problem:
         raise ValidationError(f"{where}{problem}")
 
 
-def check_text(text: str | None, where: str = "") -> None:
-    """Refuse text with control characters, naming `where` and the character."""
+# A cell or a 文字目标 is printed in one spreadsheet cell (at most 32,767 characters in Excel);
+# these caps keep every stored text exportable whole and re-importable from the template.
+MAX_CELL_CHARS = 2000
+MAX_LONG_TEXT_CHARS = 20000
+
+
+def check_text(text: str | None, where: str = "", *, limit: int = MAX_LONG_TEXT_CHARS) -> None:
+    """Refuse text with control characters or longer than `limit`, naming `where`."""
+    if text and len(text) > limit:
+        raise ValidationError(f"{where}内容过长（{len(text)} 字，最多 {limit} 字）")
     match = _CONTROL_RE.search(text or "")
     if match:
         raise ValidationError(
@@ -120,3 +127,15 @@ class RefuseControlCharacters:
                 except ValidationError as exc:
                     self.add_error(name, exc.messages[0])
         return data
+
+
+# What XML 1.0 (hence .xlsx and .docx) cannot hold: C0 controls but tab, LF and CR, and
+# the two non-characters. Stored text may still carry them (older data, the admin, SQL).
+XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def xml_safe(value):
+    """Text an XML writer accepts: illegal control characters dropped; other values as given."""
+    if isinstance(value, str):
+        return XML_ILLEGAL.sub("", value)
+    return value

@@ -225,6 +225,14 @@ def can_export_project(user, project) -> bool:
     return can_view_project(user, project)
 
 
+def can_use_export_job(user, job) -> bool:
+    """A job's file, its retry: its requester, while they may still read what it was made of
+    (the 任务书 of a PDF job, else the project). Ownership itself is checked where the job is fetched."""
+    if job.agreement_id is not None:
+        return can_view_agreement(user, job.agreement)
+    return can_export_project(user, job.project)
+
+
 # --- 任务书 ---------------------------------------------------------------------------------
 
 

@@ -2,7 +2,7 @@
 
 from decimal import Decimal
 
-from projects.agreement_rules import budget_figures
+from projects.agreements.selectors import stored_budget
 from projects.models import Agreement, BudgetSourceKind
 
 from .base import Exporter, SheetWriter, number_value
@@ -24,14 +24,7 @@ class AgreementBudgetExporter(Exporter):
         sheet = SheetWriter(ws, 4)
         sheet.title(1, "五、经费来源及预算安排", size=14)
         sheet.merge(2, 1, 2, 4, "单位：万元", align="right", box=False)
-        sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
-        allocations = list(agreement.allocations.all())
-        expenses = list(agreement.expenses.all())
-        figures = budget_figures(
-            sources,
-            [{"amount": a.amount} for a in allocations],
-            [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
-        )
+        sources, allocations, expenses, figures = stored_budget(agreement)
         r = 3
         for col, text in enumerate(("项目资金来源", "资金来源", "金  额", "占总额比重（%）"), start=1):
             sheet.put(r, col, text, bold=True)

@@ -15,6 +15,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from units import policy
+from units.inputs import xml_safe
 
 from ..provenance import ExportRecord
 
@@ -43,18 +44,6 @@ def number_value(number: Decimal | int | None):
         return None
     number = Decimal(number)
     return int(number) if number == number.to_integral_value() else number
-
-
-# What XML 1.0 (hence .xlsx and .docx) cannot hold: C0 controls but tab, LF and CR, and
-# the two non-characters. Stored text may still carry them (older data, the admin, SQL).
-XML_ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def xml_safe(value):
-    """Text an XML writer accepts: illegal control characters dropped; other values as given."""
-    if isinstance(value, str):
-        return XML_ILLEGAL.sub("", value)
-    return value
 
 
 SHEET_FORBIDDEN = re.compile("[\\[\\]:*?/\\\\]")

@@ -86,6 +86,7 @@ def _workbook_parts(archive: zipfile.ZipFile, budget: Budget) -> tuple[list[tupl
         if kind == "worksheet":
             if path not in names:
                 raise ImportFileError(f"Excel 文件已损坏，无法读取（缺少工作表“{attrs.get('name', '')}”）")
+            budget.grid(len(sheets), "工作表")
             sheets.append((attrs.get("name", ""), path))
     by_kind = {kind: path for kind, path in targets.values()}
     return sheets, by_kind.get("sharedStrings", ""), by_kind.get("styles", "")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 
 class ImportFileError(Exception):
@@ -43,7 +44,7 @@ def cell_text(value) -> str:
     if isinstance(value, bool):
         return "是" if value else "否"
     if isinstance(value, float):
-        if value.is_integer():
-            return str(int(value))
-        return repr(value)
+        # Excel shows 15 significant digits: 0.1 + 0.2, stored as 0.30000000000000004, reads 0.3.
+        number = Decimal(format(value, ".15g"))
+        return format(number.normalize(), "f") if number.is_finite() else repr(value)
     return str(value).strip()

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
+from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
@@ -38,6 +39,7 @@ from .plan import (
 )
 
 META_SHEET = "_meta"
+META_BROKEN = "请重新下载模板"
 FUNDING_SUFFIX = re.compile(r"（[\d.]+万）$")
 
 
@@ -71,8 +73,16 @@ def _read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fol
 # --- per-unit tables -----------------------------------------------------------------------------
 
 
-def template_versions(grids: list[Grid]) -> dict[int, int] | None:
-    """The row versions a unit template was made from; None for a file that is not a template.
+@dataclass(frozen=True)
+class TemplateMeta:
+    """What a unit template was made from: its table and the version of each of its rows."""
+
+    table_id: int
+    versions: dict[int, int]
+
+
+def template_meta(grids: list[Grid]) -> TemplateMeta | None:
+    """The table and row versions a unit template was made from; None for a file that is not a template.
 
     The sheet is user input like any other: anything but what table_template wrote (edited
     by hand, valid JSON of another shape, a number too large for a version) raises ValueError.
@@ -88,7 +98,7 @@ def template_versions(grids: list[Grid]) -> dict[int, int] | None:
         if not (key.isascii() and key.isdigit() and len(key) <= 18) or not _is_id(version):
             raise ValueError("malformed template meta")
         versions[int(key)] = version
-    return versions
+    return TemplateMeta(table_id=data["table"], versions=versions)
 
 
 def _is_id(value) -> bool:
@@ -181,8 +191,10 @@ def _plan_row(
     exported: dict[int, int] | None,
 ) -> None:
     """One row's changes: refused, written, or (the row was saved since the export) conflicts."""
-    expected = (versions or {}).get(row.pk, row.version)
-    if expected != row.version:
+    expected = row.version if versions is None else versions.get(row.pk)
+    if expected is None:  # the row is in the sheet but not in the template's own list
+        plan.errors.append(Issue(sheet, r, 2, f"单位“{row.unit.name}”不在模板的识别信息中：{META_BROKEN}"))
+    elif expected != row.version:
         plan.errors.append(
             Issue(
                 sheet,
@@ -194,6 +206,13 @@ def _plan_row(
         )
     elif refusal := state_refusal(row):
         plan.errors.append(Issue(sheet, r, 2, refusal))
+    elif locked := [
+        c.label for k, c in changes if not (row.column_is_editable(int(k)) if k else row.narrative_is_editable)
+    ]:
+        # After a partial reopen only the reopened cells may change: say so now, not at apply.
+        plan.errors.append(
+            Issue(sheet, r, 2, f"单位“{row.unit.name}”只重新打开了部分内容，不能修改：{'、'.join(locked)}")
+        )
     elif exported is not None and exported.get(row.pk) != row.version:
         plan.conflicts += [
             Conflict(
@@ -397,9 +416,7 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
                 plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
                 continue
             try:
-                check_number(
-                    value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年", exact_places=False
-                )
+                check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年")
             except ValidationError as exc:
                 plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
                 continue
@@ -467,9 +484,9 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
     `source`: what an official export was made from (see reports.provenance)."""
     plan = ImportPlan()
     try:
-        versions = template_versions(grids)
+        meta = template_meta(grids)
     except (ValueError, RecursionError):  # RecursionError: JSON nested thousands deep
-        plan.errors.append(Issue(META_SHEET, 1, 1, "模板的识别信息已损坏，请重新下载模板"))
+        plan.errors.append(Issue(META_SHEET, 1, 1, f"模板的识别信息已损坏，{META_BROKEN}"))
         return plan
     recognised = False
     for grid in grids:
@@ -481,6 +498,10 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
             if not policy.can_open_grid(user, table):
                 plan.errors.append(Issue(grid.name, 1, 1, f"您无权导入“{table.title}”"))
                 continue
+            if meta is not None and meta.table_id != table.pk:
+                plan.errors.append(Issue(grid.name, 1, 1, f"工作表“{grid.name}”与模板的识别信息不符：{META_BROKEN}"))
+                continue
+            versions = None if meta is None else meta.versions
             plan.extend(plan_unit_table(grid, table, user, versions, exported_rows(source, table.pk)))
             recognised = True
             continue

@@ -50,6 +50,7 @@ class Limits:
     columns: int
     cells: int
     elements: int
+    grids: int
 
     @classmethod
     def from_settings(cls) -> Limits:
@@ -58,6 +59,7 @@ class Limits:
             columns=settings.IMPORT_MAX_COLUMNS,
             cells=settings.IMPORT_MAX_CELLS,
             elements=settings.IMPORT_MAX_XML_ELEMENTS,
+            grids=settings.IMPORT_MAX_SHEETS,
         )
 
 
@@ -69,6 +71,7 @@ class Budget:
         self.elements = 0
         self.cells = 0
         self.chars = 0
+        self.rows = 0
 
     def element(self) -> None:
         self.elements += 1
@@ -79,6 +82,17 @@ class Budget:
         self.chars += length
         if self.chars > MAX_TEXT:
             raise ImportFileError(f"文件中的文字超过 {MAX_TEXT // 10000} 万字，请分批导入")
+
+    def grid(self, count: int, kind: str) -> None:
+        """Before reading the next sheet or table: every one costs a pass of the importer."""
+        if count >= self.limits.grids:
+            raise ImportFileError(f"文件中的{kind}超过 {self.limits.grids} 个，请只保留要导入的{kind}后再上传")
+
+    def row(self) -> None:
+        """Rows of the whole file, whatever sheets or tables they are spread over."""
+        self.rows += 1
+        if self.rows > self.limits.rows:
+            raise ImportFileError(f"文件中有数据的行超过 {self.limits.rows} 行，请分批导入")
 
     def cell(self, where: str) -> None:
         # `where` is formatted only on refusal: this runs once per cell.

@@ -251,7 +251,7 @@ def _recheck_projects(user, indicator_ids: list[int]) -> None:
 
 
 def _annex_apply(annex: AnnexUpdate, *, user, actor) -> None:
-    from projects.agreements import agreement_save_annex
+    from projects.agreements.services import agreement_save_annex
     from projects.models import Agreement
     from units import policy
 

@@ -128,6 +128,7 @@ class SheetReader:
 
     def _row_end(self) -> None:
         if self.cells:
+            self.budget.row()
             row = [GridCell() for _ in range(max(self.cells))]
             for column, cell in self.cells.items():
                 row[column - 1] = cell
@@ -167,6 +168,7 @@ class TableReader:
         tag = LOCAL[tag]
         if self.rows is None:
             if tag == "tbl" and self.level == self.body + 1:
+                self.budget.grid(len(self.grids), "表格")
                 self.rows, self.table, self.where = {}, self.level, f"Word 表{len(self.grids) + 1}"
             elif tag == "body":
                 self.body = self.level
@@ -247,5 +249,6 @@ class TableReader:
     def _row_end(self) -> None:
         if len(self.rows) >= self.limits.rows:
             raise ImportFileError(f"Word 表{len(self.grids) + 1}超过 {self.limits.rows} 行，请分批导入")
+        self.budget.row()
         self.rows[len(self.rows) + 1] = self.row
         self.above, self.row = self.offsets, []

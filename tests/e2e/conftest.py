@@ -37,12 +37,10 @@ def browser():
 
 
 @pytest.fixture
-def demo(live_server, transactional_db):
+def demo(live_server, seeded_transactional_db):
     """The seed data and demo accounts, the Hubei tables open, behind a live server."""
     from projects.demo import demo_accounts_load
-    from projects.seeds import read_seed_files, seeds_load
 
-    seeds_load(read_seed_files())
     demo_accounts_load()
     return live_server.url
 

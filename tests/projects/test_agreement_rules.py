@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from projects.agreement_rules import budget_figures, budget_problems, report_due_dates, staff_problems
+from projects.agreements.rules import budget_figures, budget_problems, report_due_dates, staff_problems
 from projects.numerals import chinese_count, chinese_year, rmb_upper
 
 

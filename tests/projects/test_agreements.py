@@ -8,12 +8,13 @@ import shutil
 import subprocess
 from decimal import Decimal
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 import yaml
 from django.urls import reverse
 
-from projects.agreements import agreement_create
+from projects.agreements.services import agreement_create
 from projects.models import Agreement, AgreementMetricValue
 from units.models import AuditEntry, Membership, Role, Unit
 
@@ -265,16 +266,52 @@ def test_the_word_document_holds_every_part_of_the_agreement(client, agreement, 
         assert value in tables or value in text, value
 
 
+def test_without_libreoffice_the_pdf_job_fails_saying_to_take_the_word_version(
+    client, agreement, platform_filler, monkeypatch, django_capture_on_commit_callbacks
+):
+    from projects.agreements.pdf import NO_OFFICE
+    from reports.models import ExportJob
+
+    monkeypatch.setenv("PATH", "/nonexistent")
+    client.force_login(platform_filler)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("projects:agreement_pdf", args=[agreement.pk]))
+    job = ExportJob.objects.get(agreement=agreement)
+    assert response.status_code == 200 and (job.status, job.error) == ("failed", NO_OFFICE)
+    assert client.get(reverse("reports:export_job_download", args=[job.pk])).status_code == 403
+
+
+def test_a_queued_pdf_job_is_shown_again_not_doubled(client, agreement, platform_filler):
+    from reports.models import ExportJob
+
+    client.force_login(platform_filler)
+    for _ in range(2):  # no on_commit here: the job stays queued
+        assert client.get(reverse("projects:agreement_pdf", args=[agreement.pk])).status_code == 200
+    assert ExportJob.objects.filter(agreement=agreement, status="pending").count() == 1
+
+
 @pytest.mark.skipif(
     not shutil.which("soffice") and os.environ.get("REQUIRE_LIBREOFFICE") != "1", reason="needs LibreOffice"
 )
-def test_the_pdf_holds_every_value(client, agreement, platform_filler, tmp_path):
+def test_the_pdf_holds_every_value(
+    client, agreement, platform_filler, tmp_path, settings, django_capture_on_commit_callbacks
+):
+    from reports.models import ExportJob
+
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     agreement = _filled(agreement, platform_filler)
     client.force_login(platform_filler)
-    response = client.get(reverse("projects:agreement_pdf", args=[agreement.pk]))
+    # The link starts a job (LibreOffice runs in a worker, here eagerly) and shows its page.
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.get(reverse("projects:agreement_pdf", args=[agreement.pk]))
+    assert response.status_code == 200 and "任务书 PDF" in response.content.decode()
+    job = ExportJob.objects.get(agreement=agreement, owner=platform_filler)
+    assert (job.status, job.done_sheets, job.total_sheets, job.error) == ("done", 2, 2, "")
+    response = client.get(reverse("reports:export_job_download", args=[job.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert f"{agreement.title}.pdf" in unquote(response["Content-Disposition"])
     pdf = tmp_path / "agreement.pdf"
-    pdf.write_bytes(response.content)
+    pdf.write_bytes(b"".join(response.streaming_content))
     text = "".join(
         subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True, check=True).stdout.split()
     )

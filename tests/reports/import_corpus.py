@@ -127,6 +127,27 @@ def raw_xlsx(
     return _zip(parts)
 
 
+def many_sheets(n: int) -> bytes:
+    """`n` one-cell sheets: small as a file, but each sheet is recognised and planned on its own."""
+    sheets = b"".join(b'<sheet name="S%d" sheetId="%d" r:id="rId%d"/>' % (i, i, i + 10) for i in range(1, n + 1))
+    rels = b"".join(
+        b'<Relationship Id="rId%d" Type="%s/worksheet" Target="worksheets/s%d.xml"/>'
+        % (i + 10, OFFICE_RELS.encode(), i)
+        for i in range(1, n + 1)
+    )
+    extra = {
+        "xl/workbook.xml": b"<workbook " + SHEET_NS + b" " + REL_NS + b"><sheets>" + sheets + b"</sheets></workbook>",
+        "xl/_rels/workbook.xml.rels": b'<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        + rels
+        + b"</Relationships>",
+    }
+    for i in range(1, n + 1):
+        extra[f"xl/worksheets/s{i}.xml"] = (
+            b"<worksheet " + SHEET_NS + b'><sheetData><row r="1"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
+        )
+    return raw_xlsx(b"", extra=extra)
+
+
 def declared_wide() -> bytes:
     """6.7 KB: declares A1:XFD1000 (16,384 columns) over 1,000 one-cell rows; padded to the
     declared width that is 16 million cells."""
@@ -215,6 +236,12 @@ def word_table(rows: int, cells: list[bytes] | None = None) -> bytes:
         return b"<w:tr>" + b"".join(tcs) + b"</w:tr>"
 
     return raw_docx(b"<w:tbl>" + b"".join(row(r) for r in range(rows)) + b"</w:tbl>")
+
+
+def word_tables(tables: int, rows: int = 1) -> bytes:
+    """`tables` tables of `rows` one-cell rows each."""
+    table = b"<w:tbl>" + b"<w:tr><w:tc><w:p><w:r><w:t>1</w:t></w:r></w:p></w:tc></w:tr>" * rows + b"</w:tbl>"
+    return raw_docx(table * tables)
 
 
 def word_wide_span() -> bytes:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from openpyxl import load_workbook
 from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 
-from projects.agreements import agreement_create, agreement_save_annex
+from projects.agreements.services import agreement_create, agreement_save_annex
 from projects.models import Agreement, AgreementMetricValue
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview
@@ -113,18 +113,7 @@ def test_confirming_an_import_twice_applies_it_once_and_it_stays_applied(client,
     _applied_once(region, job)
 
 
-@pytest.fixture
-def reseeded_after(django_db_blocker):
-    """A test on committed data flushes the database at its end: load the seeds again for the
-    tests after it. Requested before `transactional_db`, so it finishes after the flush."""
-    yield
-    from projects.seeds import read_seed_files, seeds_load
-
-    with django_db_blocker.unblock():
-        seeds_load(read_seed_files())
-
-
-def test_four_parallel_confirms_apply_once_and_every_one_reports_it_applied(reseeded_after, transactional_db, request):
+def test_four_parallel_confirms_apply_once_and_every_one_reports_it_applied(seeded_transactional_db, request):
     if connection.vendor != "postgresql":
         pytest.skip("parallel transactions need PostgreSQL (set DATABASE_URL)")
     wuhan, region = request.getfixturevalue("wuhan"), TargetTable.objects.get(title__contains="市州类")

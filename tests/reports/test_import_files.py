@@ -94,6 +94,32 @@ def test_a_damaged_template_identification_is_refused_with_400_and_changes_nothi
     assert _state() == before
 
 
+@pytest.mark.parametrize(
+    ("case", "change", "message"),
+    [
+        ("rows-emptied", lambda meta: {**meta, "rows": {}}, "不在模板的识别信息中"),
+        ("another-table", lambda meta: {**meta, "table": meta["table"] + 1}, "与模板的识别信息不符"),
+    ],
+)
+def test_a_template_whose_identification_does_not_match_its_sheet_is_refused(
+    case, change, message, client, wuhan, region, open_table
+):
+    """Editing _meta must not skip the stale-version check: every row of the sheet is in it, and it
+    names the sheet's own table."""
+    template = corpus.template(region, wuhan)
+    meta = change(json.loads(_meta_text(template)))
+
+    def edit(workbook):
+        workbook[META_SHEET]["A1"] = json.dumps(meta)
+        workbook.worksheets[0]["C5"] = 777
+
+    client.force_login(wuhan)
+    before = _state()
+    response = _upload(client, "模板.xlsx", corpus.edit(template, edit))
+    assert response.status_code == 400 and message in response.content.decode()
+    assert _state() == before
+
+
 def _meta_text(data: bytes) -> str:
     from openpyxl import load_workbook
 
@@ -142,6 +168,24 @@ HOSTILE = [
         "空.docx",
         lambda: corpus.raw_docx(b"<w:p/>" * 3_000_000),
         "文件结构异常（超过 800000 个 XML 元素），已拒绝",
+    ),
+    (
+        "8000-sheets",
+        "页.xlsx",
+        lambda: corpus.many_sheets(8000),
+        "文件中的工作表超过 60 个，请只保留要导入的工作表后再上传",
+    ),
+    (
+        "word-16000-tables",
+        "表.docx",
+        lambda: corpus.word_tables(16000),
+        "文件中的表格超过 60 个，请只保留要导入的表格后再上传",
+    ),
+    (
+        "word-5-tables-of-4001-rows",
+        "多表.docx",
+        lambda: corpus.word_tables(5, 4001),
+        "文件中有数据的行超过 20000 行，请分批导入",
     ),
     ("zip-bomb", "炸弹.xlsx", corpus.zip_bomb, "文件解压后异常巨大（疑似压缩炸弹），已拒绝"),
     # The largest files that are read: the bench's 10,000-row table, and a Word table near the cell cap.
@@ -403,3 +447,27 @@ def test_a_damaged_file_is_refused_with_a_message_never_an_exception():
                 read_upload(name, _damaged(data, rng))
             except ImportFileError:
                 pass
+
+
+def test_after_a_partial_reopen_the_preview_refuses_cells_that_were_not_reopened(
+    client, wuhan, admin_user, region, open_table
+):
+    from targets import workflow
+    from targets.models import ReviewStatus, TableRow
+
+    row = TableRow.objects.get(table=region, unit__name="武汉市")
+    TableRow.objects.filter(pk=row.pk).update(status=ReviewStatus.SUBMITTED)
+    workflow.row_approve(row_id=row.pk, actor=admin_user)
+    first = region.columns.get(order=1)
+    workflow.row_reopen(row_id=row.pk, actor=admin_user, reason="只改第一列", column_ids=[first.pk])
+
+    def edit(workbook):
+        workbook.worksheets[0]["C5"] = 777  # the reopened column
+        workbook.worksheets[0]["D5"] = 888  # a column that stays locked
+
+    client.force_login(wuhan)
+    before = _state()
+    response = _upload(client, "模板.xlsx", corpus.edit(corpus.template(region, wuhan), edit))
+    page = response.content.decode()
+    assert response.status_code == 400 and "只重新打开了部分内容，不能修改" in page
+    assert region.columns.get(order=2).name in page and _state() == before

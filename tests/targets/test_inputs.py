@@ -52,6 +52,14 @@ def test_a_grid_value_too_large_for_its_column_is_400_naming_the_cell_and_nothin
     _untouched(wuhan_row)
 
 
+def test_a_grid_value_with_more_decimals_than_stored_is_400_not_rounded_away(client, wuhan, wuhan_row, open_table):
+    client.force_login(wuhan)
+    response = _grid_save(client, wuhan_row, {1: "0.0000000001", 2: "610"})
+    assert response.status_code == 400
+    assert "小数位数过多（最多 6 位小数）" in response.json()["errors"][str(_column(wuhan_row).pk)]
+    _untouched(wuhan_row)
+
+
 def test_the_largest_value_that_fits_is_saved_and_read_back(client, wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
     assert _grid_save(client, wuhan_row, {1: "123456789012345678"}).status_code == 200
@@ -147,7 +155,25 @@ def test_a_value_too_large_already_stored_is_still_read_on_every_page_and_file(
 # --- item 3: control characters ------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("bad", ["a\u000bb", "a\u0000b", "a\u001b[31m", "a\u007fb"])
+def test_a_cell_longer_than_a_cell_may_hold_is_refused_and_a_long_narrative_too(client, admin_user, open_table):
+    row = TableRow.objects.get(unit__name="武汉轻工大学")
+    text_column = TableColumn.objects.create(
+        table=row.table, order=99, category=_column(row).category, name="备注", value_kind="text"
+    )
+    client.force_login(admin_user)
+    url = reverse("targets:row_cells_save", args=[row.pk])
+    body = {"version": row.version, "values": {str(text_column.pk): "字" * 200_000}}
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400
+    assert "“备注”内容过长（200000 字，最多 2000 字）" in response.json()["errors"][str(text_column.pk)]
+    body = {"version": row.version, "values": {}, "narrative": "字" * 20_001}
+    response = client.post(url, json.dumps(body), content_type="application/json")
+    assert response.status_code == 400 and "文字目标内容过长（20001 字，最多 20000 字）" in response.json()["message"]
+    row.refresh_from_db()
+    assert row.narrative != "字" * 20_001 and not Cell.objects.filter(column=text_column).exists()
+
+
+@pytest.mark.parametrize("bad", ["a\u000bb", "a\u0000b", "a\u001b[31m", "a\u007fb", "a\ud800b"])
 def test_a_cell_with_a_control_character_is_refused_naming_the_cell(client, admin_user, open_table, bad):
     row = TableRow.objects.get(unit__name="武汉轻工大学")
     text_column = TableColumn.objects.create(

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from projects import agreements
+from projects.agreements import services as agreements
 from targets import workflow
 from targets.review import NotEditable, ReviewStatus, StaleVersion, TransitionRefused
 from targets.services import row_cells_update

@@ -8,8 +8,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 
-from projects.agreement_views import SAVERS
-from targets.models import ReviewEvent
+from projects.agreements.views import SAVERS
+from targets.review import ReviewEvent
 from units.audit import AuditAction, action_label, audit_record
 
 ROOT = Path(settings.BASE_DIR)

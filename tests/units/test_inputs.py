@@ -26,14 +26,25 @@ def test_numbers_wider_than_the_column_are_refused_with_its_precision(text):
     assert refused.value.messages == ["“数值”数值过大（最多 18 位整数、6 位小数）"]
 
 
-def test_extra_decimals_are_refused_for_an_amount_but_only_rounded_for_a_reading():
+def test_extra_decimals_are_refused_not_rounded_away_from_what_was_typed():
     with pytest.raises(ValidationError, match="小数位数过多（最多 2 位小数）"):
         check_number(Decimal("68.001"), AMOUNT)
     check_number(Decimal("68.00"), AMOUNT)
-    check_number(Decimal("0.30000000000000004"), NUMBER, exact_places=False)
-    # Rounding that carries into one more integer digit no longer fits.
-    with pytest.raises(ValidationError, match="数值过大"):
-        check_number(Decimal("999999999999.999"), AMOUNT, exact_places=False)
+    with pytest.raises(ValidationError, match="小数位数过多（最多 6 位小数）"):
+        check_number(Decimal("0.0000000001"), NUMBER)
+    check_number(Decimal("0.000001"), NUMBER)
+
+
+def test_a_spreadsheet_float_reads_as_excel_shows_it():
+    from reports.importers.grids import cell_text
+
+    assert [cell_text(v) for v in (0.1 + 0.2, 3.0, 1e20, 12.5, 1 / 3)] == [
+        "0.3",
+        "3",
+        "100000000000000000000",
+        "12.5",
+        "0.333333333333333",
+    ]
 
 
 @pytest.mark.parametrize("char", ["\u0000", "\u0008", "\u000b", "\u000c", "\u000e", "\u001b", "\u001f", "\u007f"])

@@ -10,15 +10,15 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt
 
-from reports.exporters.agreement_annex import metric_totals
-from reports.exporters.base import xml_safe
 from targets.values import format_number
+from units.inputs import xml_safe
 
-from . import agreement_form as form
-from .agreement_rules import budget_figures, report_due_dates
-from .agreements import FUNCTION_INDICATORS, TASKS
-from .models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
-from .numerals import chinese_count, chinese_year, rmb_upper
+from ..models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
+from ..numerals import chinese_count, chinese_year, rmb_upper
+from . import form_text as form
+from .rules import report_due_dates
+from .selectors import metric_totals, stored_budget
+from .services import FUNCTION_INDICATORS, TASKS
 
 BODY = "仿宋_GB2312"
 TITLE = "黑体"
@@ -231,14 +231,7 @@ def _budget(doc, agreement: Agreement):
     """五: sources, allocation, expenses. Returns the 专项经费 entered (万元), or None."""
     _heading(doc, "五、经费来源及预算安排")
     _para(doc, "单位：万元", align=WD_ALIGN_PARAGRAPH.RIGHT)
-    sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
-    allocations = list(agreement.allocations.all())
-    expenses = list(agreement.expenses.all())
-    figures = budget_figures(
-        sources,
-        [{"amount": a.amount} for a in allocations],
-        [{"amount": e.amount, "is_equipment": e.is_equipment} for e in expenses],
-    )
+    sources, allocations, expenses, figures = stored_budget(agreement)
     total = _entered_total(figures["total"], sources.values())
     budget = [
         ["项目资金来源", "资金来源", "金  额", "占总额比重（%）"],

@@ -1,19 +1,15 @@
 """A refused 任务书 section is shown again as it was typed, each error beside its field.
 
 The page's context holds the stored values; `overlay` replaces the refused section's part of it
-with what was posted (read by the same `_rows` reader the parser uses), nothing is saved.
+with what was posted (read by forms.read_rows, the rows the forms were made of), nothing is saved.
 """
 
 from __future__ import annotations
 
 from types import SimpleNamespace
 
-from . import agreements as services
-
-PARTICIPANT_FIELDS = ["name", "contact", "contact_title", "phone", "email", "address"]
-ALLOCATION_FIELDS = ["party", "amount"]
-EXPENSE_FIELDS = ["content", "amount", "explanation", "is_equipment"]
-STAFF_FIELDS = ["name", "gender", "age", "title", "education", "major", "months_per_year", "workplace", "role"]
+from . import services
+from .forms import ALLOCATION_FIELDS, EXPENSE_FIELDS, PARTICIPANT_FIELDS, STAFF_FIELDS
 
 
 def posted_rows(read_rows, post, prefix: str, fields: list[str], errors: dict) -> list[SimpleNamespace]:

@@ -17,8 +17,7 @@ from units.audit import AuditAction, audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
 
-from .agreement_rules import budget_figures, budget_problems, staff_problems
-from .models import (
+from ..models import (
     Agreement,
     AgreementAllocation,
     AgreementBudgetSource,
@@ -32,6 +31,8 @@ from .models import (
     PlatformKind,
     Project,
 )
+from .rules import budget_figures, budget_problems, staff_problems
+from .selectors import stored_budget
 
 TASKS = {
     PlatformKind.MAIN: (
@@ -150,14 +151,12 @@ def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, aft
     return agreement
 
 
-def _refuse_bad_input(
-    texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = (), *, exact_places: bool = True
-) -> None:
+def _refuse_bad_input(texts: dict[str, str | None], numbers: list[tuple[Decimal | None, object, str]] = ()) -> None:
     """Control characters in any text, or a number its column cannot store: nothing is saved."""
     errors = list(inputs.check_texts(texts).values())
     for number, field, where in numbers:
         try:
-            inputs.check_number(number, field, where, exact_places=exact_places)
+            inputs.check_number(number, field, where)
         except ValidationError as exc:
             errors += exc.messages
     if errors:
@@ -231,9 +230,7 @@ def agreement_save_annex(
     if any(metric_id not in metrics or year not in agreement.years for metric_id, year in values):
         raise ValidationError("附表的指标或年度无效")
     field = _field(AgreementMetricValue, "value")
-    _refuse_bad_input(
-        {}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()], exact_places=False
-    )
+    _refuse_bad_input({}, [(v, field, f"“{metrics[m].label}”{y}年") for (m, y), v in values.items()])
     current = {(v.metric_id, v.year): v.value for v in AgreementMetricValue.objects.filter(metric__agreement=agreement)}
     before = {f"{metrics[m].label} {y}": _text(v) for (m, y), v in current.items() if v is not None}
     for (metric_id, year), value in values.items():
@@ -329,10 +326,7 @@ def submission_problems(agreement: Agreement) -> list[str]:
     ):
         if not getattr(agreement, field):
             problems.append(f"请填写{Agreement._meta.get_field(field).verbose_name}")
-    sources = {s.kind: s.amount for s in agreement.budget_sources.all()}
-    allocations = [{"amount": a.amount} for a in agreement.allocations.all()]
-    expenses = [{"amount": e.amount, "is_equipment": e.is_equipment} for e in agreement.expenses.all()]
-    problems += budget_problems(budget_figures(sources, allocations, expenses), complete=True)
+    problems += budget_problems(stored_budget(agreement)[3], complete=True)
     problems += staff_problems(
         [{"role": p.role} for p in agreement.staff.all()], agreement.platform_kind, complete=True
     )

@@ -2,6 +2,9 @@
 the fixed paragraphs of sections 二 to 四, the obligations. A signed contract carries all of
 it, whatever the platform kind, so the .docx prints it word for word from here."""
 
+from ..models import PlatformKind
+from .rules import STAFF_LIMITS
+
 INSTRUCTIONS = (
     "1.本任务书的甲方是指{principal}；乙方是指项目承担单位。",
     "2.任务书应根据承担单位报送的专利转化专项申报书（平台类）和{principal}提出的修改意见认真填写。",
@@ -44,7 +47,8 @@ BUDGET_NOTE = (
     "经费使用说明：（分项列出金额，并注明测算依据，其中专项经费主要用于专利转化服务工作，"
     "原则上用于基础设施建设或信息化软硬件等设备购置的费用不得超过专项经费总额的20%）"
 )
-STAFF_NOTE = "（主平台不得超过12人，子平台不得超过10人）"
+# The caps are the rule's own numbers (rules.STAFF_LIMITS), printed in the form's wording.
+STAFF_NOTE = f"（主平台不得超过{STAFF_LIMITS[PlatformKind.MAIN]}人，子平台不得超过{STAFF_LIMITS[PlatformKind.SUB]}人）"
 
 OBLIGATION_FUNDS = "1、甲方向乙方拨付财政资金总额为人民币{amount}，乙方确保财政资金专款专用。"
 OBLIGATION_CHECKS = (

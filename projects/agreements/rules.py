@@ -7,10 +7,25 @@ import calendar
 import datetime
 from decimal import Decimal
 
-from .models import BudgetSourceKind, PlatformKind, StaffRole
+from targets.values import format_number
 
+from ..models import BudgetSourceKind, PlatformKind, StaffRole
+
+# The statuses in which the undertaking unit may change its 任务书 (also read by the 附表 import).
 EQUIPMENT_SHARE = Decimal("0.20")
 STAFF_LIMITS = {PlatformKind.MAIN: 12, PlatformKind.SUB: 10}
+
+# The budget's messages, worded once: the save and the submission format them here, the page's
+# live check (JavaScript) fills the same placeholders from page_rules() (amounts in 万元).
+_SHARE = f"{EQUIPMENT_SHARE * 100:.0f}%"
+BUDGET_MESSAGES = {
+    "equipment_over": (
+        "基础设施建设或信息化软硬件等设备购置共 {equipment} 万元，超过专项经费的 " + _SHARE + "（{limit} 万元）"
+    ),
+    "allocated_differs": "财政经费分配合计 {allocated} 万元，应等于专项经费 {special} 万元",
+    "expensed_differs": "专项经费支出预算合计 {expensed} 万元，应等于专项经费 {special} 万元",
+    "agree": "合计一致；设备购置 {equipment} 万元，未超过专项经费的 " + _SHARE + "（{limit} 万元）",
+}
 
 
 def _sum(values) -> Decimal:
@@ -40,23 +55,39 @@ def budget_figures(sources: dict[str, Decimal | None], allocations: list, expens
 def budget_problems(figures: dict, *, complete: bool) -> list[str]:
     """Always: the 20% rule. When complete (to submit): the totals must agree."""
     problems = []
+    amounts = {
+        "equipment": f"{figures['equipment']:f}",
+        "limit": f"{figures['equipment_limit']:f}",
+        "allocated": f"{figures['allocated']:f}",
+        "expensed": f"{figures['expensed']:f}",
+        "special": f"{figures['special']:f}",
+    }
     if figures["equipment"] > figures["equipment_limit"]:
-        problems.append(
-            f"基础设施建设或信息化软硬件等设备购置共 {figures['equipment']:f} 万元，超过专项经费的 20%"
-            f"（{figures['equipment_limit']:f} 万元）"
-        )
+        problems.append(BUDGET_MESSAGES["equipment_over"].format(**amounts))
     if complete:
         if not figures["special"]:
             problems.append("请填写省知识产权局专项经费金额")
         if figures["allocated"] != figures["special"]:
-            problems.append(
-                f"财政经费分配合计 {figures['allocated']:f} 万元，应等于专项经费 {figures['special']:f} 万元"
-            )
+            problems.append(BUDGET_MESSAGES["allocated_differs"].format(**amounts))
         if figures["expensed"] != figures["special"]:
-            problems.append(
-                f"专项经费支出预算合计 {figures['expensed']:f} 万元，应等于专项经费 {figures['special']:f} 万元"
-            )
+            problems.append(BUDGET_MESSAGES["expensed_differs"].format(**amounts))
     return problems
+
+
+def budget_agreement(figures: dict) -> str:
+    """What the page says when the budget has no problem."""
+    return BUDGET_MESSAGES["agree"].format(
+        equipment=format_number(figures["equipment"]), limit=format_number(figures["equipment_limit"])
+    )
+
+
+def page_rules(kind: str) -> dict:
+    """The rules the page's live check needs, as data (json_script): the JavaScript owns none of them."""
+    return {
+        "equipment_share": float(EQUIPMENT_SHARE),
+        "staff_limit": STAFF_LIMITS[kind],
+        "messages": BUDGET_MESSAGES,
+    }
 
 
 def staff_problems(staff: list[dict], kind: str, *, complete: bool) -> list[str]:

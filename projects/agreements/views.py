@@ -1,0 +1,156 @@
+"""The 任务书 page: each section is a form of its own, saved whole or not at all."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from units import policy
+
+from .. import access
+from ..models import Agreement
+from . import pdf, services
+from .docx import agreement_docx
+from .forms import AgreementNewForm, FieldErrors, parse_section, read_rows
+from .redisplay import field_errors, overlay
+from .selectors import page_context
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+SAVERS = {
+    "basic": services.agreement_save_basic,
+    "content": services.agreement_save_content,
+    "annex": services.agreement_save_annex,
+    "budget": services.agreement_save_budget,
+    "staff": services.agreement_save_staff,
+}
+
+
+def _context(agreement: Agreement, user, errors=None, section=None, post=None) -> dict:
+    """The page's context; after a refused save, `section` shows what was `post`ed, errors beside fields."""
+    errors = errors or {}
+    context = page_context(agreement, user)
+    context["errors"] = errors
+    field_errors(context, errors)
+    if section is not None:
+        overlay(context, section, post, errors, read_rows)
+    return context
+
+
+@login_required
+def agreement_detail(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    return render(request, "projects/agreement.html", _context(agreement, request.user))
+
+
+@login_required
+@require_POST
+def agreement_save(request, pk, section):
+    agreement = access.agreement_for_user(request.user, pk)
+    if not policy.can_edit_agreement(request.user, agreement):
+        raise PermissionDenied("您没有修改该任务书的权限")
+    if section not in SAVERS:
+        raise Http404("没有这一部分")
+    try:
+        version = int(request.POST.get("version", ""))
+        locked = not policy.can_fill_agreement_bureau_fields(request.user, agreement)
+        parsed = parse_section(section, request.POST, agreement, locked=locked)
+        SAVERS[section](agreement_id=agreement.pk, expected_version=version, actor=request.user, **parsed)
+    except FieldErrors as exc:
+        messages.error(request, "未保存：" + "；".join(exc.errors.values()))
+        return render(
+            request,
+            "projects/agreement.html",
+            _context(agreement, request.user, exc.errors, section, request.POST),
+            status=400,
+        )
+    except ValidationError as exc:
+        messages.error(request, "未保存：" + "；".join(exc.messages))
+        return render(
+            request, "projects/agreement.html", _context(agreement, request.user, {}, section, request.POST), status=400
+        )
+    except ValueError:
+        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
+    else:
+        messages.success(request, "已保存")
+    return redirect(f"/agreements/{agreement.pk}/#{section}")
+
+
+def _transition(request, pk, allowed, service, success, **kwargs):
+    agreement = access.agreement_for_user(request.user, pk)
+    if not allowed(request.user, agreement):
+        raise PermissionDenied("您没有执行此操作的权限")
+    try:
+        service(agreement_id=agreement.pk, actor=request.user, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("projects:agreement", pk=agreement.pk)
+
+
+@login_required
+@require_POST
+def agreement_submit(request, pk):
+    return _transition(
+        request, pk, policy.can_submit_agreement, services.agreement_submit, "任务书已提交，等待省局审核"
+    )
+
+
+@login_required
+@require_POST
+def agreement_return(request, pk):
+    return _transition(
+        request,
+        pk,
+        policy.can_review_agreement,
+        services.agreement_return,
+        "已退回",
+        comment=request.POST.get("comment", ""),
+    )
+
+
+@login_required
+@require_POST
+def agreement_approve(request, pk):
+    return _transition(request, pk, policy.can_review_agreement, services.agreement_approve, "任务书已审核通过")
+
+
+@login_required
+@require_POST
+def agreement_new(request, pk):
+    project = access.project_for_manager(request.user, pk, refusal="只有省局管理员可以下达任务书")
+    form = AgreementNewForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "请选择承担单位（平台类）和平台类型")
+        return redirect("projects:edit", pk=project.pk)
+    undertaker = form.cleaned_data["undertaker"]
+    try:
+        agreement = services.agreement_create(project=project, actor=request.user, **form.cleaned_data)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return redirect("projects:edit", pk=project.pk)
+    messages.success(request, f"已为“{undertaker.name}”下达任务书，已通知其填写")
+    return redirect("projects:agreement", pk=agreement.pk)
+
+
+@login_required
+def agreement_word(request, pk):
+    agreement = access.agreement_for_user(request.user, pk)
+    response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
+    response["Content-Disposition"] = content_disposition_header(True, f"{agreement.title}.docx")
+    return response
+
+
+@login_required
+def agreement_pdf(request, pk):
+    """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
+    agreement = access.agreement_for_user(request.user, pk)
+    return pdf.start_job(request, agreement)

@@ -1,19 +1,17 @@
-from django.conf import settings
 from django.db import models
+from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 
-from units import inputs
-from units.models import Unit
+from targets.models import TargetPeriods
+from targets.review import Notice, Reviewable, ReviewEvent
+from units import inputs, policy
+from units.models import NotificationKind, Unit
+from units.notifications import unit_fillers
 
 
 class ProjectLevel(models.TextChoices):
     PRIMARY = "primary", "一级项目"
     SECONDARY = "secondary", "二级项目"
-
-
-class TargetPeriods(models.TextChoices):
-    LONG_TERM_AND_ANNUAL = "long_term_and_annual", "长期与年度目标"
-    ANNUAL_ONLY = "annual_only", "仅年度目标"
 
 
 class Project(models.Model):
@@ -67,7 +65,7 @@ class Project(models.Model):
         verbose_name = "项目"
         verbose_name_plural = "项目"
         ordering = ["order", "code"]
-        permissions = [("review_project", "审核本项目的填报")]
+        permissions = [(policy.REVIEW_PERMISSION, "审核本项目的填报")]
         constraints = [
             models.CheckConstraint(
                 condition=models.Q(funding_requirement__gte=0) | models.Q(funding_requirement__isnull=True),
@@ -112,45 +110,6 @@ class FundingSource(models.Model):
 
     def __str__(self):
         return f"{self.label or self.source_project} {self.amount if self.amount is not None else ''}".strip()
-
-
-class ReviewStatus(models.TextChoices):
-    """The filling workflow of anything a unit fills and the bureau reviews."""
-
-    NOT_STARTED = "not_started", "未填报"
-    DRAFT = "draft", "填报中"
-    SUBMITTED = "submitted", "已提交"
-    RETURNED = "returned", "已退回"
-    APPROVED = "approved", "已通过"
-
-
-class Reviewable(models.Model):
-    """Status, version and who submitted and reviewed: shared by target rows and 任务书."""
-
-    status = models.CharField("状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NOT_STARTED)
-    version = models.PositiveIntegerField("版本", default=1)
-    submitted_at = models.DateTimeField("提交时间", null=True, blank=True)
-    submitted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="提交人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    reviewed_at = models.DateTimeField("审核时间", null=True, blank=True)
-    reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name="审核人",
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-    )
-    review_comment = models.TextField("审核意见", blank=True)
-
-    class Meta:
-        abstract = True
 
 
 class PlatformKind(models.TextChoices):
@@ -223,6 +182,39 @@ class Agreement(Reviewable):
 
     def __str__(self):
         return self.title
+
+    # --- as a reviewable (targets.review) ---
+    audit_code = "projects.agreement"
+    review_noun = "任务书"
+    review_rules = {
+        ReviewEvent.SUBMITTED: policy.can_submit_agreement,
+        ReviewEvent.RETURNED: policy.can_review_agreement,
+        ReviewEvent.APPROVED: policy.can_review_agreement,
+    }
+
+    @property
+    def edit_label(self) -> str:
+        return "任务书"
+
+    def review_notice(self, event: str, comment: str) -> Notice | None:
+        link = reverse("projects:agreement", args=[self.pk])
+        fillers = unit_fillers([self.undertaker_id])
+        if event == ReviewEvent.SUBMITTED:
+            return Notice(
+                recipients=policy.project_reviewers(self.project),
+                kind=NotificationKind.ROW_SUBMITTED,
+                title=f"{self.undertaker} 已提交任务书",
+                body=f"请审核《{self.title}》（版本 {self.version}）。",
+                link=link,
+            )
+        if event == ReviewEvent.RETURNED:
+            return Notice(
+                fillers, NotificationKind.ROW_RETURNED, f"《{self.title}》被退回", f"退回意见：{comment}", link
+            )
+        if event == ReviewEvent.APPROVED:
+            body = f"版本 {self.version} 已审核通过。"
+            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{self.title}》已通过", body, link)
+        return None
 
     @property
     def years(self) -> list[int]:

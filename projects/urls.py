@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<int:pk>/indicators/add/", views.indicator_add, name="indicator_add"),
     path("indicators/<int:pk>/move/", views.indicator_move, name="indicator_move"),
     path("indicators/<int:pk>/remove/", views.indicator_remove, name="indicator_remove"),
+    path("projects/<int:pk>/tables/new/", views.table_create, name="table_create"),
     path("projects/<int:pk>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/save/<slug:section>/", agreement_views.agreement_save, name="agreement_save"),

@@ -2,35 +2,18 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from targets import editing, workflow
-from targets.models import Indicator, IndicatorCategory, TargetPeriod
+from targets.models import IndicatorCategory, TargetPeriod
 from targets.selectors import PAIRING_PROBLEMS, project_indicator_tree
-from units import policy
 from units.models import Unit, UnitCategory
 
+from . import access
 from .forms import FundingSourceFormSet, ProjectForm
-from .models import Project
 from .services import project_update
-
-
-def _project_for_manager(user, pk) -> Project:
-    project = get_object_or_404(Project, pk=pk)
-    if not policy.can_view_project(user, project):
-        raise Http404("没有找到该项目")
-    if not policy.can_manage_project(user, project):
-        raise PermissionDenied("只有省局管理员可以编辑项目")
-    return project
-
-
-def _indicator_for_manager(user, pk) -> Indicator:
-    indicator = get_object_or_404(Indicator.objects.select_related("project"), pk=pk)
-    _project_for_manager(user, indicator.project_id)
-    return indicator
 
 
 def _render(request, project, form=None, funding=None, status=200):
@@ -63,7 +46,7 @@ def _render(request, project, form=None, funding=None, status=200):
 
 @login_required
 def project_edit(request, pk):
-    project = _project_for_manager(request.user, pk)
+    project = access.project_for_manager(request.user, pk)
     if request.method != "POST":
         return _render(request, project)
     form = ProjectForm(request.POST, instance=project)
@@ -79,7 +62,7 @@ def project_edit(request, pk):
 @login_required
 @require_POST
 def indicators_save(request, pk):
-    project = _project_for_manager(request.user, pk)
+    project = access.project_for_manager(request.user, pk)
     items = []
     try:
         for indicator_id in request.POST.getlist("indicator"):
@@ -108,7 +91,7 @@ def indicators_save(request, pk):
 @login_required
 @require_POST
 def indicator_add(request, pk):
-    project = _project_for_manager(request.user, pk)
+    project = access.project_for_manager(request.user, pk)
     category_id = request.POST.get("category", "")
     category = IndicatorCategory.objects.filter(pk=category_id).first() if category_id.isdigit() else None
     if category is None:
@@ -134,7 +117,7 @@ def indicator_add(request, pk):
 @login_required
 @require_POST
 def indicator_move(request, pk):
-    indicator = _indicator_for_manager(request.user, pk)
+    indicator = access.indicator_for_manager(request.user, pk)
     editing.indicator_move(
         indicator_id=indicator.pk, direction=-1 if request.POST.get("direction") == "up" else 1, actor=request.user
     )
@@ -144,7 +127,30 @@ def indicator_move(request, pk):
 @login_required
 @require_POST
 def indicator_remove(request, pk):
-    indicator = _indicator_for_manager(request.user, pk)
+    indicator = access.indicator_for_manager(request.user, pk)
     workflow.indicator_remove(indicator_id=indicator.pk, actor=request.user, reason=request.POST.get("reason", ""))
     messages.success(request, f"已删除指标“{indicator.name}”（管理员可在后台恢复）")
     return redirect("projects:edit", pk=indicator.project_id)
+
+
+@login_required
+@require_POST
+def table_create(request, pk):
+    project = access.project_for_manager(request.user, pk, refusal="只有省局管理员可以新建目标表")
+    try:
+        table = editing.table_create(
+            project=project,
+            title=request.POST.get("title", "").strip(),
+            unit_category=request.POST.get("unit_category", ""),
+            start_year=int(request.POST.get("start_year", "")),
+            end_year=int(request.POST.get("end_year", "")),
+            actor=request.user,
+        )
+    except ValueError:
+        messages.error(request, "请填写起止年度")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "已新建目标表，请添加列和单位")
+        return redirect("targets:table_edit", pk=table.pk)
+    return redirect("projects:edit", pk=project.pk)

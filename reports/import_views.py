@@ -6,18 +6,20 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from projects.models import Project
 from targets.models import TargetTable
 from units import policy
 
+from . import access
 from .bundles import filename_for
 from .import_services import import_job_confirm, import_job_create
 from .importers import ImportPlan
-from .models import ImportJob, ImportStatus
+from .models import ImportStatus
 from .templates_xlsx import table_template
-from .views import XLSX, _quote
+from .views import XLSX
 
 
 @login_required
@@ -28,7 +30,7 @@ def table_template_download(request, pk):
     if not policy.can_import_into(request.user, table):
         raise PermissionDenied("您没有导入该目标表的权限")
     response = HttpResponse(table_template(table, request.user), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote('填报模板-' + filename_for(table))}"
+    response["Content-Disposition"] = content_disposition_header(True, "填报模板-" + filename_for(table))
     return response
 
 
@@ -62,20 +64,16 @@ def import_upload(request):
     )
 
 
-def _job_for_owner(user, pk) -> ImportJob:
-    return get_object_or_404(ImportJob, pk=pk, owner=user)
-
-
 @login_required
 def import_job(request, pk):
-    job = _job_for_owner(request.user, pk)
+    job = access.import_job_for_owner(request.user, pk)
     return render(request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)})
 
 
 @login_required
 @require_POST
 def import_apply(request, pk):
-    job = _job_for_owner(request.user, pk)
+    job = access.import_job_for_owner(request.user, pk)
     if job.status != ImportStatus.PREVIEWED:
         messages.error(request, "该导入不能执行（有错误或已处理）")
     elif import_job_confirm(job=job, confirmed=[int(i) for i in request.POST.getlist("conflict") if i.isdigit()]):

@@ -3,7 +3,7 @@
 from django.db.models import Count, Prefetch, Q
 
 from projects.models import Project
-from targets.models import RowStatus, TargetTable
+from targets.models import ReviewStatus, TargetTable
 from units import policy
 
 from .exporters import exporters_for
@@ -17,7 +17,7 @@ def project_overview(user) -> list[Project]:
     """
     row_filter = policy.visible_rows_filter(user, prefix="rows__") & Q(rows__removed_at__isnull=True)
     counts = {
-        f"n_{status.value}": Count("rows", filter=row_filter & Q(rows__status=status.value)) for status in RowStatus
+        f"n_{status.value}": Count("rows", filter=row_filter & Q(rows__status=status.value)) for status in ReviewStatus
     }
     tables = TargetTable.objects.annotate(n_rows=Count("rows", filter=row_filter), **counts).order_by("order")
     projects = policy.visible_projects(user, Project.objects.all()).select_related(
@@ -28,7 +28,7 @@ def project_overview(user) -> list[Project]:
     result = list(projects.order_by("order", "code"))
     staff = policy.is_bureau_staff(user)
     # A reviewer's grants for all these projects, fetched in one query.
-    checker = policy.review_checker(user, result) if "reviewer" in policy.bureau_roles(user) and result else None
+    checker = policy.review_checker(user, result)
     for project in result:
         project.may_review = policy.reviews_project(user, project, checker=checker)
         project.layouts = exporters_for(project)
@@ -37,5 +37,5 @@ def project_overview(user) -> list[Project]:
         # A filler is shown only the tables that hold a row of their unit.
         project.table_list = [t for t in project.tables.all() if staff or t.n_rows]
         for table in project.table_list:
-            table.status_counts = [(status, getattr(table, f"n_{status.value}")) for status in RowStatus]
+            table.status_counts = [(status, getattr(table, f"n_{status.value}")) for status in ReviewStatus]
     return result

@@ -2,13 +2,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from projects.models import Agreement, Project
-from targets.models import RowStatus, TargetTable
+from projects.models import Agreement
+from targets.models import ReviewStatus, TargetTable
 from targets.selectors import rows_for_filler
 from units import policy
 
+from . import access
 from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
 from .models import ExportJob, ExportStatus
@@ -25,7 +27,7 @@ def home(request):
         "reports/home.html",
         {
             "projects": project_overview(request.user),
-            "statuses": list(RowStatus),
+            "statuses": list(ReviewStatus),
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
             "my_agreements": Agreement.objects.filter(
@@ -42,21 +44,8 @@ def home(request):
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
     response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{_quote(filename)}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
-
-
-def _quote(text: str) -> str:
-    from urllib.parse import quote
-
-    return quote(text)
-
-
-def _project_for_export(user, pk) -> Project:
-    project = get_object_or_404(Project, pk=pk)
-    if not policy.can_export_project(user, project):
-        raise Http404("没有找到该项目")
-    return project
 
 
 def _exportable(user, exporter, obj, missing: str):
@@ -69,7 +58,7 @@ def _exportable(user, exporter, obj, missing: str):
 @login_required
 def export_project(request, pk, layout):
     """One sheet of a project in an official layout."""
-    project = _project_for_export(request.user, pk)
+    project = access.project_for_export(request.user, pk)
     exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
     _exportable(request.user, exporter, project, "该项目没有这个版式")
     return _xlsx(export_workbook([(exporter, project)], request.user), filename_for(project, exporter.title))
@@ -93,7 +82,7 @@ def export_agreement(request, pk):
 @require_POST
 def export_bundle(request, pk):
     """全部附件: built by a worker; the job page shows progress and the download link."""
-    project = _project_for_export(request.user, pk)
+    project = access.project_for_export(request.user, pk)
     job = export_job_create(project=project, owner=request.user)
     return redirect("reports:export_job", pk=job.pk)
 
@@ -108,14 +97,9 @@ def agreement_pdf_start(request, agreement):
     return render(request, "reports/export_job.html", {"job": export_job_expire_unstarted(job=job)})
 
 
-def _job_for_owner(user, pk) -> ExportJob:
-    # A job is its requester's alone: anyone else's is a 404.
-    return get_object_or_404(ExportJob.objects.select_related("project", "agreement__project"), pk=pk, owner=user)
-
-
 @login_required
 def export_job(request, pk):
-    job = export_job_expire_unstarted(job=_job_for_owner(request.user, pk))
+    job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, pk))
     if request.GET.get("format") == "json":
         return JsonResponse(
             {
@@ -133,7 +117,7 @@ def export_job(request, pk):
 @login_required
 @require_POST
 def export_job_retry_view(request, pk):
-    job = _job_for_owner(request.user, pk)
+    job = access.export_job_for_owner(request.user, pk)
     if not policy.can_use_export_job(request.user, job):  # permissions may have changed since
         raise Http404("没有找到该项目")
     export_job_retry(job=job)
@@ -142,7 +126,7 @@ def export_job_retry_view(request, pk):
 
 @login_required
 def export_job_download(request, pk):
-    job = _job_for_owner(request.user, pk)
+    job = access.export_job_for_owner(request.user, pk)
     if job.status != "done" or not job.file:
         raise PermissionDenied("文件尚未生成")
     if not policy.can_use_export_job(request.user, job):

@@ -4,20 +4,20 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from units.admin import PolicyImportExportMixin
-from units.resources import IndicatorCategoryResource
 
 from . import editing, workflow
 from .models import (
     Cell,
     Indicator,
     IndicatorCategory,
+    ReviewStatus,
     RowSnapshot,
-    RowStatus,
     TableColumn,
     TableRow,
     Target,
     TargetTable,
 )
+from .resources import IndicatorCategoryResource
 from .services import row_cells_update
 from .tasks import table_cells_reparse_queue
 
@@ -174,7 +174,7 @@ class TargetTableAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         # Deleting a table deletes its rows: never once a unit has submitted or been approved.
-        reviewed = [RowStatus.SUBMITTED, RowStatus.APPROVED]
+        reviewed = [ReviewStatus.SUBMITTED, ReviewStatus.APPROVED]
         return (
             obj is not None
             and not TableRow.all_objects.filter(table=obj, status__in=reviewed).exists()

@@ -11,7 +11,6 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from projects.models import Project, TargetPeriods
 from units import inputs
 from units.audit import AuditAction, audit_record
 from units.models import Unit, UnitCategory
@@ -24,9 +23,11 @@ from .models import (
     TableRow,
     Target,
     TargetPeriod,
+    TargetPeriods,
     TargetTable,
     ValueKind,
 )
+from .tasks import table_cells_reparse_queue
 from .workflow import row_remove, row_restore
 
 
@@ -70,7 +71,7 @@ def target_change_record(*, actor, indicator: Indicator, period: str, before: st
 
 
 @transaction.atomic
-def indicators_update(*, project: Project, items: list[dict], actor) -> int:
+def indicators_update(*, project, items: list[dict], actor) -> int:
     """Save names, units, categories, bases and both targets of many indicators at once.
 
     `items`: dicts with id, category_id, name, measure_unit, basis, long_term, annual.
@@ -124,7 +125,7 @@ def indicators_update(*, project: Project, items: list[dict], actor) -> int:
 @transaction.atomic
 def indicator_create(
     *,
-    project: Project,
+    project,
     category: IndicatorCategory,
     name: str,
     measure_unit: str = "",
@@ -250,8 +251,6 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
                 after=fields,
                 label=f"{table.title} · {column.label}",
             )
-    from .tasks import table_cells_reparse_queue
-
     transaction.on_commit(lambda: table_cells_reparse_queue(table.pk), robust=True)
 
 
@@ -281,9 +280,7 @@ def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[i
 
 
 @transaction.atomic
-def table_create(
-    *, project: Project, title: str, unit_category: str, start_year: int, end_year: int, actor
-) -> TargetTable:
+def table_create(*, project, title: str, unit_category: str, start_year: int, end_year: int, actor) -> TargetTable:
     if unit_category not in UnitCategory.values:
         raise ValidationError(f"单位类别“{unit_category}”无效，请从{'、'.join(UnitCategory.labels)}中选择")
     if not title.strip():

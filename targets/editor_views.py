@@ -2,32 +2,20 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
-from projects.models import Project
-from units import policy
 from units.models import Unit
 
-from . import editing, selectors
+from . import access, editing, selectors
 from .layout import header_rows
-from .models import IndicatorCategory, TableRow, TargetTable, ValueKind
-
-
-def _table_for_manager(user, pk) -> TargetTable:
-    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
-    if not policy.can_view_table(user, table):
-        raise Http404("没有找到该目标表")
-    if not policy.can_manage_table(user, table):
-        raise PermissionDenied("只有省局管理员可以编辑目标表")
-    return table
+from .models import IndicatorCategory, TableRow, ValueKind
 
 
 @login_required
 def table_edit(request, pk):
-    table = _table_for_manager(request.user, pk)
+    table = access.table_for_manager(request.user, pk)
     if request.method == "POST":
         columns = []
         try:
@@ -72,7 +60,7 @@ def table_edit(request, pk):
 @login_required
 @require_POST
 def table_units(request, pk):
-    table = _table_for_manager(request.user, pk)
+    table = access.table_for_manager(request.user, pk)
     try:
         unit_ids = {int(u) for u in request.POST.getlist("units")}
         added, removed = editing.table_units_set(table=table, unit_ids=unit_ids, actor=request.user)
@@ -83,30 +71,3 @@ def table_units(request, pk):
     else:
         messages.success(request, f"已添加 {added} 个单位，移除 {removed} 个单位（移除的行可在填报进度页恢复）")
     return redirect("targets:table_edit", pk=table.pk)
-
-
-@login_required
-@require_POST
-def table_create(request, pk):
-    project = get_object_or_404(Project, pk=pk)
-    if not policy.can_view_project(request.user, project):
-        raise Http404("没有找到该项目")
-    if not policy.can_manage_project(request.user, project):
-        raise PermissionDenied("只有省局管理员可以新建目标表")
-    try:
-        table = editing.table_create(
-            project=project,
-            title=request.POST.get("title", "").strip(),
-            unit_category=request.POST.get("unit_category", ""),
-            start_year=int(request.POST.get("start_year", "")),
-            end_year=int(request.POST.get("end_year", "")),
-            actor=request.user,
-        )
-    except ValueError:
-        messages.error(request, "请填写起止年度")
-    except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, "已新建目标表，请添加列和单位")
-        return redirect("targets:table_edit", pk=table.pk)
-    return redirect("projects:edit", pk=project.pk)

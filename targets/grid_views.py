@@ -14,13 +14,12 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.audit import audit_entries_for
 
-from . import selectors
+from . import access, selectors
 from . import values as tv
 from .layout import header_rows
-from .models import Cell, RowStatus, TargetTable
-from .services import RowLocked, StaleRow, row_cells_update
-from .views import _row_for_user
-from .workflow import SUBMITTABLE
+from .models import Cell, TargetTable
+from .review import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
+from .services import row_cells_update
 
 
 @login_required
@@ -42,13 +41,13 @@ def table_grid(request, pk):
         row.grid_cells = [(column, cells.get(column.pk)) for column in columns]
         row.can_edit = row.is_editable and policy.can_edit_row(user, row)
         row.can_submit = row.status in SUBMITTABLE and policy.can_submit_row(user, row)
-        row.can_review = row.status == RowStatus.SUBMITTED and policy.can_review_row(user, row)
+        row.can_review = row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row)
     context = {
         "table": table,
         "columns": columns,
         "header": header_rows(columns),
         "rows": rows,
-        "statuses": list(RowStatus),
+        "statuses": list(ReviewStatus),
         "status_filter": request.GET.get("status", ""),
         "query": request.GET.get("q", ""),
         "page": page,
@@ -82,7 +81,7 @@ def _cell_errors(columns: dict, values: dict[int, str]) -> dict[str, str]:
     return errors
 
 
-def _conflict_response(row, exc: StaleRow, user) -> JsonResponse:
+def _conflict_response(row, exc: StaleVersion, user) -> JsonResponse:
     """409 with what the other person saved and who they were, so the page can show both."""
     row.refresh_from_db()
     current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
@@ -105,7 +104,7 @@ def _conflict_response(row, exc: StaleRow, user) -> JsonResponse:
 @require_POST
 def row_cells_save(request, pk):
     """Save typed values of one row. 400 names the bad cells; 409 shows the other person's values."""
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     if not policy.can_edit_row(request.user, row):
         raise PermissionDenied("您没有修改该行的权限")
     try:
@@ -129,9 +128,9 @@ def row_cells_save(request, pk):
             actor=request.user,
             narrative=None if narrative is None else str(narrative),
         )
-    except StaleRow as exc:
+    except StaleVersion as exc:
         return _conflict_response(row, exc, request.user)
-    except RowLocked as exc:
+    except NotEditable as exc:
         return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
     except ValidationError as exc:
         return JsonResponse({"message": "；".join(exc.messages)}, status=400)

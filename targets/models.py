@@ -1,13 +1,20 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.urls import reverse
 
-from projects.models import Project, Reviewable, ReviewStatus
-from units import inputs
-from units.models import Unit, UnitCategory
+from units import inputs, policy
+from units.models import NotificationKind, Unit, UnitCategory
+from units.notifications import unit_fillers
 
 from . import values as tv
 from .layout import unit_label
+from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
+
+
+class TargetPeriods(models.TextChoices):
+    LONG_TERM_AND_ANNUAL = "long_term_and_annual", "长期与年度目标"
+    ANNUAL_ONLY = "annual_only", "仅年度目标"
 
 
 class IndicatorCategory(models.Model):
@@ -116,7 +123,9 @@ class ActiveManager(models.Manager):
 class Indicator(models.Model):
     """三级指标: project-specific, under a 二级 (or, in flat lists, a 一级) category."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="indicators")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="indicators"
+    )
     category = models.ForeignKey(
         IndicatorCategory, verbose_name="上级指标类别", on_delete=models.PROTECT, related_name="indicators"
     )
@@ -185,7 +194,9 @@ class TableStatus(models.TextChoices):
 class TargetTable(models.Model):
     """分解目标表: a project's targets split down to the units of one category."""
 
-    project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="tables")
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="tables"
+    )
     title = models.CharField("表名", max_length=200)
     unit_category = models.CharField("单位类别", max_length=32, choices=UnitCategory.choices)
     start_year = models.PositiveIntegerField("起始年度")
@@ -276,11 +287,6 @@ class TableColumn(models.Model):
         return value
 
 
-RowStatus = ReviewStatus  # a target row's workflow is the shared one
-
-
-EDITABLE_ROW_STATUSES = frozenset({RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED})
-
 # In `reopened_column_ids`, beside column ids: the row's 文字目标 was reopened too.
 NARRATIVE = "narrative"
 
@@ -313,9 +319,46 @@ class TableRow(Reviewable):
     def __str__(self):
         return f"{self.table} / {self.unit}"
 
+    # --- as a reviewable (targets.review) ---
+    audit_code = "targets.row"
+    review_noun = "行"
+    review_rules = {
+        ReviewEvent.SUBMITTED: policy.can_submit_row,
+        ReviewEvent.RETURNED: policy.can_review_row,
+        ReviewEvent.APPROVED: policy.can_review_row,
+        ReviewEvent.REOPENED: policy.can_reopen_row,
+    }
+
     @property
-    def is_editable(self) -> bool:
-        return self.status in EDITABLE_ROW_STATUSES
+    def review_label(self) -> str:
+        return self.unit.name
+
+    def review_snapshot(self, event: str, actor) -> None:
+        RowSnapshot.objects.create(
+            row=self,
+            event=event,
+            version=self.version,
+            values={str(c): raw for c, raw in Cell.objects.filter(row=self).values_list("column_id", "raw")},
+            narrative=self.narrative,
+            actor=actor if actor and actor.is_authenticated else None,
+        )
+
+    def review_notice(self, event: str, comment: str) -> Notice | None:
+        link = reverse("targets:row", args=[self.pk])
+        title = self.table.title
+        if event == ReviewEvent.SUBMITTED:
+            body = f"请审核 {self.unit.name} 提交的填报（版本 {self.version}）。"
+            reviewers = policy.project_reviewers(self.table.project)
+            return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{self.unit.name} 已提交《{title}》", body, link)
+        fillers = unit_fillers([self.unit_id])
+        if event == ReviewEvent.RETURNED:
+            return Notice(
+                fillers, NotificationKind.ROW_RETURNED, f"《{title}》的填报被退回", f"退回意见：{comment}", link
+            )
+        if event == ReviewEvent.APPROVED:
+            body = f"版本 {self.version} 已审核通过。"
+            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》的填报已通过", body, link)
+        return Notice(fillers, NotificationKind.ROW_REOPENED, f"《{title}》的填报被重新打开", f"原因：{comment}", link)
 
     def column_is_editable(self, column_id: int) -> bool:
         return self.is_editable and (self.reopened_column_ids is None or column_id in self.reopened_column_ids)
@@ -327,7 +370,7 @@ class TableRow(Reviewable):
     @property
     def pending_review_comment(self) -> str:
         """The reviewer's return (or reopen) comment, while the unit works on it: until it submits again."""
-        if self.status in (RowStatus.RETURNED, RowStatus.DRAFT):
+        if self.status in (ReviewStatus.RETURNED, ReviewStatus.DRAFT):
             return self.review_comment
         return ""
 
@@ -376,18 +419,11 @@ def check_cell_belongs(row: TableRow, column: TableColumn) -> None:
         raise ValidationError("单元格的列不属于该行所在的目标表")
 
 
-class RowEvent(models.TextChoices):
-    SUBMITTED = "submitted", "提交"
-    RETURNED = "returned", "退回"
-    APPROVED = "approved", "通过"
-    REOPENED = "reopened", "重新打开"
-
-
 class RowSnapshot(models.Model):
     """The row's values at a workflow step, so a reviewer sees what changed since."""
 
     row = models.ForeignKey(TableRow, verbose_name="填报行", on_delete=models.CASCADE, related_name="snapshots")
-    event = models.CharField("事件", max_length=16, choices=RowEvent.choices)
+    event = models.CharField("事件", max_length=16, choices=ReviewEvent.choices)
     version = models.PositiveIntegerField("版本")
     values = models.JSONField("各列的值", help_text="{列编号: 指标值原文}")
     narrative = models.TextField("文字目标", blank=True)

@@ -6,11 +6,21 @@ from dataclasses import dataclass
 
 from django.db.models import Count
 
-from projects.models import Project, TargetPeriods
 from units import policy
 from units.audit import audit_entries_for
 
-from .models import Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableColumn, TableRow, TargetPeriod, TargetTable
+from .models import (
+    Cell,
+    Indicator,
+    ReviewEvent,
+    ReviewStatus,
+    RowSnapshot,
+    TableColumn,
+    TableRow,
+    TargetPeriod,
+    TargetPeriods,
+    TargetTable,
+)
 
 # The 注's one-to-one rule: every annual target has its long-term one and vice versa. The
 # project editor also flags a break as it is typed, with these texts (passed to it as data).
@@ -20,7 +30,7 @@ PAIRING_PROBLEMS = {
 }
 
 
-def project_indicator_tree(project: Project) -> list[Indicator]:
+def project_indicator_tree(project) -> list[Indicator]:
     """The project's indicators in order, each with its targets side by side and what the
     one-to-one rule says about it (two queries)."""
     indicators = list(
@@ -73,7 +83,9 @@ def row_cells(row: TableRow, columns: list[TableColumn]) -> list[CellView]:
 
 def row_last_review(row: TableRow) -> RowSnapshot | None:
     return (
-        RowSnapshot.objects.filter(row=row, event__in=[RowEvent.APPROVED, RowEvent.RETURNED, RowEvent.REOPENED])
+        RowSnapshot.objects.filter(
+            row=row, event__in=[ReviewEvent.APPROVED, ReviewEvent.RETURNED, ReviewEvent.REOPENED]
+        )
         .select_related("actor")
         .first()
     )
@@ -108,7 +120,9 @@ def rows_for_filler(user) -> list[TableRow]:
 
 def review_queue(user) -> list[TableRow]:
     """Submitted rows of the projects this user reviews (one query after the policy's)."""
-    rows = TableRow.objects.filter(status=RowStatus.SUBMITTED).select_related("table__project", "unit", "submitted_by")
+    rows = TableRow.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
+        "table__project", "unit", "submitted_by"
+    )
     if not policy.is_admin(user):
         rows = rows.filter(table__project_id__in=policy.reviewed_project_ids(user))
     return list(rows.order_by("submitted_at", "pk"))
@@ -155,7 +169,7 @@ def _grid_queryset(table: TargetTable, user, status: str | None = None, query: s
         .prefetch_related("cells")
         .order_by("seq")
     )
-    if status in RowStatus.values:
+    if status in ReviewStatus.values:
         rows = rows.filter(status=status)
     if query:
         rows = rows.filter(unit__name__contains=query)
@@ -183,9 +197,9 @@ def grid_page(table: TargetTable, user, *, status: str | None = None, query: str
 
 def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
     """Counts per status (one query) and one page of units' rows (two), plus removed rows."""
-    counts = {status: 0 for status in RowStatus}
+    counts = {status: 0 for status in ReviewStatus}
     for status, count in TableRow.objects.filter(table=table).values_list("status").annotate(n=Count("pk")):
-        counts[RowStatus(status)] = count
+        counts[ReviewStatus(status)] = count
     total = sum(counts.values())
     rows = TableRow.objects.filter(table=table).select_related("unit", "reviewed_by").order_by("seq")
     if query:

@@ -12,15 +12,8 @@ from units.audit import AuditAction
 from units.inputs import check_text
 from units.models import AuditEntry
 
-from .models import Cell, RowStatus, TableColumn, TableRow, TargetTable
-
-
-class RowLocked(ValidationError):
-    pass
-
-
-class StaleRow(ValidationError):
-    """The row changed since the editor loaded it; nothing was saved."""
+from .models import Cell, TableColumn, TableRow, TargetTable
+from .review import STARTS_EDITING, ReviewStatus
 
 
 @dataclass
@@ -72,17 +65,16 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
     errors, to_create, to_update, entries, bumped = [], [], [], [], []
     for edit in edits:
         row = rows[edit.row_id]
-        _check_editable(row, edit.expected_version)
+        row.check_editable(edit.expected_version)
         changed = _cell_edits(row, edit, columns, existing, actor, errors, to_create, to_update)
         changed += _narrative_edit(row, edit, actor, errors)
         if changed:
             entries += changed
-            if row.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
+            started_from = row.mark_edited()
+            if started_from:
                 entries.append(
-                    _audit(actor, AuditAction.ROW_STARTED, row, {"status": row.status}, {"status": RowStatus.DRAFT})
+                    _audit(actor, AuditAction.ROW_STARTED, row, {"status": started_from}, {"status": row.status})
                 )
-                row.status = RowStatus.DRAFT
-            row.version += 1
             bumped.append(row)
     if errors:
         raise ValidationError(errors)
@@ -102,15 +94,6 @@ def _locked_rows(edits: list[RowEdit]) -> dict[int, TableRow]:
     if len(rows) != len({e.row_id for e in edits}):
         raise ValidationError("要修改的行不存在或已被删除")
     return rows
-
-
-def _check_editable(row: TableRow, expected_version: int) -> None:
-    if not row.is_editable:
-        raise RowLocked(f"“{row.unit.name}”的状态为“{row.get_status_display()}”，不能修改")
-    if row.version != expected_version:
-        raise StaleRow(
-            f"“{row.unit.name}”已被他人修改（当前版本 {row.version}，您编辑的是版本 {expected_version}），请刷新后再保存"
-        )
 
 
 def _cell_edits(row, edit: RowEdit, columns, existing, actor, errors, to_create, to_update) -> list[AuditEntry]:
@@ -185,9 +168,7 @@ def _write_batch(edits, to_create, to_update, bumped_ids: list[int], entries) ->
     Cell.objects.bulk_create(to_create + to_update)
     # The rows are locked and their versions were checked: one statement moves them all on.
     TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
-    TableRow.objects.filter(pk__in=bumped_ids, status__in=[RowStatus.NOT_STARTED, RowStatus.RETURNED]).update(
-        status=RowStatus.DRAFT
-    )
+    TableRow.objects.filter(pk__in=bumped_ids, status__in=STARTS_EDITING).update(status=ReviewStatus.DRAFT)
     moved = set(bumped_ids)
     for edit in edits:  # narratives change rarely: a statement each
         if edit.narrative is not None and edit.row_id in moved:

@@ -7,7 +7,7 @@ from django.utils import timezone
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
-from .models import RowStatus, TableRow, TableStatus
+from .models import ReviewStatus, TableRow, TableStatus
 from .services import table_cells_reparse
 
 REMINDER_WINDOW = timedelta(days=3)
@@ -39,7 +39,7 @@ def deadline_reminders_send(now_iso: str | None = None) -> int:
         table__status=TableStatus.OPEN,
         table__deadline__gt=now,
         table__deadline__lte=now + REMINDER_WINDOW,
-        status__in=[RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED],
+        status__in=[ReviewStatus.NOT_STARTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED],
     ).select_related("table")
     sent = 0
     for row in rows:

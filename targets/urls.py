@@ -20,7 +20,6 @@ urlpatterns = [
     path("tables/<int:pk>/progress/", views.table_progress, name="table_progress"),
     path("tables/<int:pk>/edit/", editor_views.table_edit, name="table_edit"),
     path("tables/<int:pk>/units/", editor_views.table_units, name="table_units"),
-    path("projects/<int:pk>/tables/new/", editor_views.table_create, name="table_create"),
     path("tables/<int:pk>/open/", views.table_open, name="table_open"),
     path("tables/<int:pk>/close/", views.table_close, name="table_close"),
 ]

@@ -10,27 +10,11 @@ from django.views.decorators.http import require_POST
 
 from units import policy
 
-from . import selectors, workflow
+from . import access, review, selectors, workflow
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
-from .models import RowStatus, TableRow, TargetTable
-from .services import StaleRow, row_cells_update
-
-
-def _row_for_user(user, pk: int) -> TableRow:
-    """The row, if this user may see it; another unit's row is a 404, not a 403."""
-    row = get_object_or_404(
-        TableRow.objects.select_related("table__project", "unit", "submitted_by", "reviewed_by"), pk=pk
-    )
-    if not policy.can_view_row(user, row):
-        raise Http404("没有找到该填报")
-    return row
-
-
-def _table_for_user(user, pk: int) -> TargetTable:
-    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
-    if not policy.can_view_table(user, table):
-        raise Http404("没有找到该目标表")
-    return table
+from .models import TableRow
+from .review import ReviewStatus, StaleVersion
+from .services import row_cells_update
 
 
 def _require(allowed: bool):
@@ -62,9 +46,9 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200):
         "changes": selectors.row_changes_since(last_review, row, cells),
         "history": selectors.row_history(row),
         "can_edit": can_edit,
-        "can_submit": row.status in workflow.SUBMITTABLE and policy.can_submit_row(user, row),
-        "can_review": row.status == RowStatus.SUBMITTED and policy.can_review_row(user, row),
-        "can_reopen": row.status == RowStatus.APPROVED and policy.can_reopen_row(user, row),
+        "can_submit": row.status in review.SUBMITTABLE and policy.can_submit_row(user, row),
+        "can_review": row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row),
+        "can_reopen": row.status == ReviewStatus.APPROVED and policy.can_reopen_row(user, row),
         "deadline_passed": policy.deadline_passed(row.table),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
@@ -74,13 +58,13 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200):
 
 @login_required
 def row_detail(request, pk):
-    return _row_context(request, _row_for_user(request.user, pk))
+    return _row_context(request, access.row_for_user(request.user, pk))
 
 
 @login_required
 @require_POST
 def row_save(request, pk):
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     _require(policy.can_edit_row(request.user, row))
     columns = selectors.table_columns(row.table)
     values = {c.pk: request.POST[f"col-{c.pk}"] for c in columns if f"col-{c.pk}" in request.POST}
@@ -94,7 +78,7 @@ def row_save(request, pk):
         row_cells_update(
             row_id=row.pk, values=values, expected_version=version, actor=request.user, narrative=narrative
         )
-    except StaleRow as exc:
+    except StaleVersion as exc:
         row.refresh_from_db()
         _refused(request, exc)
         return _row_context(request, row, typed=values, conflict=version, status=409)
@@ -128,7 +112,7 @@ def _transition(request, row, service, success: str, **kwargs):
 @login_required
 @require_POST
 def row_submit(request, pk):
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     _require(policy.can_submit_row(request.user, row))
     return _transition(request, row, workflow.row_submit, "已提交，等待省局审核")
 
@@ -136,7 +120,7 @@ def row_submit(request, pk):
 @login_required
 @require_POST
 def row_return(request, pk):
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     _require(policy.can_review_row(request.user, row))
     form = ReturnForm(request.POST)
     if not form.is_valid():
@@ -148,7 +132,7 @@ def row_return(request, pk):
 @login_required
 @require_POST
 def row_approve(request, pk):
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     _require(policy.can_review_row(request.user, row))
     return _transition(request, row, workflow.row_approve, "已审核通过")
 
@@ -156,7 +140,7 @@ def row_approve(request, pk):
 @login_required
 @require_POST
 def row_reopen(request, pk):
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     _require(policy.can_reopen_row(request.user, row))
     form = ReopenForm(request.POST, columns=selectors.table_columns(row.table))
     if not form.is_valid():
@@ -175,14 +159,14 @@ def row_reopen(request, pk):
 
 @login_required
 def review_queue(request):
-    _require(bool(policy.bureau_roles(request.user) & {"admin", "reviewer"}))
+    _require(policy.can_use_review_queue(request.user))
     return render(request, "targets/review_queue.html", {"rows": selectors.review_queue(request.user)})
 
 
 @login_required
 @require_POST
 def review_approve_many(request):
-    _require(bool(policy.bureau_roles(request.user) & {"admin", "reviewer"}))
+    _require(policy.can_use_review_queue(request.user))
     queue = {row.pk: row for row in selectors.review_queue(request.user)}
     requested = request.POST.getlist("rows")
     form = BulkApproveForm(request.POST, row_ids=list(queue))
@@ -201,7 +185,7 @@ def review_approve_many(request):
 
 @login_required
 def table_progress(request, pk):
-    table = _table_for_user(request.user, pk)
+    table = access.table_for_user(request.user, pk)
     context = {
         "table": table,
         **selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip()),
@@ -216,7 +200,7 @@ def table_progress(request, pk):
 @login_required
 @require_POST
 def table_open(request, pk):
-    table = _table_for_user(request.user, pk)
+    table = access.table_for_user(request.user, pk)
     _require(policy.can_manage_table(request.user, table))
     form = OpenTableForm(request.POST)
     if not form.is_valid():
@@ -235,7 +219,7 @@ def table_open(request, pk):
 @login_required
 @require_POST
 def table_close(request, pk):
-    table = _table_for_user(request.user, pk)
+    table = access.table_for_user(request.user, pk)
     _require(policy.can_manage_table(request.user, table))
     try:
         workflow.table_close(table_id=table.pk, actor=request.user)
@@ -249,7 +233,7 @@ def table_close(request, pk):
 @login_required
 @require_POST
 def row_remove(request, pk):
-    row = _row_for_user(request.user, pk)
+    row = access.row_for_user(request.user, pk)
     _require(policy.can_manage_table(request.user, row.table))
     form = RemoveForm(request.POST)
     if not form.is_valid():

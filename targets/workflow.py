@@ -2,87 +2,28 @@
 
 未填报 → 填报中 → 已提交 → (已退回 → 填报中 …) → 已通过 (locked; an admin may reopen).
 
-Each transition locks the row, refuses an illegal step with a message and no change,
-writes the audit entry (who, when, before, after, comment) and a snapshot of the values,
-and notifies people once the transaction has committed. Who may ask for a transition
-is the policy module's question, asked by the caller.
+Each step is one `targets.review.transition()` (lock, policy, audit, snapshot, notice);
+this module adds what only rows have: the table's window and deadline, bulk approval,
+the partial reopen.
 """
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
 from units.audit import AuditAction, audit_record
-from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
 
-from .models import NARRATIVE, Cell, Indicator, RowEvent, RowSnapshot, RowStatus, TableRow, TableStatus, TargetTable
-
-
-class TransitionRefused(ValidationError):
-    pass
-
-
-SUBMITTABLE = (RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED)
+from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
+from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 
 
 def _locked_row(row_id: int) -> TableRow:
-    return TableRow.objects.select_for_update().select_related("table__project", "unit").get(pk=row_id)
-
-
-def _snapshot(row: TableRow, event: str, actor) -> RowSnapshot:
-    values = {str(column_id): raw for column_id, raw in Cell.objects.filter(row=row).values_list("column_id", "raw")}
-    return RowSnapshot.objects.create(
-        row=row,
-        event=event,
-        version=row.version,
-        values=values,
-        narrative=row.narrative,
-        actor=actor if actor and actor.is_authenticated else None,
-    )
-
-
-def _move(obj, *, allowed: tuple, to: str, action: str, actor, comment: str = "", label: str = "", **fields):
-    """One workflow step for anything with a `status` (a table row, a 任务书): check, move,
-    audit, and snapshot a row's values. The caller holds the object's row lock."""
-    is_row = isinstance(obj, TableRow)
-    label = label or (obj.unit.name if is_row else str(obj))
-    check_text(comment, "“意见（原因）”")
-    if obj.status not in allowed:
-        allowed_labels = "、".join(RowStatus(s).label for s in allowed)
-        noun = "行" if is_row else obj._meta.verbose_name
-        raise TransitionRefused(
-            f"“{label}”当前为“{RowStatus(obj.status).label}”，只有{allowed_labels}的{noun}才能{RowEvent(action).label}"
-        )
-    before = obj.status
-    # The object is locked; the conditional update still guards against a stale copy.
-    updated = type(obj)._base_manager.filter(pk=obj.pk, status=before).update(status=to, **fields)
-    assert updated == 1, "status moved under a row lock"
-    obj.status = to
-    for name, value in fields.items():
-        setattr(obj, name, value)
-    code = "targets.row" if is_row else f"{obj._meta.app_label}.{obj._meta.model_name}"
-    audit_record(
-        actor=actor,
-        action=AuditAction(f"{code}.{action}"),
-        obj=obj,
-        before={"status": before},
-        after={"status": to, "version": obj.version},
-        comment=comment,
-        label=label,
-    )
-    if is_row:
-        _snapshot(obj, action, actor)
-    return obj
-
-
-def _row_link(row: TableRow) -> str:
-    return reverse("targets:row", args=[row.pk])
+    return lock(TableRow, row_id, related=("table__project", "unit"))
 
 
 @transaction.atomic
@@ -95,26 +36,7 @@ def row_submit(*, row_id: int, actor, now=None) -> TableRow:
         raise TransitionRefused(
             f"已过截止时间（{timezone.localtime(table.deadline):%Y-%m-%d %H:%M}），不能提交；如需延期请联系省局管理员"
         )
-    row = _move(
-        row,
-        allowed=SUBMITTABLE,
-        to=RowStatus.SUBMITTED,
-        action=RowEvent.SUBMITTED,
-        actor=actor,
-        submitted_at=timezone.now(),
-        submitted_by=actor,
-    )
-    from guardian.shortcuts import get_users_with_perms
-
-    reviewers = get_users_with_perms(table.project, only_with_perms_in=["review_project"], with_group_users=False)
-    notify(
-        recipients=reviewers,
-        kind=NotificationKind.ROW_SUBMITTED,
-        title=f"{row.unit.name} 已提交《{table.title}》",
-        body=f"请审核 {row.unit.name} 提交的填报（版本 {row.version}）。",
-        link=_row_link(row),
-    )
-    return row
+    return transition(row, event=ReviewEvent.SUBMITTED, actor=actor, submitted_at=timezone.now(), submitted_by=actor)
 
 
 @transaction.atomic
@@ -123,11 +45,9 @@ def row_return(*, row_id: int, actor, comment: str) -> TableRow:
     if not comment:
         raise TransitionRefused("退回时必须填写退回意见")
     # A return reopens the whole row, whatever an earlier partial reopen limited it to.
-    row = _move(
+    return transition(
         _locked_row(row_id),
-        allowed=(RowStatus.SUBMITTED,),
-        to=RowStatus.RETURNED,
-        action=RowEvent.RETURNED,
+        event=ReviewEvent.RETURNED,
         actor=actor,
         comment=comment,
         reviewed_at=timezone.now(),
@@ -135,36 +55,18 @@ def row_return(*, row_id: int, actor, comment: str) -> TableRow:
         review_comment=comment,
         reopened_column_ids=None,
     )
-    notify(
-        recipients=unit_fillers([row.unit_id]),
-        kind=NotificationKind.ROW_RETURNED,
-        title=f"《{row.table.title}》的填报被退回",
-        body=f"退回意见：{comment}",
-        link=_row_link(row),
-    )
-    return row
 
 
 def _approve(row: TableRow, actor) -> TableRow:
-    row = _move(
+    return transition(
         row,
-        allowed=(RowStatus.SUBMITTED,),
-        to=RowStatus.APPROVED,
-        action=RowEvent.APPROVED,
+        event=ReviewEvent.APPROVED,
         actor=actor,
         reviewed_at=timezone.now(),
         reviewed_by=actor,
         review_comment="",
         reopened_column_ids=None,
     )
-    notify(
-        recipients=unit_fillers([row.unit_id]),
-        kind=NotificationKind.ROW_APPROVED,
-        title=f"《{row.table.title}》的填报已通过",
-        body=f"版本 {row.version} 已审核通过。",
-        link=_row_link(row),
-    )
-    return row
 
 
 @transaction.atomic
@@ -176,14 +78,14 @@ def row_approve(*, row_id: int, actor) -> TableRow:
 def rows_approve(*, row_ids: list[int], actor) -> list[TableRow]:
     """Approve many submitted rows at once: all of them, or none with the reasons."""
     rows = list(
-        TableRow.objects.select_for_update()
+        TableRow.objects.select_for_update(of=("self",))
         .select_related("table__project", "unit")
         .filter(pk__in=row_ids)
         .order_by("pk")
     )
     if len(rows) != len(set(row_ids)):
         raise TransitionRefused("所选的行有的已不存在，请刷新后重试")
-    not_ready = [r.unit.name for r in rows if r.status != RowStatus.SUBMITTED]
+    not_ready = [r.unit.name for r in rows if r.status != ReviewStatus.SUBMITTED]
     if not_ready:
         raise TransitionRefused(f"以下单位的填报不是“已提交”状态，未做任何审核：{'、'.join(not_ready)}")
     return [_approve(row, actor) for row in rows]
@@ -206,24 +108,14 @@ def row_reopen(
             raise TransitionRefused("请选择该目标表中要重新打开的列")
         if narrative:
             column_ids.append(NARRATIVE)
-    row = _move(
+    return transition(
         row,
-        allowed=(RowStatus.APPROVED,),
-        to=RowStatus.RETURNED,
-        action=RowEvent.REOPENED,
+        event=ReviewEvent.REOPENED,
         actor=actor,
         comment=reason,
         reopened_column_ids=column_ids,
         review_comment=reason,
     )
-    notify(
-        recipients=unit_fillers([row.unit_id]),
-        kind=NotificationKind.ROW_REOPENED,
-        title=f"《{row.table.title}》的填报被重新打开",
-        body=f"原因：{reason}",
-        link=_row_link(row),
-    )
-    return row
 
 
 # --- the table's filling window ----------------------------------------------------------

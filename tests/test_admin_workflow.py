@@ -9,7 +9,8 @@ from django.urls import reverse
 from projects.agreements.services import agreement_create
 from projects.models import AgreementBudgetSource, AgreementMetricValue
 from targets import workflow
-from targets.models import Cell, RowSnapshot, RowStatus, TableRow, Target
+from targets.models import Cell, RowSnapshot, TableRow, Target
+from targets.review import ReviewStatus
 from units.models import AuditEntry, Unit, UnitCategory
 
 pytestmark = pytest.mark.django_db
@@ -69,13 +70,13 @@ def test_a_rows_status_cannot_be_set_on_the_table_page_of_the_admin(client, admi
     index = next(
         k.split("-")[1] for k, v in data.items() if k.startswith("rows-") and k.endswith("-id") and v == str(yichang.pk)
     )
-    data[f"rows-{index}-status"] = RowStatus.APPROVED
+    data[f"rows-{index}-status"] = ReviewStatus.APPROVED
     data["status"] = "closed"
     response = client.post(url, data)
     assert response.status_code == 302
     yichang.refresh_from_db()
     open_table.refresh_from_db()
-    assert (yichang.status, open_table.status) == (RowStatus.NOT_STARTED, "open")
+    assert (yichang.status, open_table.status) == (ReviewStatus.NOT_STARTED, "open")
     assert not RowSnapshot.objects.filter(row=yichang).exists()
 
 
@@ -114,7 +115,7 @@ def test_a_cell_changed_in_the_admin_is_written_by_the_grids_service_and_audited
     data[raw_field] = "530"
     assert client.post(url, data).status_code == 302
     row = TableRow.objects.get(pk=wuhan_row.pk)
-    assert (row.version, row.status) == (wuhan_row.version + 1, RowStatus.DRAFT)
+    assert (row.version, row.status) == (wuhan_row.version + 1, ReviewStatus.DRAFT)
     entry = AuditEntry.objects.get(action="targets.cell.changed", object_id=str(row.pk))
     assert (entry.actor, entry.before, entry.after) == (admin_user, {"raw": "500"}, {"raw": "530"})
 
@@ -145,7 +146,7 @@ def test_an_approved_agreement_and_its_values_cannot_be_changed_in_the_admin(cli
     agreement = agreement_create(
         project=hubei, undertaker=Unit.objects.get(name="湖北省知识产权发展中心"), platform_kind="sub", actor=admin_user
     )
-    type(agreement).objects.filter(pk=agreement.pk).update(status=RowStatus.APPROVED)
+    type(agreement).objects.filter(pk=agreement.pk).update(status=ReviewStatus.APPROVED)
     metric = agreement.metrics.first()
     value = AgreementMetricValue.objects.create(metric=metric, year=agreement.start_year, value=10)
     client.force_login(admin_user)
@@ -160,7 +161,7 @@ def test_an_approved_agreement_and_its_values_cannot_be_changed_in_the_admin(cli
     assert response.status_code == 403
     agreement.refresh_from_db()
     value.refresh_from_db()
-    assert (agreement.status, agreement.title, value.value) == (RowStatus.APPROVED, agreement.title, 10)
+    assert (agreement.status, agreement.title, value.value) == (ReviewStatus.APPROVED, agreement.title, 10)
 
 
 def test_a_draft_agreements_status_is_read_only_in_the_admin(client, admin_user, hubei):
@@ -170,10 +171,10 @@ def test_a_draft_agreements_status_is_read_only_in_the_admin(client, admin_user,
     client.force_login(admin_user)
     url = reverse("admin:projects_agreement_change", args=[agreement.pk])
     data = _form(client, url)
-    data["status"] = RowStatus.APPROVED
+    data["status"] = ReviewStatus.APPROVED
     client.post(url, data)
     agreement.refresh_from_db()
-    assert agreement.status == RowStatus.NOT_STARTED
+    assert agreement.status == ReviewStatus.NOT_STARTED
 
 
 def test_no_part_of_any_agreement_is_changed_or_moved_in_the_admin(client, admin_user, hubei):
@@ -185,7 +186,7 @@ def test_no_part_of_any_agreement_is_changed_or_moved_in_the_admin(client, admin
             Unit.objects.create(name="示例子平台", category=UnitCategory.PLATFORM),
         )
     )
-    type(approved).objects.filter(pk=approved.pk).update(status=RowStatus.APPROVED)
+    type(approved).objects.filter(pk=approved.pk).update(status=ReviewStatus.APPROVED)
     source = AgreementBudgetSource.objects.update_or_create(agreement=draft, kind="other", defaults={"amount": 1})[0]
     client.force_login(admin_user)
     url = reverse("admin:projects_agreementbudgetsource_change", args=[source.pk])

@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from targets.models import RowStatus, TableRow
+from targets.models import ReviewStatus, TableRow
 from units.models import Notification
 
 pytestmark = pytest.mark.django_db
@@ -254,7 +254,7 @@ MATRIX = {
     "projects:indicator_add": ("POST", "project", EDITOR_POST),
     "projects:indicator_move": ("POST", "indicator", EDITOR_POST),
     "projects:indicator_remove": ("POST", "indicator", EDITOR_POST),
-    "targets:table_create": ("POST", "project", EDITOR_POST),
+    "projects:table_create": ("POST", "project", EDITOR_POST),
     "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     # Exports: what the user could read on screen. A filler's table export holds only their row
@@ -371,7 +371,7 @@ def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path
     from reports.models import ImportJob
 
     import_job = ImportJob.objects.create(owner=wuhan, filename="x.xlsx", status="invalid", plan=ImportPlan().to_dict())
-    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=ReviewStatus.SUBMITTED)
     removed = TableRow.objects.get(table=open_table, unit__name="潜江市")
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
     notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
@@ -444,11 +444,11 @@ def test_a_filler_cannot_write_another_tables_column_through_a_form_field(client
 
 
 def test_a_reviewer_cannot_bulk_approve_a_row_of_a_project_not_assigned(client, other_reviewer, wuhan_row, open_table):
-    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.SUBMITTED)
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=ReviewStatus.SUBMITTED)
     client.force_login(other_reviewer)
     response = client.post(reverse("targets:review_approve_many"), {"rows": [wuhan_row.pk]}, follow=True)
     assert "不在您的待审核列表中" in response.content.decode()
-    assert TableRow.objects.get(pk=wuhan_row.pk).status == RowStatus.SUBMITTED
+    assert TableRow.objects.get(pk=wuhan_row.pk).status == ReviewStatus.SUBMITTED
 
 
 def test_csrf_is_enforced_on_posts(wuhan, wuhan_row, open_table):
@@ -456,7 +456,7 @@ def test_csrf_is_enforced_on_posts(wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
     response = client.post(reverse("targets:row_submit", args=[wuhan_row.pk]))
     assert response.status_code == 403
-    assert TableRow.objects.get(pk=wuhan_row.pk).status == RowStatus.NOT_STARTED
+    assert TableRow.objects.get(pk=wuhan_row.pk).status == ReviewStatus.NOT_STARTED
 
 
 def test_login_failures_are_rate_limited(client, django_user_model):

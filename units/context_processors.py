@@ -1,5 +1,5 @@
 from . import policy
-from .models import Notification, Role
+from .models import Notification
 
 
 def navigation(request):
@@ -7,8 +7,7 @@ def navigation(request):
     user = request.user
     if not user.is_authenticated:
         return {}
-    roles = policy.bureau_roles(user)
     return {
         "nav_unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
-        "nav_reviews": bool(roles & {Role.ADMIN, Role.REVIEWER}),
+        "nav_reviews": policy.can_use_review_queue(user),
     }

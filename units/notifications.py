@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from .models import Notification, Role
+from .tasks import notification_emails_queue
 
 
 def unit_fillers(unit_ids) -> list:
@@ -47,19 +47,3 @@ def notify(
         # robust: an e-mail that cannot be sent now must not turn a committed change into an error.
         transaction.on_commit(lambda: notification_emails_queue(ids), robust=True)
     return created
-
-
-def notification_emails_queue(ids) -> int:
-    """Hand these notifications' e-mails to Celery; stop at the first refusal (the broker is
-    down: the rest would wait as long). Returns how many were handed over."""
-    from config.broker import task_send
-
-    from .tasks import notification_email_send
-
-    queued = 0
-    for pk in ids:
-        if not task_send(notification_email_send, pk):
-            break
-        Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(email_queued_at=timezone.now())
-        queued += 1
-    return queued

@@ -15,9 +15,12 @@ who may act; whether the row's state allows it is the workflow service's questio
 
 from __future__ import annotations
 
+from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from guardian.core import ObjectPermissionChecker
+from guardian.shortcuts import assign_perm, get_users_with_perms
 
 from .models import Membership, Role, UnitCategory
 
@@ -65,10 +68,10 @@ def reviewed_project_ids(user) -> set[int]:
         return set()
     cached = getattr(user, "_policy_reviewed", None)
     if cached is None:
-        from projects.models import ProjectUserObjectPermission
-
+        # The grant table belongs to projects, a layer above: looked up by name.
+        grants = apps.get_model("projects", "ProjectUserObjectPermission")
         cached = set(
-            ProjectUserObjectPermission.objects.filter(user=user, permission__codename=REVIEW_PERMISSION).values_list(
+            grants.objects.filter(user=user, permission__codename=REVIEW_PERMISSION).values_list(
                 "content_object_id", flat=True
             )
         )
@@ -76,8 +79,11 @@ def reviewed_project_ids(user) -> set[int]:
     return cached
 
 
-def review_checker(user, projects) -> ObjectPermissionChecker:
-    """A guardian checker with the grants of many projects fetched in one query."""
+def review_checker(user, projects) -> ObjectPermissionChecker | None:
+    """A guardian checker with the grants of many projects fetched in one query; None for
+    anyone who is not a reviewer (or no projects), who needs no grants."""
+    if Role.REVIEWER not in bureau_roles(user) or not projects:
+        return None
     checker = ObjectPermissionChecker(user)
     checker.prefetch_perms(projects)
     return checker
@@ -91,6 +97,21 @@ def reviews_project(user, project, checker: ObjectPermissionChecker | None = Non
     if checker is not None:
         return checker.has_perm(REVIEW_PERMISSION, project)
     return project.pk in reviewed_project_ids(user)
+
+
+def grant_review(user, project) -> None:
+    """Assign a reviewer to a project (the guardian grant the policy reads)."""
+    assign_perm(f"projects.{REVIEW_PERMISSION}", user, project)
+
+
+def project_reviewers(project) -> list:
+    """The reviewers assigned to the project (their own grants, not a group's)."""
+    return list(get_users_with_perms(project, only_with_perms_in=[REVIEW_PERMISSION], with_group_users=False))
+
+
+def can_use_review_queue(user) -> bool:
+    """The review queue (and its link in the top bar): the bureau's admins and reviewers."""
+    return bool(bureau_roles(user) & {Role.ADMIN, Role.REVIEWER})
 
 
 # --- what a user may see ---------------------------------------------------------
@@ -192,8 +213,6 @@ def system_user():
 
     Used by management commands that run with the server's authority (exports to disk).
     """
-    from django.contrib.auth import get_user_model
-
     user = get_user_model()(username="system", is_superuser=True, is_active=True)
     user._policy_memberships = []
     user._policy_reviewed = set()

@@ -5,8 +5,6 @@ and the indicator catalogue. One header row each; a row that fails stops the who
 from django.contrib.auth import get_user_model
 from import_export import fields, resources, widgets
 
-from targets.models import IndicatorCategory
-
 from .models import Membership, Role, Unit, UnitCategory
 
 
@@ -69,18 +67,3 @@ class MembershipResource(resources.ModelResource):
             )
             user.set_unusable_password()
             user.save()
-
-
-class IndicatorCategoryResource(resources.ModelResource):
-    level = fields.Field(attribute="level", column_name="级别", widget=widgets.IntegerWidget())
-    name = fields.Field(attribute="name", column_name="名称")
-    parent = fields.Field(
-        attribute="parent", column_name="上级指标", widget=widgets.ForeignKeyWidget(IndicatorCategory, field="name")
-    )
-    order = fields.Field(attribute="order", column_name="排序", widget=widgets.IntegerWidget())
-
-    class Meta:
-        model = IndicatorCategory
-        import_id_fields = ["level", "parent", "name"]
-        fields = ["level", "name", "parent", "order"]
-        skip_unchanged = True

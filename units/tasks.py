@@ -6,6 +6,8 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.utils import timezone
 
+from config.broker import task_send
+
 from .models import Notification
 
 
@@ -39,8 +41,6 @@ OUTBOX_GIVE_UP_AFTER = timedelta(days=3)
 @shared_task(acks_late=True)
 def outbox_sweep(now_iso: str | None = None) -> int:
     """Hand over every e-mail still owed (run by beat every minute). Returns how many."""
-    from .notifications import notification_emails_queue
-
     now = timezone.datetime.fromisoformat(now_iso) if now_iso else timezone.now()
     owed = (
         Notification.objects.filter(emailed_at__isnull=True, created_at__gte=now - OUTBOX_GIVE_UP_AFTER)
@@ -50,3 +50,15 @@ def outbox_sweep(now_iso: str | None = None) -> int:
         .values_list("pk", flat=True)
     )
     return notification_emails_queue(list(owed[:1000]))
+
+
+def notification_emails_queue(ids) -> int:
+    """Hand these notifications' e-mails to Celery; stop at the first refusal (the broker is
+    down: the rest would wait as long). Returns how many were handed over."""
+    queued = 0
+    for pk in ids:
+        if not task_send(notification_email_send, pk):
+            break
+        Notification.objects.filter(pk=pk, emailed_at__isnull=True).update(email_queued_at=timezone.now())
+        queued += 1
+    return queued

@@ -7,13 +7,11 @@ import calendar
 import datetime
 from decimal import Decimal
 
-from targets.models import RowStatus
 from targets.values import format_number
 
 from ..models import BudgetSourceKind, PlatformKind, StaffRole
 
 # The statuses in which the undertaking unit may change its 任务书 (also read by the 附表 import).
-EDITABLE = {RowStatus.NOT_STARTED, RowStatus.DRAFT, RowStatus.RETURNED}
 EQUIPMENT_SHARE = Decimal("0.20")
 STAFF_LIMITS = {PlatformKind.MAIN: 12, PlatformKind.SUB: 10}
 

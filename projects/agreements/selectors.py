@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from targets.models import RowStatus
+from targets.review import EDITABLE, ReviewStatus
 from units import policy
 from units.audit import audit_entries_for
 
 from ..models import Agreement, BudgetSourceKind, StaffRole
 from ..numerals import rmb_upper
 from .rules import (
-    EDITABLE,
     STAFF_LIMITS,
     budget_agreement,
     budget_figures,
@@ -80,7 +79,7 @@ def page_context(agreement: Agreement, user) -> dict:
         "amount_upper": rmb_upper(figures["special"] * 10000),
         "due": report_due_dates(agreement.start_year, agreement.end_year, agreement.end_month),
         "can_submit": agreement.status in EDITABLE and policy.can_submit_agreement(user, agreement),
-        "can_review": agreement.status == RowStatus.SUBMITTED and policy.can_review_agreement(user, agreement),
+        "can_review": agreement.status == ReviewStatus.SUBMITTED and policy.can_review_agreement(user, agreement),
         "history": list(audit_entries_for(agreement)[:100]),
         "blank_rows": range(3),
     }

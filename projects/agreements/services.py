@@ -1,6 +1,6 @@
 """The 任务书: created by the bureau for an undertaking unit, filled section by section,
 submitted, returned or approved with the same workflow step, permissions and audit as a
-target row (targets.workflow._move)."""
+target row (targets.review.transition)."""
 
 from __future__ import annotations
 
@@ -11,8 +11,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from targets.models import RowStatus
-from targets.workflow import TransitionRefused, _move
+from targets.review import ReviewEvent, TransitionRefused, lock, transition
 from units import inputs
 from units.audit import AuditAction, audit_record
 from units.models import NotificationKind, Unit, UnitCategory
@@ -32,7 +31,7 @@ from ..models import (
     PlatformKind,
     Project,
 )
-from .rules import EDITABLE, budget_figures, budget_problems, staff_problems
+from .rules import budget_figures, budget_problems, staff_problems
 from .selectors import stored_budget
 
 TASKS = {
@@ -124,32 +123,23 @@ def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, 
 
 
 def _locked(agreement_id: int) -> Agreement:
-    # Only the agreement row is locked: PostgreSQL cannot lock the nullable side of the undertaker join.
-    return (
-        Agreement.objects.select_for_update(of=("self",)).select_related("project", "undertaker").get(pk=agreement_id)
-    )
+    return lock(Agreement, agreement_id, related=("project", "undertaker"))
 
 
 def _begin_edit(agreement_id: int, expected_version: int) -> Agreement:
     agreement = _locked(agreement_id)
-    if agreement.status not in EDITABLE:
-        raise TransitionRefused(f"任务书当前为“{agreement.get_status_display()}”，不能修改")
-    if agreement.version != expected_version:
-        raise TransitionRefused(
-            f"任务书已被他人修改（当前版本 {agreement.version}，您编辑的是版本 {expected_version}），请刷新后再保存"
-        )
+    agreement.check_editable(expected_version)
     return agreement
 
 
 def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, after: dict) -> Agreement:
     if before == after:
         return agreement
-    fields = {"version": agreement.version + 1}
-    if agreement.status in (RowStatus.NOT_STARTED, RowStatus.RETURNED):
-        fields["status"] = RowStatus.DRAFT
-    Agreement.objects.filter(pk=agreement.pk, version=agreement.version).update(**fields)
-    for name, value in fields.items():
-        setattr(agreement, name, value)
+    version = agreement.version
+    agreement.mark_edited()
+    Agreement.objects.filter(pk=agreement.pk, version=version).update(
+        version=agreement.version, status=agreement.status
+    )
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     audit_record(
         actor=actor,
@@ -343,36 +333,15 @@ def submission_problems(agreement: Agreement) -> list[str]:
     return problems
 
 
-def _link(agreement) -> str:
-    return reverse("projects:agreement", args=[agreement.pk])
-
-
 @transaction.atomic
 def agreement_submit(*, agreement_id: int, actor) -> Agreement:
     agreement = _locked(agreement_id)
     problems = submission_problems(agreement)
     if problems:
         raise TransitionRefused(["任务书尚不完整，不能提交："] + problems)
-    agreement = _move(
-        agreement,
-        allowed=tuple(EDITABLE),
-        to=RowStatus.SUBMITTED,
-        action="submitted",
-        actor=actor,
-        submitted_at=timezone.now(),
-        submitted_by=actor,
+    return transition(
+        agreement, event=ReviewEvent.SUBMITTED, actor=actor, submitted_at=timezone.now(), submitted_by=actor
     )
-    from guardian.shortcuts import get_users_with_perms
-
-    reviewers = get_users_with_perms(agreement.project, only_with_perms_in=["review_project"], with_group_users=False)
-    notify(
-        recipients=reviewers,
-        kind=NotificationKind.ROW_SUBMITTED,
-        title=f"{agreement.undertaker} 已提交任务书",
-        body=f"请审核《{agreement.title}》（版本 {agreement.version}）。",
-        link=_link(agreement),
-    )
-    return agreement
 
 
 @transaction.atomic
@@ -380,44 +349,24 @@ def agreement_return(*, agreement_id: int, actor, comment: str) -> Agreement:
     comment = (comment or "").strip()
     if not comment:
         raise TransitionRefused("退回时必须填写退回意见")
-    agreement = _move(
+    return transition(
         _locked(agreement_id),
-        allowed=(RowStatus.SUBMITTED,),
-        to=RowStatus.RETURNED,
-        action="returned",
+        event=ReviewEvent.RETURNED,
         actor=actor,
         comment=comment,
         reviewed_at=timezone.now(),
         reviewed_by=actor,
         review_comment=comment,
     )
-    notify(
-        recipients=unit_fillers([agreement.undertaker_id]),
-        kind=NotificationKind.ROW_RETURNED,
-        title=f"《{agreement.title}》被退回",
-        body=f"退回意见：{comment}",
-        link=_link(agreement),
-    )
-    return agreement
 
 
 @transaction.atomic
 def agreement_approve(*, agreement_id: int, actor) -> Agreement:
-    agreement = _move(
+    return transition(
         _locked(agreement_id),
-        allowed=(RowStatus.SUBMITTED,),
-        to=RowStatus.APPROVED,
-        action="approved",
+        event=ReviewEvent.APPROVED,
         actor=actor,
         reviewed_at=timezone.now(),
         reviewed_by=actor,
         review_comment="",
     )
-    notify(
-        recipients=unit_fillers([agreement.undertaker_id]),
-        kind=NotificationKind.ROW_APPROVED,
-        title=f"《{agreement.title}》已通过",
-        body=f"版本 {agreement.version} 已审核通过。",
-        link=_link(agreement),
-    )
-    return agreement

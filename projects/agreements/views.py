@@ -2,18 +2,18 @@
 
 from __future__ import annotations
 
-from urllib.parse import quote
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from units import policy
 
-from ..models import Agreement, Project
+from .. import access
+from ..models import Agreement
 from . import pdf, services
 from .docx import agreement_docx
 from .forms import AgreementNewForm, FieldErrors, parse_section, read_rows
@@ -21,15 +21,6 @@ from .redisplay import field_errors, overlay
 from .selectors import page_context
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-
-
-def _agreement_for_user(user, pk) -> Agreement:
-    agreement = get_object_or_404(
-        Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by"), pk=pk
-    )
-    if not policy.can_view_agreement(user, agreement):
-        raise Http404("没有找到该任务书")
-    return agreement
 
 
 SAVERS = {
@@ -54,14 +45,14 @@ def _context(agreement: Agreement, user, errors=None, section=None, post=None) -
 
 @login_required
 def agreement_detail(request, pk):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     return render(request, "projects/agreement.html", _context(agreement, request.user))
 
 
 @login_required
 @require_POST
 def agreement_save(request, pk, section):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     if not policy.can_edit_agreement(request.user, agreement):
         raise PermissionDenied("您没有修改该任务书的权限")
     if section not in SAVERS:
@@ -92,7 +83,7 @@ def agreement_save(request, pk, section):
 
 
 def _transition(request, pk, allowed, service, success, **kwargs):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     if not allowed(request.user, agreement):
         raise PermissionDenied("您没有执行此操作的权限")
     try:
@@ -135,11 +126,7 @@ def agreement_approve(request, pk):
 @login_required
 @require_POST
 def agreement_new(request, pk):
-    project = get_object_or_404(Project, pk=pk)
-    if not policy.can_view_project(request.user, project):
-        raise Http404("没有找到该项目")
-    if not policy.can_manage_project(request.user, project):
-        raise PermissionDenied("只有省局管理员可以下达任务书")
+    project = access.project_for_manager(request.user, pk, refusal="只有省局管理员可以下达任务书")
     form = AgreementNewForm(request.POST)
     if not form.is_valid():
         messages.error(request, "请选择承担单位（平台类）和平台类型")
@@ -156,14 +143,14 @@ def agreement_new(request, pk):
 
 @login_required
 def agreement_word(request, pk):
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{quote(agreement.title)}.docx"
+    response["Content-Disposition"] = content_disposition_header(True, f"{agreement.title}.docx")
     return response
 
 
 @login_required
 def agreement_pdf(request, pk):
     """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
-    agreement = _agreement_for_user(request.user, pk)
+    agreement = access.agreement_for_user(request.user, pk)
     return pdf.start_job(request, agreement)

@@ -15,9 +15,9 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from projects.agreements.rules import EDITABLE
 from projects.models import Agreement, AgreementMetricValue, Project, ProjectLevel, TargetPeriods
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
+from targets.review import EDITABLE
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
 from units.inputs import check_number, check_text
@@ -463,7 +463,7 @@ def _plan_metric_line(plan: ImportPlan, annex: AnnexUpdate, grid: Grid, r: int, 
 
 
 def _annex_refusal(agreement: Agreement, version: int) -> str | None:
-    """The 任务书 page's own rules (projects.agreements.rules): an editable status, the same version."""
+    """The 任务书 page's own rules (targets.review): an editable status, the same version."""
     if agreement.status not in EDITABLE:
         return f"任务书当前为“{agreement.get_status_display()}”，不能导入修改"
     if agreement.version != version:

@@ -1,11 +1,12 @@
 from django import template
 
-from targets.models import RowStatus, TableStatus
+from targets.models import ReviewStatus, TableStatus
+from targets.values import format_number
 from units import audit
 
 register = template.Library()
 
-STATUS_LABELS = {**dict(RowStatus.choices), **{f"table:{k}": v for k, v in TableStatus.choices}}
+STATUS_LABELS = {**dict(ReviewStatus.choices), **{f"table:{k}": v for k, v in TableStatus.choices}}
 
 
 @register.filter
@@ -64,8 +65,6 @@ def decimal(value) -> str:
         return ""
     if isinstance(value, str):
         return value  # as typed, shown again after a refused save
-    from targets.values import format_number
-
     return format_number(value)
 
 

@@ -39,7 +39,7 @@ def browser():
 @pytest.fixture
 def demo(live_server, seeded_transactional_db):
     """The seed data and demo accounts, the Hubei tables open, behind a live server."""
-    from units.demo import demo_accounts_load
+    from projects.demo import demo_accounts_load
 
     demo_accounts_load()
     return live_server.url

@@ -3,7 +3,7 @@ approves it; and two people editing one row at once never overwrite each other s
 
 import pytest
 
-from targets.models import Cell, RowStatus, TableRow
+from targets.models import Cell, ReviewStatus, TableRow
 from units.models import AuditEntry
 
 from .conftest import screenshot
@@ -91,7 +91,7 @@ def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
 
     filler.click("tr.datarow[data-unit='武汉市'] button:has-text('提交')")
     filler.wait_for_selector("tr.st-submitted")
-    assert _row().status == RowStatus.SUBMITTED
+    assert _row().status == ReviewStatus.SUBMITTED
 
     reviewer = login("reviewer")
     _open_grid(reviewer)
@@ -112,7 +112,7 @@ def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
     reviewer.click("tr.datarow[data-unit='武汉市'] button:has-text('通过')")
     reviewer.wait_for_selector("tr.datarow[data-unit='武汉市'].st-approved")
     screenshot(reviewer, "grid-reviewer")
-    assert _row().status == RowStatus.APPROVED
+    assert _row().status == ReviewStatus.APPROVED
 
     # The approved row is read-only in the browser, and the database refuses it anyway.
     filler.reload()

@@ -3,7 +3,7 @@ confirmation; a returned row keeps its reviewer's comment in view until it is su
 
 import pytest
 
-from targets.models import RowStatus, TableRow
+from targets.models import ReviewStatus, TableRow
 
 from .conftest import screenshot
 from .test_grid_browser import REGION, _open_grid, _type, _wait_saved
@@ -36,18 +36,18 @@ def test_the_grid_refuses_to_submit_a_row_with_a_refused_cell_and_confirms_a_sub
     filler.click(SUBMIT)
     filler.wait_for_function("document.getElementById('statusbar').textContent.includes('未提交')")
     assert "未保存或被拒绝" in filler.inner_text("#statusbar")
-    assert dialogs == [] and _status() == RowStatus.DRAFT
+    assert dialogs == [] and _status() == ReviewStatus.DRAFT
 
     _type(filler, "武汉市", 2, "610")
     _wait_saved(filler)
     filler.click(SUBMIT)  # dismissed: nothing is submitted
     filler.wait_for_function("document.getElementById('statusbar').textContent.includes('已取消提交')")
     assert len(dialogs) == 1 and "确定提交" in dialogs[0]
-    assert _status() == RowStatus.DRAFT
+    assert _status() == ReviewStatus.DRAFT
 
     filler.click(SUBMIT)  # accepted
     filler.wait_for_selector("tr.datarow[data-unit='武汉市'].st-submitted")
-    assert _status() == RowStatus.SUBMITTED
+    assert _status() == ReviewStatus.SUBMITTED
 
 
 def test_a_returned_rows_comment_stays_in_the_grid_and_the_row_header_after_an_edit(login):

@@ -3,7 +3,7 @@ changes and asks before submitting; 审核通过 refuses while a return comment 
 
 import pytest
 
-from targets.models import RowStatus, TableRow
+from targets.models import ReviewStatus, TableRow
 
 from .test_grid_browser import REGION
 
@@ -36,18 +36,18 @@ def test_submitting_with_unsaved_typing_is_refused_and_a_submission_is_confirmed
     filler.fill(FIRST, "530")
     filler.click("button:has-text('提交审核')")  # unsaved: refused with a message, nothing posted
     filler.wait_for_timeout(300)
-    assert "未保存的修改" in messages[0] and _row().status != RowStatus.SUBMITTED
+    assert "未保存的修改" in messages[0] and _row().status != ReviewStatus.SUBMITTED
 
     filler.click("button:has-text('保存')")
     filler.wait_for_load_state()
     filler.click("button:has-text('提交审核')")  # the confirmation dismissed
     filler.wait_for_timeout(300)
-    assert "确定提交审核" in messages[1] and _row().status == RowStatus.DRAFT
+    assert "确定提交审核" in messages[1] and _row().status == ReviewStatus.DRAFT
 
     filler.click("button:has-text('提交审核')")  # accepted
     filler.wait_for_selector(".statusline >> text=等待审核")
     row = _row()
-    assert row.status == RowStatus.SUBMITTED and row.cells.get(column__order=1).raw == "530"
+    assert row.status == ReviewStatus.SUBMITTED and row.cells.get(column__order=1).raw == "530"
 
 
 def test_approving_while_a_return_comment_is_typed_is_refused(login):
@@ -63,4 +63,4 @@ def test_approving_while_a_return_comment_is_typed_is_refused(login):
     reviewer.fill("textarea[name=comment], input[name=comment]", "请补充依据")
     reviewer.click("button:has-text('审核通过')")
     reviewer.wait_for_timeout(300)
-    assert "退回意见" in messages[0] and _row().status == RowStatus.SUBMITTED
+    assert "退回意见" in messages[0] and _row().status == ReviewStatus.SUBMITTED

@@ -15,7 +15,7 @@ from projects.models import Agreement, AgreementExpense, Project
 from reports.bundles import project_items
 from reports.exporters import LAYOUTS, export_workbook, exporter_for, workbook_bytes
 from reports.exporters.base import sheet_name, xml_safe
-from targets.models import Cell, RowStatus, TargetTable
+from targets.models import Cell, ReviewStatus, TargetTable
 from units import policy
 
 pytestmark = pytest.mark.django_db
@@ -90,7 +90,7 @@ def test_the_bundle_builds_in_eager_mode_with_a_budgeted_agreement(
     assert rows["1.省知识产权局专项经费"] == [160, 80]
 
 
-@pytest.mark.parametrize("status", [s.value for s in RowStatus])
+@pytest.mark.parametrize("status", [s.value for s in ReviewStatus])
 @pytest.mark.parametrize("budget", ["blank", "filled", "zero"])
 def test_every_layout_of_the_project_builds_for_every_state_of_its_agreement(hubei, platform_agreement, status, budget):
     from projects.models import AgreementBudgetSource, AgreementMetricValue

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from targets.models import RowStatus, TableRow, TargetTable
+from targets.models import ReviewStatus, TableRow, TargetTable
 from units.models import Membership, Role, Unit
 
 pytestmark = pytest.mark.django_db
@@ -34,8 +34,8 @@ def test_bureau_staff_see_every_seed_project_with_its_tables(client, admin_user)
 
 def test_row_counts_by_status_come_from_the_data(client, observer):
     table = TargetTable.objects.get(title__contains="市州类")
-    TableRow.objects.filter(table=table, unit__name__in=["武汉市", "宜昌市"]).update(status=RowStatus.SUBMITTED)
-    TableRow.objects.filter(table=table, unit__name="襄阳市").update(status=RowStatus.APPROVED)
+    TableRow.objects.filter(table=table, unit__name__in=["武汉市", "宜昌市"]).update(status=ReviewStatus.SUBMITTED)
+    TableRow.objects.filter(table=table, unit__name="襄阳市").update(status=ReviewStatus.APPROVED)
     client.force_login(observer)
     response = client.get(reverse("home"))
     tables = {t.title: t for p in response.context["projects"] for t in p.table_list}

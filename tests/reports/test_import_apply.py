@@ -20,7 +20,7 @@ from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview
 from reports.models import ImportJob
 from targets import workflow
-from targets.models import Cell, RowStatus, TableRow, TargetTable
+from targets.models import Cell, ReviewStatus, TableRow, TargetTable
 from targets.services import row_cells_update
 from units.models import AuditEntry, Membership, Role, Unit
 
@@ -232,7 +232,7 @@ def test_an_edited_annex_export_goes_into_its_own_agreement_through_the_agreemen
     assert AgreementMetricValue.objects.get(metric=metric, year=agreement.years[0]).value == 7
     assert sorted(AgreementMetricValue.objects.filter(metric__agreement=form).values_list("pk", "value")) == form_values
     agreement.refresh_from_db()
-    assert (agreement.version, agreement.status) == (2, RowStatus.DRAFT)
+    assert (agreement.version, agreement.status) == (2, ReviewStatus.DRAFT)
     assert (
         AuditEntry.objects.filter(action="projects.agreement.annex_changed", object_id=str(agreement.pk)).count() == 1
     )
@@ -242,7 +242,7 @@ def test_an_annex_of_an_approved_agreement_is_refused_at_preview_and_at_apply(ad
     data, _ = _annex_file(agreement, admin_user, 7)
     job = import_job_create(name="附表.xlsx", data=data, user=admin_user)
     assert job.status == "previewed"
-    Agreement.objects.filter(pk=agreement.pk).update(status=RowStatus.APPROVED)
+    Agreement.objects.filter(pk=agreement.pk).update(status=ReviewStatus.APPROVED)
     before = _state()
     _refused(import_job_apply(job_id=job.pk), "任务书当前为“已通过”，不能修改")
     assert _state() == before

@@ -453,10 +453,10 @@ def test_after_a_partial_reopen_the_preview_refuses_cells_that_were_not_reopened
     client, wuhan, admin_user, region, open_table
 ):
     from targets import workflow
-    from targets.models import RowStatus, TableRow
+    from targets.models import ReviewStatus, TableRow
 
     row = TableRow.objects.get(table=region, unit__name="武汉市")
-    TableRow.objects.filter(pk=row.pk).update(status=RowStatus.SUBMITTED)
+    TableRow.objects.filter(pk=row.pk).update(status=ReviewStatus.SUBMITTED)
     workflow.row_approve(row_id=row.pk, actor=admin_user)
     first = region.columns.get(order=1)
     workflow.row_reopen(row_id=row.pk, actor=admin_user, reason="只改第一列", column_ids=[first.pk])

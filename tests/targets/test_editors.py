@@ -195,7 +195,7 @@ def test_units_are_added_and_removed_recoverably(client, admin_user):
 def test_a_new_table_is_created_for_a_project(client, admin_user, hubei):
     client.force_login(admin_user)
     response = client.post(
-        reverse("targets:table_create", args=[hubei.pk]),
+        reverse("projects:table_create", args=[hubei.pk]),
         {
             "title": "湖北省专利转化专项计划绩效目标表-平台类（2023年度）",
             "unit_category": "platform",

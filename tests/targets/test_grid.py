@@ -5,7 +5,7 @@ import json
 import pytest
 from django.urls import reverse
 
-from targets.models import Cell, RowStatus, TableRow
+from targets.models import Cell, ReviewStatus, TableRow
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -74,7 +74,7 @@ def test_the_second_of_two_editors_is_refused_and_shown_the_first_ones_values(
 
 
 def test_a_locked_row_refuses_saves(client, wuhan, wuhan_row, open_table):
-    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.APPROVED)
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=ReviewStatus.APPROVED)
     client.force_login(wuhan)
     response = _save(client, wuhan_row, {1: "1"}, version=1)
     assert response.status_code == 409 and response.json()["locked"]
@@ -113,7 +113,7 @@ def test_the_grid_draws_the_grouped_header_and_every_seed_value(client, observer
 
 
 def test_the_grid_filters_by_status(client, observer, open_table):
-    TableRow.objects.filter(table=open_table, unit__name="襄阳市").update(status=RowStatus.SUBMITTED)
+    TableRow.objects.filter(table=open_table, unit__name="襄阳市").update(status=ReviewStatus.SUBMITTED)
     client.force_login(observer)
     response = client.get(reverse("targets:table_grid", args=[open_table.pk]), {"status": "submitted"})
     assert [r.unit.name for r in response.context["rows"]] == ["襄阳市"]

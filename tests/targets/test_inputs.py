@@ -218,7 +218,7 @@ def test_a_table_with_an_unknown_unit_category_is_refused_and_not_created(client
     client.force_login(admin_user)
     count = TargetTable.objects.count()
     response = client.post(
-        reverse("targets:table_create", args=[hubei.pk]),
+        reverse("projects:table_create", args=[hubei.pk]),
         {"title": "城市表", "unit_category": "city", "start_year": "2023", "end_year": "2023"},
         follow=True,
     )

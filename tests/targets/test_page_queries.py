@@ -5,7 +5,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from targets.models import RowStatus, TableRow, TargetTable
+from targets.models import ReviewStatus, TableRow, TargetTable
 from targets.services import row_cells_update
 from units.models import Unit
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 def _grow_table(table: TargetTable, count: int):
     units = Unit.objects.bulk_create(Unit(name=f"增测市{i}", category="region") for i in range(count))
     TableRow.objects.bulk_create(
-        TableRow(table=table, unit=u, seq=200 + i, status=RowStatus.SUBMITTED) for i, u in enumerate(units)
+        TableRow(table=table, unit=u, seq=200 + i, status=ReviewStatus.SUBMITTED) for i, u in enumerate(units)
     )
 
 

@@ -5,7 +5,7 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from targets import workflow
-from targets.models import RowStatus, TableRow
+from targets.models import ReviewStatus, TableRow
 from targets.services import row_cells_update
 
 pytestmark = pytest.mark.django_db
@@ -16,7 +16,7 @@ def _col(row, order):
 
 
 def _approved_with_narrative(row, actor):
-    TableRow.objects.filter(pk=row.pk).update(status=RowStatus.SUBMITTED, narrative="原有的文字目标")
+    TableRow.objects.filter(pk=row.pk).update(status=ReviewStatus.SUBMITTED, narrative="原有的文字目标")
     return workflow.row_approve(row_id=row.pk, actor=actor)
 
 
@@ -33,7 +33,7 @@ def test_a_partial_reopen_keeps_the_narrative_locked(wuhan, admin_user, wuhan_ro
             narrative="偷偷改掉的文字",
         )
     row = TableRow.objects.get(pk=row.pk)
-    assert row.narrative == "原有的文字目标" and row.status == RowStatus.RETURNED  # nothing saved
+    assert row.narrative == "原有的文字目标" and row.status == ReviewStatus.RETURNED  # nothing saved
 
 
 def test_the_row_page_offers_the_narrative_only_when_it_was_reopened(client, wuhan, admin_user, wuhan_row, open_table):
@@ -52,7 +52,7 @@ def test_a_partial_reopen_that_includes_the_narrative_lets_it_change(client, wuh
         {"reason": "改第一列和文字目标", "columns": [_col(row, 1).pk], "narrative": "on"},
     )
     row = TableRow.objects.get(pk=row.pk)
-    assert row.status == RowStatus.RETURNED
+    assert row.status == ReviewStatus.RETURNED
     row = row_cells_update(
         row_id=row.pk, values={}, expected_version=row.version, actor=wuhan, narrative="新的文字目标"
     )
@@ -89,7 +89,7 @@ def test_the_return_comment_stays_beside_the_row_until_it_is_submitted_again(
     workflow.row_return(row_id=wuhan_row.pk, actor=reviewer, comment="成交金额请按备案登记数填写")
     row = TableRow.objects.get(pk=wuhan_row.pk)
     row_cells_update(row_id=row.pk, values={_col(row, 1).pk: "530"}, expected_version=row.version, actor=wuhan)
-    assert TableRow.objects.get(pk=row.pk).status == RowStatus.DRAFT  # edited since the return
+    assert TableRow.objects.get(pk=row.pk).status == ReviewStatus.DRAFT  # edited since the return
 
     client.force_login(wuhan)
     row_page = reverse("targets:row", args=[row.pk])

@@ -7,9 +7,19 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects.models import FundingSource, Project
-from targets.models import Cell, IndicatorCategory, RowStatus, TableColumn, TableRow, Target, TargetPeriod, TargetTable
+from targets.models import (
+    Cell,
+    IndicatorCategory,
+    ReviewStatus,
+    TableColumn,
+    TableRow,
+    Target,
+    TargetPeriod,
+    TargetTable,
+)
+from targets.review import NotEditable, StaleVersion
 from targets.selectors import project_indicator_tree
-from targets.services import RowLocked, StaleRow, row_cells_update
+from targets.services import row_cells_update
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -78,11 +88,11 @@ def test_a_row_unit_must_have_the_tables_category(wuhan_row):
 @pytest.mark.parametrize(
     ("status", "editable"),
     [
-        (RowStatus.NOT_STARTED, True),
-        (RowStatus.DRAFT, True),
-        (RowStatus.RETURNED, True),
-        (RowStatus.SUBMITTED, False),
-        (RowStatus.APPROVED, False),
+        (ReviewStatus.NOT_STARTED, True),
+        (ReviewStatus.DRAFT, True),
+        (ReviewStatus.RETURNED, True),
+        (ReviewStatus.SUBMITTED, False),
+        (ReviewStatus.APPROVED, False),
     ],
 )
 def test_rows_are_editable_only_while_not_started_draft_or_returned(wuhan_row, status, editable):
@@ -93,7 +103,7 @@ def test_rows_are_editable_only_while_not_started_draft_or_returned(wuhan_row, s
         assert row.version == 2
         assert Cell.objects.get(row=wuhan_row, column=column).number == Decimal("520")
     else:
-        with pytest.raises(RowLocked):
+        with pytest.raises(NotEditable):
             row_cells_update(row_id=wuhan_row.pk, values={column.pk: "520"}, expected_version=1)
         assert Cell.objects.get(row=wuhan_row, column=column).raw == "500"
 
@@ -110,7 +120,7 @@ def test_an_update_is_all_or_nothing_when_one_value_is_bad(wuhan_row):
 def test_a_save_from_an_old_version_is_refused_and_changes_nothing(wuhan_row):
     column = wuhan_row.table.columns.get(order=1)
     row_cells_update(row_id=wuhan_row.pk, values={column.pk: "510"}, expected_version=1)
-    with pytest.raises(StaleRow):
+    with pytest.raises(StaleVersion):
         row_cells_update(row_id=wuhan_row.pk, values={column.pk: "520"}, expected_version=1)
     assert Cell.objects.get(row=wuhan_row, column=column).raw == "510"
 

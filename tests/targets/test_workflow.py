@@ -8,8 +8,9 @@ from django.urls import reverse
 from django.utils import timezone
 
 from targets import workflow
-from targets.models import Cell, RowStatus, TableRow, TableStatus, TargetTable
-from targets.services import RowLocked, row_cells_update
+from targets.models import Cell, ReviewStatus, TableRow, TableStatus, TargetTable
+from targets.review import NotEditable
+from targets.services import row_cells_update
 from units.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
@@ -33,15 +34,15 @@ def test_a_row_goes_from_filling_to_approved_and_its_history_shows_every_step(
 ):
     client.force_login(wuhan)
     assert _save(client, wuhan_row, {1: "520", 3: "300"}, version=1).status_code == 302
-    assert _reload(wuhan_row).status == RowStatus.DRAFT
+    assert _reload(wuhan_row).status == ReviewStatus.DRAFT
     client.post(reverse("targets:row_submit", args=[wuhan_row.pk]))
-    assert _reload(wuhan_row).status == RowStatus.SUBMITTED
+    assert _reload(wuhan_row).status == ReviewStatus.SUBMITTED
 
     client.force_login(reviewer)
     response = client.post(reverse("targets:row_return", args=[wuhan_row.pk]), {"comment": "成交金额偏低，请核实"})
     assert response.status_code == 302
     row = _reload(wuhan_row)
-    assert (row.status, row.review_comment) == (RowStatus.RETURNED, "成交金额偏低，请核实")
+    assert (row.status, row.review_comment) == (ReviewStatus.RETURNED, "成交金额偏低，请核实")
 
     client.force_login(wuhan)
     assert _save(client, wuhan_row, {3: "450"}, version=row.version).status_code == 302
@@ -55,7 +56,7 @@ def test_a_row_goes_from_filling_to_approved_and_its_history_shows_every_step(
     ]
     client.post(reverse("targets:row_approve", args=[wuhan_row.pk]))
     row = _reload(wuhan_row)
-    assert (row.status, row.reviewed_by) == (RowStatus.APPROVED, reviewer)
+    assert (row.status, row.reviewed_by) == (ReviewStatus.APPROVED, reviewer)
 
     page = client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
     assert f"于 {timezone.localtime(row.reviewed_at):%Y-%m-%d %H:%M} 审核通过（版本 {row.version}）" in page
@@ -92,7 +93,7 @@ def test_a_row_goes_from_filling_to_approved_and_its_history_shows_every_step(
     client.force_login(wuhan)
     response = _save(client, wuhan_row, {1: "1"}, version=row.version)
     assert response.status_code == 400 and "不能修改" in response.content.decode()
-    with pytest.raises(RowLocked):
+    with pytest.raises(NotEditable):
         row_cells_update(row_id=row.pk, values={_col(row, 1).pk: "1"}, expected_version=row.version, actor=wuhan)
     assert Cell.objects.get(row=row, column__order=1).raw == "520"
 
@@ -102,7 +103,7 @@ def test_returning_needs_a_comment_and_changes_nothing_without_one(client, revie
     client.force_login(reviewer)
     response = client.post(reverse("targets:row_return", args=[wuhan_row.pk]), {"comment": "  "}, follow=True)
     assert "退回时必须填写退回意见" in response.content.decode()
-    assert _reload(wuhan_row).status == RowStatus.SUBMITTED
+    assert _reload(wuhan_row).status == ReviewStatus.SUBMITTED
     with pytest.raises(workflow.TransitionRefused, match="退回意见"):
         workflow.row_return(row_id=wuhan_row.pk, actor=reviewer, comment="")
 
@@ -110,12 +111,12 @@ def test_returning_needs_a_comment_and_changes_nothing_without_one(client, revie
 @pytest.mark.parametrize(
     ("status", "service", "message"),
     [
-        (RowStatus.DRAFT, "row_approve", "只有已提交的行才能通过"),
-        (RowStatus.APPROVED, "row_approve", "只有已提交的行才能通过"),
-        (RowStatus.NOT_STARTED, "row_return", "只有已提交的行才能退回"),
-        (RowStatus.SUBMITTED, "row_submit", "只有未填报、填报中、已退回的行才能提交"),
-        (RowStatus.APPROVED, "row_submit", "只有未填报、填报中、已退回的行才能提交"),
-        (RowStatus.DRAFT, "row_reopen", "只有已通过的行才能重新打开"),
+        (ReviewStatus.DRAFT, "row_approve", "只有已提交的行才能通过"),
+        (ReviewStatus.APPROVED, "row_approve", "只有已提交的行才能通过"),
+        (ReviewStatus.NOT_STARTED, "row_return", "只有已提交的行才能退回"),
+        (ReviewStatus.SUBMITTED, "row_submit", "只有未填报、填报中、已退回的行才能提交"),
+        (ReviewStatus.APPROVED, "row_submit", "只有未填报、填报中、已退回的行才能提交"),
+        (ReviewStatus.DRAFT, "row_reopen", "只有已通过的行才能重新打开"),
     ],
 )
 def test_an_illegal_transition_is_refused_with_a_message_and_changes_nothing(
@@ -137,9 +138,9 @@ def test_units_cannot_submit_before_the_table_opens_or_after_its_deadline_unless
     later = timezone.now() + timedelta(days=2)
     with pytest.raises(workflow.TransitionRefused, match="已过截止时间"):
         workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan, now=later)
-    assert _reload(wuhan_row).status == RowStatus.NOT_STARTED
+    assert _reload(wuhan_row).status == ReviewStatus.NOT_STARTED
     workflow.table_open(table_id=wuhan_row.table_id, actor=admin_user, deadline=timezone.now() + timedelta(days=5))
-    assert workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan, now=later).status == RowStatus.SUBMITTED
+    assert workflow.row_submit(row_id=wuhan_row.pk, actor=wuhan, now=later).status == ReviewStatus.SUBMITTED
     actions = AuditEntry.objects.filter(object_type="targets.TargetTable").values_list("action", flat=True)
     assert set(actions) == {"targets.table.opened", "targets.table.deadline_changed"}
 
@@ -153,7 +154,7 @@ def test_a_closed_table_refuses_submissions(wuhan_row, wuhan, admin_user, open_t
 
 def _submit_rows(names, open_table):
     rows = list(TableRow.objects.filter(table=open_table, unit__name__in=names))
-    TableRow.objects.filter(pk__in=[r.pk for r in rows]).update(status=RowStatus.SUBMITTED)
+    TableRow.objects.filter(pk__in=[r.pk for r in rows]).update(status=ReviewStatus.SUBMITTED)
     return rows
 
 
@@ -203,12 +204,12 @@ def test_reopening_one_cell_lets_only_that_cell_change(wuhan, admin_user, open_t
 
 
 def test_only_an_admin_may_reopen(client, reviewer, wuhan_row, open_table, admin_user):
-    TableRow.objects.filter(pk=wuhan_row.pk).update(status=RowStatus.APPROVED)
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=ReviewStatus.APPROVED)
     client.force_login(reviewer)
     assert client.post(reverse("targets:row_reopen", args=[wuhan_row.pk]), {"reason": "x"}).status_code == 403
     client.force_login(admin_user)
     client.post(reverse("targets:row_reopen", args=[wuhan_row.pk]), {"reason": "复核"})
-    assert _reload(wuhan_row).status == RowStatus.RETURNED
+    assert _reload(wuhan_row).status == ReviewStatus.RETURNED
 
 
 def test_a_removed_row_disappears_and_an_admin_can_restore_it(client, admin_user, open_table):
@@ -287,7 +288,7 @@ def test_deadline_reminders_go_three_days_before_to_units_that_have_not_submitte
     deadline = timezone.now() + timedelta(days=10)
     workflow.table_open(table_id=wuhan_row.table_id, actor=admin_user, deadline=deadline)
     TableRow.objects.filter(table=wuhan_row.table, unit=outsider.memberships.get().unit).update(
-        status=RowStatus.SUBMITTED
+        status=ReviewStatus.SUBMITTED
     )
     assert deadline_reminders_send((deadline - timedelta(days=4)).isoformat()) == 0
     assert deadline_reminders_send((deadline - timedelta(days=2)).isoformat()) == 1

@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from projects.agreements.views import SAVERS
-from targets.models import RowEvent
+from targets.review import ReviewEvent
 from units.audit import AuditAction, action_label, audit_record
 
 ROOT = Path(settings.BASE_DIR)
@@ -64,7 +64,7 @@ def test_every_action_written_in_the_code_base_is_a_registered_action():
 
 
 def test_the_codes_built_at_run_time_are_all_registered():
-    built = [f"targets.row.{event}" for event in RowEvent.values]
+    built = [f"targets.row.{event}" for event in ReviewEvent.values]
     built += [f"projects.agreement.{event}" for event in ("submitted", "returned", "approved")]
     built += [f"projects.agreement.{section}_changed" for section in SAVERS]
     assert [code for code in built if code not in AuditAction.values] == []

@@ -5,8 +5,9 @@ import tablib
 from django.contrib.auth import get_user_model
 
 from targets.models import IndicatorCategory
+from targets.resources import IndicatorCategoryResource
 from units.models import Membership, Unit
-from units.resources import IndicatorCategoryResource, MembershipResource, UnitResource
+from units.resources import MembershipResource, UnitResource
 
 pytestmark = pytest.mark.django_db
 

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from units.demo import DEMO_PASSWORD, demo_accounts_load
+from projects.demo import DEMO_PASSWORD, demo_accounts_load
 
 
 class Command(BaseCommand):

@@ -6,13 +6,13 @@ from datetime import timedelta
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
-from guardian.shortcuts import assign_perm
 
-from projects.models import Project
 from targets.models import TableStatus, TargetTable
 from targets.workflow import table_open
+from units import policy
+from units.models import Membership, Role, Unit
 
-from .models import Membership, Role, Unit
+from .models import Project
 
 DEMO_PASSWORD = "demo-pass-2022"
 BUREAU = "湖北省知识产权局"
@@ -51,7 +51,7 @@ def demo_accounts_load() -> list[tuple[str, str]]:
         user.save()
         Membership.objects.update_or_create(user=user, unit=units[unit_name], defaults={"role": role})
         if role == Role.REVIEWER:
-            assign_perm("projects.review_project", user, project)
+            policy.grant_review(user, project)
         result.append((username, f"{Role(role).label}（{unit_name}）"))
 
     # So that the demo fillers have something to do: the Hubei tables are open for a month.

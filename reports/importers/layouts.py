@@ -9,65 +9,34 @@ from __future__ import annotations
 
 import json
 import re
-import unicodedata
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from projects.models import Agreement, AgreementMetricValue, Project, ProjectLevel, TargetPeriods
+from projects.models import Project, ProjectLevel, TargetPeriods
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
-from targets.review import EDITABLE
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
-from units.inputs import check_number, check_text
 
-from ..provenance import exported_rows, sheet_source
+from ..provenance import exported_rows
+from .annex import annex_agreement, plan_agreement_annex
 from .files import Grid
 from .headers import match_header
 from .plan import (
-    AnnexUpdate,
     CellChange,
     Conflict,
     ImportPlan,
     Issue,
-    MetricUpdate,
     RowUpdate,
     TargetUpdate,
     access_refusal,
     state_refusal,
 )
+from .reading import normalise, read_value
 
 META_SHEET = "_meta"
 META_BROKEN = "请重新下载模板"
 FUNDING_SUFFIX = re.compile(r"（[\d.]+万）$")
-
-
-def normalise(text: str) -> str:
-    """Full-width digits to ASCII and `>=`/`<=` to ≥/≤, as people mean them in a value."""
-    folded = "".join(unicodedata.normalize("NFKC", ch) if "０" <= ch <= "９" else ch for ch in text)
-    return folded.replace(">=", "≥").replace("<=", "≤").replace("＞＝", "≥").replace("＜＝", "≤")
-
-
-def _read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fold: bool = True) -> str | None:
-    """The text of a value cell, or None (with an error) for a formula. Text targets are
-    taken as written; values are folded (full-width digits, >=) with a note in the preview."""
-    cell = grid.cell(r, c)
-    if cell.formula:
-        plan.errors.append(Issue(grid.name, r, c, f"“{label}”是公式（{cell.value}），请填写数值而不是公式"))
-        return None
-    text = cell.text
-    try:
-        check_text(text, f"“{label}”")
-    except ValidationError as exc:
-        plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
-        return None
-    fixed = normalise(text) if fold else text
-    if fixed != text:
-        plan.warnings.append(Issue(grid.name, r, c, f"“{text}”已按“{fixed}”读取（全角数字或 >= 写法）"))
-    if isinstance(cell.value, str) and re.fullmatch(r"\d+(\.\d+)?", fixed):
-        plan.warnings.append(Issue(grid.name, r, c, f"以文本形式存储的数字“{fixed}”已按数值读取"))
-    return fixed
 
 
 # --- per-unit tables -----------------------------------------------------------------------------
@@ -165,7 +134,7 @@ RowChanges = list[tuple[str, CellChange]]
 
 
 def _narrative_change(plan: ImportPlan, grid: Grid, r: int, row: TableRow, name: str) -> RowChanges:
-    text = _read_value(plan, grid, r, 3, "文字目标", fold=False)
+    text = read_value(plan, grid, r, 3, "文字目标", fold=False)
     if text is not None and text != row.narrative:
         return [("", CellChange(f"{name} · 文字目标", row.narrative, text))]
     if text is not None:
@@ -177,7 +146,7 @@ def _cell_changes(plan: ImportPlan, grid: Grid, r: int, row: TableRow, name: str
     """The cells of line `r` that differ from `row`'s; `positions`: (column, its index in the sheet)."""
     changes = []
     for column, index in positions:
-        text = _read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
+        text = read_value(plan, grid, r, index, column.label, fold=column.value_kind != "text")
         if text is None:
             continue
         try:
@@ -293,7 +262,7 @@ def _plan_tree(
                 Issue(grid.name, r, name_col, f"三级指标应为“{indicator.name}”，实际为“{name}”（导入不改名指标）")
             )
             continue
-        text = _read_value(plan, grid, r, value_col, indicator.name)
+        text = read_value(plan, grid, r, value_col, indicator.name)
         if text is None:
             continue
         try:
@@ -388,112 +357,6 @@ def plan_expenditure_list(grid: Grid, user) -> ImportPlan:
     return plan
 
 
-# --- 任务书 附表 -----------------------------------------------------------------------------------
-
-
-def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> ImportPlan:
-    """The 附表 of `agreement`, as exported at `version`."""
-    plan = ImportPlan(sheets=[grid.name])
-    annex = AnnexUpdate(agreement_id=agreement.pk, version=version)
-    header = next((r for r in range(1, len(grid.rows) + 1) if grid.text(r, 1).replace(" ", "") == "年度"), None)
-    if header is None:
-        plan.errors.append(Issue(grid.name, None, None, "没有找到“年度”表头行"))
-        return plan
-    years = {}
-    for c in range(2, len(grid.rows[header - 1]) + 1):
-        text = grid.text(header, c)
-        if text.isdigit():
-            years[c] = int(text)
-    if sorted(years.values()) != agreement.years:
-        plan.errors.append(
-            Issue(grid.name, header, None, f"年度应为 {agreement.years}，实际为 {sorted(years.values())}")
-        )
-        return plan
-    metrics = {m.label: m for m in agreement.metrics.prefetch_related("values")}
-    first_year_col = min(years)
-    for r in range(header + 1, len(grid.rows) + 1):
-        # The metric's name sits left of the first year: in one cell, or beside its group.
-        labels = [grid.text(r, c) for c in range(1, first_year_col) if grid.text(r, c)]
-        label = labels[-1] if labels else ""
-        metric = metrics.get(label)
-        if metric is None:
-            if label and label not in {m.group for m in metrics.values()}:
-                plan.errors.append(Issue(grid.name, r, 2, f"“{label}”不是附表中的指标"))
-            continue
-        _plan_metric_line(plan, annex, grid, r, metric, years)
-    if annex.values:
-        refusal = _annex_refusal(agreement, version)
-        if refusal:
-            plan.errors.append(Issue(grid.name, header, None, refusal))
-        plan.annexes.append(annex)
-    return plan
-
-
-def _plan_metric_line(plan: ImportPlan, annex: AnnexUpdate, grid: Grid, r: int, metric, years: dict[int, int]) -> None:
-    """One metric's line of the 附表: each year's value checked, and those that differ planned."""
-    label = metric.label
-    current = {v.year: v.value for v in metric.values.all()}
-    for c, year in years.items():
-        text = _read_value(plan, grid, r, c, f"{label} {year}年")
-        if text is None:
-            continue
-        try:
-            value = Decimal(text) if text else None
-        except InvalidOperation:
-            plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
-            continue
-        try:
-            check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年")
-        except ValidationError as exc:
-            plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
-            continue
-        before = current.get(year)
-        if before == value or (before is not None and value is not None and before.compare(value) == 0):
-            plan.unchanged += 1
-            continue
-        annex.values.append(MetricUpdate(metric_id=metric.pk, year=year, value="" if value is None else f"{value:f}"))
-        plan.changes.append(
-            CellChange(
-                f"{label} {year}年",
-                "" if before is None else f"{before.normalize():f}",
-                text,
-                created=year not in current,
-            )
-        )
-
-
-def _annex_refusal(agreement: Agreement, version: int) -> str | None:
-    """The 任务书 page's own rules (targets.review): an editable status, the same version."""
-    if agreement.status not in EDITABLE:
-        return f"任务书当前为“{agreement.get_status_display()}”，不能导入修改"
-    if agreement.version != version:
-        return f"任务书在导出后已被他人修改（文件为版本 {version}，当前为版本 {agreement.version}），请重新导出后再修改导入"
-    return None
-
-
-def _annex_agreement(
-    grid: Grid, source: dict | None, project: Project | None, user
-) -> tuple[Agreement | None, int, str]:
-    """The 任务书 this 附表 belongs to, as the file says (its export information); a file
-    without it (a Word copy) only when the project has a single 任务书. Else a refusal."""
-    entry = sheet_source(source, grid.name, "agreement")
-    agreements = Agreement.objects.select_related("project", "undertaker")
-    if entry is not None:
-        agreement = agreements.filter(pk=entry["agreement"]).first()
-        version = int(entry["version"])
-    else:
-        candidates = list(agreements.filter(project=project)[:2]) if project else []
-        agreement = candidates[0] if len(candidates) == 1 else None
-        version = agreement.version if agreement else 0
-        if agreement is None:
-            return None, 0, "无法确定该附表属于哪一份任务书：请在该任务书页面导出附表（.xlsx），修改后再导入"
-    if agreement is None or not policy.can_view_agreement(user, agreement):
-        return None, 0, "该附表所属的任务书不存在或您无权查看"
-    if not policy.can_edit_agreement(user, agreement):
-        return None, 0, f"您无权修改任务书“{agreement.title}”"
-    return agreement, version, ""
-
-
 # --- which layout is this sheet? --------------------------------------------------------------------
 
 
@@ -511,52 +374,40 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
     for grid in grids:
         if grid.name == META_SHEET or not grid.rows:
             continue
-        first = [grid.text(r, 1) for r in range(1, 4)]
-        table = TargetTable.objects.select_related("project").filter(title__in=[t for t in first if t]).first()
-        if table is not None:
-            if not policy.can_open_grid(user, table):
-                plan.errors.append(Issue(grid.name, 1, 1, f"您无权导入“{table.title}”"))
-                continue
-            if meta is not None and meta.table_id != table.pk:
-                plan.errors.append(Issue(grid.name, 1, 1, f"工作表“{grid.name}”与模板的识别信息不符：{META_BROKEN}"))
-                continue
-            versions = None if meta is None else meta.versions
-            plan.extend(plan_unit_table(grid, table, user, versions, exported_rows(source, table.pk)))
+        sheet = _plan_sheet(grid, user, meta=meta, source=source, project=project)
+        if isinstance(sheet, Issue):
+            plan.errors.append(sheet)
+        else:
+            plan.extend(sheet)
             recognised = True
-            continue
-        if [grid.text(2, c) for c in range(1, 6)] == ["主管部门", "预算单位", "项目名称", "绩效目标", "绩效指标"]:
-            plan.extend(plan_expenditure_list(grid, user))
-            recognised = True
-            continue
-        annex_title = any(
-            grid.text(r, 1).replace(" ", "").endswith("子平台年度绩效目标量化汇总表") for r in range(1, 3)
-        )
-        annex_header = any(
-            grid.text(r, 1).replace(" ", "") == "年度" and grid.text(r, 2).isdigit() for r in range(1, 3)
-        )
-        if annex_title or annex_header:
-            agreement, version, refusal = _annex_agreement(grid, source, project, user)
-            if agreement is None:
-                plan.errors.append(Issue(grid.name, 1, 1, refusal))
-                continue
-            plan.extend(plan_agreement_annex(grid, agreement, version))
-            recognised = True
-            continue
-        owner = project or Project.objects.filter(title__in=[t for t in first if t]).first()
-        is_tree = any(grid.text(r, 4) == "三级指标" for r in range(1, len(grid.rows) + 1))
-        if owner is not None and is_tree:
-            if not policy.can_manage_project(user, owner):
-                plan.errors.append(Issue(grid.name, 1, 1, f"您无权修改项目“{owner.name}”的指标"))
-                continue
-            if owner.level == ProjectLevel.SECONDARY:
-                plan.extend(plan_transfer(grid, owner))
-            else:
-                plan.extend(plan_attachment2(grid, owner))
-            recognised = True
-            continue
-        plan.errors.append(
-            Issue(grid.name, 1, 1, "无法识别的工作表：表名与系统中的目标表、项目都不符，请使用本系统导出的版式或模板")
-        )
     if not recognised and not plan.errors:
         plan.errors.append(Issue("", None, None, "文件中没有可导入的工作表"))
     return plan
+
+
+def _plan_sheet(grid: Grid, user, *, meta, source, project) -> ImportPlan | Issue:
+    """One sheet read with the reader of the layout it is recognised as, or why it is not read."""
+    first = [grid.text(r, 1) for r in range(1, 4)]
+    table = TargetTable.objects.select_related("project").filter(title__in=[t for t in first if t]).first()
+    if table is not None:
+        if not policy.can_open_grid(user, table):
+            return Issue(grid.name, 1, 1, f"您无权导入“{table.title}”")
+        if meta is not None and meta.table_id != table.pk:
+            return Issue(grid.name, 1, 1, f"工作表“{grid.name}”与模板的识别信息不符：{META_BROKEN}")
+        versions = None if meta is None else meta.versions
+        return plan_unit_table(grid, table, user, versions, exported_rows(source, table.pk))
+    if [grid.text(2, c) for c in range(1, 6)] == ["主管部门", "预算单位", "项目名称", "绩效目标", "绩效指标"]:
+        return plan_expenditure_list(grid, user)
+    annex_title = any(grid.text(r, 1).replace(" ", "").endswith("子平台年度绩效目标量化汇总表") for r in range(1, 3))
+    annex_header = any(grid.text(r, 1).replace(" ", "") == "年度" and grid.text(r, 2).isdigit() for r in range(1, 3))
+    if annex_title or annex_header:
+        agreement, version, refusal = annex_agreement(grid, source, project, user)
+        if agreement is None:
+            return Issue(grid.name, 1, 1, refusal)
+        return plan_agreement_annex(grid, agreement, version)
+    owner = project or Project.objects.filter(title__in=[t for t in first if t]).first()
+    if owner is not None and any(grid.text(r, 4) == "三级指标" for r in range(1, len(grid.rows) + 1)):
+        if not policy.can_manage_project(user, owner):
+            return Issue(grid.name, 1, 1, f"您无权修改项目“{owner.name}”的指标")
+        return plan_transfer(grid, owner) if owner.level == ProjectLevel.SECONDARY else plan_attachment2(grid, owner)
+    return Issue(grid.name, 1, 1, "无法识别的工作表：表名与系统中的目标表、项目都不符，请使用本系统导出的版式或模板")

@@ -17,6 +17,10 @@ def project_for_export(user, pk: int) -> Project:
     return visible_or_404(Project.objects.all(), pk, user, policy.can_export_project, "没有找到该项目")
 
 
+def project_for_import(user, pk) -> Project:
+    return visible_or_404(Project.objects.all(), pk, user, policy.can_view_project, "没有找到该项目")
+
+
 def export_job_for_owner(user, pk: int) -> ExportJob:
     # A job is its requester's alone: anyone else's is a 404.
     return get_object_or_404(ExportJob.objects.select_related("project", "agreement__project"), pk=pk, owner=user)

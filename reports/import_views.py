@@ -9,7 +9,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from projects.models import Project
 from targets.models import TargetTable
 from units import policy
 
@@ -40,9 +39,7 @@ def import_upload(request):
         raise PermissionDenied("您没有导入数据的权限")
     project = None
     if request.GET.get("project") or request.POST.get("project"):
-        project = get_object_or_404(Project, pk=request.GET.get("project") or request.POST.get("project"))
-        if not policy.can_view_project(request.user, project):
-            raise Http404("没有找到该项目")
+        project = access.project_for_import(request.user, request.GET.get("project") or request.POST.get("project"))
     if request.method == "POST":
         upload = request.FILES.get("file")
         if upload is None:

@@ -279,6 +279,9 @@ def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[i
     return added, removed
 
 
+YEARS = (2000, 2100)  # a target table's plausible years: what is outside was mistyped
+
+
 @transaction.atomic
 def table_create(*, project, title: str, unit_category: str, start_year: int, end_year: int, actor) -> TargetTable:
     if unit_category not in UnitCategory.values:
@@ -288,6 +291,8 @@ def table_create(*, project, title: str, unit_category: str, start_year: int, en
     inputs.check_text(title, "表名")
     if TargetTable.objects.filter(project=project, title=title).exists():
         raise ValidationError(f"本项目已有名为“{title}”的目标表")
+    if not all(YEARS[0] <= year <= YEARS[1] for year in (start_year, end_year)):
+        raise ValidationError(f"年度应在 {YEARS[0]} 到 {YEARS[1]} 之间")
     if start_year > end_year:
         raise ValidationError("起始年度不能晚于结束年度")
     order = (TargetTable.objects.filter(project=project).aggregate(m=Max("order"))["m"] or 0) + 1

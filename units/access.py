@@ -12,7 +12,10 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 
-def visible_or_404(queryset, pk: int, user, may_see: Callable, missing: str):
+def visible_or_404(queryset, pk, user, may_see: Callable, missing: str):
+    # An id from a query string or a form field may be anything: what is not an id is not found.
+    if not str(pk).isdigit():
+        raise Http404(missing)
     obj = get_object_or_404(queryset, pk=pk)
     if not may_see(user, obj):
         raise Http404(missing)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
+from django.utils import timezone
 
 from units.audit import AuditAction, audit_record
 from units.inputs import check_text
@@ -171,12 +172,26 @@ def _check_step(obj: Reviewable, event: str) -> str:
     return to
 
 
+def _stamps(event: str, actor, comment: str) -> dict:
+    """Who took the step and when, in the Reviewable's own fields."""
+    now = timezone.now()
+    if event == ReviewEvent.SUBMITTED:
+        return {"submitted_at": now, "submitted_by": actor}
+    if event in (ReviewEvent.RETURNED, ReviewEvent.APPROVED):
+        return {"reviewed_at": now, "reviewed_by": actor, "review_comment": comment}
+    return {"review_comment": comment}
+
+
 def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **fields) -> Reviewable:
     """Move `obj` one step: ask the policy, refuse an illegal step with no change, write
     the audit entry and the snapshot, and notify (the e-mail leaves after commit).
 
     `obj` is locked here again whatever the caller fetched, so the check sees the committed
-    status; `fields` are the step's own (who and when, the comment)."""
+    status. Who and when are stamped here; `fields` are what a reviewable adds to a step."""
+    comment = (comment or "").strip()
+    if event == ReviewEvent.RETURNED and not comment:
+        raise TransitionRefused("退回时必须填写退回意见")
+    fields = {**_stamps(event, actor, comment), **fields}
     rule = obj.review_rules.get(event)
     if actor is not None and rule is not None and not rule(actor, obj):
         raise PermissionDenied("您没有执行此操作的权限")

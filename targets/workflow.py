@@ -36,37 +36,19 @@ def row_submit(*, row_id: int, actor, now=None) -> TableRow:
         raise TransitionRefused(
             f"已过截止时间（{timezone.localtime(table.deadline):%Y-%m-%d %H:%M}），不能提交；如需延期请联系省局管理员"
         )
-    return transition(row, event=ReviewEvent.SUBMITTED, actor=actor, submitted_at=timezone.now(), submitted_by=actor)
+    return transition(row, event=ReviewEvent.SUBMITTED, actor=actor)
 
 
 @transaction.atomic
 def row_return(*, row_id: int, actor, comment: str) -> TableRow:
-    comment = (comment or "").strip()
-    if not comment:
-        raise TransitionRefused("退回时必须填写退回意见")
     # A return reopens the whole row, whatever an earlier partial reopen limited it to.
     return transition(
-        _locked_row(row_id),
-        event=ReviewEvent.RETURNED,
-        actor=actor,
-        comment=comment,
-        reviewed_at=timezone.now(),
-        reviewed_by=actor,
-        review_comment=comment,
-        reopened_column_ids=None,
+        _locked_row(row_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment, reopened_column_ids=None
     )
 
 
 def _approve(row: TableRow, actor) -> TableRow:
-    return transition(
-        row,
-        event=ReviewEvent.APPROVED,
-        actor=actor,
-        reviewed_at=timezone.now(),
-        reviewed_by=actor,
-        review_comment="",
-        reopened_column_ids=None,
-    )
+    return transition(row, event=ReviewEvent.APPROVED, actor=actor, reopened_column_ids=None)
 
 
 @transaction.atomic
@@ -114,7 +96,6 @@ def row_reopen(
         actor=actor,
         comment=reason,
         reopened_column_ids=column_ids,
-        review_comment=reason,
     )
 
 

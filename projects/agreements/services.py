@@ -9,7 +9,6 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
-from django.utils import timezone
 
 from targets.review import ReviewEvent, TransitionRefused, lock, transition
 from units import inputs
@@ -339,34 +338,14 @@ def agreement_submit(*, agreement_id: int, actor) -> Agreement:
     problems = submission_problems(agreement)
     if problems:
         raise TransitionRefused(["任务书尚不完整，不能提交："] + problems)
-    return transition(
-        agreement, event=ReviewEvent.SUBMITTED, actor=actor, submitted_at=timezone.now(), submitted_by=actor
-    )
+    return transition(agreement, event=ReviewEvent.SUBMITTED, actor=actor)
 
 
 @transaction.atomic
 def agreement_return(*, agreement_id: int, actor, comment: str) -> Agreement:
-    comment = (comment or "").strip()
-    if not comment:
-        raise TransitionRefused("退回时必须填写退回意见")
-    return transition(
-        _locked(agreement_id),
-        event=ReviewEvent.RETURNED,
-        actor=actor,
-        comment=comment,
-        reviewed_at=timezone.now(),
-        reviewed_by=actor,
-        review_comment=comment,
-    )
+    return transition(_locked(agreement_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment)
 
 
 @transaction.atomic
 def agreement_approve(*, agreement_id: int, actor) -> Agreement:
-    return transition(
-        _locked(agreement_id),
-        event=ReviewEvent.APPROVED,
-        actor=actor,
-        reviewed_at=timezone.now(),
-        reviewed_by=actor,
-        review_comment="",
-    )
+    return transition(_locked(agreement_id), event=ReviewEvent.APPROVED, actor=actor)

@@ -6,7 +6,7 @@
 from projects.agreements.selectors import metric_totals
 from projects.models import Agreement
 
-from .base import Exporter, SheetWriter, number_value
+from .base import Exporter, SheetWriter, agreement_owner, number_value
 
 
 class AgreementAnnexExporter(Exporter):
@@ -16,7 +16,8 @@ class AgreementAnnexExporter(Exporter):
     permission = "view_agreement"
 
     def sheet_title(self, agreement: Agreement) -> str:
-        return "子平台年度绩效目标量化汇总表"
+        # One per 任务书 in a bundle: the tab says whose (the blank form is the 格式).
+        return f"附表·{agreement_owner(agreement)}"
 
     def render(self, ws, agreement: Agreement, user) -> None:
         years = agreement.years

@@ -5,7 +5,7 @@ from decimal import Decimal
 from projects.agreements.selectors import stored_budget
 from projects.models import Agreement, BudgetSourceKind
 
-from .base import Exporter, SheetWriter, number_value
+from .base import Exporter, SheetWriter, agreement_owner, number_value
 
 
 class AgreementBudgetExporter(Exporter):
@@ -18,7 +18,7 @@ class AgreementBudgetExporter(Exporter):
         return agreement.undertaker_id is not None
 
     def sheet_title(self, agreement: Agreement) -> str:
-        return "经费来源及预算安排"
+        return f"经费·{agreement_owner(agreement)}"
 
     def render(self, ws, agreement: Agreement, user) -> None:
         sheet = SheetWriter(ws, 4)

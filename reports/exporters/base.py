@@ -46,6 +46,12 @@ def number_value(number: Decimal | int | None):
     return int(number) if number == number.to_integral_value() else number
 
 
+def agreement_owner(agreement) -> str:
+    """Whose 任务书 a sheet holds, short enough for a tab: the undertaker, or 格式 for the blank form."""
+    unit = agreement.undertaker
+    return (unit.short_name or unit.name) if unit else "格式"
+
+
 def guard_formula(cell, value) -> None:
     """Text that starts like a formula (=, +, -, @) stays text: a string cell with the quote
     prefix set, as Excel itself writes '=… typed with a leading apostrophe."""

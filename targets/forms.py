@@ -33,7 +33,7 @@ class ReopenForm(RefuseControlCharacters, forms.Form):
 class OpenTableForm(forms.Form):
     deadline = forms.DateTimeField(
         label="截止时间",
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
         error_messages={"required": "请填写截止时间", "invalid": "截止时间格式不正确"},
     )

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
@@ -191,7 +192,8 @@ def table_progress(request, pk):
         **selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip()),
         "query": request.GET.get("q", ""),
         "can_manage": policy.can_manage_table(request.user, table),
-        "open_form": OpenTableForm(),
+        # Extending a deadline starts from the one in force, not from an empty field.
+        "open_form": OpenTableForm(initial={"deadline": table.deadline and timezone.localtime(table.deadline)}),
         "deadline_passed": policy.deadline_passed(table),
     }
     return render(request, "targets/progress.html", context)

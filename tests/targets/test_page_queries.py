@@ -67,3 +67,12 @@ def test_row_page_query_count_does_not_grow_with_history(
     with django_assert_num_queries(9):
         client.get(url)
     assert first == 9
+
+
+def test_the_progress_page_offers_the_deadline_in_force_and_asks_before_closing(client, admin_user, open_table):
+    from django.utils import timezone
+
+    client.force_login(admin_user)
+    page = client.get(reverse("targets:table_progress", args=[open_table.pk])).content.decode()
+    assert f'value="{timezone.localtime(open_table.deadline):%Y-%m-%dT%H:%M}"' in page
+    assert 'data-confirm="确定截止填报吗？' in page and "js/guard.js" in page

@@ -7,10 +7,13 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self):
+        from targets.review import queue_register
         from units.audit import labels_register
 
         from . import models
+        from .agreements.selectors import agreements_to_review
 
+        queue_register(agreements_to_review)
         labels_register(
             models.Agreement,
             models.AgreementParticipant,

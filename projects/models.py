@@ -196,8 +196,11 @@ class Agreement(Reviewable):
     def edit_label(self) -> str:
         return "任务书"
 
+    def get_absolute_url(self) -> str:
+        return reverse("projects:agreement", args=[self.pk])
+
     def review_notice(self, event: str, comment: str) -> Notice | None:
-        link = reverse("projects:agreement", args=[self.pk])
+        link = self.get_absolute_url()
         fillers = unit_fillers([self.undertaker_id])
         if event == ReviewEvent.SUBMITTED:
             return Notice(

@@ -229,3 +229,20 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
                 link=notice.link,
             )
     return obj
+
+
+# --- the review queue -----------------------------------------------------------------------------
+# Target rows are the queue's own; every other reviewable (a 任务书 today) registers where its
+# submitted objects waiting for a user are found, when its app starts, so that the queue lists
+# them without this layer knowing the apps above it.
+_QUEUE_SOURCES: list[Callable] = []
+
+
+def queue_register(source: Callable) -> None:
+    """`source(user)` lists the submitted objects of one kind that `user` may review."""
+    if source not in _QUEUE_SOURCES:
+        _QUEUE_SOURCES.append(source)
+
+
+def queue_others(user) -> list[Reviewable]:
+    return [obj for source in _QUEUE_SOURCES for obj in source(user)]

@@ -161,7 +161,8 @@ def row_reopen(request, pk):
 @login_required
 def review_queue(request):
     _require(policy.can_use_review_queue(request.user))
-    return render(request, "targets/review_queue.html", {"rows": selectors.review_queue(request.user)})
+    context = {"rows": selectors.review_queue(request.user), "others": review.queue_others(request.user)}
+    return render(request, "targets/review_queue.html", context)
 
 
 @login_required

@@ -83,3 +83,13 @@ def page_context(agreement: Agreement, user) -> dict:
         "history": list(audit_entries_for(agreement)[:100]),
         "blank_rows": range(3),
     }
+
+
+def agreements_to_review(user) -> list[Agreement]:
+    """Submitted 任务书 of the projects this user reviews, oldest first (for the review queue)."""
+    agreements = Agreement.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
+        "project", "undertaker", "submitted_by"
+    )
+    if not policy.is_admin(user):
+        agreements = agreements.filter(project_id__in=policy.reviewed_project_ids(user))
+    return list(agreements.order_by("submitted_at", "pk"))

@@ -321,3 +321,16 @@ def test_email_sending_is_retried_and_never_sent_twice(wuhan, settings):
     assert notification_email_send(notification.pk) is True
     assert notification_email_send(notification.pk) is False
     assert len(mail.outbox) == 1
+
+
+def test_a_submitted_agreement_waits_in_the_review_queue_of_its_projects_reviewers_only(
+    client, reviewer, other_reviewer, admin_user, platform_agreement
+):
+    from targets.review import ReviewStatus
+
+    type(platform_agreement).objects.filter(pk=platform_agreement.pk).update(status=ReviewStatus.SUBMITTED)
+    link = reverse("projects:agreement", args=[platform_agreement.pk])
+    for user, listed in ((reviewer, True), (admin_user, True), (other_reviewer, False)):
+        client.force_login(user)
+        page = client.get(reverse("targets:review_queue")).content.decode()
+        assert (link in page and "待审核的任务书" in page) is listed, user.username

@@ -25,14 +25,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-# Targets from the issue, and the guard the run fails beyond. Timings are noisy, and two
-# targets are not met yet (docs/benchmarks.md says why): their guard sits above today's
-# figures, so CI catches a regression without pretending the target is reached.
+# Targets from the issue (target, slack): the run fails beyond the slack, which sits just
+# above the figures measured (docs/benchmarks.md states both), so a regression fails CI
+# while the noise of a shared machine does not.
+SLACK_EXPORT, SLACK_VS_IMPORT_EXPORT, SLACK_IMPORT = 1.6, 2.5, 3.5
 TARGETS = {
-    "export_vs_floor": (1.3, 5.0),  # target ≤ 1.3× the bare library; today ~3×
-    "import_export_vs_ours": (3.0, 0.8),  # target ≥ 3× faster than django-import-export; never slower
-    "import_vs_floor": (3.0, 10.0),  # target ≤ 3× reading the file; today ~5×
-    "export_peak_mb": (250, 400),
+    "export_vs_floor": (1.3, SLACK_EXPORT),  # ≤ 1.3× XlsxWriter constant-memory writing the bare values
+    "import_export_vs_ours": (3.0, SLACK_VS_IMPORT_EXPORT),  # ≥ 3× faster than django-import-export
+    "import_vs_floor": (3.0, SLACK_IMPORT),  # preview + apply ≤ 3× openpyxl read-only reading the file
+    "export_peak_mb": (100, 130),  # 1,000,000 cells (full run; 20,000 on the small one)
 }
 
 
@@ -128,7 +129,25 @@ def bench_pages(sizes, repeat: int) -> list[dict]:
     return results
 
 
+def _export_values(table) -> list[list]:
+    """The cells of the table as the export writes them: numbers as numbers, the rest as text."""
+    from reports.exporters.base import number_value
+    from targets.models import Cell, ValueKind
+
+    numeric = set(table.columns.filter(value_kind=ValueKind.NUMBER).values_list("pk", flat=True))
+    rows: dict[int, list] = {}
+    for row_id, column_id, raw, number in (
+        Cell.objects.filter(row__table=table)
+        .order_by("row__seq", "column__order")
+        .values_list("row_id", "column_id", "raw", "number")
+    ):
+        value = number_value(number) if column_id in numeric and number is not None else raw
+        rows.setdefault(row_id, []).append(value)
+    return list(rows.values())
+
+
 def bench_export(rows: int, repeat: int) -> dict:
+    import xlsxwriter
     from import_export import fields, resources
     from openpyxl import Workbook
 
@@ -139,20 +158,25 @@ def bench_export(rows: int, repeat: int) -> dict:
     table = TargetTable.objects.get(title=f"导出基准表（{rows}行）")
     user = policy.system_user()
     cells = table.columns.count() * rows
+    values = _export_values(table)
 
     def ours():
         export_workbook([(exporter_for("unit_table"), table)], user).save(io.BytesIO())
 
-    values = list(
-        Cell.objects.filter(row__table=table).order_by("row__seq", "column__order").values_list("raw", flat=True)
-    )
-    width = table.columns.count()
+    def xlsxwriter_floor():
+        # The same values, bare, in the same mode: what the library itself costs.
+        with tempfile.TemporaryFile() as out:
+            workbook = xlsxwriter.Workbook(out, {"constant_memory": True})
+            ws = workbook.add_worksheet()
+            for r, line in enumerate(values):
+                ws.write_row(r, 0, line)
+            workbook.close()
 
-    def floor():
+    def openpyxl_floor():
         workbook = Workbook(write_only=True)
         ws = workbook.create_sheet()
-        for start in range(0, len(values), width):
-            ws.append(values[start : start + width])
+        for line in values:
+            ws.append(line)
         workbook.save(io.BytesIO())
 
     class CellResource(resources.ModelResource):
@@ -165,15 +189,22 @@ def bench_export(rows: int, repeat: int) -> dict:
     def import_export():
         return CellResource().export(Cell.objects.filter(row__table=table).order_by("row__seq", "column__order")).xlsx
 
-    ours_s = _median(ours, repeat)
-    floor_s = _median(floor, repeat)
+    # Interleaved, so a noisy neighbour slows all three alike.
+    ours_t, floor_t, openpyxl_t = [], [], []
+    for _ in range(repeat):
+        ours_t.append(_median(ours, 1))
+        floor_t.append(_median(xlsxwriter_floor, 1))
+        openpyxl_t.append(_median(openpyxl_floor, 1))
+    ours_s, floor_s, openpyxl_s = (statistics.median(t) for t in (ours_t, floor_t, openpyxl_t))
     ie_s = _median(import_export, max(1, repeat // 2))
     return {
         "cells": cells,
         "ours_s": ours_s,
         "floor_s": floor_s,
+        "openpyxl_floor_s": openpyxl_s,
         "import_export_s": ie_s,
         "export_vs_floor": ours_s / floor_s,
+        "export_vs_openpyxl_floor": ours_s / openpyxl_s,
         "import_export_vs_ours": ie_s / ours_s,
     }
 
@@ -280,18 +311,21 @@ def write_report(path: Path, data: dict):
         "",
         "## Export",
         "",
-        f"An official-layout export of a {e['cells']:,}-cell table (unit table, grouped header, styles, print setup) "
-        "against the same cells written bare by openpyxl in write-only mode (the floor) and against "
-        "django-import-export's `ModelResource` export of the same values.",
+        f"An official-layout export of a {e['cells']:,}-cell table (unit table, grouped header, styles, print setup, "
+        "read from the database) against the same values written bare by XlsxWriter in constant-memory mode (the "
+        "floor), by openpyxl in write-only mode, and against django-import-export's `ModelResource` export of the "
+        "same cells. Ours and the two bare writers run interleaved, the median of each.",
         "",
         "| what | median s | ratio |",
         "|---|---|---|",
         f"| ours | {e['ours_s']:.2f} | {e['export_vs_floor']:.2f}× the floor (target ≤ 1.3×) |",
-        f"| floor: openpyxl write-only | {e['floor_s']:.2f} | 1 |",
+        f"| floor: XlsxWriter constant-memory, bare values | {e['floor_s']:.2f} | 1 |",
+        f"| openpyxl write-only, bare values | {e['openpyxl_floor_s']:.2f} | ours is "
+        f"{e['export_vs_openpyxl_floor']:.2f}× |",
         f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours (target ≥ 3×) |",
         "",
         f"Peak memory of a {data['memory_cells']:,}-cell export in its own process: "
-        f"**{data['export_peak_mb']:.0f} MB** (target ≤ 250 MB).",
+        f"**{data['export_peak_mb']:.0f} MB** (target ≤ 100 MB).",
     ]
     i = data["import"]
     lines += [
@@ -381,7 +415,9 @@ def main():
         target, slack = TARGETS[name]
         met = value <= target if sense == "≤" else value >= target
         wide = value > slack if sense == "≤" else value < slack
-        verdicts.append(f"{name}: {value:.2f} (target {sense} {target}) — {'met' if met else 'missed'}")
+        verdicts.append(
+            f"{name}: {value:.2f} (target {sense} {target}) — {'met' if met else 'missed'}; CI fails beyond {slack}"
+        )
         if wide:
             failures.append(f"{name} = {value:.2f}, beyond the slack ({slack})")
     c = data["concurrency"]
@@ -402,35 +438,42 @@ def main():
 
 
 NOTES = [
-    "- The unit-table export wrote every cell with its own font, alignment and border objects into a normal "
-    "worksheet and read the whole table into memory. It now streams: a write-only worksheet, a few named styles "
-    "shared by every cell, rows and cells read in chunks of 2,000 rows (two queries per chunk). The same code "
-    "fills a normal sheet inside a bundle, so the printed layout did not change (the LibreOffice checks pass).",
-    "- Imports applied their rows one service call at a time (several queries per row). `rows_cells_update` now "
-    "writes batches of 1,000 rows with a constant number of queries (lock, columns, cells, bulk create, bulk "
-    "update, row versions, audit entries); the grid's single-row save goes through the same function.",
-    "- The grid and progress pages rendered every row: a 10,000-row table is now paged (200 rows a page) and "
-    "filtered by status and unit name, with the query count unchanged by size.",
-    "- Measured on the small run (SQLite, 1,000 rows): the import went from 17× to about 5× the floor. Most of the "
-    "gain came from replacing Django's `bulk_update` (one CASE per row) with DELETE + INSERT of the changed cells "
-    "and one `F('version') + 1` update; memoising the pure value parser took a little more.",
-    "- The 1,000,000-cell export peaked at 414 MB: write-only openpyxl still keeps a row-dimension object for every "
-    "row given a height. The sheet now has a default row height and only multi-line rows carry one: 123 MB.",
+    "Before this round (2026-11-22, PostgreSQL): export 7.06 s = 3.55× the openpyxl write-only floor, "
+    "django-import-export 1.2× slower than ours, 1,000,000 cells peaked at 123 MB; import 7.29 s = 5.04× the "
+    "read-only floor.",
     "",
-    "## Why three targets are still missed, and what would reach them",
+    "- Every layout is now written by XlsxWriter in constant-memory mode (`reports/exporters/xlsx.py`, "
+    "docs/design.md §6 says which helper per layout and why). The floor moved with it: XlsxWriter writing the "
+    "same values bare, in the same mode, in the same run.",
+    "- Profile of the first XlsxWriter version (200,000 cells, cProfile): 2.6× the floor. XlsxWriter's own "
+    "per-cell path (`_write_cell`, `_write_single_row`, attribute escaping) took half the time, our row loop "
+    "(style lookups, `xml_safe` per text, `display_width` per character for the row heights) a quarter, "
+    "Django's Decimal converters and model attribute access the rest.",
+    "- What brought it to the floor: `StreamingSheet.append` serialises a row's XML itself, exactly as "
+    "XlsxWriter's constant-memory writer does, in one write (formats resolved to their index once per style); "
+    "a text is escaped once and remembered (values repeat: 显著增长, ≥500条); cells come straight from the "
+    "cursor with the number cast to a float in SQL (no Decimal, no converter per cell); `display_width` counts "
+    "wide characters with one regex instead of a Python loop, and a text shorter than half its column skips it.",
+    "- Small layouts (附件2, 附表, budget, lists) keep their cells in a dict and write them sorted at the end of "
+    "the sheet (`base.SheetWriter`): same fonts, boxes, merges, widths, heights and print setup.",
+    "- Import profile (3,000 rows, cProfile): model objects dominated — every cell of the table loaded as a "
+    "`Cell` for the preview, every changed cell again for the apply, and each row with its table and project "
+    "three times (preview, recheck, lock); then the parser (check_text, value parse, field lookup) per cell.",
+    "- What changed: the preview reads the current texts with `values_list`; the apply replaces changed cells "
+    "from (id, text) pairs and builds new cells by id, not through related descriptors; rows share one table "
+    "object; `TableColumn.parse_once` and the cell reader's checks are worked out once per distinct value of a "
+    "column (a refusal is remembered and raised again). The preview page shows the counts first and the "
+    "change list 200 a page.",
+    "- Fidelity: fonts, borders, number formats, merges, print setup (A4, orientation, fit to one page wide, repeated title rows, margins, footer) as before; column widths and row heights are written as the numbers openpyxl wrote (XlsxWriter's own `set_column` would add the cell padding). Two tests were adapted: the A4 test accepts a missing `fitToWidth` (XlsxWriter leaves out the attribute's default, 1, which openpyxl reads as None) and now also checks `fitToHeight` 0; the crash-mid-write test patches the new writer's `save`. The LibreOffice render tests ran (LibreOffice installed for this round) and pass.",
     "",
-    "- Export ≤ 1.3× the floor and ≥ 3× faster than django-import-export: the floor writes bare values, and "
-    "django-import-export's export of one field per cell also writes bare values through openpyxl. Our export "
-    "writes every cell with its style (font, border, wrapping — the official form needs them) plus the header, "
-    "merges and print setup; openpyxl spends most of its time serialising styled cells. The way to the target is "
-    "XlsxWriter in constant-memory mode (formats are shared indexes, writing is several times faster than "
-    "openpyxl), with the floor measured in XlsxWriter too. It is a rewrite of the streaming sheet writer and the "
-    "exporters' tests, left for a follow-up issue.",
-    "- Import ≤ 3× the floor: the floor only iterates the file's values. We also build a grid cell per value, "
-    "check and parse each against its column (the commit re-checks under the grid's rules; the memoised parser "
-    "makes that second pass cheap), record a before/after line per changed cell for the preview, and create "
-    "10,000 model instances for the new cells and their audit entries. A leaner preview (counts first, details on "
-    "demand) is the next step.",
+    "## What is still open",
+    "",
+    "- The plan stored with an import job still lists every change (label, before, after) so the page can show "
+    "any page of it; building that list costs little next to the reading and the writes, but a plan that kept "
+    "only the row updates and derived a page's before/after on demand would be leaner still.",
+    "- The apply's remaining time is Django's `bulk_create` of the new cells and their audit entries "
+    "(`prepare_value` per field) and the row locks; a raw `executemany` would cut it, at the price of "
+    "bypassing the models.",
 ]
 
 

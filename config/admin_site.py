@@ -3,7 +3,8 @@ from django.contrib.admin.apps import AdminConfig
 
 
 class BureauAdminSite(admin.AdminSite):
-    """Django's admin, opened only to the users the policy module calls bureau admins."""
+    """Django's admin, opened only to superusers (`policy.is_admin`): it lists every province's
+    units and projects, so a bureau's admin, who governs only their own, works in the app's pages."""
 
     site_header = "绩效目标管理 · 后台"
     site_title = "绩效目标管理"

@@ -80,10 +80,15 @@ INSTALLED_APPS = [
     "guardian",
     "import_export",
     "axes",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",  # Swagger UI's files, vendored: served from STATIC_ROOT, no CDN
     "units",
     "projects",
     "targets",
+    "monitoring",
     "reports",
+    "api",
 ]
 
 MIDDLEWARE = [
@@ -183,6 +188,8 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = env_str("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles"))
 MEDIA_ROOT = env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
+# 佐证材料 (monitoring evidence): the largest file accepted, in bytes.
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
 # Hashed, compressed names need `collectstatic`; DEBUG serves the source files as they are.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 if not DEBUG:
@@ -241,6 +248,8 @@ CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     # Units that have not submitted are reminded three days before a deadline.
     "deadline-reminders": {"task": "targets.tasks.deadline_reminders_send", "schedule": 60 * 60},
+    # The same for monitoring and 自评 reports.
+    "report-deadline-reminders": {"task": "monitoring.tasks.report_deadline_reminders_send", "schedule": 60 * 60},
     # E-mails that could not be queued when they were written (broker down) go out once it is back.
     "outbox-sweep": {"task": "units.tasks.outbox_sweep", "schedule": 60},
 }
@@ -277,6 +286,41 @@ if HTTPS:
 elif not DEBUG:
     # Plain HTTP was chosen explicitly: the HTTPS-only deployment checks cannot apply.
     SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+# The JSON API (api/, docs/api.md): tokens for machine clients, the session (with CSRF) for the browser.
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")  # per token, or per user for the browser
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.ListPagination",
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+    "PAGE_SIZE": 100,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "绩效目标管理 数据接口",
+    "DESCRIPTION": "项目、目标表、填报行与单元格、审核、导出。认证：Authorization: Token <令牌>（或 Bearer），"
+    "或浏览器登录（会话，须带 CSRF）。错误：{detail, errors: [{field, message}]}。",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.IsAuthenticated"],
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "RowStatusEnum": "targets.review.ReviewStatus",
+        "TableStatusEnum": "targets.models.TableStatus",
+        "ExportStatusEnum": "reports.models.ExportStatus",
+    },
+}
 
 LOGGING = {
     "version": 1,

@@ -8,7 +8,9 @@ urlpatterns = [
     path("", include("targets.urls")),
     path("", include("units.urls")),
     path("", include("projects.urls")),
+    path("", include("monitoring.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
 ]

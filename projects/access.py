@@ -18,11 +18,22 @@ def project_for_user(user, pk: int) -> Project:
     return visible_or_404(Project.objects.all(), pk, user, policy.can_view_project, "没有找到该项目")
 
 
+def project_for_rollup(user, pk: int) -> Project:
+    """The roll-up (汇总) of a project: its bureau staff only; a filler gets a 404."""
+    return visible_or_404(Project.objects.all(), pk, user, policy.can_view_rollup, "没有找到该项目")
+
+
 def project_for_manager(user, pk: int, refusal: str = "只有省局管理员可以编辑项目") -> Project:
     project = project_for_user(user, pk)
     if not policy.can_manage_project(user, project):
         raise PermissionDenied(refusal)
     return project
+
+
+def project_for_filing(user, pk: int) -> Project:
+    """A project a 地方主管部门 files (it has one), for who may see it."""
+    projects = Project.objects.select_related("local_department", "competent_department")
+    return visible_or_404(projects, pk, user, policy.can_view_filing, "没有找到该项目的主管部门填报")
 
 
 def indicator_for_manager(user, pk: int) -> Indicator:

@@ -15,6 +15,7 @@ from .models import (
     AgreementStageGoal,
     FundingSource,
     Project,
+    ProjectFiling,
     ProjectUserObjectPermission,
 )
 
@@ -137,3 +138,19 @@ for _model in (
     AgreementStaff,
 ):
     admin.site.register(_model, AgreementPartAdmin)
+
+
+# --- 地方主管部门's filing (organisations) ---
+
+
+@admin.register(ProjectFiling)
+class ProjectFilingAdmin(admin.ModelAdmin):
+    """Read only: its values are the project's and its status moves through the review workflow."""
+
+    list_display = ["project", "unit", "status", "version", "submitted_at", "reviewed_at"]
+    list_filter = ["status"]
+    list_select_related = ["project", "unit"]
+    readonly_fields = [f.name for f in ProjectFiling._meta.fields]
+
+    def has_add_permission(self, request):
+        return False

@@ -14,10 +14,15 @@ class ProjectsConfig(AppConfig):
         from .agreements.selectors import agreements_to_review
 
         queue_register(agreements_to_review)
+        from .filings.selectors import filings_to_review
+
+        queue_register(filings_to_review)
         labels_register(
             models.Agreement,
             models.AgreementParticipant,
             models.AgreementStaff,
+            models.ProjectFiling,
+            models.Project,  # the header fields a 主管部门 fills (项目负责人 …), in its filing's history
             ("kind", models.BudgetSourceKind),
             extra={
                 "participants": "参与单位",
@@ -25,5 +30,10 @@ class ProjectsConfig(AppConfig):
                 "allocations": "经费分配",
                 "expenses": "支出预算",
                 "staff": "参与人",
+                # 复制到新年度 (projects.copying) and the table editor's unit order
+                "project_code": "项目编号",
+                "budget_year": "预算年度",
+                "copy_values": "指标值",
+                "units": "单位顺序",
             },
         )

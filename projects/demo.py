@@ -16,6 +16,7 @@ from .models import Project
 
 DEMO_PASSWORD = "demo-pass-2022"
 BUREAU = "湖北省知识产权局"
+GUANGDONG_BUREAU = "广东省市场监督管理局（知识产权局）"  # governs seed 004's projects
 REVIEWED_PROJECT = "hubei-2022-patent-transfer"
 
 # username, display name, unit, role
@@ -27,7 +28,12 @@ DEMO_ACCOUNTS = [
     ("wtu", "武汉轻工大学填报员", "武汉轻工大学", Role.FILLER),
     ("platform", "知识产权发展中心填报员", "湖北省知识产权发展中心", Role.FILLER),
     ("observer", "观察员", BUREAU, Role.OBSERVER),
+    # Organisations: the second province's admin (its own projects only) and a city department's filler.
+    ("gdadmin", "广东省局管理员", GUANGDONG_BUREAU, Role.ADMIN),
+    ("guangzhou", "广州市市场监管局填报员", "广州市市场监管局", Role.FILLER),
 ]
+# Superusers (every province, and Django's admin site): the first admin only.
+SUPERUSERS = {"admin"}
 
 
 @transaction.atomic
@@ -46,8 +52,8 @@ def demo_accounts_load() -> list[tuple[str, str]]:
         user, created = User.objects.get_or_create(username=username, defaults={"first_name": display})
         if created:
             user.set_password(DEMO_PASSWORD)
-        # Only the admin may use Django's admin site.
-        user.is_staff = user.is_superuser = role == Role.ADMIN
+        # Only the superuser may use Django's admin site; a bureau's admin works in the app's pages.
+        user.is_staff = user.is_superuser = username in SUPERUSERS
         user.save()
         Membership.objects.update_or_create(user=user, unit=units[unit_name], defaults={"role": role})
         if role == Role.REVIEWER:

@@ -66,3 +66,15 @@ class FundingSourceForm(RefuseControlCharacters, forms.ModelForm):
 FundingSourceFormSet = forms.inlineformset_factory(
     Project, FundingSource, form=FundingSourceForm, extra=1, can_delete=True
 )
+
+
+class CopyYearForm(forms.Form):
+    """复制到新年度: the year, and whether the values come along or start blank."""
+
+    year = forms.IntegerField(label="新年度", min_value=2000, max_value=2100)
+    values = forms.ChoiceField(
+        label="指标值",
+        choices=[("copy", "沿用上年值作为新年度初始值"), ("blank", "留空，由各单位重新填写")],
+        initial="copy",
+        widget=forms.RadioSelect,
+    )

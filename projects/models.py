@@ -60,6 +60,10 @@ class Project(models.Model):
     note = models.TextField("注", blank=True)
     source = models.CharField("来源文件", max_length=200, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+    # The project of the year before, when this one was made by 复制到新年度 (projects.copying).
+    copied_from = models.ForeignKey(
+        "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
 
     class Meta:
         verbose_name = "项目"
@@ -77,6 +81,8 @@ class Project(models.Model):
                 | models.Q(start_year__lte=models.F("end_year")),
                 name="project_years_ordered",
             ),
+            # One copy of a project per year: 复制到新年度 refuses a second one.
+            models.UniqueConstraint(fields=["copied_from", "budget_year"], name="project_one_copy_per_year"),
         ]
 
     def __str__(self):
@@ -413,3 +419,57 @@ class AgreementStaff(models.Model):
 
     def __str__(self):
         return self.name
+
+
+# --- 地方主管部门's filing (organisations) ------------------------------------------------------
+
+
+class ProjectFiling(Reviewable):
+    """A city department's filing of a project it is the 地方主管部门 of (seed 004's 二级项目表):
+    the header values and each indicator's target, filled and submitted by the department,
+    reviewed by the province. The values live on the project and its targets; this keeps the
+    workflow. One per project, made at the first save or submit."""
+
+    project = models.OneToOneField(Project, verbose_name="项目", on_delete=models.CASCADE, related_name="filing")
+    unit = models.ForeignKey(Unit, verbose_name="填报单位", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "主管部门填报"
+        verbose_name_plural = "主管部门填报"
+
+    def __str__(self):
+        return f"{self.project.title or self.project.name}（{self.unit.name}）"
+
+    # --- as a reviewable (targets.review) ---
+    audit_code = "projects.filing"
+    review_noun = "填报"
+    review_rules = {
+        ReviewEvent.SUBMITTED: policy.can_submit_filing,
+        ReviewEvent.RETURNED: policy.can_review_filing,
+        ReviewEvent.APPROVED: policy.can_review_filing,
+    }
+
+    @property
+    def review_label(self) -> str:
+        return self.project.title or self.project.name
+
+    @property
+    def edit_label(self) -> str:
+        return "本项目的填报"
+
+    def get_absolute_url(self) -> str:
+        return reverse("projects:filing", args=[self.project_id])
+
+    def review_notice(self, event: str, comment: str) -> Notice | None:
+        link, title = self.get_absolute_url(), self.review_label
+        if event == ReviewEvent.SUBMITTED:
+            body = f"请审核《{title}》（版本 {self.version}）。"
+            reviewers = policy.project_reviewers(self.project)
+            return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{self.unit} 已提交填报", body, link)
+        fillers = unit_fillers([self.unit_id])
+        if event == ReviewEvent.RETURNED:
+            return Notice(fillers, NotificationKind.ROW_RETURNED, f"《{title}》被退回", f"退回意见：{comment}", link)
+        if event == ReviewEvent.APPROVED:
+            body = f"版本 {self.version} 已审核通过。"
+            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》已通过", body, link)
+        return None

@@ -1,7 +1,8 @@
 from django.urls import path
 
-from . import views
+from . import copy_views, rollup_views, views
 from .agreements import views as agreement_views
+from .filings import views as filing_views
 
 app_name = "projects"
 
@@ -11,7 +12,9 @@ urlpatterns = [
     path("projects/<int:pk>/indicators/add/", views.indicator_add, name="indicator_add"),
     path("indicators/<int:pk>/move/", views.indicator_move, name="indicator_move"),
     path("indicators/<int:pk>/remove/", views.indicator_remove, name="indicator_remove"),
+    path("projects/<int:pk>/copy-year/", copy_views.project_copy, name="copy_year"),
     path("projects/<int:pk>/tables/new/", views.table_create, name="table_create"),
+    path("projects/<int:pk>/rollup/", rollup_views.project_rollup, name="rollup"),
     path("projects/<int:pk>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/save/<slug:section>/", agreement_views.agreement_save, name="agreement_save"),
@@ -20,4 +23,10 @@ urlpatterns = [
     path("agreements/<int:pk>/approve/", agreement_views.agreement_approve, name="agreement_approve"),
     path("agreements/<int:pk>.docx", agreement_views.agreement_word, name="agreement_word"),
     path("agreements/<int:pk>.pdf", agreement_views.agreement_pdf, name="agreement_pdf"),
+    # 地方主管部门's filing (organisations)
+    path("projects/<int:pk>/filing/", filing_views.filing_detail, name="filing"),
+    path("projects/<int:pk>/filing/save/", filing_views.filing_save, name="filing_save"),
+    path("projects/<int:pk>/filing/submit/", filing_views.filing_submit, name="filing_submit"),
+    path("projects/<int:pk>/filing/return/", filing_views.filing_return, name="filing_return"),
+    path("projects/<int:pk>/filing/approve/", filing_views.filing_approve, name="filing_approve"),
 ]

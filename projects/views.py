@@ -145,6 +145,7 @@ def table_create(request, pk):
             start_year=int(request.POST.get("start_year", "")),
             end_year=int(request.POST.get("end_year", "")),
             actor=request.user,
+            all_units=bool(request.POST.get("all_units")),
         )
     except ValueError:
         messages.error(request, "请填写起止年度")

@@ -8,13 +8,14 @@ from targets.models import TargetTable
 from .exporters import exporters_for
 
 
-def project_items(project: Project, user) -> list[tuple]:
+def project_items(project: Project, user, *, bundled_only: bool = True) -> list[tuple]:
     """Every layout of a project that this user may export, each asked of the policy on its
     own object: the project's sheets, the tables in which they see rows, and only the
-    任务书 (annex, budget) they may open."""
-    items = [(e, project) for e in exporters_for(project, user)]
+    任务书 (annex, budget) they may open. Working sheets (the roll-up) only when asked
+    (`bundled_only=False`): they are not among the filed 附件."""
+    items = [(e, project) for e in exporters_for(project, user) if e.bundled or not bundled_only]
     for table in TargetTable.objects.filter(project=project).select_related("project").order_by("order"):
-        items += [(e, table) for e in exporters_for(table, user)]
+        items += [(e, table) for e in exporters_for(table, user) if e.bundled or not bundled_only]
     for agreement in project.agreements.select_related("project").order_by("pk"):
         items += [(e, agreement) for e in exporters_for(agreement, user)]
     return items

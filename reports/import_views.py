@@ -4,6 +4,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
@@ -52,19 +53,27 @@ def import_upload(request):
             job = import_job_create(name=upload.name, data=upload.read(), user=request.user, project=project)
             if job.status == ImportStatus.INVALID:
                 # A refused file is bad input: say so with 400 and the errors, not a redirect to a 200.
-                return render(
-                    request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)}, status=400
-                )
+                return _job_page(request, job, status=400)
             return redirect("reports:import_job", pk=job.pk)
     return render(
         request, "reports/import_upload.html", {"project": project, "max_mb": settings.IMPORT_MAX_BYTES // 1024 // 1024}
     )
 
 
+CHANGES_PER_PAGE = 200
+
+
 @login_required
 def import_job(request, pk):
-    job = access.import_job_for_owner(request.user, pk)
-    return render(request, "reports/import_job.html", {"job": job, "plan": ImportPlan.from_dict(job.plan)})
+    """The preview: counts first, then the change list a page at a time (a 10,000-row import
+    would otherwise render 10,000 table rows)."""
+    return _job_page(request, access.import_job_for_owner(request.user, pk))
+
+
+def _job_page(request, job, status=200):
+    plan = ImportPlan.from_dict(job.plan)
+    changes = Paginator(plan.changes, CHANGES_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "reports/import_job.html", {"job": job, "plan": plan, "changes": changes}, status=status)
 
 
 @login_required

@@ -19,7 +19,6 @@ import zipfile
 import zlib
 
 from defusedxml.ElementTree import fromstring
-from openpyxl.packaging.custom import StringProperty
 
 from targets.models import TableRow
 from units import policy
@@ -52,6 +51,8 @@ class ExportRecord:
                 "table": obj.pk,
                 "rows": {str(pk): v for pk, v in rows.values_list("pk", "version")},
             }
+        elif exporter.identifier in ("self_evaluation", "monitoring_table"):
+            self.sheets[sheet_name] = {"report": obj.pk, "version": obj.version}
         elif exporter.identifier == "agreement_annex":
             self.sheets[sheet_name] = {"agreement": obj.pk, "version": obj.version}
 
@@ -60,9 +61,7 @@ class ExportRecord:
             return
         packed = base64.b64encode(zlib.compress(json.dumps({"sheets": self.sheets}).encode())).decode()
         for index, start in enumerate(range(0, len(packed), CHUNK)):
-            workbook.custom_doc_props.append(
-                StringProperty(name=f"{PREFIX}{index:05d}", value=packed[start : start + CHUNK])
-            )
+            workbook.set_custom_property(f"{PREFIX}{index:05d}", packed[start : start + CHUNK])
 
 
 def read_provenance(data: bytes) -> dict | None:
@@ -99,6 +98,8 @@ def _checked(source) -> dict:
         if "table" in entry:
             entry["table"] = int(entry["table"])
             entry["rows"] = {int(k): int(v) for k, v in entry["rows"].items()}
+        elif "report" in entry:  # a monitoring report's 自评表 / 监控表
+            entry["report"], entry["version"] = int(entry["report"]), int(entry["version"])
         else:
             entry["agreement"], entry["version"] = int(entry["agreement"]), int(entry["version"])
     return source

@@ -31,7 +31,10 @@ def project_overview(user) -> list[Project]:
     checker = policy.review_checker(user, result)
     for project in result:
         project.may_review = policy.reviews_project(user, project, checker=checker)
-        project.layouts = exporters_for(project)
+        project.may_rollup = policy.can_view_rollup(user, project, checker=checker)
+        project.may_manage = policy.can_manage_project(user, project)
+        project.may_see_rounds = policy.can_view_rounds(user, project, checker=checker)
+        project.layouts = [e for e in exporters_for(project) if e.bundled]  # the roll-up has its page
         # Only the 任务书 this user may open: the annex link is a file of that 任务书.
         project.agreement_list = [a for a in project.agreements.all() if policy.can_view_agreement(user, a)]
         # A filler is shown only the tables that hold a row of their unit.

@@ -13,8 +13,8 @@ from .importers import META_SHEET
 def table_template(table: TargetTable, user) -> bytes:
     workbook = export_workbook([(exporter_for("unit_table"), table)], user)
     rows = grid_rows(table, user)
-    meta = workbook.create_sheet(META_SHEET)
-    meta.sheet_state = "hidden"
-    meta.append([json.dumps({"table": table.pk, "rows": {str(r.pk): r.version for r in rows}})])
-    meta.append(["本工作表供系统识别，请勿修改。"])
+    meta = workbook.add_sheet(META_SHEET)
+    meta.hide()
+    meta.append([(json.dumps({"table": table.pk, "rows": {str(r.pk): r.version for r in rows}}), None)])
+    meta.append([("本工作表供系统识别，请勿修改。", None)])
     return workbook_bytes(workbook)

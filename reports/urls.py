@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import import_views, views
+from . import evaluation_views, import_views, views
 
 app_name = "reports"
 
@@ -9,9 +9,12 @@ urlpatterns = [
     path("exports/projects/<int:pk>/bundle/", views.export_bundle, name="export_bundle"),
     path("exports/tables/<int:pk>.xlsx", views.export_table, name="export_table"),
     path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
+    path("exports/reports/<int:pk>.xlsx", evaluation_views.export_report, name="export_report"),
+    path("exports/rounds/<int:pk>/summary.xlsx", evaluation_views.export_round_summary, name="export_round_summary"),
     path("exports/jobs/<int:pk>/", views.export_job, name="export_job"),
     path("exports/jobs/<int:pk>/retry/", views.export_job_retry_view, name="export_job_retry"),
     path("exports/jobs/<int:pk>/download/", views.export_job_download, name="export_job_download"),
+    path("exports/tables/<int:pk>/handdown-review.xlsx", views.export_table_handdown, name="export_table_handdown"),
     path("exports/tables/<int:pk>/template.xlsx", import_views.table_template_download, name="table_template"),
     path("imports/", import_views.import_upload, name="import_upload"),
     path("imports/<int:pk>/", import_views.import_job, name="import_job"),

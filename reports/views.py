@@ -1,10 +1,14 @@
+from datetime import date
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from monitoring.selectors import reports_for_filler
+from projects.filings.selectors import department_filings
 from projects.models import Agreement
 from targets.models import ReviewStatus, TargetTable
 from targets.selectors import rows_for_filler
@@ -35,8 +39,9 @@ def home(request):
             ).select_related("project")
             if policy.filler_unit_ids(request.user)
             else [],
+            "my_filings": department_filings(request.user),
+            "my_reports": reports_for_filler(request.user),
             "staff": policy.is_bureau_staff(request.user),
-            "can_manage": policy.is_admin(request.user),
             "can_import": policy.can_import(request.user),
         },
     )
@@ -66,9 +71,34 @@ def export_project(request, pk, layout):
 
 @login_required
 def export_table(request, pk):
+    """The table; with ?as_of=YYYY-MM-DD, each row's 批复 version in force on that day."""
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
     exporter = _exportable(request.user, exporter_for("unit_table"), table, "没有找到该目标表")
-    return _xlsx(export_workbook([(exporter, table)], request.user), filename_for(table))
+    as_of = request.GET.get("as_of", "").strip()
+    if as_of:
+        day = parse_day(as_of)
+        if day is None:
+            return HttpResponseBadRequest("日期格式不正确，应为 YYYY-MM-DD（如 2026-06-30）")
+        exporter = exporter.at(day)
+    name = filename_for(table, f"批复值{as_of}" if as_of else None)
+    return _xlsx(export_workbook([(exporter, table)], request.user), name)
+
+
+def parse_day(text: str):
+    """A date typed as YYYY-MM-DD, or None (a crafted value is a message, never a 500)."""
+    try:
+        return date.fromisoformat(text) if len(text) == 10 else None
+    except ValueError:
+        return None
+
+
+@login_required
+def export_table_handdown(request, pk):
+    """下达值 | 申报值 side by side: a handed-down table, for the bureau's own review."""
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    exporter = exporter_for("handdown_review")
+    _exportable(request.user, exporter if exporter.applies_to(table) else None, table, "没有找到该下达表")
+    return _xlsx(export_workbook([(exporter, table)], request.user), filename_for(table, exporter.title))
 
 
 @login_required

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied
 from units import policy
 from units.access import visible_or_404
 
+from .approvals import AdjustmentRequest
 from .models import TableRow, TargetTable
 
 
@@ -29,3 +30,11 @@ def table_for_manager(user, pk: int) -> TargetTable:
     if not policy.can_manage_table(user, table):
         raise PermissionDenied("只有省局管理员可以编辑目标表")
     return table
+
+
+def adjustment_for_user(user, pk: int):
+    """An adjustment request, if this user may see its row; else a 404."""
+    adjustments = AdjustmentRequest.objects.filter(row__removed_at__isnull=True).select_related(
+        "row__table__project", "row__unit"
+    )
+    return visible_or_404(adjustments, pk, user, lambda u, a: policy.can_view_row(u, a.row), "没有找到该调整申请")

@@ -6,7 +6,9 @@ from django.db import transaction
 from units.admin import PolicyImportExportMixin
 
 from . import editing, workflow
+from .approvals import AdjustmentRequest, ApprovedVersion
 from .models import (
+    AssignedValue,
     Cell,
     Indicator,
     IndicatorCategory,
@@ -325,6 +327,53 @@ class RowSnapshotAdmin(admin.ModelAdmin):
     list_select_related = ["row__unit", "row__table", "actor"]
 
     # Snapshots are what a reviewer compares against: written by the workflow only, never edited or removed.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class _WorkflowRecordAdmin(admin.ModelAdmin):
+    """Written by the 调整 workflow only (targets/adjustment_services.py): read here, never edited or removed."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ApprovedVersion)
+class ApprovedVersionAdmin(_WorkflowRecordAdmin):
+    list_display = ["row", "number", "source", "at", "actor"]
+    list_filter = ["source"]
+    search_fields = ["row__unit__name", "row__table__title", "reason"]
+    list_select_related = ["row__unit", "row__table", "actor"]
+
+
+@admin.register(AdjustmentRequest)
+class AdjustmentRequestAdmin(_WorkflowRecordAdmin):
+    list_display = ["row", "status", "submitted_by", "submitted_at", "reviewed_by", "reviewed_at"]
+    list_filter = ["status"]
+    search_fields = ["row__unit__name", "row__table__title", "reason"]
+    list_select_related = ["row__unit", "row__table", "submitted_by", "reviewed_by"]
+
+
+@admin.register(AssignedValue)
+class AssignedValueAdmin(admin.ModelAdmin):
+    """下达值 and the unit's answers: written through the grid and the row page (targets.handdown)."""
+
+    list_display = ["row", "column", "raw", "state", "reason"]
+    list_filter = ["state"]
+    list_select_related = ["row__unit", "row__table", "column"]
+
     def has_add_permission(self, request):
         return False
 

@@ -5,3 +5,19 @@ class TargetsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "targets"
     verbose_name = "绩效目标"
+
+    def ready(self):
+        from units.audit import labels_register
+
+        from . import models
+        from .adjustment_selectors import adjustments_to_review
+        from .review import queue_register
+
+        queue_register(adjustments_to_review)  # 调整申请 wait in the review queue beside rows and 任务书
+
+        # The history of handed-down tables (targets.handdown) reads in Chinese.
+        labels_register(
+            ("state", models.AssignedState),
+            ("mode", models.TableMode),
+            extra={"raw": "指标值", "state": "确认状态", "reason": "调整理由", "mode": "填报方式", "cells": "保留的值"},
+        )

@@ -255,8 +255,14 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
 
 
 @transaction.atomic
-def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[int, int]:
-    """Make exactly these units the table's rows: add, restore or remove (recoverably)."""
+def table_units_set(
+    *, table: TargetTable, unit_ids: set[int], actor, positions: dict[int, int] | None = None
+) -> tuple[int, int]:
+    """Make exactly these units the table's rows: add, restore or remove (recoverably).
+
+    New rows come after the others in the official order (`Unit.order`); `positions` (unit id →
+    the number typed beside it) reorders the rows: rows by that number, a tie or a unit without
+    one where it stood."""
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
     wrong = [u.name for u in units.values() if u.category != table.unit_category]
     if wrong or len(units) != len(unit_ids):
@@ -271,19 +277,51 @@ def table_units_set(*, table: TargetTable, unit_ids: set[int], actor) -> tuple[i
             row_restore(row_id=row.pk, actor=actor)
             added += 1
     next_seq = (TableRow.all_objects.filter(table=table).aggregate(m=Max("seq"))["m"] or 0) + 1
-    for unit_id in sorted(unit_ids - set(rows), key=lambda pk: units[pk].name):
+    for unit_id in sorted(unit_ids - set(rows), key=lambda pk: (units[pk].order, units[pk].name)):
         row = TableRow.objects.create(table=table, unit=units[unit_id], seq=next_seq)
         audit_record(actor=actor, action=AuditAction.ROW_CREATED, obj=row, label=units[unit_id].name)
         next_seq += 1
         added += 1
+    if positions:
+        table_rows_renumber(table=table, positions=positions, actor=actor)
     return added, removed
+
+
+def table_rows_renumber(*, table: TargetTable, positions: dict[int, int], actor) -> bool:
+    """Number the table's rows 1, 2 … in the order of `positions` (unit id → typed number); a row
+    without one keeps its place. Removed rows follow. True if the order changed (audited)."""
+    rows = list(TableRow.all_objects.filter(table=table).select_related("unit").order_by("seq"))
+    active = [r for r in rows if r.removed_at is None]
+    ordered = sorted(active, key=lambda r: (positions.get(r.unit_id, r.seq), r.seq))
+    ordered += [r for r in rows if r.removed_at is not None]
+    if [r.pk for r in ordered] == [r.pk for r in rows] and all(r.seq == n for n, r in enumerate(rows, 1)):
+        return False
+    before = [r.unit.name for r in active]
+    # Seqs are unique per table: park them all out of the way, then write the new ones.
+    TableRow.all_objects.filter(table=table).update(seq=F("seq") + 100000)
+    for seq, row in enumerate(ordered, start=1):
+        row.seq = seq
+    TableRow.all_objects.bulk_update(ordered, ["seq"])
+    after = [r.unit.name for r in ordered if r.removed_at is None]
+    if before != after:
+        audit_record(
+            actor=actor,
+            action=AuditAction.TABLE_UNITS_REORDERED,
+            obj=table,
+            before={"units": before},
+            after={"units": after},
+        )
+    return before != after
 
 
 YEARS = (2000, 2100)  # a target table's plausible years: what is outside was mistyped
 
 
 @transaction.atomic
-def table_create(*, project, title: str, unit_category: str, start_year: int, end_year: int, actor) -> TargetTable:
+def table_create(
+    *, project, title: str, unit_category: str, start_year: int, end_year: int, actor, all_units: bool = False
+) -> TargetTable:
+    """A new table; with `all_units`, every unit of its category as rows, in the official order."""
     if unit_category not in UnitCategory.values:
         raise ValidationError(f"单位类别“{unit_category}”无效，请从{'、'.join(UnitCategory.labels)}中选择")
     if not title.strip():
@@ -300,6 +338,9 @@ def table_create(*, project, title: str, unit_category: str, start_year: int, en
         project=project, title=title, unit_category=unit_category, start_year=start_year, end_year=end_year, order=order
     )
     audit_record(actor=actor, action=AuditAction.TABLE_CREATED, obj=table, after={"title": title})
+    if all_units:
+        unit_ids = set(Unit.objects.filter(category=unit_category).values_list("pk", flat=True))
+        table_units_set(table=table, unit_ids=unit_ids, actor=actor)
     return table
 
 

@@ -4,13 +4,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from units.models import Unit
 
 from . import access, editing, selectors
 from .layout import header_rows
-from .models import IndicatorCategory, TableRow, ValueKind
+from .models import Indicator, IndicatorCategory, TableRow, TargetPeriod, ValueKind
+from .rollup import factor_input
+from .rollup_services import table_rollup_save
 
 
 @login_required
@@ -44,17 +47,31 @@ def table_edit(request, pk):
         return redirect("targets:table_edit", pk=table.pk)
 
     columns = selectors.table_columns(table)
-    in_table = set(TableRow.objects.filter(table=table).values_list("unit_id", flat=True))
     context = {
         "table": table,
         "columns": columns,
         "header": header_rows(columns),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
         "kinds": ValueKind.choices,
-        "units": Unit.objects.filter(category=table.unit_category).order_by("name"),
-        "in_table": in_table,
+        "units": Unit.objects.filter(category=table.unit_category).order_by("category", "order", "name"),
+        # unit id → the row's 序号, for the units in the table (one query)
+        "seqs": dict(TableRow.objects.filter(table=table).values_list("unit_id", "seq")),
+        **_rollup_context(table, columns),
     }
     return render(request, "targets/table_edit.html", context)
+
+
+def _positions(post, unit_ids: set[int]) -> dict[int, int]:
+    """The 序号 typed beside the chosen units (`seq-<unit id>`); blank ones are left out.
+    A number that is not a positive whole number raises ValueError."""
+    positions = {}
+    for unit_id in unit_ids:
+        typed = post.get(f"seq-{unit_id}", "").strip()
+        if typed:
+            if not typed.isdigit() or int(typed) < 1:
+                raise ValueError(typed)
+            positions[unit_id] = int(typed)
+    return positions
 
 
 @login_required
@@ -63,11 +80,49 @@ def table_units(request, pk):
     table = access.table_for_manager(request.user, pk)
     try:
         unit_ids = {int(u) for u in request.POST.getlist("units")}
-        added, removed = editing.table_units_set(table=table, unit_ids=unit_ids, actor=request.user)
+        positions = _positions(request.POST, unit_ids)
+        added, removed = editing.table_units_set(
+            table=table, unit_ids=unit_ids, actor=request.user, positions=positions
+        )
     except ValueError:
-        messages.error(request, "单位选择无效")
+        messages.error(request, "单位选择无效（序号应为正整数）")
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
     else:
         messages.success(request, f"已添加 {added} 个单位，移除 {removed} 个单位（移除的行可在填报进度页恢复）")
     return redirect("targets:table_edit", pk=table.pk)
+
+
+def _rollup_context(table, columns) -> dict:
+    """The 汇总 section: the project's indicators to count toward, each column's factor as typed."""
+    for column in columns:
+        column.factor_typed = factor_input(column.rollup_factor)
+    return {
+        "indicators": Indicator.objects.filter(project_id=table.project_id).order_by("order"),
+        "periods": [("", "按表的年度")] + list(TargetPeriod.choices),
+    }
+
+
+@login_required
+@require_POST
+def table_rollup(request, pk):
+    """Which project indicator each column counts toward (汇总), with its factor."""
+    table = access.table_for_manager(request.user, pk)
+    try:
+        links = [
+            {
+                "column_id": int(key),
+                "indicator_id": int(request.POST.get(f"r-{key}-indicator") or 0) or None,
+                "factor": request.POST.get(f"r-{key}-factor", ""),
+                "period": request.POST.get(f"r-{key}-period", ""),
+            }
+            for key in request.POST.getlist("rollup_column")
+        ]
+        changed = table_rollup_save(table=table, links=links, actor=request.user)
+    except ValueError:
+        messages.error(request, "表单不完整，请刷新页面后重试（未保存）")
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages) + "（未保存）")
+    else:
+        messages.success(request, f"汇总设置已保存（{changed} 列有修改）" if changed else "汇总设置没有修改")
+    return redirect(f"{reverse('targets:table_edit', args=[table.pk])}#rollup")

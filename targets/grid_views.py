@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.audit import audit_entries_for
 
-from . import access, selectors
+from . import access, handdown_selectors, last_year, selectors
 from . import values as tv
 from .layout import header_rows
 from .models import Cell, TargetTable
@@ -42,10 +42,13 @@ def table_grid(request, pk):
         row.can_edit = row.is_editable and policy.can_edit_row(user, row)
         row.can_submit = row.status in SUBMITTABLE and policy.can_submit_row(user, row)
         row.can_review = row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row)
+    last_year.rows_annotate(table, rows, columns)
+    if table.is_handed_down:
+        handdown_selectors.grid_rows_attach(rows, columns, table, user)
     context = {
         "table": table,
         "columns": columns,
-        "header": header_rows(columns),
+        "header": handdown_selectors.grid_header_rows(columns) if table.is_handed_down else header_rows(columns),
         "rows": rows,
         "statuses": list(ReviewStatus),
         "status_filter": request.GET.get("status", ""),
@@ -54,6 +57,7 @@ def table_grid(request, pk):
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),
         "can_import": policy.can_import(user),
+        "can_change_mode": not table.is_handed_down and policy.can_change_table_mode(user, table),
     }
     return render(request, "targets/grid.html", context)
 

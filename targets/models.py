@@ -4,10 +4,12 @@ from django.db import models
 from django.urls import reverse
 
 from units import inputs, policy
+from units.audit import AuditAction, audit_entries_for
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import unit_fillers
 
 from . import values as tv
+from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
 from .layout import unit_label
 from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
 
@@ -191,6 +193,13 @@ class TableStatus(models.TextChoices):
     CLOSED = "closed", "已截止"
 
 
+class TableMode(models.TextChoices):
+    """Who writes the values first: the unit (填报), or the bureau, for the unit to confirm (下达)."""
+
+    UNIT_FILLED = "unit_filled", "单位填报"
+    HANDED_DOWN = "handed_down", "省局下达"
+
+
 class TargetTable(models.Model):
     """分解目标表: a project's targets split down to the units of one category."""
 
@@ -204,6 +213,11 @@ class TargetTable(models.Model):
     status = models.CharField("状态", max_length=16, choices=TableStatus.choices, default=TableStatus.DRAFT)
     deadline = models.DateTimeField("截止时间", null=True, blank=True)
     order = models.PositiveIntegerField("排序", default=0)
+    # The same table of the year before (复制到新年度): where the grid reads 上年值.
+    copied_from = models.ForeignKey(
+        "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="copies"
+    )
+    mode = models.CharField("填报方式", max_length=16, choices=TableMode.choices, default=TableMode.UNIT_FILLED)
 
     class Meta:
         verbose_name = "分解目标表"
@@ -218,6 +232,10 @@ class TargetTable(models.Model):
 
     def __str__(self):
         return self.title
+
+    @property
+    def is_handed_down(self) -> bool:
+        return self.mode == TableMode.HANDED_DOWN
 
     @property
     def years_label(self) -> str:
@@ -239,12 +257,35 @@ class TableColumn(models.Model):
     indicator = models.ForeignKey(
         Indicator, verbose_name="对应三级指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # 汇总 (targets.rollup): a unit's value × rollup_factor counts toward the indicator's target
+    # (a multiplier: 万元 → 亿元 is 0.0001); rollup_period "" counts toward the annual target for
+    # a one-year table, the long-term one for a multi-year table.
+    rollup_factor = inputs.DecimalField(
+        "换算系数",
+        max_digits=20,
+        decimal_places=10,
+        default=1,
+        help_text="单位值 × 系数 = 计入指标的值（万元→亿元 为 0.0001）",
+    )
+    rollup_period = models.CharField(
+        "计入目标",
+        max_length=16,
+        blank=True,
+        choices=[("", "按表的年度（单年度→年度，多年度→长期）")] + list(TargetPeriod.choices),
+    )
+    # The same column of the year before's table (复制到新年度).
+    copied_from = models.ForeignKey(
+        "self", verbose_name="复制自", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
 
     class Meta:
         verbose_name = "目标表列"
         verbose_name_plural = "目标表列"
         ordering = ["table", "order"]
-        constraints = [models.UniqueConstraint(fields=["table", "order"], name="column_order_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["table", "order"], name="column_order_unique"),
+            models.CheckConstraint(condition=models.Q(rollup_factor__gt=0), name="column_rollup_factor_positive"),
+        ]
 
     def __str__(self):
         return self.header
@@ -264,6 +305,24 @@ class TableColumn(models.Model):
         if self.category_id:
             return self.category.name
         return f"第{self.order}列" if self.order else "该列"
+
+    def parse_once(self, raw: str) -> tv.TargetValue:
+        """`parse`, worked out once per distinct short text for this column object: an
+        import of 10,000 rows reads the same few values again and again. A refusal is
+        remembered too, and raised again."""
+        raw = "" if raw is None else str(raw)
+        if len(raw) > 200:
+            return self.parse(raw)
+        memo = self.__dict__.setdefault("_parsed", {})
+        found = memo.get(raw)
+        if found is None:
+            try:
+                found = memo[raw] = self.parse(raw)
+            except ValidationError as exc:
+                found = memo[raw] = exc
+        if isinstance(found, ValidationError):
+            raise ValidationError(found.messages)
+        return found
 
     def parse(self, raw: str | None) -> tv.TargetValue:
         """Read a cell typed into this column, refusing what the column cannot hold."""
@@ -334,14 +393,28 @@ class TableRow(Reviewable):
         return self.unit.name
 
     def review_snapshot(self, event: str, actor) -> None:
-        RowSnapshot.objects.create(
+        values = {str(c): raw for c, raw in Cell.objects.filter(row=self).values_list("column_id", "raw")}
+        snapshot = RowSnapshot.objects.create(
             row=self,
             event=event,
             version=self.version,
-            values={str(c): raw for c, raw in Cell.objects.filter(row=self).values_list("column_id", "raw")},
+            values=values,
             narrative=self.narrative,
             actor=actor if actor and actor.is_authenticated else None,
         )
+        if event == ReviewEvent.APPROVED:  # every approved state is kept as 批复 vN
+            approved_version_record(row=self, values=values, actor=actor, at=snapshot.at, reason=self.reopen_reason())
+
+    def reopen_reason(self) -> str:
+        """Why an admin last reopened this row, if it ever was (the audit entry's comment)."""
+        entry = (
+            audit_entries_for(self)
+            .filter(action=AuditAction.ROW_REOPENED)
+            .order_by("-at", "-id")
+            .values_list("comment", flat=True)
+            .first()
+        )
+        return entry or ""
 
     def review_notice(self, event: str, comment: str) -> Notice | None:
         link = reverse("targets:row", args=[self.pk])
@@ -417,6 +490,45 @@ class Cell(TargetValueFields):
 def check_cell_belongs(row: TableRow, column: TableColumn) -> None:
     if row.table_id != column.table_id:
         raise ValidationError("单元格的列不属于该行所在的目标表")
+
+
+class AssignedState(models.TextChoices):
+    PENDING = "pending", "待确认"
+    CONFIRMED = "confirmed", "已确认"
+    PROPOSED = "proposed", "提出调整"
+
+
+class AssignedValue(TargetValueFields):
+    """下达值: what the bureau hands down for one cell of a handed-down table, and the unit's answer.
+
+    The unit's own value stays in `Cell` (confirming copies this value there; proposing writes
+    another one with `reason`), so review, exports and snapshots read the unit's value as before."""
+
+    row = models.ForeignKey(TableRow, verbose_name="填报行", on_delete=models.CASCADE, related_name="assigned_values")
+    column = models.ForeignKey(TableColumn, verbose_name="列", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField("确认状态", max_length=16, choices=AssignedState.choices, default=AssignedState.PENDING)
+    reason = models.TextField("调整理由", blank=True)
+
+    class Meta:
+        verbose_name = "下达值"
+        verbose_name_plural = "下达值"
+        constraints = [
+            models.UniqueConstraint(fields=["row", "column"], name="assigned_one_per_row_column"),
+            models.CheckConstraint(
+                condition=~models.Q(state="proposed") | ~models.Q(reason=""), name="assigned_proposal_has_reason"
+            ),
+            *value_constraints("assigned"),
+        ]
+
+    def __str__(self):
+        return self.raw
+
+    def clean(self):
+        check_cell_belongs(self.row, self.column)
+
+    def save(self, *args, **kwargs):
+        self.clean()
+        super().save(*args, **kwargs)
 
 
 class RowSnapshot(models.Model):

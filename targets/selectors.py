@@ -17,10 +17,12 @@ from .models import (
     RowSnapshot,
     TableColumn,
     TableRow,
+    Target,
     TargetPeriod,
     TargetPeriods,
     TargetTable,
 )
+from .rollup import CellFigure, RollupLine, cell_number, rollup_lines
 
 # The 注's one-to-one rule: every annual target has its long-term one and vice versa. The
 # project editor also flags a break as it is typed, with these texts (passed to it as data).
@@ -123,8 +125,7 @@ def review_queue(user) -> list[TableRow]:
     rows = TableRow.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
         "table__project", "unit", "submitted_by"
     )
-    if not policy.is_admin(user):
-        rows = rows.filter(table__project_id__in=policy.reviewed_project_ids(user))
+    rows = rows.filter(policy.review_scope(user, prefix="table__project__"))
     return list(rows.order_by("submitted_at", "pk"))
 
 
@@ -215,3 +216,25 @@ def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
         "bars": bars,
         "total": total,
     }
+
+
+def project_rollup(project, value=cell_number) -> list[RollupLine]:
+    """The project's 汇总 (targets.rollup): one line per indicator some column counts toward.
+
+    Three queries, whatever the number of units: the linked columns (with their tables,
+    indicators and categories), those indicators' targets, and the cells of the columns in
+    rows not removed (five figures each). `value` picks the number of a cell to add."""
+    columns = list(
+        TableColumn.objects.filter(
+            table__project=project, indicator__project=project, indicator__removed_at__isnull=True
+        )
+        .select_related("table", "indicator__category__parent")
+        .order_by("table__order", "order")
+    )
+    if not columns:
+        return []
+    targets = Target.objects.filter(indicator_id__in={c.indicator_id for c in columns})
+    cells = Cell.objects.filter(column__in=columns, row__removed_at__isnull=True).values_list(
+        "column_id", "row__unit_id", "row__status", "kind", "number"
+    )
+    return rollup_lines(columns, targets, (CellFigure(*figures) for figures in cells), value=value)

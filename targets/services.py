@@ -12,7 +12,7 @@ from units.audit import AuditAction
 from units.inputs import check_text
 from units.models import AuditEntry
 
-from .models import Cell, TableColumn, TableRow, TargetTable
+from .models import AssignedValue, Cell, TableColumn, TableMode, TableRow, TargetTable
 from .review import STARTS_EDITING, ReviewStatus
 
 
@@ -60,7 +60,13 @@ def _update_batch(edits: list[RowEdit], actor) -> list[TableRow]:
         c.pk: c
         for c in TableColumn.objects.filter(pk__in=column_ids, table_id__in=table_ids).select_related("category")
     }
-    existing = {(c.row_id, c.column_id): c for c in Cell.objects.filter(row_id__in=rows, column_id__in=column_ids)}
+    # (id, text) of the cells there are: a changed one is replaced, so no model object is needed.
+    existing = {
+        (r, c): (pk, raw)
+        for pk, r, c, raw in Cell.objects.filter(row_id__in=rows, column_id__in=column_ids).values_list(
+            "pk", "row_id", "column_id", "raw"
+        )
+    }
 
     errors, to_create, to_update, entries, bumped = [], [], [], [], []
     for edit in edits:
@@ -87,10 +93,14 @@ def _locked_rows(edits: list[RowEdit]) -> dict[int, TableRow]:
     rows = {
         r.pk: r
         for r in TableRow.objects.select_for_update()
-        .select_related("table", "unit")
+        .select_related("unit")
         .filter(pk__in=[e.row_id for e in edits])
         .order_by("pk")
     }
+    # A few tables for a thousand rows: each loaded once and shared.
+    tables = TargetTable.objects.in_bulk({r.table_id for r in rows.values()})
+    for row in rows.values():
+        row.table = tables[row.table_id]
     if len(rows) != len({e.row_id for e in edits}):
         raise ValidationError("要修改的行不存在或已被删除")
     return rows
@@ -100,28 +110,32 @@ def _cell_edits(row, edit: RowEdit, columns, existing, actor, errors, to_create,
     """Parse the row's typed values; cells that change go to `to_create` / `to_update`, problems
     to `errors`. Returns the audit entries of the changes."""
     changed = []
+    if edit.values and row.table.mode == TableMode.HANDED_DOWN:
+        # A unit's value in a handed-down table is an answer to the 下达值 (targets.handdown).
+        errors.append(f"《{row.table.title}》是下达表：请在“{row.unit.name}”的填报页逐项确认下达值或提出调整")
+        return changed
     for column_id, raw in edit.values.items():
         column = columns.get(column_id)
         if column is None or column.table_id != row.table_id:
             raise ValidationError("提交的列不属于该目标表")
         try:
-            value = column.parse(raw)
+            value = column.parse_once(raw)
         except ValidationError as exc:
             errors.extend(exc.messages)
             continue
-        cell = existing.get((row.pk, column_id))
-        if cell is not None and cell.raw == value.raw:
+        current = existing.get((row.pk, column_id))
+        if current is not None and current[1] == value.raw:
             continue
         if not row.column_is_editable(column_id):
             errors.append(f"“{column.label}”未被重新打开，不能修改")
             continue
-        before = cell.raw if cell else ""
-        if cell is None:
-            cell = Cell(row=row, column=column)
+        before = current[1] if current else ""
+        cell = Cell(row_id=row.pk, column_id=column_id)
+        cell.set_value(value)
+        if current is None:
             to_create.append(cell)
         else:
-            to_update.append(cell)
-        cell.set_value(value)
+            to_update.append((current[0], cell))
         label = f"{row.unit.name} · {column.label}"[:300]
         changed.append(_audit(actor, AuditAction.CELL_CHANGED, row, {"raw": before}, {"raw": value.raw}, label))
     return changed
@@ -161,11 +175,8 @@ def _audit(actor, action: AuditAction, row: TableRow, before: dict, after: dict,
 def _write_batch(edits, to_create, to_update, bumped_ids: list[int], entries) -> None:
     # Changed cells are replaced: a DELETE and an INSERT beat Django's bulk_update
     # (a CASE per row) by an order of magnitude; nothing refers to a cell by its id.
-    Cell.objects.filter(pk__in=[c.pk for c in to_update]).delete()
-    for cell in to_update:
-        cell.pk = None
-        cell._state.adding = True
-    Cell.objects.bulk_create(to_create + to_update)
+    Cell.objects.filter(pk__in=[pk for pk, _ in to_update]).delete()
+    Cell.objects.bulk_create(to_create + [cell for _, cell in to_update])
     # The rows are locked and their versions were checked: one statement moves them all on.
     TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
     TableRow.objects.filter(pk__in=bumped_ids, status__in=STARTS_EDITING).update(status=ReviewStatus.DRAFT)
@@ -198,4 +209,20 @@ def table_cells_reparse(*, table_id: int) -> int:
         if cell.value_fields() != before:
             changed.append(cell)
     Cell.objects.bulk_update(changed, ["kind", "comparator", "number", "measure_unit", "text"])
+    return len(changed) + _assigned_reparse(table)
+
+
+def _assigned_reparse(table: TargetTable) -> int:
+    """The same for the 下达值 of a handed-down table (targets.handdown)."""
+    assigned = list(AssignedValue.objects.filter(row__table=table).select_related("column__category"))
+    changed = []
+    for value in assigned:
+        before = value.value_fields()
+        try:
+            value.set_value(value.column.parse(value.raw))
+        except ValidationError:
+            continue
+        if value.value_fields() != before:
+            changed.append(value)
+    AssignedValue.objects.bulk_update(changed, ["kind", "comparator", "number", "measure_unit", "text"])
     return len(changed)

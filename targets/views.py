@@ -11,7 +11,8 @@ from django.views.decorators.http import require_POST
 
 from units import policy
 
-from . import access, review, selectors, workflow
+from . import access, handdown_selectors, last_year, review, selectors, workflow
+from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
 from .models import TableRow
 from .review import ReviewStatus, StaleVersion
@@ -28,13 +29,14 @@ def _refused(request, exc: ValidationError):
         messages.error(request, message)
 
 
-def _row_context(request, row, *, typed=None, conflict=None, status=200):
+def _row_context(request, row, *, typed=None, conflict=None, status=200, **extra):
     columns = selectors.table_columns(row.table)
     cells = selectors.row_cells(row, columns)
     last_review = selectors.row_last_review(row)
     user = request.user
     can_edit = row.is_editable and policy.can_edit_row(user, row)
     typed = typed or {}
+    with_last_year = last_year.cells_annotate(row, cells)
     for item in cells:
         item.editable = can_edit and row.column_is_editable(item.column.pk)
         item.typed = typed.get(item.column.pk)
@@ -43,6 +45,7 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200):
         "table": row.table,
         "cells": cells,
         "conflict": conflict,
+        "with_last_year": with_last_year,
         "last_review": last_review,
         "changes": selectors.row_changes_since(last_review, row, cells),
         "history": selectors.row_history(row),
@@ -53,6 +56,9 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200):
         "deadline_passed": policy.deadline_passed(row.table),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
+        **row_adjustment_context(user, row, columns),  # 调整 and 批复版本 (targets/_adjustment.html)
+        **handdown_selectors.row_page(row, cells, user),
+        **extra,
     }
     return render(request, "targets/row.html", context, status=status)
 

@@ -18,6 +18,7 @@ from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
 
+from .handdown import row_unanswered
 from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
 from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 
@@ -36,6 +37,9 @@ def row_submit(*, row_id: int, actor, now=None) -> TableRow:
         raise TransitionRefused(
             f"已过截止时间（{timezone.localtime(table.deadline):%Y-%m-%d %H:%M}），不能提交；如需延期请联系省局管理员"
         )
+    unanswered = row_unanswered(row)
+    if unanswered:
+        raise TransitionRefused(f"还有 {len(unanswered)} 项下达值未确认或提出调整：{'、'.join(unanswered)}")
     return transition(row, event=ReviewEvent.SUBMITTED, actor=actor)
 
 

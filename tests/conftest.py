@@ -3,7 +3,10 @@
 The seed documents are loaded once into the test database; each test runs in a
 transaction that is rolled back. The cast: `admin` (省局管理员), `reviewer`
 (省局审核员 of the Hubei project), `wuhan` (填报员 of 武汉市) and `outsider`
-(填报员 of 宜昌市, another unit of the same table).
+(填报员 of 宜昌市, another unit of the same table). A second province (organisations):
+`other_province_admin` (省局管理员 of 广东省市场监督管理局（知识产权局）, which governs seed 004's
+projects, not a superuser), `guangzhou_filler` (地方主管部门填报员 of 广州市市场监管局) and
+`hubei_admin` (省局管理员 of the Hubei bureau who is not a superuser, unlike `admin_user`).
 """
 
 import pytest
@@ -16,6 +19,8 @@ from targets.models import TableRow
 from units.models import Membership, Role, Unit
 
 HUBEI = "hubei-2022-patent-transfer"
+GUANGDONG_BUREAU = "广东省市场监督管理局（知识产权局）"
+GUANGZHOU = "gd-transfer-guangzhou"
 
 
 @pytest.fixture(autouse=True)
@@ -189,3 +194,29 @@ def platform_agreement(hubei, admin_user):
         is_equipment=False,
     )
     return agreement
+
+
+# --- organisations: a second province and a city department ------------------------------------
+
+
+@pytest.fixture
+def hubei_admin(db):
+    """The Hubei bureau's admin, who is not a superuser: administers Hubei's projects only."""
+    return _member("t-hubei-admin", "湖北省知识产权局", Role.ADMIN)
+
+
+@pytest.fixture
+def other_province_admin(db):
+    """The Guangdong bureau's admin: administers seed 004's projects, nothing of Hubei's."""
+    return _member("t-gd-admin", GUANGDONG_BUREAU, Role.ADMIN)
+
+
+@pytest.fixture
+def guangzhou_filler(db):
+    """地方主管部门填报员 of 广州市市场监管局: fills the 广州 二级项目 table of seed 004."""
+    return _member("t-guangzhou", "广州市市场监管局", Role.FILLER)
+
+
+@pytest.fixture
+def guangzhou(db):
+    return Project.objects.get(code=GUANGZHOU)

@@ -10,11 +10,17 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from targets.models import ReviewStatus, TableRow
+from tests.api.matrix import API_MATRIX, API_NAMES, PAGE_ROUTES
+from tests.monitoring.matrix import MONITORING_MATRIX, monitoring_objects
+from tests.monitoring.matrix_forms import FORMS_MATRIX
 from units.models import Notification
 
 pytestmark = pytest.mark.django_db
 
 ROLES = ["anonymous", "admin", "reviewer", "other_reviewer", "observer", "wuhan", "outsider"]
+# Organisations: a second province's admin (广东, not a superuser) and a 地方主管部门's filler (广州).
+# Their answers to the URLs above are derived below (SECOND_PROVINCE); the filing URLs name them.
+ORG_ROLES = ["other_province_admin", "department"]
 LOGIN = "login"  # a redirect to the login page
 
 # name: (method, object, {role: expected}); objects: row = 武汉市's row (submitted), table = 市州 table,
@@ -46,6 +52,15 @@ AGREEMENT = {
     "other_reviewer": 404,
     "observer": 200,
     "wuhan": 404,
+    "outsider": 404,
+}
+ADJUSTMENT_DECISION = {
+    "anonymous": LOGIN,
+    "admin": 302,
+    "reviewer": 302,
+    "other_reviewer": 404,
+    "observer": 403,
+    "wuhan": 403,
     "outsider": 404,
 }
 OWNER = {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404), "wuhan": 200}
@@ -168,6 +183,24 @@ MATRIX = {
             "outsider": 404,
         },
     ),
+    # 调整: asked on the row (submitted here, so refused with the row page again: 400) by its unit or
+    # the admin; decided by the project's reviewers; the 批复 versions read by whoever sees the row.
+    "targets:row_adjust": (
+        "POST",
+        "row",
+        {
+            "anonymous": LOGIN,
+            "admin": 400,
+            "reviewer": 403,
+            "other_reviewer": 404,
+            "observer": 403,
+            "wuhan": 400,
+            "outsider": 404,
+        },
+    ),
+    "targets:row_versions": ("GET", "row", {**READER, "outsider": 404}),
+    "targets:adjustment_approve": ("POST", "adjustment", ADJUSTMENT_DECISION),
+    "targets:adjustment_refuse": ("POST", "adjustment", ADJUSTMENT_DECISION),
     # 宜昌市 (the outsider) has a row of its own in this table: it gets the grid, with that row only.
     "targets:table_grid": (
         "GET",
@@ -247,6 +280,12 @@ MATRIX = {
             "outsider": 404,
         },
     ),
+    # Handed-down tables (下达): the matrix's 市州 table is unit-filled, so the 下达值 URLs answer 404 to
+    # whoever may see the row (tests/targets/test_handed_down.py walks them on a handed-down table).
+    "targets:row_assigned_save": ("POST", "row", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
+    "targets:row_assigned_answer": ("POST", "row", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
+    "targets:row_assigned_confirm_all": ("POST", "row", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
+    "targets:table_hand_down": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     # Editors: bureau admins only. A filler of a unit in the project knows it exists (403);
     # a reviewer of another project does not (404). Whole tables are bureau-only (404 for fillers).
     "projects:edit": ("GET", "project", EDITOR),
@@ -255,14 +294,20 @@ MATRIX = {
     "projects:indicator_move": ("POST", "indicator", EDITOR_POST),
     "projects:indicator_remove": ("POST", "indicator", EDITOR_POST),
     "projects:table_create": ("POST", "project", EDITOR_POST),
+    "projects:copy_year": ("POST", "project", EDITOR_POST),
     "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    "targets:table_rollup": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    # The roll-up adds up every unit's values: who sees whole tables of the project; fillers 404.
+    "projects:rollup": ("GET", "project", {**READER, "wuhan": 404, "outsider": 404}),
     # Exports: what the user could read on screen. A filler's table export holds only their row
     # (checked in tests/reports); a job and its file are their requester's alone.
     "reports:export_project": ("GET", "project_layout", READER),
     # The 附表 of the platform's filled 任务书 answers as its page does: 404 to the 武汉市 filler.
     "reports:export_agreement": ("GET", "agreement_sub", AGREEMENT),
     "reports:export_table": ("GET", "table", READER),
+    # 下达值|申报值 对照表: only of a handed-down table (the matrix's is unit-filled: 404 to everyone).
+    "reports:export_table_handdown": ("GET", "table", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
     "reports:export_job": ("GET", "job", OWNER),
     "reports:export_job_download": ("GET", "job", OWNER),
@@ -321,9 +366,56 @@ MATRIX = {
     "password_reset_done": ("GET", None, dict.fromkeys(ROLES, 200)),
     "password_reset_confirm": ("GET", "reset", dict.fromkeys(ROLES, 200)),
     "password_reset_complete": ("GET", None, dict.fromkeys(ROLES, 200)),
-    # The admin, as a whole: only bureau admins get in.
+    # The admin, as a whole: only superusers get in (it lists every province's units and projects).
     "admin:index": ("GET", None, {"anonymous": LOGIN, "admin": 200, **dict.fromkeys(ROLES[2:], LOGIN)}),
 }
+MATRIX.update(MONITORING_MATRIX)
+MATRIX.update(FORMS_MATRIX)
+
+# --- organisations ---------------------------------------------------------------------------------
+# Every object above is Hubei's (its rows, tables, 任务书, imports, exports, jobs). The second
+# province's admin and the 广州 department's filler have no business there: 404 on every one of
+# them. Pages of no object answer them as they answer a bureau admin and a filler of Hubei's
+# (the review queue is the province's admin's too, scoped to Guangdong's projects); Django's admin is
+# a superuser's only.
+SECOND_PROVINCE = {"other_province_admin": "admin", "department": "wuhan"}
+UNSCOPED = (None, "reset")  # no object, or the password reset link
+MATRIX = {
+    name: (
+        method,
+        obj,
+        {**{r: answers[like] if obj in UNSCOPED else 404 for r, like in SECOND_PROVINCE.items()}, **answers},
+    )
+    for name, (method, obj, answers) in MATRIX.items()
+}
+MATRIX["admin:index"][2]["other_province_admin"] = LOGIN
+
+# The 地方主管部门's filing of seed 004's 广州 二级项目 table ("filing": that project, not yet filed).
+# The department and the admins of its province (and a superuser) fill and submit it; the province
+# (its admin, the project's reviewer `other_reviewer`) reviews it; Hubei's staff and fillers do not see it.
+FILING_READER = {
+    "anonymous": LOGIN,
+    "admin": 200,
+    "reviewer": 404,
+    "other_reviewer": 200,
+    "observer": 404,
+    "wuhan": 404,
+    "outsider": 404,
+    "other_province_admin": 200,
+    "department": 200,
+}
+FILING_FILLER = {**FILING_READER, "admin": 302, "other_reviewer": 403, "other_province_admin": 302, "department": 302}
+FILING_REVIEWER = {**FILING_READER, "admin": 302, "other_reviewer": 302, "other_province_admin": 302, "department": 403}
+MATRIX.update(
+    {
+        "projects:filing": ("GET", "filing", FILING_READER),
+        "projects:filing_save": ("POST", "filing", FILING_FILLER),
+        "projects:filing_submit": ("POST", "filing", FILING_FILLER),
+        "projects:filing_return": ("POST", "filing", FILING_REVIEWER),
+        "projects:filing_approve": ("POST", "filing", FILING_REVIEWER),
+    }
+)
+ROLES = ROLES + ORG_ROLES
 
 
 def _names(resolver=None, prefix=""):
@@ -341,13 +433,15 @@ def _names(resolver=None, prefix=""):
 
 def test_matrix_covers_every_url_pattern():
     names = set(_names())
-    assert names - set(MATRIX) == set(), "put the new URL in MATRIX"
-    assert set(MATRIX) - names == set()
+    assert names - set(MATRIX) - API_NAMES == set(), "put the new URL in MATRIX (an API route: in tests/api/matrix.py)"
+    assert (set(MATRIX) | API_NAMES) - names == set()
 
 
 @pytest.fixture
-def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider):
+def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider, other_province_admin, guangzhou_filler):
     return {
+        "other_province_admin": other_province_admin,
+        "department": guangzhou_filler,
         "anonymous": None,
         "admin": admin_user,
         "reviewer": reviewer,
@@ -360,8 +454,9 @@ def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider):
 
 @pytest.fixture
 def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path):
-    from projects.models import Agreement
+    from projects.models import Agreement, Project
     from reports.models import ExportJob
+    from targets.approvals import AdjustmentRequest
 
     settings.MEDIA_ROOT = str(tmp_path)
     (tmp_path / "exports").mkdir()
@@ -375,6 +470,9 @@ def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path
     removed = TableRow.objects.get(table=open_table, unit__name="潜江市")
     TableRow.objects.filter(pk=removed.pk).update(removed_at="2022-01-01T00:00:00Z")
     notification = Notification.objects.create(recipient=wuhan, kind="row_returned", title="退回", link="/")
+    adjustment = AdjustmentRequest.objects.create(
+        row=wuhan_row, values={}, reason="复核", base_version=1, status=ReviewStatus.SUBMITTED
+    )
     project = open_table.project
     sub = platform_agreement
     return {
@@ -383,6 +481,7 @@ def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path
         "row": [wuhan_row.pk],
         "table": [open_table.pk],
         "notification": [notification.pk],
+        "adjustment": [adjustment.pk],
         "project": [project.pk],
         "indicator": [project.indicators.first().pk],
         "project_layout": [project.pk, "attachment2"],
@@ -391,7 +490,9 @@ def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path
         "import": [import_job.pk],
         "removed": [removed.pk],
         "reset": ["MQ", "set-password"],
+        "filing": [Project.objects.get(code="gd-transfer-guangzhou").pk],
         None: [],
+        **monitoring_objects(project, wuhan_row, tmp_path),
     }
 
 
@@ -494,6 +595,7 @@ FILE_URLS = {
     "reports:export_bundle": ("project", None, "POST"),
     "reports:export_table": ("table", "targets:table_grid", "GET"),
     "reports:table_template": ("table", "targets:table_grid", "GET"),
+    "reports:export_table_handdown": ("table", "targets:table_grid", "GET"),
     "reports:export_agreement": ("agreement", "projects:agreement", "GET"),
     "projects:agreement_word": ("agreement", "projects:agreement", "GET"),
     "projects:agreement_pdf": ("agreement", "projects:agreement", "GET"),
@@ -562,3 +664,54 @@ def test_the_wuhan_filler_gets_no_file_of_the_platforms_filled_agreement(client,
     assert client.get(reverse("projects:agreement", args=[platform_agreement.pk])).status_code == 404
     for name in ("reports:export_agreement", "projects:agreement_word", "projects:agreement_pdf"):
         assert client.get(reverse(name, args=[platform_agreement.pk])).status_code == 404, name
+
+
+# --- the API's routes (tests/api/matrix.py): each method, with each role's token ----------------------
+
+
+@pytest.fixture
+def api_tokens(cast):
+    from api.services import api_token_create
+
+    return {role: api_token_create(user=user, name="矩阵")[1] for role, user in cast.items() if user is not None}
+
+
+def _api_request(name, method, role, cast, tokens, args, data):
+    from rest_framework.test import APIClient
+
+    url = reverse(name, args=args)
+    if name in PAGE_ROUTES:
+        client = Client()
+        if cast[role] is not None:
+            client.force_login(cast[role])
+        return client.get(url) if method == "GET" else client.post(url, data or {})
+    client = APIClient()
+    if role in tokens:
+        client.credentials(HTTP_AUTHORIZATION=f"Token {tokens[role]}")
+    return getattr(client, method.lower())(url, data, format="json")
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("route", sorted(API_MATRIX))
+def test_api_route_answers_each_role_as_expected(route, role, cast, objects, api_tokens, wuhan_row, wuhan):
+    from django.core.cache import cache
+
+    from api.services import api_token_create
+
+    cache.clear()  # throttle counts
+    name, method = route
+    obj, answers = API_MATRIX[route]
+    expected = answers[role]
+    objects = {**objects, "token": [api_token_create(user=wuhan, name="被吊销")[0].pk]}
+    column = wuhan_row.table.columns.get(order=1).pk
+    data = (
+        {"version": 1, "cells": {str(column): "很多"}, "comment": "请修改", "name": "矩阵"} if method != "GET" else None
+    )
+    before = _row_state(wuhan_row.pk)
+    response = _api_request(name, method, role, cast, api_tokens, objects[obj], data)
+    if expected == LOGIN:
+        assert response.status_code == 302 and "/login/" in response.url, (route, role, response.status_code)
+    else:
+        assert response.status_code == expected, (route, role, response.status_code)
+    if expected in (LOGIN, 401, 403, 404, 405, 409):
+        assert _row_state(wuhan_row.pk) == before

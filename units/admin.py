@@ -24,7 +24,7 @@ class PolicyImportExportMixin(ImportExportMixin):
 @admin.register(Unit)
 class UnitAdmin(PolicyImportExportMixin, admin.ModelAdmin):
     resource_classes = [UnitResource]
-    list_display = ["name", "category", "designation", "contact_person", "phone"]
+    list_display = ["name", "category", "order", "designation", "contact_person", "phone"]
     list_filter = ["category"]
     search_fields = ["name", "short_name", "designation"]
     autocomplete_fields = ["parent"]

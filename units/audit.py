@@ -16,6 +16,9 @@ class AuditAction(models.TextChoices):
     """
 
     CELL_CHANGED = "targets.cell.changed", "修改指标值"
+    CELL_HANDED_DOWN = "targets.cell.handed_down", "填写下达值"
+    CELL_CONFIRMED = "targets.cell.confirmed", "确认下达值"
+    CELL_PROPOSED = "targets.cell.proposed", "提出调整"
     ROW_NARRATIVE_CHANGED = "targets.row.narrative_changed", "修改文字目标"
     ROW_STARTED = "targets.row.started", "开始填报"
     ROW_SUBMITTED = "targets.row.submitted", "提交"
@@ -25,13 +28,20 @@ class AuditAction(models.TextChoices):
     ROW_CREATED = "targets.row.created", "添加单位"
     ROW_REMOVED = "targets.row.removed", "删除"
     ROW_RESTORED = "targets.row.restored", "恢复"
+    ROW_ADJUSTED = "targets.row.adjusted", "按调整批复修改"
+    ADJUSTMENT_SUBMITTED = "targets.adjustment.submitted", "申请调整"
+    ADJUSTMENT_RETURNED = "targets.adjustment.returned", "调整申请未获批准"
+    ADJUSTMENT_APPROVED = "targets.adjustment.approved", "批准调整申请"
     TABLE_CREATED = "targets.table.created", "新建目标表"
     TABLE_OPENED = "targets.table.opened", "开放填报"
     TABLE_CLOSED = "targets.table.closed", "截止填报"
     TABLE_DEADLINE_CHANGED = "targets.table.deadline_changed", "修改截止时间"
+    TABLE_UNITS_REORDERED = "targets.table.units_reordered", "调整单位顺序"
+    TABLE_HANDED_DOWN = "targets.table.handed_down", "改为下达表"
     COLUMN_CREATED = "targets.column.created", "新增列"
     COLUMN_CHANGED = "targets.column.changed", "修改列"
     COLUMN_REMOVED = "targets.column.removed", "删除列"
+    COLUMN_ROLLUP_CHANGED = "targets.column.rollup_changed", "修改列的汇总（计入三级指标）"
     INDICATOR_CREATED = "targets.indicator.created", "新增三级指标"
     INDICATOR_CHANGED = "targets.indicator.changed", "修改三级指标"
     INDICATOR_MOVED = "targets.indicator.moved", "调整指标顺序"
@@ -40,6 +50,7 @@ class AuditAction(models.TextChoices):
     TARGET_CHANGED = "targets.target.changed", "修改绩效目标值"
     PROJECT_CHANGED = "projects.project.changed", "修改项目信息"
     FUNDING_CHANGED = "projects.funding.changed", "修改资金来源"
+    PROJECT_COPIED = "projects.project.copied", "复制到新年度"
     AGREEMENT_CREATED = "projects.agreement.created", "下达任务书"
     AGREEMENT_BASIC_CHANGED = "projects.agreement.basic_changed", "修改基本情况"
     AGREEMENT_CONTENT_CHANGED = "projects.agreement.content_changed", "修改任务与进度"
@@ -50,6 +61,25 @@ class AuditAction(models.TextChoices):
     AGREEMENT_RETURNED = "projects.agreement.returned", "退回"
     AGREEMENT_APPROVED = "projects.agreement.approved", "审核通过"
     AGREEMENT_METRIC_CHANGED = "projects.agreement_metric.changed", "修改附表指标值"
+    API_TOKEN_CREATED = "api.token.created", "创建接口令牌"
+    API_TOKEN_REVOKED = "api.token.revoked", "吊销接口令牌"
+    # 地方主管部门's filing of a project (organisations)
+    FILING_CHANGED = "projects.filing.changed", "修改主管部门填报"
+    FILING_STARTED = "projects.filing.started", "开始填报"
+    FILING_SUBMITTED = "projects.filing.submitted", "提交"
+    FILING_RETURNED = "projects.filing.returned", "退回"
+    FILING_APPROVED = "projects.filing.approved", "审核通过"
+    MONITORING_ROUND_OPENED = "monitoring.round.opened", "发起监控/自评"
+    MONITORING_ROUND_CLOSED = "monitoring.round.closed", "结束监控/自评"
+    MONITORING_WEIGHTS_CHANGED = "monitoring.round.weights_changed", "修改权重"
+    MONITORING_REPORT_CHANGED = "monitoring.report.changed", "修改完成值"
+    MONITORING_REPORT_GRADED = "monitoring.report.graded", "评定等级"
+    MONITORING_REPORT_SUBMITTED = "monitoring.report.submitted", "提交"
+    MONITORING_REPORT_RETURNED = "monitoring.report.returned", "退回"
+    MONITORING_REPORT_APPROVED = "monitoring.report.approved", "审核通过"
+    MONITORING_REPORT_REOPENED = "monitoring.report.reopened", "重新打开"
+    MONITORING_EVIDENCE_ADDED = "monitoring.evidence.added", "上传佐证材料"
+    MONITORING_EVIDENCE_REMOVED = "monitoring.evidence.removed", "删除佐证材料"
 
 
 # Before/after values name model fields (undertaker_leader, special, platform_kind …). Each app
@@ -103,7 +133,7 @@ def audit_record(
 ) -> AuditEntry:
     object_type, object_id = object_key(obj)
     return AuditEntry.objects.create(
-        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        actor=actor if getattr(actor, "is_authenticated", False) and actor.pk else None,  # the command line: none
         action=AuditAction(action),  # an unregistered code would show raw in the history
         object_type=object_type,
         object_id=object_id,

@@ -32,11 +32,13 @@ class Unit(models.Model):
     bank_account_name = models.CharField("银行账户（全称）", max_length=200, blank=True)
     bank_name = models.CharField("开户银行（全称，含清算行号）", max_length=200, blank=True)
     bank_account = models.CharField("账号", max_length=60, blank=True)
+    # The official order (武汉市, 宜昌市, 襄阳市 …): the seed files' order, set by the seed loader.
+    order = models.PositiveIntegerField("排序", default=0, help_text="官方顺序，越小越靠前")
 
     class Meta:
         verbose_name = "单位"
         verbose_name_plural = "单位"
-        ordering = ["category", "name"]
+        ordering = ["category", "order", "name"]
 
     def __str__(self):
         return self.name
@@ -108,6 +110,10 @@ class NotificationKind(models.TextChoices):
     ROW_APPROVED = "row_approved", "填报已通过"
     ROW_REOPENED = "row_reopened", "填报被重新打开"
     DEADLINE_SOON = "deadline_soon", "截止提醒"
+    ROUND_OPENED = "round_opened", "监控/自评开始填报"
+    REPORT_SUBMITTED = "report_submitted", "监控/自评报告已提交"
+    REPORT_RETURNED = "report_returned", "监控/自评报告被退回"
+    REPORT_APPROVED = "report_approved", "监控/自评报告已通过"
 
 
 class Notification(models.Model):

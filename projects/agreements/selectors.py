@@ -90,6 +90,5 @@ def agreements_to_review(user) -> list[Agreement]:
     agreements = Agreement.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
         "project", "undertaker", "submitted_by"
     )
-    if not policy.is_admin(user):
-        agreements = agreements.filter(project_id__in=policy.reviewed_project_ids(user))
+    agreements = agreements.filter(policy.review_scope(user, prefix="project__"))
     return list(agreements.order_by("submitted_at", "pk"))

@@ -22,6 +22,7 @@ from targets.models import (
     TableColumn,
     ValueKind,
 )
+from targets.rollup import parse_factor, unit_factor
 from units.models import UnitCategory
 
 from ..models import (
@@ -243,7 +244,43 @@ def _read_project(reader: _Reader, entry: dict, where: str, seeds: SeedSet) -> d
     titles = [table["title"] for table in project["tables"]]
     if len(titles) != len(set(titles)):
         reader.fail(where, "目标表名称重复")
+    for index, table in enumerate(entry.get("tables") or []):
+        _read_rollup(reader, project, project["tables"][index], table, f"{where}.tables[{index}]")
     return project
+
+
+def _read_rollup(reader: _Reader, project: dict, table: dict, entry: dict, where: str) -> None:
+    """Which columns count toward which project indicator (汇总), as `links`: {column index:
+    (indicator index, factor)}. A column named as an indicator counts toward it where the
+    units convert by themselves (条 → 条, 万元 → 亿元); `rollup:` in the file adds the others
+    ({column, indicator, factor}), the factor a multiplier or `1/10000`."""
+    indicators = {item["name"]: index for index, item in enumerate(project["indicators"]) if item["name"]}
+    columns = {column["name"]: index for index, column in enumerate(table["columns"]) if column["name"]}
+    period = "annual" if table["start_year"] == table["end_year"] else "long_term"
+    links = {}
+    for name, column_index in columns.items():
+        if name in indicators:
+            target = (
+                project["indicators"][indicators[name]][period] or project["indicators"][indicators[name]]["annual"]
+            )
+            factor = unit_factor(table["columns"][column_index]["measure_unit"], target.measure_unit)
+            if factor is not None:
+                links[column_index] = (indicators[name], factor)
+    for index, item in enumerate(entry.get("rollup") or []):
+        sub = f"{where}.rollup[{index}]"
+        if not isinstance(item, dict):
+            reader.fail(sub, "应为 {column, indicator, factor} 映射")
+        column, indicator = reader.text(item, "column", sub), reader.text(item, "indicator", sub)
+        if column not in columns:
+            reader.fail(sub, f"目标表没有名为“{column}”的列")
+        if indicator not in indicators:
+            reader.fail(sub, f"项目没有名为“{indicator}”的三级指标")
+        try:
+            factor = parse_factor(reader.text(item, "factor", sub) or "1", f"“{column}”")
+        except ValidationError as exc:
+            reader.fail(sub, "；".join(exc.messages))
+        links[columns[column]] = (indicators[indicator], factor)
+    table["links"] = links
 
 
 def _read_indicator(reader: _Reader, item, sub: str, long_and_annual: bool) -> dict:

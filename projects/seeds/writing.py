@@ -47,6 +47,7 @@ def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
         units[name] = unit
         if created:
             report.add("单位")
+    units_order(list(units.values()))
 
     existing = {p.code: p for p in Project.objects.filter(code__in=[p["code"] for p in seeds.projects])}
     if reset and existing:
@@ -74,6 +75,17 @@ def seeds_load(seeds: SeedSet, *, reset: bool = False) -> LoadReport:
         report.add("任务书")
         report.add("附表指标", len(data["metrics"]))
     return report
+
+
+def units_order(units: list[Unit]) -> None:
+    """The official order is the seed files' order (武汉市, 宜昌市, 襄阳市 …): given to a unit that has
+    none yet (order 0), so loading again changes nothing and keeps an order set by hand since."""
+    unset = []
+    for position, unit in enumerate(units, start=1):
+        if unit.order == 0:
+            unit.order = position
+            unset.append(unit)
+    Unit.objects.bulk_update(unset, ["order"])
 
 
 def write_catalogue(categories: list[dict], report: LoadReport) -> dict[str, IndicatorCategory]:
@@ -106,14 +118,14 @@ def _write_project(data: dict, order: int, units: dict, categories: dict, report
         FundingSource(project=project, order=index + 1, **source)
         for index, source in enumerate(data["funding_sources"])
     )
-    _write_indicators(project, data, categories, report)
+    indicators = _write_indicators(project, data, categories, report)
 
     for table_order, table_data in enumerate(data["tables"]):
-        _write_table(project, table_data, table_order + 1, units, categories, report)
+        _write_table(project, table_data, table_order + 1, units, categories, indicators, report)
     return project
 
 
-def _write_indicators(project: Project, data: dict, categories: dict, report: LoadReport) -> None:
+def _write_indicators(project: Project, data: dict, categories: dict, report: LoadReport) -> list[Indicator]:
     """The project's 三级指标 with their annual (and long-term) targets."""
     indicators = Indicator.objects.bulk_create(
         Indicator(
@@ -137,10 +149,14 @@ def _write_indicators(project: Project, data: dict, categories: dict, report: Lo
     Target.objects.bulk_create(targets)
     report.add("三级指标", len(indicators))
     report.add("绩效目标", len(targets))
+    return indicators
 
 
-def _write_table(project: Project, table_data: dict, order: int, units: dict, categories: dict, report) -> None:
-    """One 分解目标表 with its columns, unit rows and cells."""
+def _write_table(
+    project: Project, table_data: dict, order: int, units: dict, categories: dict, indicators: list, report
+) -> None:
+    """One 分解目标表 with its columns (and the indicators they count toward), unit rows and cells."""
+    links = table_data.get("links", {})
     table = TargetTable.objects.create(
         project=project,
         title=table_data["title"],
@@ -157,6 +173,8 @@ def _write_table(project: Project, table_data: dict, order: int, units: dict, ca
             name=c["name"],
             measure_unit=c["measure_unit"],
             value_kind=c["value_kind"],
+            indicator=indicators[links[index][0]] if index in links else None,
+            rollup_factor=links[index][1] if index in links else 1,
         )
         for index, c in enumerate(table_data["columns"])
     )

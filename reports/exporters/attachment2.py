@@ -46,7 +46,7 @@ class Attachment2Exporter(Exporter):
         sheet.merge(r, 1, r, COLS, project.note, align="left", box=False)
         sheet.set_widths(minimum={1: 12, 2: 10, 3: 12, 4: 30, 5: 12, 6: 24}, maximum={4: 34, 6: 30})
         sheet.fit_heights(4, r)
-        sheet.ws.row_dimensions[long_goal_row].height = max(sheet.ws.row_dimensions[long_goal_row].height or 0, 80)
+        sheet.heights[long_goal_row] = max(sheet.heights.get(long_goal_row) or 0, 80)
         sheet.print_setup(title_rows=None, landscape=False)
 
 

@@ -9,33 +9,54 @@ import unicodedata
 from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Border, Font, Side
-from openpyxl.utils import get_column_letter
-from openpyxl.worksheet.worksheet import Worksheet
 
 from units import policy
 from units.inputs import xml_safe
 
 from ..provenance import ExportRecord
+from .xlsx import Book, StreamingSheet
 
 TITLE_FONT = "黑体"
 BODY_FONT = "仿宋_GB2312"
 HEADER_FONT = "黑体"
-THIN = Side(style="thin", color="000000")
-BOX = Border(left=THIN, right=THIN, top=THIN, bottom=THIN)
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# A thin black box, as XlsxWriter format properties (shared by every boxed cell).
+BOX = {"border": 1, "border_color": "#000000"}
 A4_PORTRAIT_CHARS = 95  # roughly what fits across A4 at 11pt, in Latin character widths
 MAX_WIDTH = 60
 
 
+def _wide_pattern() -> re.Pattern:
+    """The characters of the Basic Multilingual Plane that take two columns (East Asian
+    Wide or Fullwidth), as one character class: counted by the regex engine, not per
+    character in Python."""
+    ranges, start = [], None
+    for code in range(0x10000):
+        wide = unicodedata.east_asian_width(chr(code)) in "WF"
+        if wide and start is None:
+            start = code
+        elif not wide and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0xFFFF))
+    return re.compile("[" + "".join(f"\\u{a:04x}-\\u{b:04x}" for a, b in ranges) + "]")
+
+
+WIDE = _wide_pattern()
+ASTRAL = re.compile("[\\U00010000-\\U0010ffff]")
+
+
+def _line_width(line: str) -> int:
+    if line.isascii():
+        return len(line)
+    if ASTRAL.search(line):
+        return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
+    return len(line) + len(WIDE.findall(line))
+
+
 def display_width(text: str) -> int:
     """Columns a text needs: CJK characters count two."""
-    longest = 0
-    for line in str(text).split("\n"):
-        width = sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in line)
-        longest = max(longest, width)
-    return longest
+    return max(_line_width(line) for line in str(text).split("\n"))
 
 
 def number_value(number: Decimal | int | None):
@@ -50,32 +71,6 @@ def agreement_owner(agreement) -> str:
     """Whose 任务书 a sheet holds, short enough for a tab: the undertaker, or 格式 for the blank form."""
     unit = agreement.undertaker
     return (unit.short_name or unit.name) if unit else "格式"
-
-
-def guard_formula(cell, value) -> None:
-    """Text that starts like a formula (=, +, -, @) stays text: a string cell with the quote
-    prefix set, as Excel itself writes '=… typed with a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        cell.data_type = "s"
-        cell._style.quotePrefix = 1
-
-
-def print_setup(ws, *, landscape: bool, title_rows: tuple[int, int] | None) -> None:
-    """The official forms' print: A4, one page wide, centred, page numbers in the footer;
-    `title_rows` (first, last) repeat on every page."""
-    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
-    ws.page_setup.orientation = "landscape" if landscape else "portrait"
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.page_margins.top = ws.page_margins.bottom = 0.75
-    if title_rows:
-        ws.print_title_rows = f"{title_rows[0]}:{title_rows[1]}"
-    ws.oddFooter.center.text = "第 &P 页，共 &N 页"
-    ws.oddFooter.center.font = BODY_FONT
-    ws.oddFooter.center.size = 10
 
 
 SHEET_FORBIDDEN = re.compile("[\\[\\]:*?/\\\\]")
@@ -118,13 +113,22 @@ def sheet_name(text: str, used: set[str]) -> str:
 
 
 class SheetWriter:
-    """Writes one official sheet: cells with the form's fonts, boxes and wrapping."""
+    """Writes one small official sheet: cells with the form's fonts, boxes and wrapping.
 
-    def __init__(self, ws: Worksheet, columns: int):
+    Cells may be filled in any order and measured afterwards (widths, heights), so they
+    are kept here, keyed by (row, column), and written in row order when the sheet ends
+    (see xlsx.py: XlsxWriter in constant-memory mode takes rows top to bottom)."""
+
+    def __init__(self, ws: StreamingSheet, columns: int):
         self.ws = ws
         self.columns = columns
         self.widths = [6] * columns
         self.row = 1
+        self.cells: dict[tuple[int, int], tuple[object, dict]] = {}
+        self.merges: list[tuple[int, int, int, int]] = []
+        self.heights: dict[int, float] = {}
+        self.column_widths: dict[int, float] = {}
+        ws.on_finish(self.flush)
 
     def put(
         self,
@@ -140,81 +144,93 @@ class SheetWriter:
         box=True,
         number_format: str | None = None,
         measure=True,
+        fill: str | None = None,
     ):
         value = xml_safe(value)
-        cell = self.ws.cell(row=row, column=col)
-        cell.value = value
-        cell.font = Font(name=font or (HEADER_FONT if bold else BODY_FONT), size=size, bold=False)
-        cell.alignment = Alignment(horizontal=align, vertical="center", wrap_text=wrap)
-        guard_formula(cell, value)
+        props = {
+            "font_name": font or (HEADER_FONT if bold else BODY_FONT),
+            "font_size": size,
+            "align": align,
+            "valign": "vcenter",
+            "text_wrap": bool(wrap),
+        }
         if box:
-            cell.border = BOX
+            props.update(BOX)
         if number_format:
-            cell.number_format = number_format
+            props["num_format"] = number_format
+        if fill:  # a solid background, e.g. "#FFF4D6"
+            props.update(pattern=1, bg_color=fill)
+        self.cells[(row, col)] = (value, props)
         if measure and value not in (None, ""):
             text = format(value, ",.2f") if number_format == "#,##0.00" else str(value)
             self.widths[col - 1] = max(self.widths[col - 1], min(display_width(text) + 2, MAX_WIDTH))
-        return cell
 
     def merge(self, first_row: int, first_col: int, last_row: int, last_col: int, value=None, **style):
         if value is not None or style:
             self.put(first_row, first_col, "" if value is None else value, measure=False, **style)
-        for r in range(first_row, last_row + 1):
-            for c in range(first_col, last_col + 1):
-                if style.get("box", True):
-                    self.ws.cell(row=r, column=c).border = BOX
+        if style.get("box", True):
+            for r in range(first_row, last_row + 1):
+                for c in range(first_col, last_col + 1):
+                    if (r, c) not in self.cells:
+                        self.cells[(r, c)] = (None, BOX)
         if (first_row, first_col) != (last_row, last_col):
-            self.ws.merge_cells(start_row=first_row, start_column=first_col, end_row=last_row, end_column=last_col)
+            self.merges.append((first_row, first_col, last_row, last_col))
 
     def title(self, row: int, text: str, size=16):
         self.merge(row, 1, row, self.columns, text, font=TITLE_FONT, size=size, box=False, wrap=False)
-        self.ws.row_dimensions[row].height = 30
+        self.heights[row] = 30
 
     def set_widths(self, minimum: dict[int, int] | None = None, maximum: dict[int, int] | None = None):
         for index, width in enumerate(self.widths, start=1):
             width = max(width, (minimum or {}).get(index, 0))
-            width = min(width, (maximum or {}).get(index, MAX_WIDTH))
-            self.ws.column_dimensions[get_column_letter(index)].width = width
+            self.column_widths[index] = min(width, (maximum or {}).get(index, MAX_WIDTH))
 
     def fit_heights(self, first_row: int, last_row: int):
         """Row heights for wrapped text, so LibreOffice and Excel print every line.
 
         A cell merged over several rows shares their height, so it does not set one.
         """
-        tall = {
-            (c, r)
-            for m in self.ws.merged_cells.ranges
-            if m.max_row > m.min_row
-            for c in range(m.min_col, m.max_col + 1)
-            for r in range(m.min_row, m.max_row + 1)
-        }
+        spans = {}
+        for r1, c1, r2, c2 in self.merges:
+            for r in range(r1, r2 + 1):
+                for c in range(c1, c2 + 1):
+                    spans[(r, c)] = (r1, c1, r2, c2)
         for r in range(first_row, last_row + 1):
             lines = 1
             for c in range(1, self.columns + 1):
-                cell = self.ws.cell(row=r, column=c)
-                if (c, r) in tall or cell.value in (None, "") or isinstance(cell.value, (int, float, Decimal)):
+                value = self.cells.get((r, c), (None,))[0]
+                span = spans.get((r, c))
+                if (span and span[2] > span[0]) or value in (None, "") or isinstance(value, (int, float, Decimal)):
                     continue
-                width = self._merged_width(cell)
+                width = sum(self.column_widths.get(k) or 8 for k in range(span[1], span[3] + 1)) if span else None
+                width = width or self.column_widths.get(c) or 8
                 needed = sum(
-                    max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in str(cell.value).split("\n")
+                    max(1, -(-display_width(part) // max(int(width) - 1, 1))) for part in str(value).split("\n")
                 )
                 lines = max(lines, needed)
-            self.ws.row_dimensions[r].height = max(20, 15 * lines + 4)
-
-    def _merged_width(self, cell) -> float:
-        for merged in self.ws.merged_cells.ranges:
-            if cell.coordinate in merged:
-                return sum(
-                    self.ws.column_dimensions[get_column_letter(c)].width or 8
-                    for c in range(merged.min_col, merged.max_col + 1)
-                )
-        return self.ws.column_dimensions[cell.column_letter].width or 8
+            self.heights[r] = max(20, 15 * lines + 4)
 
     def print_setup(self, *, title_rows: tuple[int, int] | None, landscape: bool | None = None):
         if landscape is None:  # landscape when the columns do not fit across A4 upright
-            total = sum(self.ws.column_dimensions[get_column_letter(c)].width or 8 for c in range(1, self.columns + 1))
+            total = sum(self.column_widths.get(c) or 8 for c in range(1, self.columns + 1))
             landscape = total > A4_PORTRAIT_CHARS
-        print_setup(self.ws, landscape=landscape, title_rows=title_rows)
+        self.ws.print_setup(landscape=landscape, title_rows=title_rows)
+
+    def flush(self) -> None:
+        """Write the kept cells row by row, with the widths, heights and merges."""
+        ws = self.ws
+        for col, width in self.column_widths.items():
+            ws.set_width(col, width)
+        by_row: dict[int, list] = {r: [] for r in self.heights}
+        for (r, c), cell in self.cells.items():
+            by_row.setdefault(r, []).append((c, cell))
+        for r in sorted(by_row):
+            if r in self.heights:
+                ws.ws.set_row(r - 1, self.heights[r])
+            for c, (value, props) in sorted(by_row[r], key=lambda item: item[0]):
+                ws.put(r - 1, c - 1, value, ws.style(props))
+        for merged in self.merges:
+            ws.merge(*merged)
 
 
 class Exporter:
@@ -222,7 +238,8 @@ class Exporter:
     title: str = ""
     takes: str = ""  # "project", "table" or "agreement"
     permission: str = ""  # what the user needs on the object, answered by units.policy.may_export
-    streams = False  # writes rows in order, so it can fill a write-only (streaming) sheet
+    streams = False  # writes rows in order with StreamingSheet.append (else through SheetWriter)
+    bundled = True  # one of the filed 附件: offered on the project card and in 全部附件
 
     def applies_to(self, obj) -> bool:
         return True
@@ -237,35 +254,33 @@ class Exporter:
         """Objects that give the same sheet share a key (a list layout, one per list)."""
         return (self.identifier, type(obj).__name__, obj.pk)
 
-    def render(self, ws: Worksheet, obj, user) -> None:
+    def render(self, ws: StreamingSheet, obj, user) -> None:
         raise NotImplementedError
 
 
-def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -> Workbook:
+def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -> Book:
     """One workbook, one sheet per (exporter, object); `on_sheet` is called after each.
 
-    When every sheet streams, the workbook is write-only: rows go to disk as they are
-    made, and memory stays flat however large the table."""
-    streaming = bool(items) and all(exporter.streams for exporter, _ in items)
-    workbook = Workbook(write_only=streaming)
-    if not streaming:
-        workbook.remove(workbook.active)
-    used: set[str] = set()
+    Every sheet is written by XlsxWriter in constant-memory mode (xlsx.py): rows go to
+    disk as they are made, and memory stays flat however large the table."""
     refused = [(exporter, obj) for exporter, obj in items if not exporter.allows(user, obj)]
     if refused:  # every caller has asked already; this is the last guard, never the first
         raise PermissionDenied(f"无权导出“{refused[0][0].title}”")
+    book = Book()
+    used: set[str] = set()
     record = ExportRecord(user)
     for exporter, obj in items:
-        ws = workbook.create_sheet(sheet_name(exporter.sheet_title(obj), used))
-        record.add(ws.title, exporter, obj)
-        exporter.render(ws, obj, user)
+        sheet = book.add_sheet(sheet_name(exporter.sheet_title(obj), used))
+        record.add(sheet.title, exporter, obj)
+        exporter.render(sheet, obj, user)
+        sheet.finish()
         if on_sheet:
             on_sheet()
-    record.stamp(workbook)
-    return workbook
+    record.stamp(book)
+    return book
 
 
-def workbook_bytes(workbook: Workbook) -> bytes:
+def workbook_bytes(book: Book) -> bytes:
     buffer = io.BytesIO()
-    workbook.save(buffer)
+    book.save(buffer)
     return buffer.getvalue()

@@ -1,3 +1,4 @@
+from monitoring.models import Report, Round
 from projects.models import Agreement, Project
 from targets.models import TargetTable
 
@@ -5,6 +6,11 @@ from .agreement_annex import AgreementAnnexExporter
 from .agreement_budget import AgreementBudgetExporter
 from .attachment2 import Attachment2Exporter
 from .expenditure_list import ExpenditureListExporter
+from .handdown_review import HanddownReviewExporter
+from .monitoring_table import MonitoringTableExporter
+from .rollup import RollupExporter
+from .round_summary import RoundSummaryExporter
+from .self_evaluation import SelfEvaluationExporter
 from .transfer_secondary import TransferSecondaryExporter
 from .unit_table import UnitTableExporter
 
@@ -17,10 +23,15 @@ LAYOUTS = {
         AgreementBudgetExporter(),
         ExpenditureListExporter(),
         TransferSecondaryExporter(),
+        RollupExporter(),
+        HanddownReviewExporter(),
+        SelfEvaluationExporter(),
+        MonitoringTableExporter(),
+        RoundSummaryExporter(),
     )
 }
 
-_TAKES = {Project: "project", TargetTable: "table", Agreement: "agreement"}
+_TAKES = {Project: "project", TargetTable: "table", Agreement: "agreement", Report: "report", Round: "round"}
 
 
 def exporter_for(identifier: str):

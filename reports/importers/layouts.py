@@ -20,6 +20,7 @@ from units import policy
 
 from ..provenance import exported_rows
 from .annex import annex_agreement, plan_agreement_annex
+from .evaluation import is_evaluation_sheet, plan_evaluation_sheet, sheet_report
 from .files import Grid
 from .headers import match_header
 from .plan import (
@@ -88,8 +89,14 @@ def plan_unit_table(
     if plan.errors:
         return plan
 
-    rows = {r.unit.name: r for r in TableRow.objects.filter(table=table).select_related("unit", "table__project")}
-    cells = {(c.row_id, c.column_id): c for c in Cell.objects.filter(row__table=table)}
+    rows = {}
+    for row in TableRow.objects.filter(table=table).select_related("unit"):
+        row.table = table  # one table object for all its rows, not one (and a project) per row
+        rows[row.unit.name] = row
+    # The current texts only: 100,000 cells need no model object each.
+    cells = {
+        (r, c): raw for r, c, raw in Cell.objects.filter(row__table=table).values_list("row_id", "column_id", "raw")
+    }
     seen: set[int] = set()
     for r in range(2 + depth, len(grid.rows) + 1):
         label = grid.text(r, 2)
@@ -150,12 +157,12 @@ def _cell_changes(plan: ImportPlan, grid: Grid, r: int, row: TableRow, name: str
         if text is None:
             continue
         try:
-            value = column.parse(text)
+            value = column.parse_once(text)
         except ValidationError as exc:
             plan.errors.append(Issue(grid.name, r, index, "；".join(exc.messages)))
             continue
         current = cells.get((row.pk, column.pk))
-        before = current.raw if current else ""
+        before = current if current is not None else ""
         if (current is not None and before == value.raw) or (current is None and value.raw == ""):
             plan.unchanged += 1
             continue
@@ -387,6 +394,9 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
 
 def _plan_sheet(grid: Grid, user, *, meta, source, project) -> ImportPlan | Issue:
     """One sheet read with the reader of the layout it is recognised as, or why it is not read."""
+    if is_evaluation_sheet(grid):
+        report, version, refusal = sheet_report(grid, source, user)
+        return plan_evaluation_sheet(grid, report, version) if report else Issue(grid.name, 1, 1, refusal)
     first = [grid.text(r, 1) for r in range(1, 4)]
     table = TargetTable.objects.select_related("project").filter(title__in=[t for t in first if t]).first()
     if table is not None:

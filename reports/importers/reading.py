@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
 from django.core.exceptions import ValidationError
 
@@ -12,6 +13,8 @@ from units.inputs import check_text
 
 from .grids import Grid
 from .plan import ImportPlan, Issue
+
+NUMBER_TEXT = re.compile(r"\d+(\.\d+)?")
 
 
 def normalise(text: str) -> str:
@@ -28,14 +31,25 @@ def read_value(plan: ImportPlan, grid: Grid, r: int, c: int, label: str, *, fold
         plan.errors.append(Issue(grid.name, r, c, f"“{label}”是公式（{cell.value}），请填写数值而不是公式"))
         return None
     text = cell.text
+    # Values repeat a lot; long texts rarely, and a cache of them could grow large.
+    fixed, error, as_number = (_checked if len(text) <= 200 else _checked.__wrapped__)(text, label, fold)
+    if error:
+        plan.errors.append(Issue(grid.name, r, c, error))
+        return None
+    if fixed != text:
+        plan.warnings.append(Issue(grid.name, r, c, f"“{text}”已按“{fixed}”读取（全角数字或 >= 写法）"))
+    if as_number and isinstance(cell.value, str):
+        plan.warnings.append(Issue(grid.name, r, c, f"以文本形式存储的数字“{fixed}”已按数值读取"))
+    return fixed
+
+
+@lru_cache(maxsize=65536)
+def _checked(text: str, label: str, fold: bool) -> tuple[str, str | None, bool]:
+    """(the text as read, the reason it is refused or None, whether it reads as a number):
+    pure, so worked out once per distinct text of a column (values repeat a lot)."""
     try:
         check_text(text, f"“{label}”")
     except ValidationError as exc:
-        plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
-        return None
+        return text, exc.messages[0], False
     fixed = normalise(text) if fold else text
-    if fixed != text:
-        plan.warnings.append(Issue(grid.name, r, c, f"“{text}”已按“{fixed}”读取（全角数字或 >= 写法）"))
-    if isinstance(cell.value, str) and re.fullmatch(r"\d+(\.\d+)?", fixed):
-        plan.warnings.append(Issue(grid.name, r, c, f"以文本形式存储的数字“{fixed}”已按数值读取"))
-    return fixed
+    return fixed, None, bool(NUMBER_TEXT.fullmatch(fixed))

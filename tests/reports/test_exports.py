@@ -207,7 +207,10 @@ def test_every_layout_is_set_up_for_a4_fit_to_width_with_page_numbers_and_offici
         for exporter, obj in project_items(project, policy.system_user()):
             ws = _sheet(exporter.identifier, obj)
             assert int(ws.page_setup.paperSize) == int(ws.PAPERSIZE_A4)
-            assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+            # One page wide: XlsxWriter leaves out fitToWidth="1", the attribute's default in
+            # ECMA-376 (18.3.1.64), so openpyxl reads None; fitToHeight 0 = as many pages as needed.
+            assert (ws.page_setup.fitToWidth or 1) == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+            assert int(ws.page_setup.fitToHeight) == 0
             assert "&P" in ws.oddFooter.center.text and "&N" in ws.oddFooter.center.text
             fonts = {c.font.name for row in ws.iter_rows() for c in row if c.value not in (None, "")}
             assert fonts <= {"黑体", "仿宋_GB2312"}
@@ -277,8 +280,7 @@ def test_the_bundle_job_builds_every_sheet_with_progress_and_can_run_again(
 def test_a_worker_killed_mid_write_leaves_no_file_and_the_job_runs_again(
     admin_user, hubei, settings, tmp_path, monkeypatch
 ):
-    from openpyxl import Workbook
-
+    from reports.exporters.xlsx import Book as Workbook  # the writer of every export
     from reports.models import ExportJob
     from reports.services import export_job_run
 
@@ -317,6 +319,11 @@ def test_the_registry_names_every_layout():
         "agreement_budget",
         "expenditure_list",
         "transfer_secondary",
+        "rollup",
+        "handdown_review",
+        "self_evaluation",
+        "monitoring_table",
+        "round_summary",
     }
     with pytest.raises(LookupError, match="没有名为“nope”的版式"):
         exporter_for("nope")

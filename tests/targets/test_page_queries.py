@@ -41,11 +41,12 @@ def test_progress_page_query_count_does_not_grow_with_rows(client, observer, ope
 def test_review_queue_query_count_does_not_grow_with_rows(client, reviewer, open_table, django_assert_num_queries):
     client.force_login(reviewer)
     # session, user, memberships, unread count, reviewed projects (policy), submitted rows,
-    # submitted 任务书 (the other reviewables' queue)
-    with django_assert_num_queries(7):
+    # submitted 任务书, pending 调整申请, submitted 主管部门填报 and monitoring/自评 reports (the other
+    # reviewables' queues)
+    with django_assert_num_queries(10):
         client.get(reverse("targets:review_queue"))
     _grow_table(open_table, 300)
-    with django_assert_num_queries(7):
+    with django_assert_num_queries(10):
         response = client.get(reverse("targets:review_queue"))
     assert len(response.context["rows"]) == 300
 
@@ -64,10 +65,11 @@ def test_row_page_query_count_does_not_grow_with_history(
             expected_version=version,
             actor=wuhan,
         ).version
-    # session, user, memberships, unread count, row, columns, cells, last review, history
-    with django_assert_num_queries(9):
+    # session, user, memberships, unread count, row, columns, cells, last review, history,
+    # pending 调整申请, 批复 versions
+    with django_assert_num_queries(11):
         client.get(url)
-    assert first == 9
+    assert first == 11
 
 
 def test_the_progress_page_offers_the_deadline_in_force_and_asks_before_closing(client, admin_user, open_table):

@@ -73,9 +73,32 @@ def _agreement_case(request) -> Case:
     )
 
 
-@pytest.fixture(params=["row", "agreement"])
+def _filing_case(request) -> Case:
+    """A 地方主管部门's filing (organisations): 广州市市场监管局 fills, the project's reviewer reviews."""
+    from projects.filings import services as filings
+    from projects.models import ProjectFiling
+
+    project, filler, reviewer = (
+        request.getfixturevalue(n) for n in ("guangzhou", "guangzhou_filler", "other_reviewer")
+    )
+    filing = ProjectFiling.objects.create(project=project, unit_id=project.local_department_id)
+    pk = project.pk
+    return Case(
+        obj=filing,
+        filler=filler,
+        reviewer=reviewer,
+        submit=lambda actor: filings.filing_submit(project_id=pk, actor=actor),
+        return_=lambda actor, comment: filings.filing_return(project_id=pk, actor=actor, comment=comment),
+        approve=lambda actor: filings.filing_approve(project_id=pk, actor=actor),
+        save=lambda version, actor, text: filings.filing_save(
+            project_id=pk, expected_version=version, header={"leader": f"负责人{text}"}, targets={}, actor=actor
+        ),
+    )
+
+
+@pytest.fixture(params=["row", "agreement", "filing"])
 def case(request) -> Case:
-    return {"row": _row_case, "agreement": _agreement_case}[request.param](request)
+    return {"row": _row_case, "agreement": _agreement_case, "filing": _filing_case}[request.param](request)
 
 
 def _entries(case: Case, event: str):

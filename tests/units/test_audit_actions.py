@@ -66,6 +66,7 @@ def test_every_action_written_in_the_code_base_is_a_registered_action():
 def test_the_codes_built_at_run_time_are_all_registered():
     built = [f"targets.row.{event}" for event in ReviewEvent.values]
     built += [f"projects.agreement.{event}" for event in ("submitted", "returned", "approved")]
+    built += [f"targets.adjustment.{event}" for event in ("submitted", "returned", "approved")]
     built += [f"projects.agreement.{section}_changed" for section in SAVERS]
     assert [code for code in built if code not in AuditAction.values] == []
 

@@ -1,3 +1,4 @@
+from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from projects.demo import DEMO_PASSWORD, demo_accounts_load
@@ -14,3 +15,5 @@ class Command(BaseCommand):
         self.stdout.write("演示账号（密码均为 %s）：" % DEMO_PASSWORD)
         for username, description in accounts:
             self.stdout.write(f"  {username:<10} {description}")
+        # The monitoring and 自评 rounds (monitoring is above projects in the layers: by name).
+        call_command("load_monitoring_demo", stdout=self.stdout)

@@ -1,3 +1,4 @@
+from datetime import date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -15,21 +16,27 @@ class Command(BaseCommand):
         parser.add_argument("code", nargs="?", help="项目编号，如 hubei-2022-patent-transfer")
         parser.add_argument(
             "--layout",
-            help="只导出该版式（attachment2、unit_table、agreement_annex、expenditure_list、transfer_secondary）",
+            help="只导出该版式（attachment2、unit_table、agreement_annex、expenditure_list、transfer_secondary、rollup）",
         )
         parser.add_argument(
             "--all", action="store_true", help="导出每个项目的每个版式，每个一个 .xlsx，写入 --out 目录"
         )
         parser.add_argument("--out", required=True, help="输出文件（或 --all 时的目录）")
+        parser.add_argument(
+            "--as-of",
+            dest="as_of",
+            help="分解目标表打印各单位在该日（YYYY-MM-DD）生效的批复版本，而不是当前的值",
+        )
 
-    def handle(self, *args, code, layout, all, out, **options):
+    def handle(self, *args, code, layout, all, out, as_of=None, **options):
         user = policy.system_user()  # an admin tool: the bureau's full view
+        day = _day(as_of)
         if all:
             directory = Path(out)
             directory.mkdir(parents=True, exist_ok=True)
             count, seen = 0, set()
             for project in Project.objects.order_by("order", "code"):
-                for exporter, obj in project_items(project, user):
+                for exporter, obj in _dated(project_items(project, user), day):
                     if exporter.dedupe_key(obj) in seen:
                         continue  # the Guangzhou list is one sheet for all its projects
                     seen.add(exporter.dedupe_key(obj))
@@ -43,7 +50,7 @@ class Command(BaseCommand):
         project = Project.objects.filter(code=code).first()
         if project is None:
             raise CommandError(f"没有编号为“{code}”的项目")
-        items = project_items(project, user)
+        items = _dated(project_items(project, user, bundled_only=not layout), day)
         if layout:
             try:
                 exporter_for(layout)
@@ -54,6 +61,22 @@ class Command(BaseCommand):
                 raise CommandError(f"项目“{project.name}”没有“{layout}”版式的内容")
         _save(export_workbook(items, user), Path(out))
         self.stdout.write(self.style.SUCCESS(f"已导出 {len(items)} 张表到 {out}"))
+
+
+def _day(text: str | None) -> date | None:
+    if not text:
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise CommandError(f"--as-of 的日期格式不正确：“{text}”，应为 YYYY-MM-DD") from None
+
+
+def _dated(items: list[tuple], day: date | None) -> list[tuple]:
+    """With a date, the layouts that can print approved versions (the unit tables) print those of that day."""
+    if day is None:
+        return items
+    return [(exporter.at(day) if hasattr(exporter, "at") else exporter, obj) for exporter, obj in items]
 
 
 def _save(workbook, path: Path):

@@ -1,0 +1,17 @@
+"""How the OpenAPI schema describes the token scheme."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "api.authentication.ApiTokenAuthentication"
+    name = "tokenAuth"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "apiKey",
+            "in": "header",
+            "name": "Authorization",
+            "description": "“Token <令牌>” 或 “Bearer <令牌>”。令牌在“接口令牌”页面创建，或由 "
+            "`python manage.py create_api_token <用户名>` 生成，只显示一次。",
+        }

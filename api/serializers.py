@@ -1,0 +1,223 @@
+"""What the API sends and accepts. Target values go out as `{raw, comparator, number, unit, text}`
+(the number a decimal string) and come in as written (`≥500条`), read by the grid's own parser."""
+
+from __future__ import annotations
+
+from django.urls import reverse
+from drf_spectacular.utils import extend_schema_field
+from rest_framework import serializers
+
+from projects.models import FundingSource, Project
+from reports.models import ExportJob
+from targets import values as tv
+from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetTable
+
+
+class ValueSerializer(serializers.Serializer):
+    """A target value as written and as read."""
+
+    raw = serializers.CharField(help_text="原文，如 ≥500条")
+    comparator = serializers.CharField(help_text="比较符：≥ > = < ≤，或空")
+    number = serializers.CharField(allow_null=True, help_text="数值（十进制字符串），无数值时为 null")
+    unit = serializers.CharField(help_text="计量单位")
+    text = serializers.CharField(help_text="文字（定性指标）")
+
+
+def value_data(obj) -> dict | None:
+    """A stored value (Cell, Target) as the API shows it; None for no object."""
+    if obj is None:
+        return None
+    number = None if obj.number is None else tv.format_number(obj.number)
+    return {"raw": obj.raw, "comparator": obj.comparator, "number": number, "unit": obj.measure_unit, "text": obj.text}
+
+
+class FundingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = FundingSource
+        fields = ["order", "source_project", "label", "amount"]
+
+
+class TargetSerializer(serializers.ModelSerializer):
+    value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Target
+        fields = ["period", "year", "value"]
+
+    @extend_schema_field(ValueSerializer)
+    def get_value(self, obj):
+        return value_data(obj)
+
+
+class IndicatorSerializer(serializers.ModelSerializer):
+    level1 = serializers.CharField(source="category.level1.name", help_text="一级指标")
+    level2 = serializers.CharField(source="category.name", help_text="二级指标")
+    long_term = serializers.SerializerMethodField(help_text="长期绩效目标")
+    annual = serializers.SerializerMethodField(help_text="年度绩效目标")
+
+    class Meta:
+        model = Indicator
+        fields = ["id", "order", "level1", "level2", "name", "measure_unit", "basis", "long_term", "annual"]
+
+    @extend_schema_field(TargetSerializer(allow_null=True))
+    def get_long_term(self, obj):
+        return TargetSerializer(obj.long_term).data if obj.long_term else None
+
+    @extend_schema_field(TargetSerializer(allow_null=True))
+    def get_annual(self, obj):
+        return TargetSerializer(obj.annual).data if obj.annual else None
+
+
+class ProjectListSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Project
+        fields = ["id", "code", "name", "title", "level", "budget_year", "start_year", "end_year"]
+
+
+class ProjectSerializer(serializers.ModelSerializer):
+    competent_department = serializers.StringRelatedField()
+    budget_unit = serializers.StringRelatedField()
+    funding = FundingSerializer(source="funding_sources", many=True)
+    indicators = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Project
+        fields = [
+            "id",
+            "code",
+            "name",
+            "title",
+            "level",
+            "competent_department",
+            "budget_unit",
+            "leader",
+            "fund_type",
+            "budget_year",
+            "start_year",
+            "end_year",
+            "funding_requirement",
+            "money_unit",
+            "expenditure_content",
+            "policy_basis",
+            "overall_goal",
+            "long_term_goal",
+            "note",
+            "funding",
+            "indicators",
+        ]
+
+    @extend_schema_field(IndicatorSerializer(many=True))
+    def get_indicators(self, obj):
+        return IndicatorSerializer(self.context["indicators"], many=True).data
+
+
+class ColumnSerializer(serializers.ModelSerializer):
+    level1 = serializers.CharField(source="category.level1.name")
+    level2 = serializers.CharField(source="category.name")
+    header = serializers.CharField()
+
+    class Meta:
+        model = TableColumn
+        fields = ["id", "order", "level1", "level2", "name", "measure_unit", "header", "value_kind", "allow_blank"]
+
+
+class TableListSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(read_only=True)
+
+    class Meta:
+        model = TargetTable
+        fields = ["id", "project", "title", "unit_category", "start_year", "end_year", "status", "deadline"]
+
+
+class TableSerializer(TableListSerializer):
+    columns = ColumnSerializer(source="api_columns", many=True)
+
+    class Meta(TableListSerializer.Meta):
+        fields = [*TableListSerializer.Meta.fields, "columns"]
+
+
+class CellSerializer(serializers.ModelSerializer):
+    row = serializers.PrimaryKeyRelatedField(read_only=True)
+    column = serializers.PrimaryKeyRelatedField(read_only=True)
+    value = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Cell
+        fields = ["id", "row", "column", "value"]
+
+    @extend_schema_field(ValueSerializer)
+    def get_value(self, obj):
+        return value_data(obj)
+
+
+class RowListSerializer(serializers.ModelSerializer):
+    table = serializers.PrimaryKeyRelatedField(read_only=True)
+    unit = serializers.StringRelatedField()
+    unit_id = serializers.IntegerField()
+
+    class Meta:
+        model = TableRow
+        fields = [
+            "id",
+            "table",
+            "unit_id",
+            "unit",
+            "seq",
+            "status",
+            "version",
+            "submitted_at",
+            "reviewed_at",
+            "review_comment",
+        ]
+
+
+class RowCellSerializer(serializers.Serializer):
+    column = serializers.IntegerField()
+    value = ValueSerializer(allow_null=True)
+
+
+class RowSerializer(RowListSerializer):
+    narrative = serializers.CharField()
+    cells = serializers.SerializerMethodField(help_text="每列一项；未填的列 value 为 null")
+
+    class Meta(RowListSerializer.Meta):
+        fields = [*RowListSerializer.Meta.fields, "narrative", "cells"]
+
+    @extend_schema_field(RowCellSerializer(many=True))
+    def get_cells(self, obj):
+        cells = {c.column_id: c for c in self.context["cells"]}
+        return [{"column": c.pk, "value": value_data(cells.get(c.pk))} for c in self.context["columns"]]
+
+
+class RowWriteSerializer(serializers.Serializer):
+    """The caller's own row: values as written, by column id, and the version they were read at."""
+
+    version = serializers.IntegerField(min_value=1, help_text="读取时的行版本；他人已保存时返回 409")
+    cells = serializers.DictField(
+        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
+        required=False,
+        default=dict,
+        help_text='{列编号: 指标值原文}，如 {"12": "≥500条"}',
+    )
+    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+
+
+class ReturnSerializer(serializers.Serializer):
+    comment = serializers.CharField(help_text="退回意见（必填）")
+
+
+class ExportJobSerializer(serializers.ModelSerializer):
+    project = serializers.PrimaryKeyRelatedField(read_only=True)
+    percent = serializers.IntegerField()
+    download_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ExportJob
+        fields = ["id", "project", "status", "done_sheets", "total_sheets", "percent", "error", "download_url"]
+
+    def get_download_url(self, obj) -> str | None:
+        if obj.status != "done" or not obj.file:
+            return None
+        request = self.context.get("request")
+        path = reverse("api:export_download", args=[obj.pk])
+        return request.build_absolute_uri(path) if request else path

@@ -1,0 +1,55 @@
+"""Writes of API tokens. A token is `<prefix>.<secret>`; only HMAC-SHA256(secret) is kept."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from units.audit import AuditAction, audit_record
+from units.inputs import check_text
+
+from .models import ApiToken
+
+# A token is used at most this often to move `last_used_at` (one UPDATE a minute, not one a request).
+LAST_USED_EVERY_SECONDS = 60
+
+
+def token_digest(secret: str) -> str:
+    return hmac.new(settings.SECRET_KEY.encode(), secret.encode(), hashlib.sha256).hexdigest()
+
+
+@transaction.atomic
+def api_token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
+    """A new token for `user`; returns it with the full token text, which is never shown again."""
+    name = (name or "").strip() or "接口令牌"
+    check_text(name, "“令牌名称”", limit=100)
+    prefix = secrets.token_hex(4)
+    while ApiToken.objects.filter(prefix=prefix).exists():
+        prefix = secrets.token_hex(4)
+    secret = secrets.token_urlsafe(32)
+    token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=token_digest(secret))
+    audit_record(actor=actor or user, action=AuditAction.API_TOKEN_CREATED, obj=token, label=str(token))
+    return token, f"{prefix}.{secret}"
+
+
+@transaction.atomic
+def api_token_revoke(*, token_id: int, actor) -> ApiToken:
+    token = ApiToken.objects.select_for_update().get(pk=token_id)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
+        audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token, label=str(token))
+    return token
+
+
+def api_token_touch(token: ApiToken, now=None) -> None:
+    """Note the token's use, at most once a minute."""
+    now = now or timezone.now()
+    if token.last_used_at is None or (now - token.last_used_at).total_seconds() >= LAST_USED_EVERY_SECONDS:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now

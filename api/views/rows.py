@@ -1,0 +1,152 @@
+"""Rows: the caller's rows and cells; saving cells with the row's version; submit, approve, return.
+
+The same services as the grid: `targets.services.row_cells_update` (validation, row lock, 409 on a
+stale version) and `targets.workflow` (each step a `targets.review.transition`)."""
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from drf_spectacular.utils import OpenApiResponse, extend_schema
+from rest_framework import generics, serializers
+from rest_framework.response import Response
+
+from targets import access, workflow
+from targets.models import Cell, TableColumn
+from targets.review import StaleVersion
+from targets.services import row_cells_update
+from units import policy
+
+from .. import selectors
+from ..exceptions import Conflict
+from ..pagination import CellCursorPagination
+from ..serializers import CellSerializer, ReturnSerializer, RowListSerializer, RowSerializer, RowWriteSerializer
+from .common import COLUMN, ROW, ROW_STATUS, TABLE, UNIT, YEAR
+
+ERRORS = OpenApiResponse(description="错误：{detail: 中文信息, errors: [{field, message}]}")
+
+
+def _require(allowed: bool) -> None:
+    if not allowed:
+        raise PermissionDenied("您没有执行此操作的权限")
+
+
+def _row_response(request, pk) -> Response:
+    row = access.row_for_user(request.user, pk)
+    return Response(RowSerializer(row, context=selectors.row_detail(row)).data)
+
+
+@extend_schema(parameters=[YEAR, TABLE, UNIT, ROW_STATUS], summary="可见的填报行（单位只见本单位的行）")
+class RowList(generics.ListAPIView):
+    serializer_class = RowListSerializer
+
+    def get_queryset(self):
+        return selectors.rows_for(self.request.user, self.request.query_params)
+
+
+@extend_schema(parameters=[YEAR, TABLE, UNIT, ROW, COLUMN, ROW_STATUS], summary="可见行的单元格（游标分页）")
+class CellList(generics.ListAPIView):
+    serializer_class = CellSerializer
+    pagination_class = CellCursorPagination
+
+    def get_queryset(self):
+        return selectors.cells_for(self.request.user, self.request.query_params)
+
+
+def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
+    """Each value read by its column's parser, as the grid does: errors with their field path."""
+    errors = []
+    for column_id, raw in cells.items():
+        column = columns.get(column_id)
+        if column is None:
+            errors.append({"field": f"cells.{column_id}", "message": "该列不属于此目标表"})
+            continue
+        try:
+            column.parse(raw)
+        except ValidationError as exc:
+            errors.extend({"field": f"cells.{column_id}", "message": m} for m in exc.messages)
+    return errors
+
+
+def _typed_cells(data: dict) -> dict[int, str]:
+    cells = {}
+    for key, raw in data.get("cells", {}).items():
+        if not str(key).isdigit():
+            raise serializers.ValidationError({"cells": {key: "列编号应为数字"}})
+        cells[int(key)] = raw
+    return cells
+
+
+class RowDetail(generics.GenericAPIView):
+    serializer_class = RowSerializer
+
+    @extend_schema(summary="填报行及其单元格")
+    def get(self, request, pk):
+        return _row_response(request, pk)
+
+    @extend_schema(
+        summary="保存本行的单元格（带版本号）",
+        request=RowWriteSerializer,
+        responses={200: RowSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS, 409: ERRORS},
+    )
+    def patch(self, request, pk):
+        row = access.row_for_user(request.user, pk)
+        _require(policy.can_edit_row(request.user, row))
+        payload = RowWriteSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        cells = _typed_cells(payload.validated_data)
+        columns = {c.pk: c for c in TableColumn.objects.filter(table_id=row.table_id).select_related("category")}
+        errors = _cell_errors(columns, cells)
+        if errors:
+            detail = "有单元格无法保存：" + "；".join(e["message"] for e in errors)
+            return Response({"detail": detail, "errors": errors}, status=400)
+        try:
+            row_cells_update(
+                row_id=row.pk,
+                values=cells,
+                expected_version=payload.validated_data["version"],
+                actor=request.user,
+                narrative=payload.validated_data.get("narrative"),
+            )
+        except StaleVersion as exc:
+            row.refresh_from_db()
+            current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
+            raise Conflict(exc.messages[0], extra={"version": row.version, "current": current}) from None
+        return _row_response(request, pk)
+
+
+@extend_schema(request=None, responses={200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS})
+class RowSubmit(generics.GenericAPIView):
+    serializer_class = RowSerializer
+
+    @extend_schema(summary="提交本行，等待省局审核")
+    def post(self, request, pk):
+        row = access.row_for_user(request.user, pk)
+        _require(policy.can_submit_row(request.user, row))
+        workflow.row_submit(row_id=row.pk, actor=request.user)
+        return _row_response(request, pk)
+
+
+@extend_schema(request=None, responses={200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS})
+class RowApprove(generics.GenericAPIView):
+    serializer_class = RowSerializer
+
+    @extend_schema(summary="审核通过（审核员）")
+    def post(self, request, pk):
+        row = access.row_for_user(request.user, pk)
+        _require(policy.can_review_row(request.user, row))
+        workflow.row_approve(row_id=row.pk, actor=request.user)
+        return _row_response(request, pk)
+
+
+@extend_schema(
+    request=ReturnSerializer, responses={200: RowSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS, 409: ERRORS}
+)
+class RowReturn(generics.GenericAPIView):
+    serializer_class = RowSerializer
+
+    @extend_schema(summary="退回（审核员，须填写意见）")
+    def post(self, request, pk):
+        row = access.row_for_user(request.user, pk)
+        _require(policy.can_review_row(request.user, row))
+        payload = ReturnSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        workflow.row_return(row_id=row.pk, actor=request.user, comment=payload.validated_data["comment"])
+        return _row_response(request, pk)

@@ -1,0 +1,114 @@
+"""Demo rounds for `make run` (`load_demo` calls `load_monitoring_demo`): on the Hubei 2022 project,
+a few units' rows approved, a mid-year monitoring round (2022-06-30) and a 自评 round, filled with
+plausible values (some units short, with reasons; qualitative targets graded by the reviewer),
+some submitted and approved, so that the report pages, the forms, the summary and the dashboard
+show figures at once. Idempotent: a round that exists is left alone."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+
+from projects.models import Project
+from targets.models import ReviewStatus, TableRow
+
+from .models import Report, Round, RoundKind
+from .selectors import report_page
+from .services import report_approve, report_grade, report_save, report_submit, round_open
+
+PROJECT = "hubei-2022-patent-transfer"
+# units whose rows the demo approves (the demo fillers' own units stay to be filled)
+UNITS = ["襄阳市", "黄石市", "十堰市", "荆州市", "华中师范大学"]
+# per unit: share of each target reached at 6-30 and at year end, execution share, how far it goes
+PLANS = {
+    "襄阳市": (Decimal("0.55"), Decimal("1.05"), Decimal("0.97"), "approve"),
+    "黄石市": (Decimal("0.30"), Decimal("0.85"), Decimal("0.82"), "approve"),
+    "十堰市": (Decimal("0.50"), Decimal("1.00"), Decimal("0.95"), "submit"),
+    "荆州市": (Decimal("0.45"), Decimal("0.92"), Decimal("0.91"), "save"),
+    "华中师范大学": (Decimal("0.60"), Decimal("1.10"), Decimal("1.00"), "approve"),
+}
+
+
+def _actual(value, share: Decimal) -> str:
+    target = value.target
+    if target.number is None:
+        return "明显增长" if share >= 1 else "有所增长"
+    if target.comparator in ("≤", "<"):
+        share = Decimal("0.9")
+    number = (target.number * share).quantize(Decimal("1"), ROUND_HALF_UP)
+    return f"{number}"
+
+
+def _fill(report: Report, actor, share: Decimal, execution: Decimal) -> None:
+    values = {}
+    monitoring = report.round.kind == RoundKind.MONITORING
+    for value in report.values.all():
+        fields = {"raw": _actual(value, share)}
+        if monitoring and share < Decimal("0.4"):
+            fields["deviation_reason"] = "上半年项目招标延后，部分活动推迟"
+            fields["corrective_measure"] = "三季度集中推进，按月调度进度"
+        if not monitoring and share < 1:
+            fields["shortfall_reason"] = "受市场环境影响，部分企业需求释放不足"
+        values[value.pk] = fields
+    budget, texts = {}, {}
+    if report.budget_applicable and report.annual_budget:
+        rate = execution if not monitoring else execution / 2
+        budget["executed"] = (report.annual_budget * rate).quantize(Decimal("0.01"))
+        if not monitoring and rate < Decimal("0.9"):
+            texts["budget_reason"] = "部分项目尾款待验收后支付"
+    if not monitoring:
+        texts |= {
+            "conclusion": "年度目标总体完成" if share >= 1 else "年度目标基本完成",
+            "problems": "需求征集渠道较少" if share < 1 else "无",
+            "improvements": "拓展征集渠道，加强过程监控",
+        }
+    report_save(
+        report_id=report.pk, expected_version=report.version, actor=actor, values=values, budget=budget, texts=texts
+    )
+
+
+def _review(report: Report, reviewer, share: Decimal, how: str) -> None:
+    report_submit(report_id=report.pk, actor=reviewer)
+    if report.round.kind == RoundKind.SELF_EVALUATION:
+        lines = report_page(Report.objects.get(pk=report.pk), reviewer)["lines"]
+        grades = {
+            line.value.pk: ("achieved", None) if share >= 1 else ("partial", Decimal("70"))
+            for line in lines
+            if line.needs_judgment
+        }
+        if grades:
+            report_grade(report_id=report.pk, actor=reviewer, grades=grades)
+    if how == "approve":
+        report_approve(report_id=report.pk, actor=reviewer, comment="同意")
+
+
+@transaction.atomic
+def monitoring_demo_load() -> list[str]:
+    """The demo rounds; returns what was done, line by line."""
+    project = Project.objects.filter(code=PROJECT).first()
+    User = get_user_model()
+    admin, reviewer = User.objects.filter(username="admin").first(), User.objects.filter(username="reviewer").first()
+    if project is None or admin is None or reviewer is None:
+        raise LookupError("请先运行 load_seeds 和 load_demo（演示账号）")
+    done = []
+    rows = TableRow.objects.filter(table__project=project, table__start_year=2022, unit__name__in=UNITS)
+    rows.filter(funding__isnull=True).update(funding=Decimal("150"))  # so that the budget block applies
+    rows.update(status=ReviewStatus.APPROVED)
+    for kind, day in ((RoundKind.MONITORING, date(2022, 6, 30)), (RoundKind.SELF_EVALUATION, date(2022, 12, 31))):
+        if Round.objects.filter(project=project, kind=kind, reference_date=day).exists():
+            done.append(f"已有{RoundKind(kind).label}（{day}），未改动")
+            continue
+        round_ = round_open(
+            project=project, kind=kind, reference_date=day, deadline=None, lag_threshold=Decimal("10"), actor=admin
+        )
+        for report in round_.reports.select_related("unit", "round").filter(unit__name__in=UNITS):
+            mid, end, execution, how = PLANS[report.unit.name]
+            share = mid if kind == RoundKind.MONITORING else end
+            _fill(report, reviewer, share, execution)
+            if how != "save":
+                _review(Report.objects.select_related("round").get(pk=report.pk), reviewer, share, how)
+        done.append(f"已发起{round_}，{round_.reports.count()} 份报告")
+    return done

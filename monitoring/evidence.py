@@ -1,0 +1,135 @@
+"""佐证材料: files attached to a report or one of its values.
+
+The type is read from the file's first bytes, never from its name: PDF, PNG, JPEG, and the zip
+packages of Word (.docx) and Excel (.xlsx) opened to find their main part. Anything else — an .exe
+renamed .pdf, an HTML page renamed .png — is refused. Files go through Django's default storage
+under `monitoring/evidence/`; they are served only by the policy-checked download view."""
+
+from __future__ import annotations
+
+import os
+import zipfile
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from targets.review import EDITABLE, lock
+from units import policy
+from units.audit import AuditAction, audit_record
+from units.inputs import check_text
+
+from .models import Evidence, Report
+
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# content type: (extension stored, the name the form says)
+ALLOWED = {
+    "application/pdf": ".pdf",
+    "image/png": ".png",
+    "image/jpeg": ".jpg",
+    DOCX: ".docx",
+    XLSX: ".xlsx",
+}
+ACCEPTED_LABEL = "PDF、PNG、JPEG 图片、Word（.docx）或 Excel（.xlsx）"
+
+
+def sniff(upload) -> str | None:
+    """The content type read from the file's bytes, or None if it is none of the accepted kinds."""
+    upload.seek(0)
+    head = upload.read(8)
+    upload.seek(0)
+    if head.startswith(b"%PDF-"):
+        return "application/pdf"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"PK\x03\x04"):
+        try:
+            with zipfile.ZipFile(upload) as package:
+                names = set(package.namelist())
+        except (zipfile.BadZipFile, OSError, ValueError):
+            return None
+        finally:
+            upload.seek(0)
+        if "[Content_Types].xml" in names and "word/document.xml" in names:
+            return DOCX
+        if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
+            return XLSX
+    return None
+
+
+def _clean_name(name: str) -> str:
+    name = os.path.basename((name or "").replace("\\", "/")).strip() or "佐证材料"
+    check_text(name, "“文件名”", limit=200)
+    return name[:200]
+
+
+def check_upload(upload) -> str:
+    """The content type of an acceptable upload; a Chinese refusal otherwise."""
+    limit = settings.EVIDENCE_MAX_BYTES
+    if upload.size > limit:
+        raise ValidationError(f"文件“{upload.name}”超过 {limit // (1024 * 1024)} MB，未上传")
+    if upload.size == 0:
+        raise ValidationError(f"文件“{upload.name}”是空的，未上传")
+    content_type = sniff(upload)
+    if content_type is None:
+        raise ValidationError(f"文件“{upload.name}”不是{ACCEPTED_LABEL}（按文件内容判断），未上传")
+    return content_type
+
+
+def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evidence:
+    """Attach a file to a report (or one of its values) while the report may be edited."""
+    name = _clean_name(upload.name)
+    content_type = check_upload(upload)
+    with transaction.atomic():
+        report = lock(Report, report_id, related=("round__project",))
+        if not policy.can_attach_evidence(actor, report):
+            raise PermissionDenied("您没有为该报告上传材料的权限")
+        if report.status not in EDITABLE:
+            raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能上传材料")
+        value = None
+        if value_id is not None:
+            value = report.values.filter(pk=value_id).first()
+            if value is None:
+                raise ValidationError("该指标不在此报告中")
+        evidence = Evidence(
+            report=report,
+            value=value,
+            original_name=name,
+            content_type=content_type,
+            size=upload.size,
+            uploaded_by=actor,
+        )
+        # The stored name is ours (random, with the sniffed type's extension), never the upload's.
+        evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
+        evidence.save()
+        audit_record(
+            actor=actor,
+            action=AuditAction.MONITORING_EVIDENCE_ADDED,
+            obj=report,
+            after={"文件": name, "指标": value.label if value else "报告"},
+            label=report.review_label,
+        )
+    return evidence
+
+
+def evidence_remove(*, evidence_id: int, actor) -> None:
+    with transaction.atomic():
+        evidence = Evidence.objects.select_related("report__round__project").get(pk=evidence_id)
+        report = lock(Report, evidence.report_id, related=("round__project",))
+        if not policy.can_attach_evidence(actor, report):
+            raise PermissionDenied("您没有删除该材料的权限")
+        if report.status not in EDITABLE:
+            raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能删除材料")
+        name, storage, path = evidence.original_name, evidence.file.storage, evidence.file.name
+        evidence.delete()
+        audit_record(
+            actor=actor,
+            action=AuditAction.MONITORING_EVIDENCE_REMOVED,
+            obj=report,
+            before={"文件": name},
+            label=report.review_label,
+        )
+        transaction.on_commit(lambda: storage.delete(path))

@@ -1,0 +1,80 @@
+"""Reading the monitoring forms: the round's opening form, and the report's, weights' and grades'
+posted fields (named by the ids of the objects they belong to)."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from .models import Round, RoundKind
+from .services import BUDGET_FIELDS, REPORT_TEXTS, VALUE_TEXTS
+
+
+class RoundOpenForm(forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=RoundKind.choices)
+    reference_date = forms.DateField(
+        label="监控时点 / 自评截至日", widget=forms.DateInput(attrs={"type": "date"}), help_text="如 2022-06-30"
+    )
+    deadline = forms.DateTimeField(
+        label="填报截止时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    lag_threshold = forms.DecimalField(
+        label="偏差阈值（百分点）",
+        initial=Round._meta.get_field("lag_threshold").default,
+        min_value=0,
+        max_value=100,
+        max_digits=5,
+        decimal_places=2,
+    )
+
+
+def decimal_or_none(raw: str | None, label: str) -> Decimal | None:
+    text = (raw or "").strip().replace(",", "").replace("，", "")
+    if not text:
+        return None
+    try:
+        number = Decimal(text)
+    except InvalidOperation:
+        raise ValidationError(f"“{label}”应填写数字，“{raw}”不是数字") from None
+    if not number.is_finite():
+        raise ValidationError(f"“{label}”应填写数字，“{raw}”不是数字")
+    return number
+
+
+def read_report(post, value_ids: list[int]) -> tuple[dict[int, dict], dict, dict]:
+    """(values, budget, texts) from the report form: `actual-<id>`, `<text>-<id>` per value; the budget
+    figures and the report's texts by name. Only the fields present are read."""
+    values: dict[int, dict] = {}
+    for pk in value_ids:
+        fields = {}
+        if f"actual-{pk}" in post:
+            fields["raw"] = post[f"actual-{pk}"]
+        for name in VALUE_TEXTS:
+            if f"{name}-{pk}" in post:
+                fields[name] = post[f"{name}-{pk}"]
+        if fields:
+            values[pk] = fields
+    labels = {"annual_budget": "全年预算数", "adjusted_budget": "调整后预算数", "executed": "执行数"}
+    budget = {name: decimal_or_none(post[name], labels[name]) for name in BUDGET_FIELDS if name in post}
+    texts = {name: post[name] for name in REPORT_TEXTS if name in post}
+    return values, budget, texts
+
+
+def read_weights(post, groups: list[dict]) -> dict[tuple[str, int], Decimal]:
+    weights = {}
+    for group in groups:
+        for item in group["items"]:
+            if item["field"] in post:
+                number = decimal_or_none(post[item["field"]], f"{item['label']}的权重")
+                weights[item["key"]] = number if number is not None else Decimal(0)
+    return weights
+
+
+def read_grades(post, value_ids: list[int]) -> dict[int, tuple[str, Decimal | None]]:
+    grades = {}
+    for pk in value_ids:
+        if f"grade-{pk}" in post:
+            grades[pk] = (post[f"grade-{pk}"], decimal_or_none(post.get(f"percent-{pk}"), "得分比例"))
+    return grades

@@ -1,0 +1,415 @@
+"""绩效运行监控 and 绩效自评 (DESIGN §8 steps 4-5): what each unit reports against its approved targets.
+
+The shape, for whoever builds on it (forms, imports, summaries):
+
+- `Round`: the bureau opens one on a project — mid-year monitoring (`kind=monitoring`, with its
+  `reference_date`, e.g. 2022-06-30) or the year-end self-evaluation (`kind=self_evaluation`) —
+  with a deadline and the `lag_threshold` (percentage points) above which a lagging target needs
+  偏差原因 and 纠偏措施. Unique per (project, kind, reference_date).
+- `Report` (a `targets.review.Reviewable`): one per round × unit that has approved rows in the
+  project's tables, plus one per round with `unit=None` for the project's own annual indicators
+  (the 附件2 level, filled by the bureau). It carries the budget block: `annual_budget`
+  (全年预算数, prefilled from the unit's row funding or its 任务书's 专项经费), `adjusted_budget`
+  (调整后预算数), `executed` (执行数), `budget_reason`; `budget_applicable` is False where the unit
+  has no money in the project (its 10 points are 不适用 and the total is scaled to 100).
+- `ReportValue` (a `targets.models.TargetValueFields`: the 完成值 as written and its reading):
+  one per report × approved `Cell` (unit reports) or × `Indicator` (project report). The target
+  is kept as it was when the round opened (`target_raw`, read with `target_unit`), so a later
+  change to the table does not move a report. It holds the unit's 偏差原因 / 纠偏措施 /
+  未完成原因分析 and the reviewer's grade (`grade` + `grade_percent`, `graded_by/at`) for
+  qualitative targets and unmet "=" targets.
+- `Weight`: the bureau's weight of a column (unit tables) or an indicator (project level) in a
+  round; the weights of one table (or of the project's indicators) sum to 90. Missing: equal.
+- `ReportSnapshot`: a report's values and budget at each workflow step (the page shows the
+  changes since the last return / approval / reopening, as for rows).
+- `GradeLevel`: the grade table as data (达成 100, 部分达成 judged, 未达成 0).
+- `Evidence`: 佐证材料 attached to a report or one of its values, stored through the default
+  storage under `monitoring/evidence/` (never served as a media URL; the download view checks
+  the policy and answers as an attachment).
+
+Scores are never stored: `monitoring.scoring` computes them from these rows (pure functions), and
+`monitoring.selectors.report_page` gathers them for a page or an export.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+
+from targets import values as tv
+from targets.models import TargetValueFields, value_constraints
+from targets.review import Notice, Reviewable, ReviewEvent
+from units import inputs, policy
+from units.models import NotificationKind, Unit
+from units.notifications import unit_fillers
+
+from .scoring import execution_rate
+
+
+class RoundKind(models.TextChoices):
+    MONITORING = "monitoring", "绩效运行监控"
+    SELF_EVALUATION = "self_evaluation", "绩效自评"
+
+
+class RoundStatus(models.TextChoices):
+    OPEN = "open", "填报中"
+    CLOSED = "closed", "已结束"
+
+
+class Round(models.Model):
+    """A monitoring or self-evaluation round of a project, opened by the bureau."""
+
+    project = models.ForeignKey(
+        "projects.Project", verbose_name="项目", on_delete=models.CASCADE, related_name="monitoring_rounds"
+    )
+    kind = models.CharField("类型", max_length=20, choices=RoundKind.choices)
+    year = models.PositiveIntegerField("年度")
+    reference_date = models.DateField("监控时点")
+    deadline = models.DateTimeField("截止时间", null=True, blank=True)
+    lag_threshold = inputs.DecimalField(
+        "偏差阈值（百分点）",
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("10"),
+        help_text="进度落后于时间超过此值须说明原因",
+    )
+    status = models.CharField("状态", max_length=16, choices=RoundStatus.choices, default=RoundStatus.OPEN)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="发起人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    opened_at = models.DateTimeField("发起时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "监控/自评轮次"
+        verbose_name_plural = "监控/自评轮次"
+        ordering = ["project", "-reference_date", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "kind", "reference_date"], name="round_once_per_date"),
+            models.CheckConstraint(
+                condition=models.Q(lag_threshold__gte=0, lag_threshold__lte=100), name="round_threshold_percent"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.year}年{self.get_kind_display()}（{self.reference_date:%Y-%m-%d}）"
+
+    @property
+    def is_monitoring(self) -> bool:
+        return self.kind == RoundKind.MONITORING
+
+
+class GradeLevel(models.Model):
+    """A reviewer's grade of a qualitative (or unmet "=") target. `percent` None: judged per value."""
+
+    code = models.SlugField("代码", max_length=20, unique=True)
+    name = models.CharField("等级", max_length=20)
+    percent = inputs.DecimalField("得分比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    order = models.PositiveIntegerField("排序", default=0)
+
+    class Meta:
+        verbose_name = "评定等级"
+        verbose_name_plural = "评定等级"
+        ordering = ["order", "id"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def is_judged(self) -> bool:
+        return self.percent is None
+
+    @classmethod
+    def in_force(cls) -> list[GradeLevel]:
+        """The grade table. Grading cannot work without one: a database emptied since its data
+        migration ran (`flush`, a restore of the data only) gets the rules' three levels back."""
+        levels = list(cls.objects.all())
+        if not levels:
+            for code, name, percent, order in DEFAULT_GRADE_LEVELS:
+                cls.objects.get_or_create(code=code, defaults={"name": name, "percent": percent, "order": order})
+            levels = list(cls.objects.all())
+        return levels
+
+
+# DESIGN §8 step 5: 达成 100%, 部分达成 judged per value, 未达成 0% (migration 0002 writes the same).
+DEFAULT_GRADE_LEVELS = [
+    ("achieved", "达成", Decimal("100"), 1),
+    ("partial", "部分达成", None, 2),
+    ("not_achieved", "未达成", Decimal("0"), 3),
+]
+
+
+class Report(Reviewable):
+    """One unit's (or, with no unit, the project's) report in a round."""
+
+    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.CASCADE, related_name="reports")
+    unit = models.ForeignKey(
+        Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="monitoring_reports"
+    )
+    budget_applicable = models.BooleanField("有预算资金", default=True)
+    annual_budget = inputs.DecimalField("全年预算数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    adjusted_budget = inputs.DecimalField(
+        "调整后预算数（万元）", max_digits=14, decimal_places=2, null=True, blank=True
+    )
+    executed = inputs.DecimalField("执行数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    budget_reason = models.TextField("预算执行偏低原因", blank=True)
+    conclusion = models.TextField("评价结论", blank=True)
+    problems = models.TextField("存在问题", blank=True)
+    improvements = models.TextField("改进措施", blank=True)
+
+    class Meta:
+        verbose_name = "监控/自评报告"
+        verbose_name_plural = "监控/自评报告"
+        ordering = ["round", "unit__name", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "unit"], name="report_once_per_unit"),
+            models.UniqueConstraint(
+                fields=["round"], condition=models.Q(unit__isnull=True), name="report_one_project_level"
+            ),
+            models.CheckConstraint(condition=models.Q(version__gte=1), name="report_version_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.round} / {self.owner_label}"
+
+    @property
+    def owner_label(self) -> str:
+        return self.unit.name if self.unit_id else "项目整体（附件2）"
+
+    @property
+    def project(self):
+        return self.round.project
+
+    def get_absolute_url(self) -> str:
+        return reverse("monitoring:report", args=[self.pk])
+
+    @property
+    def execution_rate(self) -> Decimal | None:
+        """执行率 as a fraction (执行数 ÷ 调整后预算数, or the annual budget when not adjusted)."""
+        return execution_rate(
+            self.executed, self.adjusted_budget if self.adjusted_budget is not None else self.annual_budget
+        )
+
+    # --- as a reviewable (targets.review) ---
+    audit_code = "monitoring.report"
+    review_noun = "报告"
+    review_rules = {
+        ReviewEvent.SUBMITTED: policy.can_submit_report,
+        ReviewEvent.RETURNED: policy.can_review_report,
+        ReviewEvent.APPROVED: policy.can_review_report,
+        ReviewEvent.REOPENED: policy.can_reopen_report,
+    }
+
+    @property
+    def review_label(self) -> str:
+        return f"{self.owner_label}的{self.round.get_kind_display()}"
+
+    def review_snapshot(self, event: str, actor) -> None:
+        """Keep the 完成值 and reasons at each step, so that a reviewer sees what changed since."""
+        values = {
+            str(pk): {"raw": raw, "deviation_reason": d, "corrective_measure": c, "shortfall_reason": s}
+            for pk, raw, d, c, s in ReportValue.objects.filter(report=self).values_list(
+                "pk", "raw", "deviation_reason", "corrective_measure", "shortfall_reason"
+            )
+        }
+        budget = {name: "" if getattr(self, name) is None else f"{getattr(self, name)}" for name in BUDGET_FIELDS}
+        ReportSnapshot.objects.create(
+            report=self,
+            event=event,
+            version=self.version,
+            values=values,
+            budget=budget | {"budget_reason": self.budget_reason},
+            actor=actor if actor and actor.is_authenticated else None,
+        )
+
+    def review_notice(self, event: str, comment: str) -> Notice | None:
+        link = reverse("monitoring:report", args=[self.pk])
+        what = f"{self.round}"
+        if event == ReviewEvent.SUBMITTED:
+            reviewers = policy.project_reviewers(self.round.project)
+            title = f"{self.owner_label} 已提交{what}"
+            return Notice(reviewers, NotificationKind.REPORT_SUBMITTED, title, "请审核。", link)
+        if not self.unit_id:
+            return None
+        fillers = unit_fillers([self.unit_id])
+        if event == ReviewEvent.RETURNED:
+            return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被退回", f"退回意见：{comment}", link)
+        if event == ReviewEvent.APPROVED:
+            return Notice(fillers, NotificationKind.REPORT_APPROVED, f"{what}已通过", "报告已审核通过。", link)
+        return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被重新打开", f"原因：{comment}", link)
+
+
+BUDGET_FIELDS = ("annual_budget", "adjusted_budget", "executed")
+
+
+class ReportValue(TargetValueFields):
+    """The 完成值 of one target (a unit's approved cell, or a project indicator) in a report."""
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="values")
+    cell = models.ForeignKey(
+        "targets.Cell", verbose_name="目标单元格", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        "targets.Indicator", verbose_name="三级指标", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    column = models.ForeignKey(
+        "targets.TableColumn", verbose_name="列", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    order = models.PositiveIntegerField("排序")
+    label = models.CharField("三级指标", max_length=500)
+    category = models.ForeignKey(
+        "targets.IndicatorCategory", verbose_name="指标类别", on_delete=models.PROTECT, related_name="+"
+    )
+    target_raw = models.TextField("指标值", blank=True)
+    target_unit = models.CharField("度量单位", max_length=20, blank=True)
+    deviation_reason = models.TextField("偏差原因", blank=True)
+    corrective_measure = models.TextField("纠偏措施", blank=True)
+    shortfall_reason = models.TextField("未完成原因分析", blank=True)
+    grade = models.ForeignKey(
+        GradeLevel, verbose_name="评定等级", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    grade_percent = inputs.DecimalField("评定比例（%）", max_digits=5, decimal_places=2, null=True, blank=True)
+    graded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="评定人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    graded_at = models.DateTimeField("评定时间", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "完成值"
+        verbose_name_plural = "完成值"
+        ordering = ["report", "order"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(cell__isnull=False, indicator__isnull=True)
+                | models.Q(cell__isnull=True, indicator__isnull=False),
+                name="report_value_cell_or_indicator",
+            ),
+            models.UniqueConstraint(fields=["report", "cell"], name="report_value_once_per_cell"),
+            models.UniqueConstraint(fields=["report", "indicator"], name="report_value_once_per_indicator"),
+            models.CheckConstraint(
+                condition=models.Q(grade_percent__isnull=True) | models.Q(grade_percent__gte=0, grade_percent__lte=100),
+                name="report_value_grade_percent",
+            ),
+            *value_constraints("report_value"),
+        ]
+
+    def __str__(self):
+        return f"{self.label}：{self.raw}"
+
+    @property
+    def target(self) -> tv.TargetValue:
+        return tv.parse(self.target_raw, default_unit=self.target_unit)
+
+    @property
+    def actual(self) -> tv.TargetValue:
+        return tv.TargetValue(
+            **self.value_fields() | {"kind": tv.Kind(self.kind), "comparator": tv.Comparator(self.comparator)}
+        )
+
+    @property
+    def judgment(self) -> Decimal | None:
+        """The reviewer's percentage: the grade's, or the one judged for 部分达成."""
+        if self.grade_id is None:
+            return None
+        return self.grade.percent if self.grade.percent is not None else self.grade_percent
+
+
+class Weight(models.Model):
+    """The bureau's weight of a column (unit tables) or an indicator (project level) in a round."""
+
+    round = models.ForeignKey(Round, verbose_name="轮次", on_delete=models.CASCADE, related_name="weights")
+    column = models.ForeignKey(
+        "targets.TableColumn", verbose_name="列", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        "targets.Indicator", verbose_name="三级指标", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    weight = inputs.DecimalField("权重", max_digits=5, decimal_places=2)
+
+    class Meta:
+        verbose_name = "权重"
+        verbose_name_plural = "权重"
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(column__isnull=False, indicator__isnull=True)
+                | models.Q(column__isnull=True, indicator__isnull=False),
+                name="weight_column_or_indicator",
+            ),
+            models.UniqueConstraint(fields=["round", "column"], name="weight_once_per_column"),
+            models.UniqueConstraint(fields=["round", "indicator"], name="weight_once_per_indicator"),
+            models.CheckConstraint(condition=models.Q(weight__gte=0, weight__lte=90), name="weight_range"),
+        ]
+
+    def __str__(self):
+        return f"{self.weight}"
+
+
+class Evidence(models.Model):
+    """佐证材料: a file attached to a report, or to one of its values."""
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="evidence")
+    value = models.ForeignKey(
+        ReportValue, verbose_name="指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence"
+    )
+    file = models.FileField("文件", upload_to="monitoring/evidence/%Y/%m/", max_length=300)
+    original_name = models.CharField("文件名", max_length=200)
+    content_type = models.CharField("文件类型", max_length=100)
+    size = models.PositiveBigIntegerField("大小（字节）")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="上传人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    uploaded_at = models.DateTimeField("上传时间", auto_now_add=True)
+
+    class Meta:
+        verbose_name = "佐证材料"
+        verbose_name_plural = "佐证材料"
+        ordering = ["report", "uploaded_at", "id"]
+
+    def __str__(self):
+        return self.original_name
+
+
+class ReportSnapshot(models.Model):
+    """A report's values at a workflow step (as `targets.RowSnapshot` for rows)."""
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="snapshots")
+    event = models.CharField("事件", max_length=16, choices=ReviewEvent.choices)
+    version = models.PositiveIntegerField("版本")
+    values = models.JSONField(
+        "完成值", help_text="{完成值编号: {raw, deviation_reason, corrective_measure, shortfall_reason}}"
+    )
+    budget = models.JSONField("预算执行", default=dict)
+    at = models.DateTimeField("时间", auto_now_add=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="操作人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = "报告快照"
+        verbose_name_plural = "报告快照"
+        ordering = ["report", "-at", "-id"]
+
+    def __str__(self):
+        return f"{self.report} v{self.version} {self.get_event_display()}"

@@ -1,0 +1,220 @@
+"""Pages of monitoring: a project's rounds, a round, a report (fill, grade, review), evidence files.
+
+Views fetch through `monitoring.access`, write through the services, read through the selectors."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from units import policy
+
+from . import access, evidence, selectors, services
+from .forms import RoundOpenForm, read_grades, read_report, read_weights
+
+
+def _rounds_page(request, project, form, status=200):
+    context = {
+        "project": project,
+        "rounds": selectors.rounds_for_project(project),
+        "form": form,
+        "can_manage": policy.can_manage_rounds(request.user, project),
+    }
+    return render(request, "monitoring/rounds.html", context, status=status)
+
+
+@login_required
+def rounds(request, pk):
+    project = access.project_rounds(request.user, pk)
+    return _rounds_page(request, project, RoundOpenForm())
+
+
+@login_required
+@require_POST
+def round_open(request, pk):
+    project = access.project_for_round_manager(request.user, pk)
+    form = RoundOpenForm(request.POST)
+    if form.is_valid():
+        try:
+            round_ = services.round_open(project=project, actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            form.add_error(None, exc)
+        else:
+            messages.success(request, f"已发起{round_}，已通知各单位填报")
+            return redirect("monitoring:round", pk=round_.pk)
+    return _rounds_page(request, project, form, status=400)
+
+
+@login_required
+def round_detail(request, pk):
+    round_ = access.round_for_user(request.user, pk)
+    return render(request, "monitoring/round.html", selectors.round_page(round_, request.user))
+
+
+@login_required
+@require_POST
+def round_weights(request, pk):
+    round_ = access.round_for_manager(request.user, pk)
+    try:
+        weights = read_weights(request.POST, selectors.weight_groups(round_))
+        services.weights_save(round_id=round_.pk, weights=weights, actor=request.user)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"权重未保存：{message}")
+    else:
+        messages.success(request, "权重已保存")
+    return redirect("monitoring:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_close(request, pk):
+    round_ = access.round_for_manager(request.user, pk)
+    try:
+        services.round_close(round_id=round_.pk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, "该轮次已结束填报")
+    return redirect("monitoring:round", pk=round_.pk)
+
+
+@login_required
+def report_detail(request, pk):
+    report = access.report_for_user(request.user, pk)
+    return render(request, "monitoring/report.html", selectors.report_page(report, request.user))
+
+
+@login_required
+@require_POST
+def report_save(request, pk):
+    report = access.report_for_user(request.user, pk)
+    if not policy.can_edit_report(request.user, report):
+        raise PermissionDenied("您没有修改该报告的权限")
+    try:
+        version = int(request.POST.get("version", ""))
+        values, budget, texts = read_report(request.POST, list(report.values.values_list("pk", flat=True)))
+        services.report_save(
+            report_id=report.pk, expected_version=version, actor=request.user, values=values, budget=budget, texts=texts
+        )
+    except ValueError:
+        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
+    except ValidationError as exc:
+        messages.error(request, "未保存：" + "；".join(exc.messages))
+        report.refresh_from_db()
+        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
+    else:
+        messages.success(request, "已保存")
+    return redirect("monitoring:report", pk=report.pk)
+
+
+def _step(request, pk, allowed, service, success, **kwargs):
+    report = access.report_for_user(request.user, pk)
+    if not allowed(request.user, report):
+        raise PermissionDenied("您没有执行此操作的权限")
+    try:
+        service(report_id=report.pk, actor=request.user, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("monitoring:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    return _step(request, pk, policy.can_submit_report, services.report_submit, "已提交，等待省局审核")
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    comment = request.POST.get("comment", "")
+    return _step(request, pk, policy.can_review_report, services.report_return, "已退回", comment=comment)
+
+
+@login_required
+@require_POST
+def report_approve(request, pk):
+    return _step(request, pk, policy.can_review_report, services.report_approve, "已审核通过")
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk):
+    comment = request.POST.get("comment", "") or request.POST.get("reason", "")
+    return _step(request, pk, policy.can_reopen_report, services.report_reopen, "已重新打开", comment=comment)
+
+
+@login_required
+@require_POST
+def report_grade(request, pk):
+    report = access.report_for_user(request.user, pk)
+    if not policy.can_review_report(request.user, report):
+        raise PermissionDenied("只有本项目的审核员可以评定")
+    try:
+        grades = read_grades(request.POST, list(report.values.values_list("pk", flat=True)))
+        services.report_grade(report_id=report.pk, actor=request.user, grades=grades)
+    except ValidationError as exc:
+        messages.error(request, "评定未保存：" + "；".join(exc.messages))
+    else:
+        messages.success(request, "评定已保存")
+    return redirect("monitoring:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def evidence_upload(request, pk):
+    report = access.report_for_user(request.user, pk)
+    if not policy.can_attach_evidence(request.user, report):
+        raise PermissionDenied("您没有为该报告上传材料的权限")
+    upload = request.FILES.get("file")
+    value_id = request.POST.get("value") or None
+    try:
+        if upload is None:
+            raise ValidationError("请选择要上传的文件")
+        if value_id is not None and not str(value_id).isdigit():
+            raise ValidationError("该指标不在此报告中")
+        evidence.evidence_add(
+            report_id=report.pk, value_id=int(value_id) if value_id else None, upload=upload, actor=request.user
+        )
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
+    messages.success(request, f"已上传“{upload.name}”")
+    return redirect(f"{report.get_absolute_url()}#evidence")
+
+
+@login_required
+def evidence_download(request, pk):
+    item = access.evidence_for_user(request.user, pk)
+    try:
+        handle = item.file.open("rb")
+    except (FileNotFoundError, OSError):
+        raise Http404("文件已不存在") from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.original_name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+@require_POST
+def evidence_remove(request, pk):
+    item = access.evidence_for_user(request.user, pk)
+    if not policy.can_attach_evidence(request.user, item.report):
+        raise PermissionDenied("您没有删除该材料的权限")
+    try:
+        evidence.evidence_remove(evidence_id=item.pk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除“{item.original_name}”")
+    return redirect(f"{item.report.get_absolute_url()}#evidence")

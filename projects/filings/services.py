@@ -1,0 +1,166 @@
+"""Writes of a 地方主管部门's filing: the header values and indicator targets it fills, and the
+workflow steps (targets.review.transition). One transaction each, audited; a refused save
+changes nothing and names every field or indicator it refuses."""
+
+from __future__ import annotations
+
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+
+from targets.editing import target_values_set
+from targets.models import Indicator, Target
+from targets.review import ReviewEvent, lock, transition
+from units import inputs, policy
+from units.audit import AuditAction, audit_record
+
+from ..models import Project, ProjectFiling
+from .selectors import FILING_FIELDS, filing_periods
+
+MONEY_FIELD = "funding_requirement"
+
+
+def _filing_locked(project_id: int) -> ProjectFiling:
+    """The project's filing, made on first use, locked for this transaction."""
+    project = Project.objects.select_for_update().get(pk=project_id)
+    if project.local_department_id is None:
+        raise ValidationError("本项目没有地方主管部门，不由主管部门填报")
+    filing, _ = ProjectFiling.objects.get_or_create(project=project, defaults={"unit_id": project.local_department_id})
+    return lock(ProjectFiling, filing.pk, related=("project", "unit"))
+
+
+def _read_money(raw: str, errors: list[str]):
+    raw = (raw or "").strip().replace(",", "").replace("，", "")
+    if not raw:
+        return None
+    label = Project._meta.get_field(MONEY_FIELD).verbose_name
+    try:
+        number = Decimal(raw)
+    except InvalidOperation:
+        errors.append(f"“{label}”应为数字，收到“{raw}”")
+        return None
+    try:
+        inputs.check_number(number, Project._meta.get_field(MONEY_FIELD), f"“{label}”")
+        if number < 0:
+            raise ValidationError(f"“{label}”不能为负数")
+    except ValidationError as exc:
+        errors.extend(exc.messages)
+    return number
+
+
+def _read_header(header: dict[str, str], errors: list[str]) -> dict:
+    values = {}
+    for name, raw in header.items():
+        if name == MONEY_FIELD:
+            values[name] = _read_money(raw, errors)
+            continue
+        field = Project._meta.get_field(name)
+        text = (raw or "").replace("\r\n", "\n").strip()  # a textarea posts CRLF
+        try:
+            inputs.check_text(text, f"“{field.verbose_name}”", limit=field.max_length or inputs.MAX_LONG_TEXT_CHARS)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+        values[name] = text
+    return values
+
+
+def _read_targets(project: Project, targets: dict[tuple[int, str], str], errors: list[str]) -> list:
+    indicators = {i.pk: i for i in Indicator.objects.filter(project=project, pk__in={k[0] for k in targets})}
+    periods = set(filing_periods(project))
+    updates = []
+    for (indicator_id, period), raw in targets.items():
+        indicator = indicators.get(indicator_id)
+        if indicator is None or period not in periods:
+            errors.append("表单含有不属于本项目的指标，请刷新页面后重新填写")
+            continue
+        try:
+            indicator.parse_target(raw, period)
+        except ValidationError as exc:
+            errors.extend(exc.messages)
+            continue
+        updates.append((indicator_id, period, raw.strip()))
+    return updates
+
+
+@transaction.atomic
+def filing_save(*, project_id: int, expected_version: int, header: dict[str, str], targets: dict, actor):
+    """Save the header values and the targets typed: all or nothing. `header` holds only the
+    fields posted (FILING_FIELDS), `targets` {(indicator id, period): raw}."""
+    filing = _filing_locked(project_id)
+    if not policy.can_edit_filing(actor, filing):
+        raise PermissionDenied("您没有修改该项目填报的权限")
+    filing.check_editable(expected_version)
+    project = filing.project
+    errors: list[str] = []
+    values = _read_header({k: v for k, v in header.items() if k in FILING_FIELDS}, errors)
+    updates = _read_targets(project, targets, errors)
+    if errors:
+        raise ValidationError(errors)
+    changed = {k: v for k, v in values.items() if _unchanged(getattr(project, k)) != v}
+    if changed:
+        before = {k: _plain(getattr(project, k)) for k in changed}
+        Project.objects.filter(pk=project.pk).update(**changed)
+        audit_record(
+            actor=actor,
+            action=AuditAction.FILING_CHANGED,
+            obj=filing,
+            before=before,
+            after={k: _plain(v) for k, v in changed.items()},
+            label=filing.review_label,
+        )
+    existing = _current_targets(project, updates)
+    updates = [u for u in updates if existing.get((u[0], u[1]), "") != u[2]]
+    target_values_set(updates=updates, actor=actor)
+    if changed or updates:
+        _mark_edited(filing, actor)
+    return filing
+
+
+def _current_targets(project, updates) -> dict:
+    rows = Target.objects.filter(indicator__project=project, indicator_id__in={u[0] for u in updates})
+    return {(t.indicator_id, t.period): t.raw for t in rows}
+
+
+def _mark_edited(filing: ProjectFiling, actor) -> None:
+    left = filing.mark_edited()
+    ProjectFiling.objects.filter(pk=filing.pk).update(version=filing.version, status=filing.status)
+    if left is not None:
+        audit_record(
+            actor=actor,
+            action=AuditAction.FILING_STARTED,
+            obj=filing,
+            before={"status": left},
+            after={"status": filing.status, "version": filing.version},
+            label=filing.review_label,
+        )
+
+
+def _unchanged(value):
+    """The stored value as the page would post it back (text stripped)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def _plain(value):
+    return str(value) if isinstance(value, Decimal) else value
+
+
+def filing_submit(*, project_id: int, actor) -> ProjectFiling:
+    with transaction.atomic():
+        filing = _filing_locked(project_id)
+        return transition(filing, event=ReviewEvent.SUBMITTED, actor=actor)
+
+
+def filing_return(*, project_id: int, actor, comment: str) -> ProjectFiling:
+    return _review(project_id, ReviewEvent.RETURNED, actor, comment)
+
+
+def filing_approve(*, project_id: int, actor, comment: str = "") -> ProjectFiling:
+    return _review(project_id, ReviewEvent.APPROVED, actor, comment)
+
+
+def _review(project_id: int, event: str, actor, comment: str) -> ProjectFiling:
+    filing = ProjectFiling.objects.select_related("project", "unit").filter(project_id=project_id).first()
+    if filing is None:
+        raise ValidationError("本项目尚未提交填报")
+    return transition(filing, event=event, actor=actor, comment=comment)

@@ -1,0 +1,90 @@
+"""The 地方主管部门's filing page: header values and indicator targets, submitted to the province."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from units import policy
+
+from .. import access
+from . import services
+from .selectors import FILING_FIELDS, filing_context, filing_of
+
+TEMPLATE = "projects/filing.html"
+
+
+def _typed_targets(post) -> dict[tuple[int, str], str]:
+    """{(indicator id, period): raw} from fields named `target-<indicator id>-<period>`."""
+    typed = {}
+    for key, raw in post.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "target" and parts[1].isdigit():
+            typed[(int(parts[1]), parts[2])] = raw
+    return typed
+
+
+@login_required
+def filing_detail(request, pk):
+    project = access.project_for_filing(request.user, pk)
+    return render(request, TEMPLATE, filing_context(project, request.user))
+
+
+@login_required
+@require_POST
+def filing_save(request, pk):
+    project = access.project_for_filing(request.user, pk)
+    if not policy.can_edit_filing(request.user, filing_of(project)):
+        raise PermissionDenied("您没有修改该项目填报的权限")
+    header = {name: request.POST[name] for name in FILING_FIELDS if name in request.POST}
+    targets = _typed_targets(request.POST)
+    try:
+        version = int(request.POST.get("version", ""))
+        services.filing_save(
+            project_id=project.pk, expected_version=version, header=header, targets=targets, actor=request.user
+        )
+    except ValueError:
+        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
+    except ValidationError as exc:
+        messages.error(request, "未保存：" + "；".join(exc.messages))
+        context = filing_context(project, request.user, typed_header=header, typed_targets=targets)
+        return render(request, TEMPLATE, context, status=400)
+    else:
+        messages.success(request, "已保存")
+    return redirect("projects:filing", pk=project.pk)
+
+
+def _transition(request, pk, allowed, service, success, **kwargs):
+    project = access.project_for_filing(request.user, pk)
+    if not allowed(request.user, filing_of(project)):
+        raise PermissionDenied("您没有执行此操作的权限")
+    try:
+        service(project_id=project.pk, actor=request.user, **kwargs)
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    else:
+        messages.success(request, success)
+    return redirect("projects:filing", pk=project.pk)
+
+
+@login_required
+@require_POST
+def filing_submit(request, pk):
+    return _transition(request, pk, policy.can_submit_filing, services.filing_submit, "已提交，等待省局审核")
+
+
+@login_required
+@require_POST
+def filing_return(request, pk):
+    comment = request.POST.get("comment", "")
+    return _transition(request, pk, policy.can_review_filing, services.filing_return, "已退回", comment=comment)
+
+
+@login_required
+@require_POST
+def filing_approve(request, pk):
+    return _transition(request, pk, policy.can_review_filing, services.filing_approve, "填报已审核通过")

@@ -1,0 +1,77 @@
+"""指标汇总表 (layout `rollup`): the roll-up page as a printable sheet, numbers as numbers."""
+
+from decimal import Decimal
+from io import BytesIO
+
+import pytest
+from django.core.management import call_command
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from reports.bundles import project_items
+from reports.exporters import export_workbook, exporter_for, workbook_bytes
+from targets.models import TableRow
+from targets.review import ReviewStatus
+from units import policy
+
+from .test_rendered_exports import _assert_all_present, _render, _squash, soffice  # noqa: F401
+
+pytestmark = pytest.mark.django_db
+HUBEI = "hubei-2022-patent-transfer"
+
+
+def _rows(ws) -> dict[str, list]:
+    """The indicator lines, by 三级指标 (column D)."""
+    return {row[3].value: row for row in ws.iter_rows(min_row=5) if isinstance(row[0].value, int)}
+
+
+def test_the_command_writes_one_row_per_linked_indicator_with_numbers(tmp_path, hubei):
+    TableRow.objects.filter(table__project=hubei, unit__name="武汉市", table__title__contains="市州").update(
+        status=ReviewStatus.APPROVED
+    )
+    out = tmp_path / "rollup.xlsx"
+    call_command("export_attachment", HUBEI, "--layout", "rollup", "--out", str(out))
+    workbook = load_workbook(out)
+    assert workbook.sheetnames == ["指标汇总表"]
+    ws = workbook.active
+    assert ws["A1"].value == "专利转化专项计划资金 指标汇总表"
+    lines = _rows(ws)
+    assert list(lines) == ["收集中小微企业专利技术需求", "全省专利质押融资金额"]
+    collect, pledge = lines["收集中小微企业专利技术需求"], lines["全省专利质押融资金额"]
+    # target as written, its number, the three sums, the coverage (a % format), units, flag
+    assert [c.value for c in collect[5:14]] == ["3000条", 3000, "条", 500, 500, 2400, 0.8, 16, "未达目标"]
+    assert [c.value for c in pledge[5:14]] == ["35亿元", 35, "亿元", 20, 20, 47.01, 1.3431, 16, "已覆盖"]
+    assert pledge[10].number_format == "#,##0.00" and collect[10].number_format == "#,##0"
+    assert collect[11].number_format == "0%" and pledge[11].data_type == "n"
+    assert "÷10,000" in pledge[14].value and "专利质押融资金额（万元）" in pledge[14].value
+
+
+def test_the_sheet_prints_on_a4_landscape_with_the_header_on_every_page(hubei):
+    book = export_workbook([(exporter_for("rollup"), hubei)], policy.system_user())
+    ws = load_workbook(BytesIO(workbook_bytes(book))).active
+    assert ws.page_setup.orientation == "landscape" and str(ws.page_setup.paperSize) == ws.PAPERSIZE_A4
+    assert ws.print_title_rows == "$1:$4" and "&P" in ws.oddFooter.center.text
+    assert ws["A3"].font.name == "黑体" and ws["D5"].font.name == "仿宋_GB2312"
+    assert "I3:K3" in {str(m) for m in ws.merged_cells.ranges}
+
+
+def test_the_rollup_is_not_among_the_filed_attachments(hubei, admin_user):
+    assert "rollup" not in [e.identifier for e, _ in project_items(hubei, admin_user)]
+    assert "rollup" in [e.identifier for e, _ in project_items(hubei, admin_user, bundled_only=False)]
+
+
+def test_the_download_is_for_the_projects_bureau_staff(client, reviewer, wuhan, hubei):
+    url = reverse("reports:export_project", args=[hubei.pk, "rollup"])
+    client.force_login(reviewer)
+    response = client.get(url)
+    assert response.status_code == 200
+    ws = load_workbook(BytesIO(response.content)).active
+    assert Decimal(str(_rows(ws)["全省专利质押融资金额"][10].value)) == Decimal("47.01")
+    client.force_login(wuhan)
+    assert client.get(url).status_code == 404
+
+
+def test_the_rollup_prints_every_figure(soffice, tmp_path, hubei):  # noqa: F811
+    texts = _render(soffice, tmp_path, "rollup", "rollup", hubei)
+    _assert_all_present(texts, ["指标汇总表", "收集中小微企业专利技术需求", "3000条", "2,400", "80%", "47.01", "134%"])
+    assert "未达目标" in _squash("".join(texts)) and len(texts) == 1

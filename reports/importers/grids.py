@@ -20,6 +20,10 @@ class GridCell:
         return cell_text(self.value)
 
 
+# Blank cells of a row share one instance: nothing writes to a GridCell once read.
+EMPTY = GridCell()
+
+
 @dataclass
 class Grid:
     name: str
@@ -34,7 +38,7 @@ class Grid:
     def cell(self, row: int, col: int) -> GridCell:
         if row - 1 < len(self.rows) and col - 1 < len(self.rows[row - 1]):
             return self.rows[row - 1][col - 1]
-        return GridCell()
+        return EMPTY
 
 
 def cell_text(value) -> str:

@@ -18,7 +18,7 @@ from monitoring.services import report_save
 from projects.agreements.services import agreement_save_annex
 from projects.models import Agreement, Project
 from targets.editing import target_values_set
-from targets.models import Indicator, TableRow, TableStatus, TargetTable
+from targets.models import Indicator, TableStatus
 from targets.services import RowEdit, rows_cells_update
 from units import policy
 
@@ -216,8 +216,8 @@ def plan_apply(plan: ImportPlan, *, actor, confirmed: Iterable[int] = ()) -> int
         raise ImportRefused("导入文件有错误，未导入任何数据")
     user = actor if actor is not None else policy.system_user()
     edits = _row_edits(plan, set(confirmed))
-    _recheck_rows(user, [e.row_id for e in edits])
-    rows_cells_update(edits=edits, actor=actor)
+    # Asked again of the rows as they are locked for the write: a close or a submit waits for us.
+    rows_cells_update(edits=edits, actor=actor, check=lambda rows: _refuse_rows(user, rows))
     _recheck_projects(user, [t.indicator_id for t in plan.targets])
     target_values_set(updates=[(t.indicator_id, t.period, t.raw) for t in plan.targets], actor=actor)
     for annex in plan.annexes:
@@ -240,15 +240,7 @@ def _row_edits(plan: ImportPlan, confirmed: set[int]):
     return edits + list(by_row.values())
 
 
-def _recheck_rows(user, row_ids: list[int]) -> None:
-    if not row_ids:
-        return
-    # Rows locked with their tables, as the workflow locks them: a close or a submit waits for us.
-    rows = list(TableRow.objects.select_for_update().select_related("unit").filter(pk__in=row_ids).order_by("pk"))
-    # A few tables for thousands of rows: each loaded once (with its project) and shared.
-    tables = TargetTable.objects.select_related("project").in_bulk({row.table_id for row in rows})
-    for row in rows:
-        row.table = tables[row.table_id]
+def _refuse_rows(user, rows) -> None:
     problems = [problem for row in rows if (problem := row_refusal(user, row))]
     if problems:
         raise ImportRefused(problems)

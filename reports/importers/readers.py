@@ -3,7 +3,7 @@ row, column and cell caps are checked on each cell as it is read, before the row
 
 from __future__ import annotations
 
-from .grids import Grid, GridCell, ImportFileError
+from .grids import EMPTY, Grid, GridCell, ImportFileError
 from .ooxml import LOCAL, MAX_CELL_TEXT, Budget, local
 
 TEXT_TOO_LONG = f"单元格文字超过 {MAX_CELL_TEXT} 个字符（Excel 的上限），文件可能已损坏"
@@ -129,7 +129,7 @@ class SheetReader:
     def _row_end(self) -> None:
         if self.cells:
             self.budget.row()
-            row = [GridCell() for _ in range(max(self.cells))]
+            row = [EMPTY] * max(self.cells)
             for column, cell in self.cells.items():
                 row[column - 1] = cell
             self.rows[self.row] = row

@@ -329,3 +329,22 @@ def test_the_project_report_is_the_bureaus_to_fill(client, monitoring_round, rev
     assert response.status_code == 302
     value.refresh_from_db()
     assert value.number == Decimal("1620")
+
+
+def test_a_target_cell_a_monitoring_value_points_at_can_still_be_changed_after_a_reopen(
+    wuhan_report, approved_wuhan, admin_user
+):
+    """Saves replace changed cells (DELETE + INSERT, for speed); a cell a report value refers
+    to (a protected foreign key) is updated in place instead, so a reopened row saves."""
+    from targets.models import Cell
+    from targets.services import row_cells_update
+    from targets.workflow import row_reopen
+
+    value = wuhan_report.values.exclude(cell=None).select_related("cell__column").first()
+    cell = value.cell
+    row = row_reopen(row_id=approved_wuhan.pk, actor=admin_user, reason="调整目标值")
+    row_cells_update(row_id=row.pk, values={cell.column_id: "520"}, expected_version=row.version, actor=admin_user)
+    value.refresh_from_db()
+    assert value.cell_id == cell.pk
+    assert Cell.objects.get(pk=cell.pk).raw == "520"
+    assert AuditEntry.objects.filter(action="targets.cell.changed", after={"raw": "520"}).count() == 1

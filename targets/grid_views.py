@@ -139,12 +139,12 @@ def row_cells_save(request, pk):
     except ValidationError as exc:
         return JsonResponse({"message": "；".join(exc.messages)}, status=400)
 
-    cells = {c.column_id: c for c in Cell.objects.filter(row=row, column_id__in=values)}
+    # The texts as stored: each value read as the service read it (memoised, no query).
     return JsonResponse(
         {
             "version": row.version,
             "status": row.status,
             "status_label": row.get_status_display(),
-            "cells": {str(pk): _cell_payload(cells[pk].raw if pk in cells else "", columns[pk]) for pk in values},
+            "cells": {str(pk): _cell_payload(columns[pk].parse_once(values[pk]).raw, columns[pk]) for pk in values},
         }
     )

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import F, ForeignObjectRel
+from django.db.models import Case, F, ForeignObjectRel, Value, When
 from django.utils import timezone
 
 from units.audit import AuditAction
@@ -26,11 +26,11 @@ class RowEdit:
     narrative: str | None = None
 
 
-@transaction.atomic
 def row_cells_update(
     *, row_id: int, values: dict[int, str], expected_version: int, actor=None, narrative: str | None = None
 ) -> TableRow:
-    """Write typed values into one row's cells: all of them or none (see rows_cells_update)."""
+    """Write typed values into one row's cells: all of them or none (see rows_cells_update,
+    whose transaction this is: no savepoint of its own, two statements fewer per save)."""
     return rows_cells_update(edits=[RowEdit(row_id, values, expected_version, narrative)], actor=actor)[0]
 
 
@@ -91,7 +91,7 @@ def _update_batch(edits: list[RowEdit], actor, check) -> list[TableRow]:
             bumped.append(row)
     if errors:
         raise ValidationError(errors)
-    _write_batch(edits, to_create, to_update, [r.pk for r in bumped], entries)
+    _write_batch(edits, to_create, to_update, bumped, entries)
     return [rows[e.row_id] for e in edits]
 
 
@@ -189,25 +189,42 @@ def _audit(actor, action: AuditAction, row: TableRow, before: dict, after: dict,
     )
 
 
-def _write_batch(edits, to_create, to_update, bumped_ids: list[int], entries) -> None:
-    # Changed cells are replaced: a DELETE and an INSERT beat Django's bulk_update
-    # (a CASE per row) by an order of magnitude. A cell another record points at (a
-    # monitoring value, protected) keeps its id instead: updated in place, rarely.
-    kept = _referenced_cells([pk for pk, _ in to_update])
-    for pk, cell in to_update:
-        if pk in kept:
-            Cell.objects.filter(pk=pk).update(**dict(zip(CELL_FIELDS[2:], cell[2:], strict=True)))
-    replaced = [(pk, cell) for pk, cell in to_update if pk not in kept]
-    Cell.objects.filter(pk__in=[pk for pk, _ in replaced])._raw_delete(Cell.objects.db)
-    insert_many(Cell, CELL_FIELDS, to_create + [cell for _, cell in replaced])
-    # The rows are locked and their versions were checked: one statement moves them all on.
-    TableRow.objects.filter(pk__in=bumped_ids).update(version=F("version") + 1)
-    TableRow.objects.filter(pk__in=bumped_ids, status__in=STARTS_EDITING).update(status=ReviewStatus.DRAFT)
-    moved = set(bumped_ids)
+# Up to this many changed cells (a grid save) are updated in place, one statement each;
+# more (an import) are replaced in bulk.
+IN_PLACE = 20
+
+
+def _write_batch(edits, to_create, to_update, bumped, entries) -> None:
+    _replace_cells(to_update)
+    insert_many(Cell, CELL_FIELDS, to_create + [cell for _, cell in to_update if cell is not None])
+    # The rows are locked and their versions were checked: one statement moves them all on,
+    # and starts 填报中 where the row had not started or was returned.
+    TableRow.objects.filter(pk__in=[r.pk for r in bumped]).update(
+        version=F("version") + 1,
+        status=Case(When(status__in=STARTS_EDITING, then=Value(ReviewStatus.DRAFT)), default=F("status")),
+    )
+    moved = {r.pk for r in bumped}
     for edit in edits:  # narratives change rarely: a statement each
         if edit.narrative is not None and edit.row_id in moved:
             TableRow.objects.filter(pk=edit.row_id).update(narrative=edit.narrative)
     insert_many(AuditEntry, AUDIT_FIELDS, entries)
+
+
+def _replace_cells(to_update: list) -> None:
+    """Changed cells: updated in place (a few, or one another record points at, such as a
+    monitoring value, protected), or deleted to be inserted again: a DELETE and an INSERT
+    beat Django's bulk_update (a CASE per row) by an order of magnitude. A cell updated
+    here is set to None in `to_update`, so that it is not inserted."""
+    if not to_update:
+        return
+    kept = {pk for pk, _ in to_update} if len(to_update) <= IN_PLACE else _referenced_cells([pk for pk, _ in to_update])
+    for index, (pk, cell) in enumerate(to_update):
+        if pk in kept:
+            Cell.objects.filter(pk=pk).update(**dict(zip(CELL_FIELDS[2:], cell[2:], strict=True)))
+            to_update[index] = (pk, None)
+    replaced = [pk for pk, cell in to_update if cell is not None]
+    if replaced:
+        Cell.objects.filter(pk__in=replaced)._raw_delete(Cell.objects.db)
 
 
 def _referenced_cells(ids: list[int]) -> set[int]:

@@ -331,14 +331,18 @@ def test_the_project_report_is_the_bureaus_to_fill(client, monitoring_round, rev
     assert value.number == Decimal("1620")
 
 
+@pytest.mark.parametrize("in_place", [20, 0], ids=["grid-save", "bulk-import-path"])
 def test_a_target_cell_a_monitoring_value_points_at_can_still_be_changed_after_a_reopen(
-    wuhan_report, approved_wuhan, admin_user
+    wuhan_report, approved_wuhan, admin_user, monkeypatch, in_place
 ):
-    """Saves replace changed cells (DELETE + INSERT, for speed); a cell a report value refers
-    to (a protected foreign key) is updated in place instead, so a reopened row saves."""
+    """Bulk writes replace changed cells (DELETE + INSERT, for speed); a cell a report value
+    refers to (a protected foreign key) is updated in place instead, so a reopened row saves."""
+    from targets import services
     from targets.models import Cell
     from targets.services import row_cells_update
     from targets.workflow import row_reopen
+
+    monkeypatch.setattr(services, "IN_PLACE", in_place)
 
     value = wuhan_report.values.exclude(cell=None).select_related("cell__column").first()
     cell = value.cell

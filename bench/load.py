@@ -110,10 +110,7 @@ async def _filler(
         log["errors_5xx"] += response.status_code >= 500
 
 
-def run_load(*, seconds: int, fillers: int) -> dict:
-    from targets.models import Cell
-
-    table, columns, accounts = _prepare(fillers)
+def _start_server() -> tuple[subprocess.Popen, int]:
     port = _free_port()
     # Production settings over plain HTTP; static files are not measured, so no collectstatic.
     env = {
@@ -143,14 +140,31 @@ def run_load(*, seconds: int, fillers: int) -> dict:
         env=env,
         start_new_session=True,
     )
+    return server, port
+
+
+def _wait_for(port: int) -> None:
+    for _ in range(100):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
+            return
+        except OSError:
+            time.sleep(0.2)
+
+
+def _stop(server: subprocess.Popen) -> None:
+    os.killpg(server.pid, signal.SIGTERM)
+    server.wait(timeout=30)
+
+
+def run_load(*, seconds: int, fillers: int) -> dict:
+    from targets.models import Cell
+
+    table, columns, accounts = _prepare(fillers)
+    server, port = _start_server()
     base = f"http://127.0.0.1:{port}"
     try:
-        for _ in range(100):
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.2).close()
-                break
-            except OSError:
-                time.sleep(0.2)
+        _wait_for(port)
         log = {"latencies": [], "acked": [], "errors_5xx": 0, "conflicts": 0, "login_failures": 0}
 
         timing = {}
@@ -179,8 +193,7 @@ def run_load(*, seconds: int, fillers: int) -> dict:
         asyncio.run(everyone())
         elapsed = timing["ended"] - timing["started"]
     finally:
-        os.killpg(server.pid, signal.SIGTERM)
-        server.wait(timeout=30)
+        _stop(server)
 
     last: dict[tuple[int, int], tuple[int, str]] = {}
     for row_id, column, value, version in log["acked"]:
@@ -202,4 +215,119 @@ def run_load(*, seconds: int, fillers: int) -> dict:
         "acknowledged": len(log["acked"]),
         "lost": lost,
         "login_failures": log["login_failures"],
+    }
+
+
+def _prepare_surge(fillers: int):
+    """A table of `fillers` rows, one filler each, every row filled and 填报中."""
+    from datetime import timedelta
+
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from projects.models import Project
+    from reports.scale import _categories, _table
+    from targets.models import TableRow
+    from units.models import Membership, Unit
+
+    project = Project.objects.filter(code__startswith="scale-").order_by("pk").first()
+    units = Unit.objects.bulk_create(Unit(name=f"截止测试单位{n:03d}", category="region") for n in range(fillers))
+    _table(random.Random(6), project, _categories(), units, 10, "截止冲刺表")
+    table = project.tables.get(title="截止冲刺表")
+    table.rows.update(status="draft")
+    table.status, table.deadline = "open", timezone.now() + timedelta(days=1)
+    table.save()
+    columns = [c.pk for c in table.columns.filter(value_kind="number").order_by("order")]
+    User = get_user_model()
+    accounts = []
+    for n, row in enumerate(TableRow.objects.filter(table=table).select_related("unit").order_by("seq")):
+        user = User.objects.create_user(f"surge-{n:03d}", password=PASSWORD)
+        Membership.objects.create(user=user, unit=row.unit, role="filler")
+        accounts.append((user.username, row.pk, row.version))
+    return table, columns, accounts
+
+
+async def _surger(client, base, token, row_id, version, column, start_at, log):
+    """Wait for this filler's moment, save one cell, then submit with a double click."""
+    await asyncio.sleep(max(0.0, start_at - time.monotonic()))
+    headers = {"X-CSRFToken": token, "Referer": base}
+    started = time.monotonic()
+    response = await client.post(
+        f"/rows/{row_id}/cells/", json={"version": version, "values": {str(column): "123"}}, headers=headers
+    )
+    log["latencies"].append(time.monotonic() - started)
+    log["errors_5xx"] += response.status_code >= 500
+    started = time.monotonic()
+    submits = await asyncio.gather(
+        *(
+            client.post(f"/rows/{row_id}/submit/", data={"csrfmiddlewaretoken": token}, headers={"Referer": base})
+            for _ in range(2)
+        )
+    )
+    log["latencies"].append(time.monotonic() - started)
+    log["errors_5xx"] += sum(r.status_code >= 500 for r in submits)
+
+
+def run_surge(*, fillers: int = 300, window: float = 120.0) -> dict:
+    """The deadline surge: `fillers` fillers each save a cell and submit their row (clicking
+    submit twice at once) at a random moment within `window` seconds. Every row must end
+    submitted, with exactly one submission in its audit log, and no answer may be a 5xx."""
+    from targets.models import TableRow
+    from units.models import AuditEntry
+
+    table, columns, accounts = _prepare_surge(fillers)
+    server, port = _start_server()
+    base = f"http://127.0.0.1:{port}"
+    log = {"latencies": [], "errors_5xx": 0, "login_failures": 0}
+    try:
+        _wait_for(port)
+
+        async def everyone():
+            import httpx
+
+            clients = [httpx.AsyncClient(base_url=base, timeout=120) for _ in accounts]
+            limit = asyncio.Semaphore(8)  # logins hash passwords: a few at a time, before the clock
+
+            async def login(client, username):
+                async with limit:
+                    return await _login(client, base, username, log)
+
+            try:
+                tokens = await asyncio.gather(*(login(c, u) for c, (u, _, _) in zip(clients, accounts)))
+                rng = random.Random(11)
+                start = time.monotonic()
+                await asyncio.gather(
+                    *(
+                        _surger(c, base, t, row, v, rng.choice(columns), start + rng.uniform(0, window), log)
+                        for c, t, (_, row, v) in zip(clients, tokens, accounts)
+                        if t
+                    )
+                )
+                return time.monotonic() - start
+            finally:
+                for client in clients:
+                    await client.aclose()
+
+        elapsed = asyncio.run(everyone())
+    finally:
+        _stop(server)
+    row_ids = [row for _, row, _ in accounts]
+    submitted = TableRow.objects.filter(pk__in=row_ids, status="submitted").count()
+    per_row = {}
+    for object_id in AuditEntry.objects.filter(
+        action="targets.row.submitted", object_type="targets.TableRow", object_id__in=[str(r) for r in row_ids]
+    ).values_list("object_id", flat=True):
+        per_row[object_id] = per_row.get(object_id, 0) + 1
+    latencies = sorted(log["latencies"])
+    return {
+        "fillers": fillers,
+        "window_s": window,
+        "elapsed_s": elapsed,
+        "requests": len(latencies) + len(latencies) // 2,  # a double-click submit is two requests
+        "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
+        "errors_5xx": log["errors_5xx"],
+        "login_failures": log["login_failures"],
+        "rows_submitted": submitted,
+        "submissions_recorded_once": sum(1 for n in per_row.values() if n == 1),
+        "submissions_recorded_twice_or_more": sum(1 for n in per_row.values() if n > 1),
     }

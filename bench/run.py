@@ -297,6 +297,12 @@ def bench_concurrency(seconds: int, fillers: int) -> dict | None:
     return run_load(seconds=seconds, fillers=fillers)
 
 
+def _bench_surge() -> dict:
+    from bench.load import run_surge
+
+    return run_surge(fillers=300, window=120.0)
+
+
 def write_report(path: Path, data: dict):
     lines = [
         "# Benchmarks",
@@ -362,6 +368,17 @@ def write_report(path: Path, data: dict):
         ]
     else:
         lines += ["Not run: needs `DATABASE_URL` pointing at PostgreSQL (`make bench` with it set)."]
+    if u := data.get("surge"):
+        lines += [
+            "",
+            f"Deadline surge: {u['fillers']} fillers each save a cell and submit their row (submit clicked twice at "
+            f"once) at a random moment within {u['window_s']:.0f} s.",
+            "",
+            "| requests | p95 ms | 5xx | rows submitted | recorded once | recorded twice |",
+            "|---|---|---|---|---|---|",
+            f"| {u['requests']:,} | {u['p95_ms']:.0f} | {u['errors_5xx']} | {u['rows_submitted']} | "
+            f"{u['submissions_recorded_once']} | {u['submissions_recorded_twice_or_more']} |",
+        ]
     lines += ["", "## Targets", ""] + [f"- {line}" for line in data["verdicts"]]
     lines += ["", "## What the figures changed", "", *data["notes"]]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
@@ -428,6 +445,15 @@ def main():
         )
         if wide:
             failures.append(f"{name} = {value:.2f}, beyond the slack ({slack})")
+    u = data["surge"] = None if args.small or not data["concurrency"] else _bench_surge()
+    if u:
+        ok = not u["errors_5xx"] and u["submissions_recorded_once"] == u["rows_submitted"] == u["fillers"]
+        verdicts.append(
+            f"surge: {u['fillers']} fillers, {u['errors_5xx']} 5xx, {u['rows_submitted']} rows submitted, "
+            f"{u['submissions_recorded_twice_or_more']} recorded twice"
+        )
+        if not ok:
+            failures.append("surge: 5xx, a row not submitted or a submission recorded twice")
     c = data["concurrency"]
     if c:
         verdicts.append(f"concurrency: {c['errors_5xx']} 5xx, {c['lost']} lost updates")

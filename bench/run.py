@@ -28,7 +28,7 @@ sys.path.insert(0, str(ROOT))
 # Targets from the issue (target, slack): the run fails beyond the slack, which sits just
 # above the figures measured (docs/benchmarks.md states both), so a regression fails CI
 # while the noise of a shared machine does not.
-SLACK_EXPORT, SLACK_VS_IMPORT_EXPORT, SLACK_IMPORT = 1.6, 2.5, 4.0
+SLACK_EXPORT, SLACK_VS_IMPORT_EXPORT, SLACK_IMPORT = 1.6, 2.5, 4.5
 TARGETS = {
     "export_vs_floor": (1.3, SLACK_EXPORT),  # ≤ 1.3× XlsxWriter constant-memory writing the bare values
     "import_export_vs_ours": (3.0, SLACK_VS_IMPORT_EXPORT),  # ≥ 3× faster than django-import-export

@@ -156,3 +156,14 @@ def test_a_formula_like_text_of_a_qualitative_line_stays_text(tmp_path, hubei, a
     ws = load_workbook(out).active
     line = _rows(ws)["=HYPERLINK(1)"]
     assert line[3].data_type == "s" and line[14].value == "0 个单位已填报" and line[15].value is None
+
+
+def test_the_rollup_with_completions_prints_every_figure_on_one_page(soffice, tmp_path, hubei):  # noqa: F811
+    rounds = _demo_rounds()
+    collect = _actual_expected("self_evaluation", "收集中小微企业专利技术需求")
+    pledge = _actual_expected("self_evaluation", "全省专利质押融资金额")
+    percent = f"{(collect / 3000 * 100).quantize(Decimal(1))}%"
+    texts = _render(soffice, tmp_path, "rollup-actuals", "rollup", hubei)
+    expected = ["完成值合计", "完成率", f"{int(collect):,}", percent, format(pledge.normalize(), ",f")]
+    _assert_all_present(texts, [*expected, str(rounds["self_evaluation"])])
+    assert len(texts) == 1

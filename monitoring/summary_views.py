@@ -12,7 +12,6 @@ from .actuals import figures_of, round_actuals
 from .dashboard import round_dashboard
 from .summary import round_summary
 
-
 SHORT_FLAGS = (Flag.SHORT, Flag.EXCEEDED)
 
 

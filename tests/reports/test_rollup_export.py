@@ -142,7 +142,9 @@ def test_a_formula_like_text_of_a_qualitative_line_stays_text(tmp_path, hubei, a
 
     indicator = Indicator.objects.get(project=hubei, name="企业接受高校院所专利转让许可数量")
     Indicator.objects.filter(pk=indicator.pk).update(name="=HYPERLINK(1)")
-    TableColumn.objects.filter(table__project=hubei, name="政策惠及的中小微企业营业收入增幅").update(indicator=indicator)
+    TableColumn.objects.filter(table__project=hubei, name="政策惠及的中小微企业营业收入增幅").update(
+        indicator=indicator
+    )
     round_open(
         project=hubei,
         kind="monitoring",

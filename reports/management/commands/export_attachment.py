@@ -90,7 +90,9 @@ def _round(project: Project, round_id: int) -> Round:
 
 def _with_round(items: list[tuple], round_: Round) -> list[tuple]:
     """The layouts that show a round's 完成值 (the roll-up) show those of `round_`."""
-    return [(exporter.for_round(round_) if hasattr(exporter, "for_round") else exporter, obj) for exporter, obj in items]
+    return [
+        (exporter.for_round(round_) if hasattr(exporter, "for_round") else exporter, obj) for exporter, obj in items
+    ]
 
 
 def _dated(items: list[tuple], day: date | None) -> list[tuple]:

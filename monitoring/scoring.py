@@ -60,11 +60,16 @@ def comparable(actual: TargetValue, target: TargetValue) -> Decimal | None:
     """The 完成值's number in the target's unit, or None if it has none (or the units do not convert)."""
     if actual.number is None or actual.kind not in (Kind.QUANTITY, Kind.SENTENCE):
         return None
-    a_unit, t_unit = actual.measure_unit, target.measure_unit
-    if not a_unit or not t_unit or a_unit == t_unit:
-        return actual.number
-    if a_unit in _MONEY and t_unit in _MONEY:
-        return actual.number * _MONEY[a_unit] / _MONEY[t_unit]
+    return in_unit(actual.number, actual.measure_unit, target.measure_unit)
+
+
+def in_unit(number: Decimal, unit: str, target_unit: str) -> Decimal | None:
+    """A number written in `unit` expressed in `target_unit`: as is for the same unit (or one not
+    given), converted between money units, None where the units do not convert (件 → 亿元)."""
+    if not unit or not target_unit or unit == target_unit:
+        return number
+    if unit in _MONEY and target_unit in _MONEY:
+        return number * _MONEY[unit] / _MONEY[target_unit]
     return None
 
 

@@ -5,16 +5,27 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from targets.rollup import Flag
+
 from . import access
+from .actuals import figures_of, round_actuals
 from .dashboard import round_dashboard
 from .summary import round_summary
+
+SHORT_FLAGS = (Flag.SHORT, Flag.EXCEEDED)
 
 
 @login_required
 def round_summary_page(request, pk):
-    # Queries: session + user, the round (access), then round_summary's four.
+    # Queries: session + user, the round (access), then round_summary's four, then the 完成值汇总's
+    # linked columns and targets (the values are the summary's).
     round_ = access.round_for_user(request.user, pk)
-    return render(request, "monitoring/summary.html", round_summary(round_))
+    context = round_summary(round_)
+    rows = context["rows"]
+    values = [line.value for row in rows for line in row.lines]
+    actuals = round_actuals(round_, figures_of(values, {row.report.pk: row.report for row in rows}))
+    context |= {"actuals": actuals, "actuals_short": sum(1 for line in actuals if line.flag in SHORT_FLAGS)}
+    return render(request, "monitoring/summary.html", context)
 
 
 @login_required

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from monitoring.models import Round
 from monitoring.selectors import reports_for_filler
 from projects.filings.selectors import department_filings
 from projects.models import Agreement
@@ -66,6 +67,12 @@ def export_project(request, pk, layout):
     project = access.project_for_export(request.user, pk)
     exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
     _exportable(request.user, exporter, project, "该项目没有这个版式")
+    round_id = request.GET.get("round", "").strip()
+    if round_id and hasattr(exporter, "for_round"):  # the roll-up with a round's 完成值
+        round_ = Round.objects.filter(project=project, pk=_pk(round_id)).first()
+        if round_ is None:
+            raise Http404("该项目没有这个监控/自评轮次")
+        exporter = exporter.for_round(round_)
     return _xlsx(export_workbook([(exporter, project)], request.user), filename_for(project, exporter.title))
 
 
@@ -82,6 +89,11 @@ def export_table(request, pk):
         exporter = exporter.at(day)
     name = filename_for(table, f"批复值{as_of}" if as_of else None)
     return _xlsx(export_workbook([(exporter, table)], request.user), name)
+
+
+def _pk(text: str) -> int:
+    """An id typed in a URL, or 0 (no object): a crafted value is a 404, never a 500."""
+    return int(text) if text.isascii() and text.isdigit() and len(text) < 10 else 0
 
 
 def parse_day(text: str):

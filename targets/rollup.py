@@ -9,8 +9,8 @@ for a multi-year table).
 
 Everything here is pure: `rollup_lines` takes the linked columns, the targets and the
 cells as fetched (`selectors.project_rollup` fetches them in a fixed number of queries)
-and which value of a cell to add (`value`, by default the number the unit wrote; a later
-step can pass the 完成值 reported for the cell instead).
+and which value of a cell to add (`value`, by default the number the unit wrote;
+`monitoring.actuals` passes the 完成值 reported in a round, with the report's status).
 """
 
 from __future__ import annotations

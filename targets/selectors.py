@@ -218,12 +218,11 @@ def table_progress(table: TargetTable, page=None, query: str = "") -> dict:
     }
 
 
-def project_rollup(project, value=cell_number) -> list[RollupLine]:
-    """The project's 汇总 (targets.rollup): one line per indicator some column counts toward.
-
-    Three queries, whatever the number of units: the linked columns (with their tables,
-    indicators and categories), those indicators' targets, and the cells of the columns in
-    rows not removed (five figures each). `value` picks the number of a cell to add."""
+def rollup_links(project) -> tuple[list[TableColumn], list[Target]]:
+    """The columns of the project's tables that count toward one of its indicators (with their
+    tables, indicators and categories) and those indicators' targets: two queries (one when no
+    column is linked). What `project_rollup` adds up the units' values against, and
+    `monitoring.actuals` the 完成值 of a round."""
     columns = list(
         TableColumn.objects.filter(
             table__project=project, indicator__project=project, indicator__removed_at__isnull=True
@@ -232,8 +231,19 @@ def project_rollup(project, value=cell_number) -> list[RollupLine]:
         .order_by("table__order", "order")
     )
     if not columns:
+        return [], []
+    return columns, list(Target.objects.filter(indicator_id__in={c.indicator_id for c in columns}))
+
+
+def project_rollup(project, value=cell_number) -> list[RollupLine]:
+    """The project's 汇总 (targets.rollup): one line per indicator some column counts toward.
+
+    Three queries, whatever the number of units: the linked columns (with their tables,
+    indicators and categories), those indicators' targets, and the cells of the columns in
+    rows not removed (five figures each). `value` picks the number of a cell to add."""
+    columns, targets = rollup_links(project)
+    if not columns:
         return []
-    targets = Target.objects.filter(indicator_id__in={c.indicator_id for c in columns})
     cells = Cell.objects.filter(column__in=columns, row__removed_at__isnull=True).values_list(
         "column_id", "row__unit_id", "row__status", "kind", "number"
     )

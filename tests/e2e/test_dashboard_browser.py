@@ -1,10 +1,15 @@
 """The summary and the dashboard in Chromium, on the demo rounds: the charts are drawn (SVG by the
 vendored ECharts) beside their tables; without JavaScript the tables alone carry the numbers."""
 
+import os
+from decimal import ROUND_HALF_UP, Decimal
+
 from monitoring.demo import monitoring_demo_load
 from monitoring.models import GradeLevel, Round
+from targets.rollup import Group
+from tests.monitoring.test_actuals import demo_expected
 
-from .conftest import screenshot
+from .conftest import SCREENSHOTS, screenshot
 
 
 def test_the_summary_and_dashboard_show_the_demo_rounds(login, demo, browser):
@@ -31,3 +36,24 @@ def test_the_summary_and_dashboard_show_the_demo_rounds(login, demo, browser):
     assert plain.locator(".chart svg").count() == 0
     assert "襄阳市" in plain.inner_text("body") and "按时提交率" in plain.inner_text("body")
     context.close()
+
+
+def test_the_project_rollup_leads_to_a_rounds_completions_against_the_provincial_targets(login, demo):
+    GradeLevel.objects.all().delete()  # as above
+    monitoring_demo_load()
+    mid = Round.objects.get(kind="monitoring")
+    collect = demo_expected("monitoring")["收集中小微企业专利技术需求"]
+    page = login("reviewer")
+    page.goto(f"{demo}/projects/{mid.project_id}/rollup/")
+    page.click(f".rollup-rounds a:has-text('{mid}')")
+    page.wait_for_url(f"**/monitoring/rounds/{mid.pk}/summary/#actuals")
+    section = page.locator("#actuals")
+    assert "完成值汇总（对照省级指标）" in section.inner_text()
+    row = section.locator("tbody tr", has_text="收集中小微企业专利技术需求")
+    text = row.inner_text()
+    rate = (collect[Group.FILLED] * 100 / 3000).quantize(Decimal(1), ROUND_HALF_UP)
+    assert f"{int(collect[Group.FILLED]):,}条" in text and f"{int(collect[Group.APPROVED]):,}条" in text
+    assert f"{rate}%" in text and "未达目标" in text
+    assert section.locator("tbody tr").count() == 2 and "35亿元" in section.inner_text()
+    if os.environ.get("SAVE_SCREENSHOTS") == "1":
+        section.screenshot(path=str(SCREENSHOTS / "rollup_actuals.png"))

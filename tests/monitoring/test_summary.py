@@ -64,9 +64,10 @@ def test_the_summary_page_queries_do_not_grow_with_units(
     assert Report.objects.filter(round=large).count() > Report.objects.filter(round=small).count()
     client.force_login(admin_user)
     # 1 session, 2 user, 3 memberships (policy), 4 the round with project and opener, 5 reports with
-    # units, 6 values, 7 values seen (weights), 8 stored weights, 9 unread notifications.
+    # units, 6 values, 7 values seen (weights), 8 stored weights, 9 the linked columns and 10 their
+    # targets (完成值汇总, over the values of 6), 11 unread notifications.
     for round_ in (small, large):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(11):
             assert client.get(reverse("monitoring:round_summary", args=[round_.pk])).status_code == 200
 
 

@@ -219,11 +219,12 @@ def test_the_page_does_the_same_number_of_queries_for_16_and_60_units(
     client.force_login(reviewer)
     url = reverse("projects:rollup", args=[hubei.pk])
     # session, user, memberships, reviewed projects (policy), project,
-    # linked columns (with tables, indicators, categories), targets, cells, unread count
-    with django_assert_num_queries(9):
+    # linked columns (with tables, indicators, categories), targets, cells, the project's rounds
+    # (links to their 完成值汇总), unread count
+    with django_assert_num_queries(10):
         assert client.get(url).status_code == 200
     _grow(_region(hubei), 44)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(10):
         response = client.get(url)
     line = {line.indicator.name: line for line in response.context["lines"]}[COLLECT]
     assert line.units[Group.FILLED] == 60 and line.sums[Group.APPROVED] == 440

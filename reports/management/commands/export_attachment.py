@@ -3,6 +3,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from monitoring.models import Round
 from projects.models import Project
 from reports.bundles import project_items
 from reports.exporters import export_workbook, exporter_for
@@ -27,8 +28,14 @@ class Command(BaseCommand):
             dest="as_of",
             help="分解目标表打印各单位在该日（YYYY-MM-DD）生效的批复版本，而不是当前的值",
         )
+        parser.add_argument(
+            "--round",
+            dest="round_id",
+            type=int,
+            help="指标汇总表（rollup）列出该轮次（编号）各单位的完成值；不给出时取项目最近的一轮",
+        )
 
-    def handle(self, *args, code, layout, all, out, as_of=None, **options):
+    def handle(self, *args, code, layout, all, out, as_of=None, round_id=None, **options):
         user = policy.system_user()  # an admin tool: the bureau's full view
         day = _day(as_of)
         if all:
@@ -51,6 +58,8 @@ class Command(BaseCommand):
         if project is None:
             raise CommandError(f"没有编号为“{code}”的项目")
         items = _dated(project_items(project, user, bundled_only=not layout), day)
+        if round_id is not None:
+            items = _with_round(items, _round(project, round_id))
         if layout:
             try:
                 exporter_for(layout)
@@ -70,6 +79,20 @@ def _day(text: str | None) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         raise CommandError(f"--as-of 的日期格式不正确：“{text}”，应为 YYYY-MM-DD") from None
+
+
+def _round(project: Project, round_id: int) -> Round:
+    round_ = Round.objects.filter(project=project, pk=round_id).first()
+    if round_ is None:
+        raise CommandError(f"项目“{project.name}”没有编号为 {round_id} 的监控/自评轮次")
+    return round_
+
+
+def _with_round(items: list[tuple], round_: Round) -> list[tuple]:
+    """The layouts that show a round's 完成值 (the roll-up) show those of `round_`."""
+    return [
+        (exporter.for_round(round_) if hasattr(exporter, "for_round") else exporter, obj) for exporter, obj in items
+    ]
 
 
 def _dated(items: list[tuple], day: date | None) -> list[tuple]:

@@ -59,7 +59,10 @@ def table_rollup_save(*, table: TargetTable, links: list[dict], actor) -> int:
     `links`: dicts with column_id, indicator_id (None: counts toward nothing), factor (the
     text typed: `0.0001`, `1/10000`; blank: by the units, 万元 → 亿元 by itself) and period
     ("": by the table's years, or a TargetPeriod)."""
-    columns = {c.pk: c for c in TableColumn.objects.select_for_update().filter(table=table).select_related("indicator")}
+    columns = {
+        c.pk: c
+        for c in TableColumn.objects.select_for_update(of=("self",)).filter(table=table).select_related("indicator")
+    }
     indicators = {i.pk: i for i in Indicator.objects.filter(project_id=table.project_id).prefetch_related("targets")}
     order = {pk: n for n, pk in enumerate(sorted(columns, key=lambda pk: columns[pk].order), start=1)}
     planned = []

@@ -131,6 +131,7 @@ def row_cells_save(request, pk):
             expected_version=version,
             actor=request.user,
             narrative=None if narrative is None else str(narrative),
+            columns=columns,
         )
     except StaleVersion as exc:
         return _conflict_response(row, exc, request.user)

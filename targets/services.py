@@ -27,18 +27,26 @@ class RowEdit:
 
 
 def row_cells_update(
-    *, row_id: int, values: dict[int, str], expected_version: int, actor=None, narrative: str | None = None
+    *,
+    row_id: int,
+    values: dict[int, str],
+    expected_version: int,
+    actor=None,
+    narrative: str | None = None,
+    columns: dict | None = None,
 ) -> TableRow:
     """Write typed values into one row's cells: all of them or none (see rows_cells_update,
-    whose transaction this is: no savepoint of its own, two statements fewer per save)."""
-    return rows_cells_update(edits=[RowEdit(row_id, values, expected_version, narrative)], actor=actor)[0]
+    whose transaction this is: no savepoint of its own, two statements fewer per save).
+    `columns`: the row's table's columns by id, when the caller has them (the grid's view)."""
+    edits = [RowEdit(row_id, values, expected_version, narrative)]
+    return rows_cells_update(edits=edits, actor=actor, columns=columns)[0]
 
 
 BATCH = 1000
 
 
 @transaction.atomic
-def rows_cells_update(*, edits: list[RowEdit], actor=None, check=None) -> list[TableRow]:
+def rows_cells_update(*, edits: list[RowEdit], actor=None, check=None, columns=None) -> list[TableRow]:
     """Write typed values into many rows: all of them or none, a constant number of
     queries per batch of rows.
 
@@ -53,20 +61,19 @@ def rows_cells_update(*, edits: list[RowEdit], actor=None, check=None) -> list[T
     """
     result = []
     for start in range(0, len(edits), BATCH):
-        result += _update_batch(edits[start : start + BATCH], actor, check)
+        result += _update_batch(edits[start : start + BATCH], actor, check, columns)
     return result
 
 
-def _update_batch(edits: list[RowEdit], actor, check) -> list[TableRow]:
+def _update_batch(edits: list[RowEdit], actor, check, columns) -> list[TableRow]:
     rows = _locked_rows(edits)
     if check is not None:
         check(list(rows.values()))
     table_ids = {r.table_id for r in rows.values()}
     column_ids = {c for e in edits for c in e.values}
-    columns = {
-        c.pk: c
-        for c in TableColumn.objects.filter(pk__in=column_ids, table_id__in=table_ids).select_related("category")
-    }
+    if columns is None or not column_ids <= set(columns):
+        columns = TableColumn.objects.filter(pk__in=column_ids, table_id__in=table_ids).select_related("category")
+        columns = {c.pk: c for c in columns}
     # (id, text) of the cells there are: a changed one is replaced, so no model object is needed.
     existing = {
         (r, c): (pk, raw)
@@ -97,17 +104,14 @@ def _update_batch(edits: list[RowEdit], actor, check) -> list[TableRow]:
 
 def _locked_rows(edits: list[RowEdit]) -> dict[int, TableRow]:
     """The edited rows, locked in id order (two batches never wait on each other in a circle)."""
+    # Only the rows are locked (not their units or tables); the tables come in the same query.
     rows = {
         r.pk: r
-        for r in TableRow.objects.select_for_update()
-        .select_related("unit")
+        for r in TableRow.objects.select_for_update(of=("self",))
+        .select_related("unit", "table__project")
         .filter(pk__in=[e.row_id for e in edits])
         .order_by("pk")
     }
-    # A few tables for a thousand rows: each loaded once and shared.
-    tables = TargetTable.objects.select_related("project").in_bulk({r.table_id for r in rows.values()})
-    for row in rows.values():
-        row.table = tables[row.table_id]
     if len(rows) != len({e.row_id for e in edits}):
         raise ValidationError("要修改的行不存在或已被删除")
     return rows

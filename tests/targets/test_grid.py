@@ -153,19 +153,20 @@ def test_a_large_table_is_paged_and_filtered_by_unit(client, observer, open_tabl
 
 
 def test_a_cell_save_does_a_constant_number_of_queries(client, wuhan, wuhan_row, open_table, django_assert_num_queries):
-    """The grid's hot path (50 fillers at once). The 15 queries of one save of two cells:
+    """The grid's hot path (50 fillers at once). The 13 queries of one save of two cells:
     session, user; the row and the filler's memberships (row_for_user + policy); the
-    table's columns (the view checks the values); then one transaction (a savepoint here,
-    as the test runs in a transaction; BEGIN and COMMIT in production): the row locked,
-    its table, the changed columns, the row's current cells, one UPDATE per changed cell
-    (a grid save updates in place), the row's version and status in one UPDATE, the audit
-    entries in one INSERT. Before 2026-12-02: 19 (a savepoint more, the row's status in a
-    second UPDATE, DELETE + INSERT of the cells, the cells read again for the answer)."""
+    table's columns (the view checks the values, and hands them to the service); then one
+    transaction (a savepoint here, as the test runs in a transaction; BEGIN and COMMIT in
+    production): the row locked (with its table), the row's current cells, one UPDATE per
+    changed cell (a grid save updates in place), the row's version and status in one
+    UPDATE, the audit entries in one INSERT. Before 2026-12-02: 19 (a savepoint more, the
+    table and the columns fetched again, the row's status in a second UPDATE, DELETE +
+    INSERT of the cells, the cells read again for the answer)."""
     client.force_login(wuhan)
     column = {o: str(wuhan_row.table.columns.get(order=o).pk) for o in (1, 2)}
     assert _save(client, wuhan_row, {1: "505"}, version=1).status_code == 200  # warms the parser memo
     body = {"version": 2, "values": {column[1]: "510", column[2]: "610"}}
-    with django_assert_num_queries(15):
+    with django_assert_num_queries(13):
         response = client.post(
             reverse("targets:row_cells_save", args=[wuhan_row.pk]), json.dumps(body), content_type="application/json"
         )

@@ -29,7 +29,7 @@ def _refused(request, exc: ValidationError):
         messages.error(request, message)
 
 
-def _row_context(request, row, *, typed=None, conflict=None, status=200, **extra):
+def _row_context(request, row, *, typed=None, conflict=None, status=200, handdown_typed=None, **extra):
     columns = selectors.table_columns(row.table)
     cells = selectors.row_cells(row, columns)
     last_review = selectors.row_last_review(row)
@@ -57,7 +57,7 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, **extra
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
         **row_adjustment_context(user, row, columns),  # 调整 and 批复版本 (targets/_adjustment.html)
-        **handdown_selectors.row_page(row, cells, user),
+        **handdown_selectors.row_page(row, cells, user, typed=handdown_typed),
         **extra,
     }
     return render(request, "targets/row.html", context, status=status)

@@ -57,6 +57,7 @@ def table_grid(request, pk):
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),
         "can_import": policy.can_import(user),
+        "can_manage": policy.can_manage_table(user, table),  # opens it on the progress page
         "can_change_mode": not table.is_handed_down and policy.can_change_table_mode(user, table),
     }
     return render(request, "targets/grid.html", context)

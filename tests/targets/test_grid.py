@@ -150,3 +150,12 @@ def test_a_large_table_is_paged_and_filtered_by_unit(client, observer, open_tabl
     found = client.get(url, {"q": "分页测试市29"})
     assert [r.unit.name for r in found.context["rows"]] == [f"分页测试市{i}" for i in range(290, 300)]
     assert client.get(url, {"page": "abc"}).context["page"].number == 1
+
+
+def test_the_grid_of_a_table_not_yet_open_tells_the_admin_where_to_open_it(client, wuhan_row, admin_user, reviewer):
+    progress = reverse("targets:table_progress", args=[wuhan_row.table_id])
+    hint = f'在 <a href="{progress}">填报进度</a> 页填写截止时间后开放填报'
+    client.force_login(admin_user)
+    assert hint in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    client.force_login(reviewer)  # who may not open it is not sent there
+    assert hint not in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()

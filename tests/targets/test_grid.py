@@ -159,3 +159,17 @@ def test_the_grid_of_a_table_not_yet_open_tells_the_admin_where_to_open_it(clien
     assert hint in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
     client.force_login(reviewer)  # who may not open it is not sent there
     assert hint not in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+
+
+def test_no_submit_button_is_offered_while_the_table_is_not_open(client, wuhan_row, admin_user):
+    client.force_login(admin_user)
+    submit = reverse("targets:row_submit", args=[wuhan_row.pk])
+    assert submit not in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    assert submit not in client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
+
+
+def test_the_submit_button_is_offered_once_the_table_is_open(client, open_table, wuhan_row, wuhan):
+    client.force_login(wuhan)
+    submit = reverse("targets:row_submit", args=[wuhan_row.pk])
+    assert submit in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    assert submit in client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()

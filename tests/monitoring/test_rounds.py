@@ -12,6 +12,7 @@ from monitoring.models import Report, Round, RoundKind, Weight
 from monitoring.selectors import weight_groups
 from monitoring.services import round_close, round_open, weights_save
 from targets.models import TableRow
+from units.audit import readable
 from units.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,12 @@ def test_a_round_gives_each_unit_with_approved_rows_a_report_of_its_non_blank_ta
 
 def test_a_round_records_who_opened_it_and_tells_the_units_fillers(wuhan, monitoring_round, admin_user):
     assert monitoring_round.opened_by == admin_user and monitoring_round.year == 2022
-    assert AuditEntry.objects.filter(action="monitoring.round.opened", object_id=str(monitoring_round.pk)).exists()
+    entry = AuditEntry.objects.get(action="monitoring.round.opened", object_id=str(monitoring_round.pk))
+    assert set(readable(entry.after).split("；")) == {
+        "类型：绩效运行监控",  # not 值类型, a target value's label
+        "监控时点 / 自评截至日：2022-06-30",
+        "偏差阈值（百分点）：10",
+    }
     assert Notification.objects.filter(recipient=wuhan, kind="round_opened").exists()
 
 

@@ -14,4 +14,5 @@ class MonitoringConfig(AppConfig):
         from .selectors import reports_to_review
 
         queue_register(reports_to_review)
-        labels_register(models.Report, models.ReportValue, models.Round)
+        labels_register(models.Report, models.ReportValue, models.Round, ("round_kind", models.RoundKind))
+        labels_register(extra={"round_kind": "类型", "reference_date": "监控时点 / 自评截至日"})

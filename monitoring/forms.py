@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from .models import Round, RoundKind
 from .services import BUDGET_FIELDS, REPORT_TEXTS, VALUE_TEXTS
@@ -28,6 +29,13 @@ class RoundOpenForm(forms.Form):
         max_digits=5,
         decimal_places=2,
     )
+
+    def clean_deadline(self):
+        # As for a table's deadline (targets.forms.OpenTableForm): a past one tells the units nothing.
+        deadline = self.cleaned_data["deadline"]
+        if deadline is not None and deadline <= timezone.now():
+            raise forms.ValidationError("填报截止时间必须晚于现在")
+        return deadline
 
 
 def decimal_or_none(raw: str | None, label: str) -> Decimal | None:

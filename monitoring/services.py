@@ -143,7 +143,12 @@ def round_open(
             actor=actor,
             action=AuditAction.MONITORING_ROUND_OPENED,
             obj=round_,
-            after={"kind": kind, "reference_date": f"{reference_date:%Y-%m-%d}", "lag_threshold": f"{lag_threshold}"},
+            # round_kind: "kind" is a target value's 值类型 in the history's labels
+            after={
+                "round_kind": kind,
+                "reference_date": f"{reference_date:%Y-%m-%d}",
+                "lag_threshold": f"{lag_threshold}",
+            },
         )
         unit_ids = list(round_.reports.filter(unit__isnull=False).values_list("unit_id", flat=True))
         notify(

@@ -143,6 +143,12 @@ def report_return(request, pk):
 @login_required
 @require_POST
 def report_approve(request, pk):
+    """审核通过; a 自评 report's 审核通过 posts the grade form too, so grades chosen and not yet
+    saved are saved first instead of being lost (a refusal shows them again)."""
+    if any(name.startswith("grade-") for name in request.POST):
+        refused = _grades_save(request, pk)
+        if refused is not None:
+            return refused
     return _step(request, pk, policy.can_review_report, services.report_approve, "已审核通过")
 
 
@@ -156,6 +162,11 @@ def report_reopen(request, pk):
 @login_required
 @require_POST
 def report_grade(request, pk):
+    return _grades_save(request, pk) or redirect("monitoring:report", pk=pk)
+
+
+def _grades_save(request, pk):
+    """Save the posted grades: None when saved, else the page again with the grades as chosen."""
     report = access.report_for_user(request.user, pk)
     if not policy.can_review_report(request.user, report):
         raise PermissionDenied("只有本项目的审核员可以评定")
@@ -164,9 +175,16 @@ def report_grade(request, pk):
         services.report_grade(report_id=report.pk, actor=request.user, grades=grades)
     except ValidationError as exc:
         messages.error(request, "评定未保存：" + "；".join(exc.messages))
-    else:
-        messages.success(request, "评定已保存")
-    return redirect("monitoring:report", pk=report.pk)
+        page = selectors.report_page(report, request.user)
+        codes = {level.code: level.pk for level in page["levels"]}
+        for line in page["lines"]:  # shown as chosen, not saved
+            value = line.value
+            if f"grade-{value.pk}" in request.POST:
+                value.grade_id = codes.get(request.POST[f"grade-{value.pk}"])
+                value.grade_percent = request.POST.get(f"percent-{value.pk}", "")
+        return render(request, "monitoring/report.html", page, status=400)
+    messages.success(request, "评定已保存")
+    return None
 
 
 @login_required

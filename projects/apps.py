@@ -34,6 +34,7 @@ class ProjectsConfig(AppConfig):
                 "project_code": "项目编号",
                 "budget_year": "预算年度",
                 "copy_values": "指标值",
+                "reviewers": "审核员",
                 "units": "单位顺序",
             },
         )

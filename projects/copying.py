@@ -12,6 +12,9 @@ table's title it is replaced by the new one (hubei-2022-patent-transfer → hube
 without it gets `-<year>` appended. The budget year becomes the new year; tables' years move by
 the same number of years; the project's period (start_year – end_year) is kept, its end moved to
 the new year when the new year falls after it. Long-term targets span the period: copied as is.
+
+The project's reviewers (their guardian grants) review the copy too: without them next year's
+submissions would wait in no reviewer's queue, and only a superuser can assign reviewers.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from django.db import IntegrityError, models, transaction
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
 from targets.review import ReviewStatus
 from targets.values import Kind
+from units import policy
 from units.audit import AuditAction, audit_record
 
 from .models import FundingSource, Project
@@ -108,12 +112,20 @@ def _copy(project_id: int, year: int, actor, copy_values: bool) -> Project:
     shift = year - (old or max((t.end_year for t in tables), default=year - 1))
     for table in tables:
         _copy_table(table, copy, indicators, shift, copy_values)
+    reviewers = policy.project_reviewers(source)
+    for reviewer in reviewers:
+        policy.grant_review(reviewer, copy)
     audit_record(
         actor=actor,
         action=AuditAction.PROJECT_COPIED,
         obj=copy,
         before={"project_code": source.code, "budget_year": old},
-        after={"project_code": copy.code, "budget_year": year, "copy_values": "沿用上年值" if copy_values else "留空"},
+        after={
+            "project_code": copy.code,
+            "budget_year": year,
+            "copy_values": "沿用上年值" if copy_values else "留空",
+            "reviewers": "、".join(sorted(r.get_full_name() or r.username for r in reviewers)) or "（无）",
+        },
         comment=f"由“{source.name}”复制，{len(indicators)} 个三级指标、{len(tables)} 张目标表",
     )
     return copy

@@ -17,7 +17,7 @@ from units.audit import audit_entries_for
 from . import access, handdown_selectors, last_year, selectors
 from . import values as tv
 from .layout import header_rows
-from .models import Cell, TargetTable
+from .models import Cell, TableStatus, TargetTable
 from .review import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
 from .services import row_cells_update
 
@@ -36,11 +36,13 @@ def table_grid(request, pk):
         query=request.GET.get("q", "").strip(),
         page=request.GET.get("page"),
     )
+    is_open = table.status == TableStatus.OPEN
     for row in rows:
         cells = {c.column_id: c for c in row.cells.all()}
         row.grid_cells = [(column, cells.get(column.pk)) for column in columns]
         row.can_edit = row.is_editable and policy.can_edit_row(user, row)
-        row.can_submit = row.status in SUBMITTABLE and policy.can_submit_row(user, row)
+        # Only an open table takes submissions: elsewhere the button could only be refused.
+        row.can_submit = is_open and row.status in SUBMITTABLE and policy.can_submit_row(user, row)
         row.can_review = row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row)
     last_year.rows_annotate(table, rows, columns)
     if table.is_handed_down:
@@ -57,6 +59,7 @@ def table_grid(request, pk):
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),
         "can_import": policy.can_import(user),
+        "can_manage": policy.can_manage_table(user, table),  # opens it on the progress page
         "can_change_mode": not table.is_handed_down and policy.can_change_table_mode(user, table),
     }
     return render(request, "targets/grid.html", context)

@@ -99,16 +99,19 @@ def grid_header_rows(columns) -> list[list[HeaderCell]]:
     return rows
 
 
-def row_page(row: TableRow, cells, user) -> dict:
+def row_page(row: TableRow, cells, user, typed=None) -> dict:
     """The row page's handed-down part (one query; none for a unit-filled table): each
-    column's 下达值 beside the unit's value, and whether this user may answer."""
+    column's 下达值 beside the unit's value, and whether this user may answer. `typed`: the
+    answers of a refused form by column id, shown again so nothing typed is lost."""
     if not row.table.is_handed_down:
         return {}
     assigned = _assigned_by_row([row]).get(row.pk, {})
     items = [HandedDownCell(view.column, assigned.get(view.column.pk), view.cell) for view in cells]
     may_answer = row.is_editable and policy.can_answer_hand_down(user, row)
+    typed = typed or {}
     for item in items:
         item.answerable = may_answer and item.assigned is not None and row.column_is_editable(item.column.pk)
+        item.typed = typed.get(item.column.pk)
     return {
         "handdown_cells": items,
         "handdown_can_answer": any(item.answerable for item in items),

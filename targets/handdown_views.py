@@ -19,7 +19,7 @@ from . import values as tv
 from .grid_views import _cell_errors, _save_payload
 from .models import AssignedValue
 from .review import NotEditable, StaleVersion
-from .views import _back
+from .views import _back, _row_context
 
 
 def _conflict(row, exc: StaleVersion, user) -> JsonResponse:
@@ -120,8 +120,9 @@ def row_assigned_answer(request, pk):
         for message in exc.messages:
             messages.error(request, message)
         messages.error(request, "未保存，请改正后重新提交")
-    else:
-        messages.success(request, f"已保存 {len(answers)} 项确认或调整")
+        row.refresh_from_db()
+        return _row_context(request, row, status=400, handdown_typed=answers)  # shown again, not lost
+    messages.success(request, f"已保存 {len(answers)} 项确认或调整")
     return redirect("targets:row", pk=row.pk)
 
 

@@ -14,7 +14,7 @@ from units import policy
 from . import access, handdown_selectors, last_year, review, selectors, workflow
 from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
-from .models import TableRow
+from .models import TableRow, TableStatus
 from .review import ReviewStatus, StaleVersion
 from .services import row_cells_update
 
@@ -29,7 +29,7 @@ def _refused(request, exc: ValidationError):
         messages.error(request, message)
 
 
-def _row_context(request, row, *, typed=None, conflict=None, status=200, **extra):
+def _row_context(request, row, *, typed=None, conflict=None, status=200, handdown_typed=None, **extra):
     columns = selectors.table_columns(row.table)
     cells = selectors.row_cells(row, columns)
     last_review = selectors.row_last_review(row)
@@ -50,14 +50,16 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, **extra
         "changes": selectors.row_changes_since(last_review, row, cells),
         "history": selectors.row_history(row),
         "can_edit": can_edit,
-        "can_submit": row.status in review.SUBMITTABLE and policy.can_submit_row(user, row),
+        "can_submit": row.table.status == TableStatus.OPEN  # else the button could only be refused
+        and row.status in review.SUBMITTABLE
+        and policy.can_submit_row(user, row),
         "can_review": row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row),
         "can_reopen": row.status == ReviewStatus.APPROVED and policy.can_reopen_row(user, row),
         "deadline_passed": policy.deadline_passed(row.table),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
         **row_adjustment_context(user, row, columns),  # 调整 and 批复版本 (targets/_adjustment.html)
-        **handdown_selectors.row_page(row, cells, user),
+        **handdown_selectors.row_page(row, cells, user, typed=handdown_typed),
         **extra,
     }
     return render(request, "targets/row.html", context, status=status)

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.utils import timezone
+
 from monitoring.models import Report
 from monitoring.selectors import report_page
 from targets.values import Kind
@@ -131,7 +133,8 @@ def signatures(sheet: SheetWriter, context: dict, r: int) -> int:
     cols = sheet.columns
     third = cols // 3
     filled_by = report.submitted_by.get_full_name() or report.submitted_by.username if report.submitted_by else ""
-    filled_on = f"{report.submitted_at:%Y年%m月%d日}" if report.submitted_at else ""
+    # The day in the bureau's time zone: stored in UTC, a submission before 08:00 is yesterday's there.
+    filled_on = f"{timezone.localtime(report.submitted_at):%Y年%m月%d日}" if report.submitted_at else ""
     sheet.heights[r] = 8
     r += 1
     for row in (

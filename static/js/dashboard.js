@@ -7,6 +7,7 @@
   var d = JSON.parse(source.textContent);
   var pct = { type: "value", max: 100, axisLabel: { formatter: "{value}%" } };
   function bars(names, values, horizontal) {
+    if (!names.length) return null; // nothing to draw: the table below says so, no empty axes
     var category = { type: "category", data: names, axisLabel: { interval: 0, width: 150, overflow: "truncate" } };
     return {
       grid: { left: horizontal ? 160 : 40, right: 56, top: 20, bottom: horizontal ? 30 : 60, containLabel: false },
@@ -33,7 +34,7 @@
   };
   document.querySelectorAll("[data-chart]").forEach(function (el) {
     var option = options[el.getAttribute("data-chart")];
-    if (!option) return;
+    if (!option) { el.hidden = true; return; }
     el.style.height = Math.max(260, (el.getAttribute("data-chart") === "indicators" ? d.indicators.length : 0) * 28) + "px";
     var chart = window.echarts.init(el, null, { renderer: "svg" });
     chart.setOption(Object.assign({ animation: false }, option));

@@ -2,10 +2,13 @@
 vendored ECharts) beside their tables; without JavaScript the tables alone carry the numbers."""
 
 import os
+from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
 from monitoring.demo import monitoring_demo_load
 from monitoring.models import GradeLevel, Round
+from monitoring.services import round_open
+from projects.models import Project
 from targets.rollup import Group
 from tests.monitoring.test_actuals import demo_expected
 
@@ -57,3 +60,21 @@ def test_the_project_rollup_leads_to_a_rounds_completions_against_the_provincial
     assert section.locator("tbody tr").count() == 2 and "35亿元" in section.inner_text()
     if os.environ.get("SAVE_SCREENSHOTS") == "1":
         section.screenshot(path=str(SCREENSHOTS / "rollup_actuals.png"))
+
+
+def test_a_chart_with_nothing_to_draw_is_left_out_and_its_table_says_so(login, demo, admin_user):
+    GradeLevel.objects.all().delete()
+    monitoring_demo_load()
+    fresh = round_open(
+        project=Project.objects.get(code="hubei-2022-patent-transfer"),
+        kind="monitoring",
+        reference_date=date(2022, 9, 30),
+        deadline=None,
+        lag_threshold=Decimal("10"),
+        actor=admin_user,
+    )
+    page = login("reviewer")
+    page.goto(f"{demo}/monitoring/rounds/{fresh.pk}/dashboard/")
+    page.wait_for_selector("[data-chart=ontime] svg")
+    assert page.locator("[data-chart=budget]").is_hidden()  # was drawn as bare axes
+    assert "尚无预算执行数据" in page.inner_text("body")

@@ -2,6 +2,7 @@
 LibreOffice prints every value, the download follows who may see the report, the command writes
 the project's, a unit's and every unit's form."""
 
+from datetime import UTC, datetime
 from decimal import Decimal
 from io import BytesIO
 from urllib.parse import quote
@@ -176,3 +177,12 @@ def test_the_command_writes_the_projects_a_units_and_every_units_form(
     assert ws["A1"].value == "项目支出绩效自评表"
     call_command("self_evaluation", hubei.code, "--year", "2022", "--all-units", "--out", str(tmp_path / "all"))
     assert [p.name for p in (tmp_path / "all").iterdir()] == [f"{hubei.name}-武汉市-2022年自评表.xlsx".replace("/", "")]
+
+
+def test_the_filling_date_is_the_day_in_the_bureaus_time_zone(wuhan_evaluation, wuhan, reviewer):
+    report = _scored(wuhan_evaluation, wuhan, reviewer)
+    # 2022-12-31 20:30 UTC is 2023-01-01 04:30 in Beijing: the unit filed it on New Year's Day.
+    Report.objects.filter(pk=report.pk).update(submitted_at=datetime(2022, 12, 31, 20, 30, tzinfo=UTC))
+    ws = _sheet(Report.objects.get(pk=report.pk), reviewer)
+    texts = {c.value for row in ws.iter_rows() for c in row if isinstance(c.value, str)}
+    assert "填报日期：2023年01月01日" in texts

@@ -167,6 +167,42 @@ def test_the_reviewer_grades_qualitative_targets_and_the_score_follows(wuhan_eva
     assert Report.objects.get(pk=wuhan_evaluation.pk).status == "approved"
 
 
+def test_approving_saves_the_grades_chosen_on_the_page_first(client, wuhan_evaluation, wuhan, reviewer):
+    _submitted_evaluation(wuhan_evaluation, wuhan)
+    values = {v.label: v.pk for v in wuhan_evaluation.values.all()}
+    income, jobs = values["政策惠及的中小微企业营业收入增幅"], values["政策惠及的中小微企业就业人数增幅"]
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("monitoring:report_approve", args=[wuhan_evaluation.pk]),
+        {f"grade-{income}": "achieved", f"grade-{jobs}": "partial", f"percent-{jobs}": "60"},
+    )
+    assert response.status_code == 302
+    assert Report.objects.get(pk=wuhan_evaluation.pk).status == "approved"
+    graded = {v.pk: (v.grade.code, v.grade_percent) for v in wuhan_evaluation.values.filter(grade__isnull=False)}
+    assert graded == {income: ("achieved", None), jobs: ("partial", Decimal("60"))}
+
+
+@pytest.mark.parametrize("url_name", ["monitoring:report_grade", "monitoring:report_approve"])
+def test_refused_grades_are_shown_again_as_chosen_and_nothing_is_approved(
+    client, wuhan_evaluation, wuhan, reviewer, url_name
+):
+    _submitted_evaluation(wuhan_evaluation, wuhan)
+    values = {v.label: v.pk for v in wuhan_evaluation.values.all()}
+    income, jobs = values["政策惠及的中小微企业营业收入增幅"], values["政策惠及的中小微企业就业人数增幅"]
+    client.force_login(reviewer)
+    response = client.post(
+        reverse(url_name, args=[wuhan_evaluation.pk]),
+        {f"grade-{income}": "achieved", f"grade-{jobs}": "partial", f"percent-{jobs}": ""},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "评定未保存" in page and "须填写得分比例" in page
+    chosen = page[page.index(f'name="grade-{income}"') :]
+    assert chosen[: chosen.index("</select>")].count("selected") == 1 and 'value="achieved" selected' in chosen
+    assert Report.objects.get(pk=wuhan_evaluation.pk).status == "submitted"
+    assert not wuhan_evaluation.values.filter(grade__isnull=False).exists()
+
+
 def test_without_money_the_total_is_scaled_to_100(wuhan_evaluation, wuhan, reviewer):
     Report.objects.filter(pk=wuhan_evaluation.pk).update(budget_applicable=False, annual_budget=None)
     _submitted_evaluation(wuhan_evaluation, wuhan)

@@ -6,11 +6,13 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
-from monitoring.models import Report, RoundKind, Weight
+from monitoring.models import Report, Round, RoundKind, Weight
 from monitoring.selectors import weight_groups
 from monitoring.services import round_close, round_open, weights_save
 from targets.models import TableRow
+from units.audit import readable
 from units.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db
@@ -41,7 +43,12 @@ def test_a_round_gives_each_unit_with_approved_rows_a_report_of_its_non_blank_ta
 
 def test_a_round_records_who_opened_it_and_tells_the_units_fillers(wuhan, monitoring_round, admin_user):
     assert monitoring_round.opened_by == admin_user and monitoring_round.year == 2022
-    assert AuditEntry.objects.filter(action="monitoring.round.opened", object_id=str(monitoring_round.pk)).exists()
+    entry = AuditEntry.objects.get(action="monitoring.round.opened", object_id=str(monitoring_round.pk))
+    assert set(readable(entry.after).split("；")) == {
+        "类型：绩效运行监控",  # not 值类型, a target value's label
+        "监控时点 / 自评截至日：2022-06-30",
+        "偏差阈值（百分点）：10",
+    }
     assert Notification.objects.filter(recipient=wuhan, kind="round_opened").exists()
 
 
@@ -128,3 +135,15 @@ def test_units_that_have_not_submitted_are_reminded_once_three_days_before_the_d
     assert report_deadline_reminders_send((deadline - timedelta(days=2)).isoformat()) == 1
     assert report_deadline_reminders_send((deadline - timedelta(days=1)).isoformat()) == 0
     assert Notification.objects.filter(recipient=wuhan, kind="deadline_soon").count() == 1
+
+
+def test_a_round_with_a_deadline_already_past_is_refused_and_the_form_kept(client, hubei, approved_wuhan, admin_user):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("monitoring:round_open", args=[hubei.pk]),
+        {"kind": "monitoring", "reference_date": "2022-06-30", "deadline": "2020-07-15T17:00", "lag_threshold": "10"},
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert "填报截止时间必须晚于现在" in page and 'value="2022-06-30"' in page
+    assert not Round.objects.filter(project=hubei).exists()

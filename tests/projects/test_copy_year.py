@@ -11,6 +11,7 @@ from projects.copying import project_copy_year
 from projects.models import Project
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
 from targets.review import ReviewStatus
+from units import policy
 from units.audit import readable
 from units.models import AuditEntry
 
@@ -150,6 +151,7 @@ def test_the_copy_is_audited(hubei, admin_user):
         "项目编号：hubei-2023-patent-transfer",
         "预算年度：2023",
         "指标值：沿用上年值",
+        "审核员：（无）",
     }
 
 
@@ -190,6 +192,17 @@ def test_the_project_page_offers_the_copy_and_the_post_goes_to_the_new_project(c
     again = client.post(reverse("projects:copy_year", args=[hubei.pk]), {"year": "2023", "values": "copy"}, follow=True)
     assert "不能重复复制" in again.content.decode()
     assert Project.objects.filter(copied_from=hubei).count() == 1
+
+
+def test_last_years_reviewers_review_the_copy_and_see_its_submissions(client, hubei, admin_user, reviewer):
+    copy = project_copy_year(project=hubei, year=2023, actor=admin_user)
+    assert policy.project_reviewers(copy) == [reviewer]
+    row = TableRow.objects.filter(table__project=copy).first()
+    assert policy.can_review_row(reviewer, row)
+    client.force_login(reviewer)
+    assert client.get(reverse("targets:row", args=[row.pk])).status_code == 200
+    entry = AuditEntry.objects.get(action="projects.project.copied", object_id=str(copy.pk))
+    assert "审核员：t-reviewer" in readable(entry.after)
 
 
 def test_the_copy_is_refused_to_who_may_not_manage_the_project(client, reviewer, hubei):

@@ -172,3 +172,26 @@ def test_a_cell_save_does_a_constant_number_of_queries(client, wuhan, wuhan_row,
         )
     assert response.status_code == 200 and response.json()["version"] == 3
     assert response.json()["cells"][column[2]]["raw"] == "610"
+
+
+def test_the_grid_of_a_table_not_yet_open_tells_the_admin_where_to_open_it(client, wuhan_row, admin_user, reviewer):
+    progress = reverse("targets:table_progress", args=[wuhan_row.table_id])
+    hint = f'在 <a href="{progress}">填报进度</a> 页填写截止时间后开放填报'
+    client.force_login(admin_user)
+    assert hint in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    client.force_login(reviewer)  # who may not open it is not sent there
+    assert hint not in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+
+
+def test_no_submit_button_is_offered_while_the_table_is_not_open(client, wuhan_row, admin_user):
+    client.force_login(admin_user)
+    submit = reverse("targets:row_submit", args=[wuhan_row.pk])
+    assert submit not in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    assert submit not in client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
+
+
+def test_the_submit_button_is_offered_once_the_table_is_open(client, open_table, wuhan_row, wuhan):
+    client.force_login(wuhan)
+    submit = reverse("targets:row_submit", args=[wuhan_row.pk])
+    assert submit in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    assert submit in client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()

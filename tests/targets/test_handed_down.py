@@ -291,6 +291,33 @@ def test_the_row_page_proposal_without_a_reason_is_refused_in_chinese(client, as
     assert AssignedValue.objects.get(row=wuhan_row, column=second).state == AssignedState.PENDING
 
 
+def test_a_refused_answer_shows_the_row_page_again_with_what_was_typed(client, assigned_row, wuhan, wuhan_row):
+    first, second = _columns(wuhan_row)
+    client.force_login(wuhan)
+    response = client.post(
+        reverse("targets:row_assigned_answer", args=[wuhan_row.pk]),
+        {
+            "version": assigned_row.version,
+            f"decision-{first.pk}": "confirm",
+            f"decision-{second.pk}": "propose",
+            f"value-{second.pk}": "65",
+            f"reason-{second.pk}": "",
+        },
+    )
+    assert response.status_code == 400
+    page = response.content.decode()
+    assert f"“{second.label}”提出调整时必须填写理由" in page
+    assert f'name="value-{second.pk}" value="65"' in page
+    assert '<option value="propose" selected>' in page and '<option value="confirm" selected>' in page
+    assert AssignedValue.objects.get(row=wuhan_row, column=first).state == AssignedState.PENDING
+
+
+def test_who_may_not_answer_is_not_asked_to_confirm_the_handed_down_values(client, assigned_row, observer, wuhan_row):
+    client.force_login(observer)
+    page = client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
+    assert "请逐项核对" not in page and "“下达值”由省局填写" in page
+
+
 def test_the_reviewer_sees_the_difference_marked_on_the_row_page_and_the_grid(
     client, assigned_row, wuhan, reviewer, wuhan_row
 ):

@@ -14,8 +14,6 @@ import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
-from .docx import agreement_docx
-
 # The job's steps, for its progress bar: the Word document written, then converted.
 STEPS = 2
 TIMEOUT_SECONDS = 180
@@ -35,6 +33,11 @@ def agreement_pdf(agreement, *, on_step: Callable[[], None] = lambda: None) -> b
         raise PdfUnavailable(NO_OFFICE)
     with tempfile.TemporaryDirectory() as tmp:
         source = Path(tmp) / "agreement.docx"
+        # Imported here, not at the top: python-docx and lxml weigh 15 MB, and this module is
+        # loaded in every process when the apps are ready (reports.apps registers the job),
+        # while only the process that converts a 任务书 needs them.
+        from .docx import agreement_docx
+
         source.write_bytes(agreement_docx(agreement))
         on_step()
         subprocess.run(

@@ -42,7 +42,7 @@ OPTIONS = {
 
 NO_STYLE: dict = {}
 MAX_TEXT = 32767  # Excel's limit for one cell
-TEXT_CACHE = 20_000  # entries: a few MB, whatever the table
+TEXT_CACHE = 4_000  # entries: about a megabyte, whatever the table (values repeat within a few rows)
 
 
 def _escape_text(value: str) -> tuple[str, bool]:

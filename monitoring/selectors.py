@@ -11,8 +11,9 @@ from decimal import Decimal
 
 from django.conf import settings
 
+from targets.models import Cell
 from targets.review import EDITABLE, ReviewEvent, ReviewStatus
-from targets.values import describe
+from targets.values import Kind, describe
 from units import policy
 from units.audit import audit_entries_for
 
@@ -93,7 +94,21 @@ def round_page(round_: Round, user) -> dict:
         "groups": weight_groups(round_),
         "can_manage": policy.can_manage_rounds(user, round_.project),
         "history": list(audit_entries_for(round_)[:50]),
+        "late_units": late_units(round_),
     }
+
+
+def late_units(round_: Round) -> list[str]:
+    """Units with approved rows in the project but no report in this round (approved after it
+    opened): the round page offers to add them (one query)."""
+    cells = (
+        Cell.objects.filter(
+            row__table__project=round_.project, row__status=ReviewStatus.APPROVED, row__removed_at__isnull=True
+        )
+        .exclude(kind=Kind.BLANK)
+        .exclude(row__unit__in=round_.reports.filter(unit__isnull=False).values("unit_id"))
+    )
+    return sorted(set(cells.values_list("row__unit__name", flat=True)))
 
 
 def percent(rate: Decimal | None) -> Decimal | None:

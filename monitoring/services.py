@@ -161,6 +161,38 @@ def round_open(
     return round_
 
 
+def round_units_add(*, round_id: int, actor) -> list[str]:
+    """Units whose rows were approved after the round opened get their report now, and their
+    fillers are told. Returns the names of the units added (none when every unit with approved
+    rows has its report already)."""
+    with transaction.atomic():
+        round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
+        if not policy.can_manage_rounds(actor, round_.project):
+            raise PermissionDenied("只有本项目的审核员或管理员可以为本轮加入单位")
+        if round_.status == RoundStatus.CLOSED:
+            raise ValidationError("该轮次已结束，不能再加入单位")
+        present = set(round_.reports.filter(unit__isnull=False).values_list("unit_id", flat=True))
+        missing = {u: v for u, v in _unit_values(round_.project).items() if u not in present}
+        if not missing:
+            return []
+        budgets = _unit_budgets(round_.project)
+        reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
+        names = sorted(
+            r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit")
+        )
+        audit_record(
+            actor=actor, action=AuditAction.MONITORING_ROUND_UNITS_ADDED, obj=round_, after={"units": "、".join(names)}
+        )
+        notify(
+            recipients=unit_fillers(list(missing)),
+            kind=NotificationKind.ROUND_OPENED,
+            title=f"《{round_.project.name}》{round_}开始填报",
+            body=f"截止时间：{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M}" if round_.deadline else "",
+            link="/",
+        )
+    return names
+
+
 def round_close(*, round_id: int, actor) -> Round:
     with transaction.atomic():
         round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)

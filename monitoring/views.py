@@ -73,6 +73,22 @@ def round_weights(request, pk):
 
 @login_required
 @require_POST
+def round_units_add(request, pk):
+    round_ = access.round_for_manager(request.user, pk)
+    try:
+        names = services.round_units_add(round_id=round_.pk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages))
+    else:
+        if names:
+            messages.success(request, f"已为 {len(names)} 个单位加入本轮并通知填报：{'、'.join(names)}")
+        else:
+            messages.info(request, "没有需要加入的单位：每个审核通过的单位都已有报告")
+    return redirect("monitoring:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
 def round_close(request, pk):
     round_ = access.round_for_manager(request.user, pk)
     try:

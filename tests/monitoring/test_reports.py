@@ -328,8 +328,9 @@ def test_round_and_rounds_pages_query_counts_are_constant(
 ):
     client.force_login(admin_user)
     # 1 session, 2 user, 3 memberships, 4 the round with project and opener, 5 reports with units and
-    # submitters, 6 values seen (weights), 7 stored weights, 8 history, 9 unread notifications.
-    with django_assert_num_queries(9):
+    # submitters, 6 values seen (weights), 7 stored weights, 8 history, 9 units approved after the
+    # round opened, 10 unread notifications.
+    with django_assert_num_queries(10):
         assert client.get(reverse("monitoring:round", args=[monitoring_round.pk])).status_code == 200
     # 1 session, 2 user, 3 memberships, 4 the project, 5 rounds, 6 report status counts, 7 unread.
     with django_assert_num_queries(7):

@@ -147,3 +147,38 @@ def test_a_round_with_a_deadline_already_past_is_refused_and_the_form_kept(clien
     page = response.content.decode()
     assert "填报截止时间必须晚于现在" in page and 'value="2022-06-30"' in page
     assert not Round.objects.filter(project=hubei).exists()
+
+
+def test_a_unit_approved_after_the_round_opened_is_offered_and_added_once(
+    client, hubei, monitoring_round, reviewer, admin_user
+):
+    from django.contrib.auth import get_user_model
+
+    from monitoring.services import round_units_add
+    from units.models import Membership
+
+    yichang = TableRow.objects.get(table__project=hubei, unit__name="宜昌市")
+    TableRow.objects.filter(pk=yichang.pk).update(status="approved")
+    filler = get_user_model().objects.create_user("yichang-filler")
+    Membership.objects.create(user=filler, unit=yichang.unit, role="filler")
+    client.force_login(reviewer)
+    page = client.get(reverse("monitoring:round", args=[monitoring_round.pk])).content.decode()
+    assert "1 个单位的目标在本轮发起后才审核通过" in page and "宜昌市" in page
+
+    response = client.post(reverse("monitoring:round_units_add", args=[monitoring_round.pk]), follow=True)
+    assert "已为 1 个单位加入本轮并通知填报：宜昌市" in response.content.decode()
+    added = Report.objects.get(round=monitoring_round, unit=yichang.unit)
+    assert set(added.values.values_list("cell__row", flat=True)) == {yichang.pk} and added.values.count() > 0
+    assert Notification.objects.filter(recipient=filler, kind="round_opened").count() == 1
+    entry = AuditEntry.objects.get(action="monitoring.round.units_added", object_id=str(monitoring_round.pk))
+    assert entry.actor == reviewer and entry.after == {"units": "宜昌市"}
+    assert (
+        "本轮发起后才审核通过"
+        not in client.get(reverse("monitoring:round", args=[monitoring_round.pk])).content.decode()
+    )
+
+    assert round_units_add(round_id=monitoring_round.pk, actor=reviewer) == []  # nothing twice
+    assert Report.objects.filter(round=monitoring_round, unit=yichang.unit).count() == 1
+    round_close(round_id=monitoring_round.pk, actor=admin_user)
+    with pytest.raises(ValidationError, match="已结束"):
+        round_units_add(round_id=monitoring_round.pk, actor=reviewer)

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from targets import editing, workflow
 from targets.models import IndicatorCategory, TargetPeriod
 from targets.selectors import PAIRING_PROBLEMS, project_indicator_tree
+from units.inputs import parse_id
 from units.models import Unit, UnitCategory
 
 from . import access
@@ -93,7 +94,7 @@ def indicators_save(request, pk):
 def indicator_add(request, pk):
     project = access.project_for_manager(request.user, pk)
     category_id = request.POST.get("category", "")
-    category = IndicatorCategory.objects.filter(pk=category_id).first() if category_id.isdigit() else None
+    category = IndicatorCategory.objects.filter(pk=parse_id(category_id)).first() if parse_id(category_id) else None
     if category is None:
         messages.error(request, "请选择指标类别")
         return redirect("projects:edit", pk=project.pk)

@@ -20,7 +20,7 @@ from .services import project_update
 def _render(request, project, form=None, funding=None, status=200):
     context = {
         "project": project,
-        "form": form or ProjectForm(instance=project),
+        "form": form or ProjectForm(instance=project, user=request.user),
         "funding": funding or FundingSourceFormSet(instance=project),
         "tree": project_indicator_tree(project),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
@@ -50,7 +50,7 @@ def project_edit(request, pk):
     project = access.project_for_manager(request.user, pk)
     if request.method != "POST":
         return _render(request, project)
-    form = ProjectForm(request.POST, instance=project)
+    form = ProjectForm(request.POST, instance=project, user=request.user)
     funding = FundingSourceFormSet(request.POST, instance=project)
     if not (form.is_valid() and funding.is_valid()):
         messages.error(request, "表单有误，请按提示修改（未保存任何内容）")

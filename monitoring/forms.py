@@ -29,6 +29,21 @@ class RoundOpenForm(forms.Form):
         decimal_places=2,
     )
 
+    # A round's dates are in the projects' years; 0001-01-01 in UTC+8 falls before year 1 when stored (a 500).
+    YEARS = (2000, 2100)
+
+    def _in_years(self, name: str, label: str):
+        value = self.cleaned_data[name]
+        if value is not None and not self.YEARS[0] <= value.year <= self.YEARS[1]:
+            raise forms.ValidationError(f"{label}应在 {self.YEARS[0]} 到 {self.YEARS[1]} 年之间")
+        return value
+
+    def clean_reference_date(self):
+        return self._in_years("reference_date", "监控时点 / 自评截至日")
+
+    def clean_deadline(self):
+        return self._in_years("deadline", "填报截止时间")
+
 
 def decimal_or_none(raw: str | None, label: str) -> Decimal | None:
     text = (raw or "").strip().replace(",", "").replace("，", "")

@@ -6,8 +6,9 @@ from decimal import Decimal
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.urls import reverse
 
-from monitoring.models import Report, RoundKind, Weight
+from monitoring.models import Report, Round, RoundKind, Weight
 from monitoring.selectors import weight_groups
 from monitoring.services import round_close, round_open, weights_save
 from targets.models import TableRow
@@ -128,3 +129,23 @@ def test_units_that_have_not_submitted_are_reminded_once_three_days_before_the_d
     assert report_deadline_reminders_send((deadline - timedelta(days=2)).isoformat()) == 1
     assert report_deadline_reminders_send((deadline - timedelta(days=1)).isoformat()) == 0
     assert Notification.objects.filter(recipient=wuhan, kind="deadline_soon").count() == 1
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"reference_date": "2022-06-30", "deadline": "0001-01-01T00:00"},  # UTC+8 → before year 1: an OverflowError
+        {"reference_date": "0001-01-01"},
+        {"reference_date": "9999-12-31"},
+        {"reference_date": "2022-06-30", "deadline": "9999-12-31T23:59"},
+    ],
+)
+def test_a_date_outside_2000_to_2100_is_refused_in_chinese_and_opens_nothing(
+    client, hubei, approved_wuhan, admin_user, fields
+):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("monitoring:round_open", args=[hubei.pk]), {"kind": "monitoring", "lag_threshold": "10", **fields}
+    )
+    assert response.status_code == 400 and "2000 到 2100" in response.content.decode()
+    assert not Round.objects.exists()

@@ -60,10 +60,24 @@ def sniff(upload) -> str | None:
     return None
 
 
+# Bidirectional controls make "报告\u202efdp.exe" show as 报告exe.pdf: dropped from names.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
+SUFFIXES = {".pdf": (".pdf",), ".png": (".png",), ".jpg": (".jpg", ".jpeg"), ".docx": (".docx",), ".xlsx": (".xlsx",)}
+
+
 def _clean_name(name: str) -> str:
-    name = os.path.basename((name or "").replace("\\", "/")).strip() or "佐证材料"
+    name = os.path.basename((name or "").replace("\\", "/")).translate(BIDI_CONTROLS).strip() or "佐证材料"
     check_text(name, "“文件名”", limit=200)
     return name[:200]
+
+
+def _named_as(name: str, content_type: str) -> str:
+    """The name ending with the type read from the bytes: a PDF named page.html (a polyglot) is
+    downloaded as page.html.pdf, never opened as a web page by the one who downloads it."""
+    extension = ALLOWED[content_type]
+    if name.lower().endswith(SUFFIXES[extension]):
+        return name
+    return name[: 200 - len(extension)] + extension
 
 
 def check_upload(upload) -> str:
@@ -81,8 +95,8 @@ def check_upload(upload) -> str:
 
 def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evidence:
     """Attach a file to a report (or one of its values) while the report may be edited."""
-    name = _clean_name(upload.name)
     content_type = check_upload(upload)
+    name = _named_as(_clean_name(upload.name), content_type)
     with transaction.atomic():
         report = lock(Report, report_id, related=("round__project",))
         if not policy.can_attach_evidence(actor, report):

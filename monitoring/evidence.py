@@ -8,6 +8,7 @@ under `monitoring/evidence/`; they are served only by the policy-checked downloa
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 
 from django.conf import settings
@@ -34,6 +35,26 @@ ALLOWED = {
 ACCEPTED_LABEL = "PDF、PNG、JPEG 图片、Word（.docx）或 Excel（.xlsx）"
 
 
+# A Word or Excel file has tens of parts; 20 MB of empty entries is 200,000 of them, which
+# zipfile reads into memory (some 250 MB, seconds) before a single name is looked at.
+MAX_PACKAGE_ENTRIES = 5000
+_END_RECORD = struct.Struct("<4s4H2LH")
+
+
+def _entry_count(upload) -> int | None:
+    """The number of entries the zip's end record declares (read without parsing the directory),
+    None when it has none or defers to ZIP64 (which no Office file of evidence size needs)."""
+    size = upload.size
+    upload.seek(max(0, size - (_END_RECORD.size + 0xFFFF)))
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _END_RECORD.size:
+        return None
+    total = _END_RECORD.unpack_from(tail, at)[4]
+    return None if total == 0xFFFF else total
+
+
 def sniff(upload) -> str | None:
     """The content type read from the file's bytes, or None if it is none of the accepted kinds."""
     upload.seek(0)
@@ -46,6 +67,9 @@ def sniff(upload) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if head.startswith(b"PK\x03\x04"):
+        entries = _entry_count(upload)
+        if entries is None or entries > MAX_PACKAGE_ENTRIES:
+            return None
         try:
             with zipfile.ZipFile(upload) as package:
                 names = set(package.namelist())

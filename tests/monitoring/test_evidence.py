@@ -167,3 +167,15 @@ def test_the_name_a_file_is_downloaded_under_ends_with_the_type_read_from_its_by
     response = client.get(reverse("monitoring:evidence", args=[item.pk]))
     assert response["Content-Type"] == "application/pdf"
     assert kept.rsplit(".", 1)[-1] in response["Content-Disposition"].rsplit(".", 1)[-1]
+
+
+def test_a_package_of_too_many_entries_is_refused_before_its_directory_is_read(wuhan_report, wuhan, monkeypatch):
+    import monitoring.evidence as evidence
+
+    crowded = _package("[Content_Types].xml", "word/document.xml", *[f"x/{i}" for i in range(60)])
+    monkeypatch.setattr(evidence, "MAX_PACKAGE_ENTRIES", 50)
+    read = []
+    monkeypatch.setattr(zipfile.ZipFile, "namelist", lambda self: read.append(1) or [])
+    with pytest.raises(ValidationError, match="按文件内容判断"):
+        evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload("a.docx", crowded), actor=wuhan)
+    assert not read and not Evidence.objects.exists()

@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 
 from projects.agreements.services import agreement_create, agreement_save_annex
-from projects.models import Agreement, AgreementMetricValue
+from projects.models import Agreement, AgreementMetricValue, Project
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview
 from reports.models import ImportJob
@@ -288,3 +288,38 @@ def test_the_undertakers_filler_imports_its_own_annex(admin_user, agreement, dja
     job = import_job_create(name="附表.xlsx", data=data, user=filler)
     assert import_job_apply(job_id=job.pk).status == "applied", job.message
     assert AgreementMetricValue.objects.get(metric=metric, year=agreement.years[0]).value == 9
+
+
+# --- a table title that is not unique: a copy to a new year, another province ------------------------
+
+
+def test_an_official_export_of_a_copied_tables_goes_back_into_the_copy_not_last_years_table(admin_user, region):
+    """A title without a year stays the same in the new year's copy: the file says which table it is."""
+    from projects.copying import project_copy_year
+
+    TargetTable.objects.filter(pk=region.pk).update(title="市州类绩效目标表")
+    copy = project_copy_year(project=region.project, year=2023, actor=admin_user)
+    new_region = copy.tables.get(title="市州类绩效目标表")
+    workflow.table_open(table_id=new_region.pk, actor=admin_user, deadline=None)
+    plan = import_preview(name="市州类.xlsx", data=_official_region(admin_user, new_region, C5=505), user=admin_user)
+    assert plan.ok, plan.errors
+    assert {TableRow.objects.get(pk=u.row_id).table_id for u in plan.rows} == {new_region.pk}
+
+
+def test_a_table_of_the_same_title_in_another_province_does_not_block_the_import(admin_user, hubei_admin, region):
+    """Another province's table of the same title (its project older, so found first) is neither chosen nor named."""
+    from projects.copying import project_copy_year
+    from tests.conftest import GUANGDONG_BUREAU
+
+    copy = project_copy_year(project=region.project, year=2023, actor=admin_user)
+    new_region = copy.tables.get(title__contains="市州类")
+    guangdong = Project.objects.filter(competent_department__name=GUANGDONG_BUREAU).order_by("pk").first()
+    Project.objects.filter(pk=guangdong.pk).update(order=0)
+    Project.objects.filter(pk=copy.pk).update(order=99)  # listed after Guangdong's
+    TargetTable.objects.create(
+        project=guangdong, title=new_region.title, unit_category="region", start_year=2023, end_year=2023
+    )
+    workflow.table_open(table_id=new_region.pk, actor=admin_user, deadline=None)
+    plan = import_preview(name="市州类.xlsx", data=_official_region(hubei_admin, new_region, C5=505), user=hubei_admin)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert {TableRow.objects.get(pk=u.row_id).table_id for u in plan.rows} == {new_region.pk}

@@ -411,6 +411,16 @@ def _sheet_table(grid: Grid, titles: list[str], user, *, meta, source, project) 
     return chosen[0] if chosen else tables[0]
 
 
+def _titled_project(grid: Grid, titles: list[str], user) -> Project | Issue | None:
+    """The project a 附件2 / 二级项目 sheet names. Titles are not unique (a copy to a new year keeps
+    one without a year): of several, the one the user manages, or a refusal asking for the project."""
+    projects = list(Project.objects.filter(title__in=titles)[:20])
+    mine = [p for p in projects if policy.can_manage_project(user, p)] if len(projects) > 1 else projects
+    if len(mine) > 1:
+        return Issue(grid.name, 1, 1, f"有 {len(mine)} 个项目名为“{mine[0].title}”：请从该项目的“导入”链接上传此文件")
+    return mine[0] if mine else (projects[0] if projects else None)
+
+
 def _plan_sheet(grid: Grid, user, *, meta, source, project) -> ImportPlan | Issue:
     """One sheet read with the reader of the layout it is recognised as, or why it is not read."""
     if is_evaluation_sheet(grid):
@@ -436,7 +446,9 @@ def _plan_sheet(grid: Grid, user, *, meta, source, project) -> ImportPlan | Issu
         if agreement is None:
             return Issue(grid.name, 1, 1, refusal)
         return plan_agreement_annex(grid, agreement, version)
-    owner = project or Project.objects.filter(title__in=[t for t in first if t]).first()
+    owner = project or _titled_project(grid, [t for t in first if t], user)
+    if isinstance(owner, Issue):
+        return owner
     if owner is not None and any(grid.text(r, 4) == "三级指标" for r in range(1, len(grid.rows) + 1)):
         if not policy.can_manage_project(user, owner):
             return Issue(grid.name, 1, 1, f"您无权修改项目“{owner.name}”的指标")

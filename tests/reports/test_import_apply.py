@@ -323,3 +323,36 @@ def test_a_table_of_the_same_title_in_another_province_does_not_block_the_import
     plan = import_preview(name="市州类.xlsx", data=_official_region(hubei_admin, new_region, C5=505), user=hubei_admin)
     assert plan.ok, [str(e) for e in plan.errors]
     assert {TableRow.objects.get(pk=u.row_id).table_id for u in plan.rows} == {new_region.pk}
+
+
+def test_an_attachment2_of_a_title_two_projects_share_is_not_written_into_the_wrong_year(admin_user, hubei):
+    """Project titles are not unique: a title without a year stays the same in the copy. Without a
+    project chosen, the sheet is refused; from the project's own import page it goes to that project."""
+    from projects.copying import project_copy_year
+    from reports.importers import plan_apply
+    from targets.models import Target
+
+    Project.objects.filter(pk=hubei.pk).update(title="湖北省服务业发展（专利转化专项计划）绩效目标表")
+    hubei.refresh_from_db()
+    copy = project_copy_year(project=hubei, year=2023, actor=admin_user)
+    assert copy.title == hubei.title
+
+    def bump(wb):
+        for row in wb.worksheets[0].iter_rows():
+            if row[3].value == "全省专利质押融资金额" and row[4].value == "35亿元":
+                row[4].value = "40亿元"
+
+    data = corpus.edit(workbook_bytes(export_workbook([(exporter_for("attachment2"), copy)], admin_user)), bump)
+    plan = import_preview(name="附件2.xlsx", data=data, user=admin_user)
+    assert not plan.ok and "有 2 个项目名为" in str(plan.errors[0])
+    plan = import_preview(name="附件2.xlsx", data=data, user=admin_user, project=copy)
+    assert plan.ok and [(c.before, c.after) for c in plan.changes] == [("35亿元", "40亿元")]
+    plan_apply(plan, actor=admin_user)
+    assert (
+        Target.objects.get(indicator__project=copy, indicator__name="全省专利质押融资金额", period="annual").raw
+        == "40亿元"
+    )
+    assert (
+        Target.objects.get(indicator__project=hubei, indicator__name="全省专利质押融资金额", period="annual").raw
+        == "35亿元"
+    )

@@ -44,3 +44,22 @@ def test_an_api_value_keyed_by_an_odd_id_is_refused_with_its_path(wuhan, wuhan_r
     assert response.status_code == 400
     wuhan_report.refresh_from_db()
     assert wuhan_report.version == 1
+
+
+def test_a_value_of_another_report_posted_to_the_report_form_changes_nothing(
+    client, wuhan, wuhan_report, evaluation_round
+):
+    """The form is read by the ids of the report's own values: another report's id is not one of them."""
+    foreign = evaluation_round.reports.get(unit__name="武汉市").values.first()
+    project_report = wuhan_report.round.reports.get(unit__isnull=True)
+    bureau_value = project_report.values.first()
+    client.force_login(wuhan)
+    client.post(
+        reverse("monitoring:report_save", args=[wuhan_report.pk]),
+        {"version": 1, f"actual-{foreign.pk}": "999", f"actual-{bureau_value.pk}": "999"},
+    )
+    for value in (foreign, bureau_value):
+        value.refresh_from_db()
+        assert value.raw == ""
+    # and the project's own report (the bureau's) is not the unit's to open
+    assert client.post(reverse("monitoring:report_save", args=[project_report.pk]), {"version": 1}).status_code == 404

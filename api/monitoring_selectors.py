@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from monitoring import selectors as monitoring
 from monitoring.models import Report, Round
+from units.inputs import parse_id
 
 
 def _int(value) -> int | None:
-    return int(value) if value is not None and str(value).isdigit() else None
+    return parse_id(value)
 
 
 def project_rounds(project) -> list[Round]:

@@ -10,6 +10,7 @@ from projects.models import Project
 from targets.models import Cell, TableRow, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
+from units.inputs import parse_id
 
 
 def _year_filter(year, prefix: str = "") -> Q:
@@ -18,7 +19,7 @@ def _year_filter(year, prefix: str = "") -> Q:
 
 
 def _int(value) -> int | None:
-    return int(value) if value is not None and str(value).isdigit() else None
+    return parse_id(value)
 
 
 def projects_for(user, params) -> QuerySet:

@@ -7,6 +7,8 @@ import hmac
 import secrets
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -15,6 +17,9 @@ from units.inputs import check_text
 
 from .models import ApiToken
 
+# The rate is counted per token (docs/api.md): without a cap, a user making a hundred tokens would
+# have a hundred times the rate. Ten active tokens are plenty for the scripts of one person.
+MAX_ACTIVE_TOKENS = 10
 # A token is used at most this often to move `last_used_at` (one UPDATE a minute, not one a request).
 LAST_USED_EVERY_SECONDS = 60
 
@@ -28,6 +33,10 @@ def api_token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
     """A new token for `user`; returns it with the full token text, which is never shown again."""
     name = (name or "").strip() or "接口令牌"
     check_text(name, "“令牌名称”", limit=100)
+    # The user's row is locked so that two pages posting at once cannot both pass the cap.
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
+    if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
+        raise ValidationError(f"每个用户最多同时持有 {MAX_ACTIVE_TOKENS} 个有效令牌，请先吊销不再使用的令牌")
     prefix = secrets.token_hex(4)
     while ApiToken.objects.filter(prefix=prefix).exists():
         prefix = secrets.token_hex(4)

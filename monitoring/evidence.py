@@ -8,6 +8,7 @@ under `monitoring/evidence/`; they are served only by the policy-checked downloa
 from __future__ import annotations
 
 import os
+import struct
 import zipfile
 
 from django.conf import settings
@@ -34,6 +35,26 @@ ALLOWED = {
 ACCEPTED_LABEL = "PDF、PNG、JPEG 图片、Word（.docx）或 Excel（.xlsx）"
 
 
+# A Word or Excel file has tens of parts; 20 MB of empty entries is 200,000 of them, which
+# zipfile reads into memory (some 250 MB, seconds) before a single name is looked at.
+MAX_PACKAGE_ENTRIES = 5000
+_END_RECORD = struct.Struct("<4s4H2LH")
+
+
+def _entry_count(upload) -> int | None:
+    """The number of entries the zip's end record declares (read without parsing the directory),
+    None when it has none or defers to ZIP64 (which no Office file of evidence size needs)."""
+    size = upload.size
+    upload.seek(max(0, size - (_END_RECORD.size + 0xFFFF)))
+    tail = upload.read()
+    upload.seek(0)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _END_RECORD.size:
+        return None
+    total = _END_RECORD.unpack_from(tail, at)[4]
+    return None if total == 0xFFFF else total
+
+
 def sniff(upload) -> str | None:
     """The content type read from the file's bytes, or None if it is none of the accepted kinds."""
     upload.seek(0)
@@ -46,6 +67,9 @@ def sniff(upload) -> str | None:
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if head.startswith(b"PK\x03\x04"):
+        entries = _entry_count(upload)
+        if entries is None or entries > MAX_PACKAGE_ENTRIES:
+            return None
         try:
             with zipfile.ZipFile(upload) as package:
                 names = set(package.namelist())
@@ -60,10 +84,24 @@ def sniff(upload) -> str | None:
     return None
 
 
+# Bidirectional controls make "报告\u202efdp.exe" show as 报告exe.pdf: dropped from names.
+BIDI_CONTROLS = dict.fromkeys([*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200E, 0x200F, 0x061C])
+SUFFIXES = {".pdf": (".pdf",), ".png": (".png",), ".jpg": (".jpg", ".jpeg"), ".docx": (".docx",), ".xlsx": (".xlsx",)}
+
+
 def _clean_name(name: str) -> str:
-    name = os.path.basename((name or "").replace("\\", "/")).strip() or "佐证材料"
+    name = os.path.basename((name or "").replace("\\", "/")).translate(BIDI_CONTROLS).strip() or "佐证材料"
     check_text(name, "“文件名”", limit=200)
     return name[:200]
+
+
+def _named_as(name: str, content_type: str) -> str:
+    """The name ending with the type read from the bytes: a PDF named page.html (a polyglot) is
+    downloaded as page.html.pdf, never opened as a web page by the one who downloads it."""
+    extension = ALLOWED[content_type]
+    if name.lower().endswith(SUFFIXES[extension]):
+        return name
+    return name[: 200 - len(extension)] + extension
 
 
 def check_upload(upload) -> str:
@@ -81,8 +119,8 @@ def check_upload(upload) -> str:
 
 def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evidence:
     """Attach a file to a report (or one of its values) while the report may be edited."""
-    name = _clean_name(upload.name)
     content_type = check_upload(upload)
+    name = _named_as(_clean_name(upload.name), content_type)
     with transaction.atomic():
         report = lock(Report, report_id, related=("round__project",))
         if not policy.can_attach_evidence(actor, report):

@@ -30,9 +30,21 @@ class RoundOpenForm(forms.Form):
         decimal_places=2,
     )
 
+    # A round's dates are in the projects' years; 0001-01-01 in UTC+8 falls before year 1 when stored (a 500).
+    YEARS = (2000, 2100)
+
+    def _in_years(self, name: str, label: str):
+        value = self.cleaned_data[name]
+        if value is not None and not self.YEARS[0] <= value.year <= self.YEARS[1]:
+            raise forms.ValidationError(f"{label}应在 {self.YEARS[0]} 到 {self.YEARS[1]} 年之间")
+        return value
+
+    def clean_reference_date(self):
+        return self._in_years("reference_date", "监控时点 / 自评截至日")
+
     def clean_deadline(self):
         # As for a table's deadline (targets.forms.OpenTableForm): a past one tells the units nothing.
-        deadline = self.cleaned_data["deadline"]
+        deadline = self._in_years("deadline", "填报截止时间")
         if deadline is not None and deadline <= timezone.now():
             raise forms.ValidationError("填报截止时间必须晚于现在")
         return deadline

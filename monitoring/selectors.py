@@ -254,8 +254,8 @@ def reports_to_review(user) -> list[Report]:
     reports = Report.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
         "round__project", "unit", "submitted_by"
     )
-    if not policy.is_admin(user):
-        reports = reports.filter(round__project_id__in=policy.reviewed_project_ids(user))
+    # The governed and the granted projects: a bureau's admin (not a superuser) reviews their own.
+    reports = reports.filter(policy.review_scope(user, prefix="round__project__"))
     return list(reports.order_by("submitted_at", "pk"))
 
 

@@ -13,6 +13,7 @@ from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.inputs import parse_id
 
 from . import access, evidence, selectors, services
 from .forms import RoundOpenForm, read_grades, read_report, read_weights
@@ -214,11 +215,9 @@ def evidence_upload(request, pk):
     try:
         if upload is None:
             raise ValidationError("请选择要上传的文件")
-        if value_id is not None and not str(value_id).isdigit():
+        if value_id is not None and parse_id(value_id) is None:
             raise ValidationError("该指标不在此报告中")
-        evidence.evidence_add(
-            report_id=report.pk, value_id=int(value_id) if value_id else None, upload=upload, actor=request.user
-        )
+        evidence.evidence_add(report_id=report.pk, value_id=parse_id(value_id), upload=upload, actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
         return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)

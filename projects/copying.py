@@ -110,6 +110,10 @@ def _copy(project_id: int, year: int, actor, copy_values: bool) -> Project:
     tables = list(source.tables.order_by("order"))
     # Without a budget year the tables' last year stands for the old year.
     shift = year - (old or max((t.end_year for t in tables), default=year - 1))
+    # A table spanning years moves whole: its last year must stay in range too (2100 + 2 years was kept).
+    beyond = [t.title for t in tables if t.end_year + shift > YEARS[1]]
+    if beyond:
+        raise ValidationError(f"复制到{year}年度后，“{beyond[0]}”的年度将超过 {YEARS[1]} 年，未复制")
     for table in tables:
         _copy_table(table, copy, indicators, shift, copy_values)
     reviewers = policy.project_reviewers(source)

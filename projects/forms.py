@@ -1,5 +1,6 @@
 from django import forms
 
+from units import policy
 from units.inputs import RefuseControlCharacters
 from units.models import Unit, UnitCategory
 
@@ -41,11 +42,18 @@ class ProjectForm(RefuseControlCharacters, forms.ModelForm):
             "note": forms.Textarea(attrs={"rows": 2}),
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, user=None, **kwargs):
         super().__init__(*args, **kwargs)
         departments = Unit.objects.filter(category__in=[UnitCategory.BUREAU, UnitCategory.DEPARTMENT])
         for name in ("competent_department", "provincial_department", "local_department", "budget_unit"):
             self.fields[name].queryset = departments
+        if user is not None and not policy.is_superuser(user):
+            # 主管部门 decides which province governs the project: a bureau's admin keeps it among the
+            # bureaus they administer (and its current one), never hands it to another province.
+            kept = {self.instance.competent_department_id} - {None}
+            self.fields["competent_department"].queryset = departments.filter(
+                pk__in=policy.administered_bureau_ids(user) | kept
+            )
 
     def clean(self):
         data = super().clean()

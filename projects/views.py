@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from targets import editing, workflow
 from targets.models import IndicatorCategory, TargetPeriod
 from targets.selectors import PAIRING_PROBLEMS, project_indicator_tree
+from units.inputs import parse_id
 from units.models import Unit, UnitCategory
 
 from . import access
@@ -19,7 +20,7 @@ from .services import project_update
 def _render(request, project, form=None, funding=None, status=200):
     context = {
         "project": project,
-        "form": form or ProjectForm(instance=project),
+        "form": form or ProjectForm(instance=project, user=request.user),
         "funding": funding or FundingSourceFormSet(instance=project),
         "tree": project_indicator_tree(project),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
@@ -49,7 +50,7 @@ def project_edit(request, pk):
     project = access.project_for_manager(request.user, pk)
     if request.method != "POST":
         return _render(request, project)
-    form = ProjectForm(request.POST, instance=project)
+    form = ProjectForm(request.POST, instance=project, user=request.user)
     funding = FundingSourceFormSet(request.POST, instance=project)
     if not (form.is_valid() and funding.is_valid()):
         messages.error(request, "表单有误，请按提示修改（未保存任何内容）")
@@ -93,7 +94,7 @@ def indicators_save(request, pk):
 def indicator_add(request, pk):
     project = access.project_for_manager(request.user, pk)
     category_id = request.POST.get("category", "")
-    category = IndicatorCategory.objects.filter(pk=category_id).first() if category_id.isdigit() else None
+    category = IndicatorCategory.objects.filter(pk=parse_id(category_id)).first() if parse_id(category_id) else None
     if category is None:
         messages.error(request, "请选择指标类别")
         return redirect("projects:edit", pk=project.pk)

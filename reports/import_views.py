@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from targets.models import TargetTable
 from units import policy
+from units.inputs import parse_id
 
 from . import access
 from .bundles import filename_for
@@ -82,7 +83,9 @@ def import_apply(request, pk):
     job = access.import_job_for_owner(request.user, pk)
     if job.status != ImportStatus.PREVIEWED:
         messages.error(request, "该导入不能执行（有错误或已处理）")
-    elif import_job_confirm(job=job, confirmed=[int(i) for i in request.POST.getlist("conflict") if i.isdigit()]):
+    elif import_job_confirm(
+        job=job, confirmed=[parse_id(i) for i in request.POST.getlist("conflict") if parse_id(i) is not None]
+    ):
         messages.success(request, "导入量较大，已在后台执行，请稍后刷新本页查看结果")
     else:
         job.refresh_from_db()

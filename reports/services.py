@@ -8,6 +8,7 @@ import tempfile
 from pathlib import Path
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.utils import timezone
 
@@ -31,8 +32,18 @@ def not_started_message(seconds: int) -> str:
 
 
 @transaction.atomic
+@transaction.atomic
 def export_job_create(*, project, owner, agreement=None) -> ExportJob:
-    """The project's 全部附件; with `agreement`, that 任务书 as PDF."""
+    """The project's 全部附件; with `agreement`, that 任务书 as PDF. A job of the owner's for the same
+    file still queued or running is returned, not doubled: posting the button (or the API) in a
+    loop queued a build each time, enough to keep every worker busy for everyone."""
+    # The owner's row is locked: two posts at once see each other's job.
+    get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
+    waiting = ExportJob.objects.filter(
+        owner=owner, project=project, agreement=agreement, status__in=(ExportStatus.PENDING, ExportStatus.RUNNING)
+    ).first()
+    if waiting is not None and export_job_expire_unstarted(job=waiting).status != ExportStatus.FAILED:
+        return waiting
     job = ExportJob.objects.create(project=project, owner=owner, agreement=agreement)
     transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
     return job

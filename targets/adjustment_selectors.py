@@ -104,6 +104,8 @@ def adjustments_to_review(user) -> list[AdjustmentRequest]:
 
 def end_of_day(day: date) -> datetime:
     """The first moment after `day`, in the site's time zone: versions approved before it were in force that day."""
+    # 9999-12-31 has no next day (?as_of=9999-12-31 was a 500): every version is in force by its eve.
+    day = min(day, date.max - timedelta(days=1))
     return timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min))
 
 

@@ -7,6 +7,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from units.inputs import parse_id
 from units.models import Unit
 
 from . import access, editing, selectors
@@ -79,7 +80,9 @@ def _positions(post, unit_ids: set[int]) -> dict[int, int]:
 def table_units(request, pk):
     table = access.table_for_manager(request.user, pk)
     try:
-        unit_ids = {int(u) for u in request.POST.getlist("units")}
+        unit_ids = {parse_id(u) for u in request.POST.getlist("units")}
+        if None in unit_ids:  # "²" or a 23-digit number: int() or the database refuses them
+            raise ValueError("units")
         positions = _positions(request.POST, unit_ids)
         added, removed = editing.table_units_set(
             table=table, unit_ids=unit_ids, actor=request.user, positions=positions

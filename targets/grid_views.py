@@ -72,6 +72,8 @@ def _cell_payload(raw: str, column) -> dict:
 def _save_payload(body: bytes) -> tuple[int, dict[int, str], str | None]:
     """The grid's JSON: the version it was read at, values by column id, the narrative if sent."""
     payload = json.loads(body or b"{}")
+    if isinstance(payload["version"], float):  # 1e400 is infinity: int() raises OverflowError, a 500
+        raise ValueError("version")
     version = int(payload["version"])
     raw_values = payload.get("values") or {}
     values = {int(column_id): "" if raw is None else str(raw) for column_id, raw in raw_values.items()}

@@ -61,6 +61,8 @@ def parse_factor(text: str, where: str) -> Decimal:
     if factor <= 0:
         raise ValidationError(f"{where}的换算系数应大于 0")
     field_ = TableColumn._meta.get_field("rollup_factor")
+    inputs.check_number(factor.to_integral_value(rounding="ROUND_DOWN"), field_, f"{where}的换算系数")
+    # Checked for size first: quantize() of 1e999999 or fifty 9s raises InvalidOperation (a 500).
     if factor != factor.quantize(Decimal(1).scaleb(-field_.decimal_places), rounding="ROUND_DOWN"):
         raise ValidationError(f"{where}的换算系数“{text}”超过 {field_.decimal_places} 位小数，无法精确保存")
     inputs.check_number(factor, field_, f"{where}的换算系数")

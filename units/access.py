@@ -11,10 +11,13 @@ from collections.abc import Callable
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from .inputs import parse_id
+
 
 def visible_or_404(queryset, pk, user, may_see: Callable, missing: str):
     # An id from a query string or a form field may be anything: what is not an id is not found.
-    if not str(pk).isdigit():
+    pk = parse_id(pk)
+    if pk is None:
         raise Http404(missing)
     obj = get_object_or_404(queryset, pk=pk)
     if not may_see(user, obj):

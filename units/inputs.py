@@ -134,3 +134,13 @@ def xml_safe(value):
     if isinstance(value, str):
         return XML_ILLEGAL.sub("", value)
     return value
+
+
+def parse_id(value) -> int | None:
+    """An id typed in a URL's query, a form field's name or value, or a JSON key: a plain ASCII
+    whole number of database size, else None. `str.isdigit` alone lets through "²" (which int()
+    refuses) and 30-digit numbers (which the database refuses): both were 500s."""
+    text = str(value) if value is not None else ""
+    if not (text.isascii() and text.isdigit() and len(text) <= 18):
+        return None
+    return int(text)

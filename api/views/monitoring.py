@@ -16,7 +16,7 @@ from targets import values as tv
 from targets.models import check_value_fits
 from targets.review import StaleVersion
 from units import policy
-from units.inputs import check_text
+from units.inputs import check_text, parse_id
 
 from .. import monitoring_selectors
 from ..exceptions import Conflict
@@ -85,7 +85,7 @@ def _value_errors(report: Report, values: dict) -> tuple[dict[int, dict], list[d
     known = {v.pk: v for v in report.values.all()}
     posted, errors = {}, []
     for key, fields in values.items():
-        value = known.get(int(key)) if str(key).isdigit() else None
+        value = known.get(parse_id(key))
         if value is None:
             errors.append({"field": f"values.{key}", "message": "该指标不在此报告中"})
             continue
@@ -176,11 +176,11 @@ class ReportGrade(generics.GenericAPIView):
         payload.is_valid(raise_exception=True)
         known = set(report.values.values_list("pk", flat=True))
         grades = {
-            int(k): (f["grade"], f.get("percent"))
+            parse_id(k): (f["grade"], f.get("percent"))
             for k, f in payload.validated_data["grades"].items()
-            if str(k).isdigit()
+            if parse_id(k) is not None
         }
-        strangers = [k for k in payload.validated_data["grades"] if not str(k).isdigit() or int(k) not in known]
+        strangers = [k for k in payload.validated_data["grades"] if parse_id(k) not in known]
         if strangers:
             errors = [{"field": f"grades.{k}", "message": "该指标不在此报告中"} for k in strangers]
             return Response({"detail": "该指标不在此报告中", "errors": errors}, status=400)

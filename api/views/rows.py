@@ -13,6 +13,7 @@ from targets.models import Cell, TableColumn
 from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
+from units.inputs import parse_id
 
 from .. import selectors
 from ..exceptions import Conflict
@@ -68,9 +69,9 @@ def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
 def _typed_cells(data: dict) -> dict[int, str]:
     cells = {}
     for key, raw in data.get("cells", {}).items():
-        if not str(key).isdigit():
+        if parse_id(key) is None:
             raise serializers.ValidationError({"cells": {key: "列编号应为数字"}})
-        cells[int(key)] = raw
+        cells[parse_id(key)] = raw
     return cells
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.inputs import parse_id
 
 from .. import access
 from . import services
@@ -22,8 +23,8 @@ def _typed_targets(post) -> dict[tuple[int, str], str]:
     typed = {}
     for key, raw in post.items():
         parts = key.split("-")
-        if len(parts) == 3 and parts[0] == "target" and parts[1].isdigit():
-            typed[(int(parts[1]), parts[2])] = raw
+        if len(parts) == 3 and parts[0] == "target" and parse_id(parts[1]) is not None:
+            typed[(parse_id(parts[1]), parts[2])] = raw
     return typed
 
 

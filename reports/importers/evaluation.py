@@ -57,7 +57,18 @@ def _find(grid: Grid, text: str, col: int = 1) -> int | None:
     return next((r for r in range(1, len(grid.rows) + 1) if grid.text(r, col) == text), None)
 
 
+def _formula(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> bool:
+    """A formula is refused as in every layout (reading.read_value): its text is no value, and
+    openpyxl or a script saves no result for it."""
+    cell = grid.cell(r, c)
+    if cell.formula:
+        plan.errors.append(Issue(grid.name, r, c, f"“{label}”是公式（{cell.value}），请填写内容而不是公式"))
+    return cell.formula
+
+
 def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> Decimal | None:
+    if _formula(grid, r, c, plan, label):
+        return None
     text = grid.text(r, c).replace(",", "")
     if text in ("", "不适用"):
         return None
@@ -82,7 +93,7 @@ def plan_evaluation_sheet(grid: Grid, report: Report, version: int | None) -> Im
     _plan_budget(grid, report, kind, plan, update)
     for label, name in REPORT_TEXTS.items():
         r = _find(grid, label)
-        if r is None:
+        if r is None or _formula(grid, r, 3, plan, label):
             continue
         text = grid.text(r, 3)
         if text != getattr(report, name):
@@ -107,6 +118,11 @@ def _plan_values(grid: Grid, report: Report, kind: str, plan: ImportPlan, update
             plan.errors.append(Issue(grid.name, r, label_col, f"此处应为指标“{value.label}”：请勿增删或调换指标行"))
             return
         fields = {}
+        where = f"{value.label}”的“"
+        formulas = [_formula(grid, r, actual_col, plan, f"{where}完成值")]
+        formulas += [_formula(grid, r, col, plan, f"{where}{title}") for col, title in texts.values()]
+        if any(formulas):
+            continue
         raw = grid.text(r, actual_col)
         if raw != value.raw:
             try:

@@ -18,7 +18,7 @@ from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
 
-from ..provenance import exported_rows
+from ..provenance import exported_rows, sheet_source
 from .annex import annex_agreement, plan_agreement_annex
 from .evaluation import is_evaluation_sheet, plan_evaluation_sheet, sheet_report
 from .files import Grid
@@ -392,13 +392,44 @@ def plan_workbook(grids: list[Grid], user, *, project: Project | None = None, so
     return plan
 
 
+def _sheet_table(grid: Grid, titles: list[str], user, *, meta, source, project) -> TargetTable | Issue | None:
+    """The table a sheet is, by its title. A title is unique in a project only: a copy to a new year
+    keeps one without a year, another province may use it. The file's own record (the template's
+    `_meta`, an export's provenance) says which; else the one table of that title the user may open."""
+    tables = TargetTable.objects.select_related("project").filter(title__in=titles)
+    if project is not None:
+        tables = tables.filter(project=project)
+    tables = list(tables[:20])
+    if len(tables) <= 1:
+        return tables[0] if tables else None
+    named = meta.table_id if meta is not None else (sheet_source(source, grid.name, "table") or {}).get("table")
+    chosen = [t for t in tables if t.pk == named] or [t for t in tables if policy.can_open_grid(user, t)]
+    if len(chosen) > 1:
+        return Issue(
+            grid.name, 1, 1, f"有 {len(chosen)} 张目标表名为“{chosen[0].title}”：请从该目标表页面的“导入”链接上传此文件"
+        )
+    return chosen[0] if chosen else tables[0]
+
+
+def _titled_project(grid: Grid, titles: list[str], user) -> Project | Issue | None:
+    """The project a 附件2 / 二级项目 sheet names. Titles are not unique (a copy to a new year keeps
+    one without a year): of several, the one the user manages, or a refusal asking for the project."""
+    projects = list(Project.objects.filter(title__in=titles)[:20])
+    mine = [p for p in projects if policy.can_manage_project(user, p)] if len(projects) > 1 else projects
+    if len(mine) > 1:
+        return Issue(grid.name, 1, 1, f"有 {len(mine)} 个项目名为“{mine[0].title}”：请从该项目的“导入”链接上传此文件")
+    return mine[0] if mine else (projects[0] if projects else None)
+
+
 def _plan_sheet(grid: Grid, user, *, meta, source, project) -> ImportPlan | Issue:
     """One sheet read with the reader of the layout it is recognised as, or why it is not read."""
     if is_evaluation_sheet(grid):
         report, version, refusal = sheet_report(grid, source, user)
         return plan_evaluation_sheet(grid, report, version) if report else Issue(grid.name, 1, 1, refusal)
     first = [grid.text(r, 1) for r in range(1, 4)]
-    table = TargetTable.objects.select_related("project").filter(title__in=[t for t in first if t]).first()
+    table = _sheet_table(grid, [t for t in first if t], user, meta=meta, source=source, project=project)
+    if isinstance(table, Issue):
+        return table
     if table is not None:
         if not policy.can_open_grid(user, table):
             return Issue(grid.name, 1, 1, f"您无权导入“{table.title}”")
@@ -415,7 +446,9 @@ def _plan_sheet(grid: Grid, user, *, meta, source, project) -> ImportPlan | Issu
         if agreement is None:
             return Issue(grid.name, 1, 1, refusal)
         return plan_agreement_annex(grid, agreement, version)
-    owner = project or Project.objects.filter(title__in=[t for t in first if t]).first()
+    owner = project or _titled_project(grid, [t for t in first if t], user)
+    if isinstance(owner, Issue):
+        return owner
     if owner is not None and any(grid.text(r, 4) == "三级指标" for r in range(1, len(grid.rows) + 1)):
         if not policy.can_manage_project(user, owner):
             return Issue(grid.name, 1, 1, f"您无权修改项目“{owner.name}”的指标")

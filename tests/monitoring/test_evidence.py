@@ -146,3 +146,36 @@ def test_files_are_removed_only_while_the_report_is_editable(wuhan_report, wuhan
     Report.objects.filter(pk=wuhan_report.pk).update(status="draft")
     evidence_remove(evidence_id=item.pk, actor=wuhan)
     assert not Evidence.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("name", "kept"),
+    [
+        ("page.html", "page.html.pdf"),  # a PDF header before HTML: opened as .html, the script would run
+        ("setup.exe", "setup.exe.pdf"),
+        ("报告\u202efdp.exe", "报告fdp.exe.pdf"),  # right-to-left override: shown as 报告exe.pdf
+        ("台账.PDF", "台账.PDF"),
+    ],
+)
+def test_the_name_a_file_is_downloaded_under_ends_with_the_type_read_from_its_bytes(
+    client, wuhan_report, wuhan, name, kept
+):
+    polyglot = b"%PDF-1.4\n<html><script>alert(document.cookie)</script></html>\n%%EOF\n"
+    item = evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload(name, polyglot), actor=wuhan)
+    assert item.original_name == kept
+    client.force_login(wuhan)
+    response = client.get(reverse("monitoring:evidence", args=[item.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert kept.rsplit(".", 1)[-1] in response["Content-Disposition"].rsplit(".", 1)[-1]
+
+
+def test_a_package_of_too_many_entries_is_refused_before_its_directory_is_read(wuhan_report, wuhan, monkeypatch):
+    import monitoring.evidence as evidence
+
+    crowded = _package("[Content_Types].xml", "word/document.xml", *[f"x/{i}" for i in range(60)])
+    monkeypatch.setattr(evidence, "MAX_PACKAGE_ENTRIES", 50)
+    read = []
+    monkeypatch.setattr(zipfile.ZipFile, "namelist", lambda self: read.append(1) or [])
+    with pytest.raises(ValidationError, match="按文件内容判断"):
+        evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload("a.docx", crowded), actor=wuhan)
+    assert not read and not Evidence.objects.exists()

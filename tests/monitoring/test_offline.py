@@ -114,3 +114,19 @@ def test_another_units_form_is_not_imported(client, wuhan_evaluation, reviewer, 
     data = _filled(_sheet_bytes(wuhan_evaluation, reviewer))
     plan = import_preview(name="自评表.xlsx", data=data, user=outsider)
     assert not plan.ok and not plan.reports
+
+
+def test_a_formula_in_the_filled_form_is_refused_naming_its_cell_not_stored_as_text(wuhan_evaluation, wuhan, reviewer):
+    """As in every other layout: a formula's text is not a value (openpyxl saves no result for it)."""
+    workbook = load_workbook(BytesIO(_filled(_sheet_bytes(wuhan_evaluation, reviewer))))
+    ws = workbook.worksheets[0]
+    r = next(c.row for c in ws["C"] if c.value == "专利质押项目数")
+    ws.cell(row=r, column=7).value = "=100+76"
+    ws.cell(row=r, column=10).value = '=HYPERLINK("http://evil.example","原因")'
+    buffer = BytesIO()
+    workbook.save(buffer)
+    plan = import_preview(name="自评表.xlsx", data=buffer.getvalue(), user=wuhan)
+    messages = [str(e) for e in plan.errors]
+    assert any("公式" in m and "专利质押项目数”的“完成值" in m for m in messages), messages
+    assert any("公式" in m and "未完成原因分析" in m for m in messages), messages
+    assert not plan.reports

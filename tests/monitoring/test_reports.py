@@ -10,7 +10,7 @@ from django.urls import reverse
 from monitoring.models import Report
 from monitoring.selectors import report_page
 from monitoring.services import report_approve, report_grade, report_reopen, report_return, report_save, report_submit
-from targets.review import NotEditable, StaleVersion
+from targets.review import NotEditable, ReviewStatus, StaleVersion
 from units.models import AuditEntry, Notification
 
 from .conftest import fill
@@ -389,3 +389,15 @@ def test_a_target_cell_a_monitoring_value_points_at_can_still_be_changed_after_a
     assert value.cell_id == cell.pk
     assert Cell.objects.get(pk=cell.pk).raw == "520"
     assert AuditEntry.objects.filter(action="targets.cell.changed", after={"raw": "520"}).count() == 1
+
+
+def test_a_bureau_admin_reviews_the_submitted_reports_of_their_own_bureaus_projects_only(
+    wuhan_report, hubei_admin, other_province_admin
+):
+    """The queue asks the policy's review scope: a non-superuser admin of the Hubei bureau reviews
+    Hubei's reports (they may approve them), the Guangdong bureau's admin none of them."""
+    from monitoring.selectors import reports_to_review
+
+    Report.objects.filter(pk=wuhan_report.pk).update(status=ReviewStatus.SUBMITTED)
+    assert [r.pk for r in reports_to_review(hubei_admin)] == [wuhan_report.pk]
+    assert reports_to_review(other_province_admin) == []

@@ -182,3 +182,23 @@ def test_a_unit_approved_after_the_round_opened_is_offered_and_added_once(
     round_close(round_id=monitoring_round.pk, actor=admin_user)
     with pytest.raises(ValidationError, match="已结束"):
         round_units_add(round_id=monitoring_round.pk, actor=reviewer)
+
+
+@pytest.mark.parametrize(
+    "fields",
+    [
+        {"reference_date": "2022-06-30", "deadline": "0001-01-01T00:00"},  # UTC+8 → before year 1: an OverflowError
+        {"reference_date": "0001-01-01"},
+        {"reference_date": "9999-12-31"},
+        {"reference_date": "2022-06-30", "deadline": "9999-12-31T23:59"},
+    ],
+)
+def test_a_date_outside_2000_to_2100_is_refused_in_chinese_and_opens_nothing(
+    client, hubei, approved_wuhan, admin_user, fields
+):
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("monitoring:round_open", args=[hubei.pk]), {"kind": "monitoring", "lag_threshold": "10", **fields}
+    )
+    assert response.status_code == 400 and "2000 到 2100" in response.content.decode()
+    assert not Round.objects.exists()

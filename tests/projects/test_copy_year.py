@@ -123,6 +123,13 @@ def test_a_year_not_after_the_projects_own_is_refused(hubei, admin_user, year):
     assert not Project.objects.filter(copied_from=hubei).exists()
 
 
+def test_a_copy_whose_tables_would_end_after_2100_is_refused_and_leaves_nothing(hubei, admin_user):
+    """The 运营中心 table spans 2023-2024: copied to 2100 it would end in 2102, which no table may."""
+    with pytest.raises(ValidationError, match="运营中心类.*超过 2100 年"):
+        project_copy_year(project=hubei, year=2100, actor=admin_user)
+    assert not Project.objects.filter(copied_from=hubei).exists()
+
+
 def test_a_failure_midway_leaves_nothing(hubei, admin_user):
     """Two tables whose titles become the same in 2023 fail on the title's constraint after
     the project, its indicators and the first tables were written: all of it is undone."""

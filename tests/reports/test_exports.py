@@ -349,3 +349,20 @@ def test_an_export_job_no_worker_started_in_time_fails_with_a_retry_that_queues_
         assert client.post(f"/exports/jobs/{job.pk}/retry/").status_code == 302
     job.refresh_from_db()
     assert job.status == "done" and job.error == ""  # eager here: queued again means built
+
+
+def test_posting_the_bundle_again_while_it_is_queued_shows_the_same_job(client, wuhan, hubei):
+    """The button (or the API) in a loop must not queue a build each time."""
+    from reports.models import ExportJob
+    from tests.api.conftest import token_client
+
+    client.force_login(wuhan)
+    first = client.post(reverse("reports:export_bundle", args=[hubei.pk])).url
+    assert client.post(reverse("reports:export_bundle", args=[hubei.pk])).url == first
+    api = token_client(wuhan)
+    assert {api.post(f"/api/v1/projects/{hubei.pk}/exports/").json()["id"] for _ in range(3)} == {
+        ExportJob.objects.get().pk
+    }
+    ExportJob.objects.update(status="done")
+    assert client.post(reverse("reports:export_bundle", args=[hubei.pk])).url != first  # a finished one is built anew
+    assert ExportJob.objects.count() == 2

@@ -78,3 +78,24 @@ def test_the_official_export_prints_the_units_values(answered):
     ws = load_workbook(BytesIO(data)).active
     wuhan = _line(ws, "武汉市")
     assert wuhan[2:4] == [120, 60]
+
+
+def test_a_units_formula_like_reason_and_text_value_are_text_in_the_sheet(open_table, admin_user, reviewer, wuhan_row):
+    handdown.table_hand_down(table_id=open_table.pk, actor=admin_user)
+    text_column = open_table.columns.exclude(value_kind="number").order_by("order").first()
+    number_column = open_table.columns.filter(value_kind="number").order_by("order").first()
+    row = TableRow.objects.get(pk=wuhan_row.pk)
+    values = {number_column.pk: "80"}
+    if text_column is not None:
+        values[text_column.pk] = "显著增长"
+    row = handdown.row_assigned_update(row_id=row.pk, values=values, expected_version=row.version, actor=reviewer)
+    handdown.row_assigned_answer(
+        row_id=row.pk,
+        answers={number_column.pk: Answer(PROPOSE, "60", '=HYPERLINK("http://evil.example","理由")')},
+        expected_version=row.version,
+        actor=reviewer,
+    )
+    ws = _sheet(TargetTable.objects.get(pk=open_table.pk), policy.system_user())
+    cells = [c for r in ws.iter_rows() for c in r if c.value is not None]
+    assert '=HYPERLINK("http://evil.example","理由")' in [c.value for c in cells]
+    assert not [c.coordinate for c in cells if c.data_type == "f"]

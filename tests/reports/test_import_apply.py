@@ -15,7 +15,7 @@ from openpyxl import load_workbook
 from openpyxl.packaging.custom import CustomPropertyList, StringProperty
 
 from projects.agreements.services import agreement_create, agreement_save_annex
-from projects.models import Agreement, AgreementMetricValue
+from projects.models import Agreement, AgreementMetricValue, Project
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview
 from reports.models import ImportJob
@@ -288,3 +288,71 @@ def test_the_undertakers_filler_imports_its_own_annex(admin_user, agreement, dja
     job = import_job_create(name="附表.xlsx", data=data, user=filler)
     assert import_job_apply(job_id=job.pk).status == "applied", job.message
     assert AgreementMetricValue.objects.get(metric=metric, year=agreement.years[0]).value == 9
+
+
+# --- a table title that is not unique: a copy to a new year, another province ------------------------
+
+
+def test_an_official_export_of_a_copied_tables_goes_back_into_the_copy_not_last_years_table(admin_user, region):
+    """A title without a year stays the same in the new year's copy: the file says which table it is."""
+    from projects.copying import project_copy_year
+
+    TargetTable.objects.filter(pk=region.pk).update(title="市州类绩效目标表")
+    copy = project_copy_year(project=region.project, year=2023, actor=admin_user)
+    new_region = copy.tables.get(title="市州类绩效目标表")
+    workflow.table_open(table_id=new_region.pk, actor=admin_user, deadline=None)
+    plan = import_preview(name="市州类.xlsx", data=_official_region(admin_user, new_region, C5=505), user=admin_user)
+    assert plan.ok, plan.errors
+    assert {TableRow.objects.get(pk=u.row_id).table_id for u in plan.rows} == {new_region.pk}
+
+
+def test_a_table_of_the_same_title_in_another_province_does_not_block_the_import(admin_user, hubei_admin, region):
+    """Another province's table of the same title (its project older, so found first) is neither chosen nor named."""
+    from projects.copying import project_copy_year
+    from tests.conftest import GUANGDONG_BUREAU
+
+    copy = project_copy_year(project=region.project, year=2023, actor=admin_user)
+    new_region = copy.tables.get(title__contains="市州类")
+    guangdong = Project.objects.filter(competent_department__name=GUANGDONG_BUREAU).order_by("pk").first()
+    Project.objects.filter(pk=guangdong.pk).update(order=0)
+    Project.objects.filter(pk=copy.pk).update(order=99)  # listed after Guangdong's
+    TargetTable.objects.create(
+        project=guangdong, title=new_region.title, unit_category="region", start_year=2023, end_year=2023
+    )
+    workflow.table_open(table_id=new_region.pk, actor=admin_user, deadline=None)
+    plan = import_preview(name="市州类.xlsx", data=_official_region(hubei_admin, new_region, C5=505), user=hubei_admin)
+    assert plan.ok, [str(e) for e in plan.errors]
+    assert {TableRow.objects.get(pk=u.row_id).table_id for u in plan.rows} == {new_region.pk}
+
+
+def test_an_attachment2_of_a_title_two_projects_share_is_not_written_into_the_wrong_year(admin_user, hubei):
+    """Project titles are not unique: a title without a year stays the same in the copy. Without a
+    project chosen, the sheet is refused; from the project's own import page it goes to that project."""
+    from projects.copying import project_copy_year
+    from reports.importers import plan_apply
+    from targets.models import Target
+
+    Project.objects.filter(pk=hubei.pk).update(title="湖北省服务业发展（专利转化专项计划）绩效目标表")
+    hubei.refresh_from_db()
+    copy = project_copy_year(project=hubei, year=2023, actor=admin_user)
+    assert copy.title == hubei.title
+
+    def bump(wb):
+        for row in wb.worksheets[0].iter_rows():
+            if row[3].value == "全省专利质押融资金额" and row[4].value == "35亿元":
+                row[4].value = "40亿元"
+
+    data = corpus.edit(workbook_bytes(export_workbook([(exporter_for("attachment2"), copy)], admin_user)), bump)
+    plan = import_preview(name="附件2.xlsx", data=data, user=admin_user)
+    assert not plan.ok and "有 2 个项目名为" in str(plan.errors[0])
+    plan = import_preview(name="附件2.xlsx", data=data, user=admin_user, project=copy)
+    assert plan.ok and [(c.before, c.after) for c in plan.changes] == [("35亿元", "40亿元")]
+    plan_apply(plan, actor=admin_user)
+    assert (
+        Target.objects.get(indicator__project=copy, indicator__name="全省专利质押融资金额", period="annual").raw
+        == "40亿元"
+    )
+    assert (
+        Target.objects.get(indicator__project=hubei, indicator__name="全省专利质押融资金额", period="annual").raw
+        == "35亿元"
+    )

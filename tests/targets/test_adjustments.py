@@ -214,6 +214,13 @@ def test_a_crafted_date_is_a_message_not_a_500(client, reviewer, open_table):
         assert response.status_code == 400 and "日期格式不正确" in response.content.decode()
 
 
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01"])
+def test_the_first_and_last_dates_export_instead_of_a_500(client, reviewer, approved, value):
+    client.force_login(reviewer)
+    line = _wuhan_line(_export(client, approved.table, as_of=value))
+    assert line[2] == (500 if value.startswith("9") else "（截至该日尚无批复版本）")
+
+
 def test_the_command_exports_at_a_date(approved, tmp_path):
     from django.core.management import call_command
 

@@ -206,3 +206,13 @@ def test_a_new_table_is_created_for_a_project(client, admin_user, hubei):
     table = TargetTable.objects.get(title="湖北省专利转化专项计划绩效目标表-平台类（2023年度）")
     assert response.url == reverse("targets:table_edit", args=[table.pk])
     assert Project.objects.get(pk=hubei.pk).tables.count() == 5
+
+
+@pytest.mark.parametrize("odd", ["99999999999999999999999", "²"])
+def test_a_unit_id_that_is_not_a_plain_id_is_refused_with_a_message(client, admin_user, odd):
+    table = TargetTable.objects.get(title__contains="市州类")
+    before = set(table.rows.values_list("unit_id", flat=True))
+    client.force_login(admin_user)
+    response = client.post(reverse("targets:table_units", args=[table.pk]), {"units": [*before, odd]}, follow=True)
+    assert response.status_code == 200 and "单位选择无效" in response.content.decode()
+    assert set(table.rows.values_list("unit_id", flat=True)) == before

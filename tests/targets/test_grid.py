@@ -96,6 +96,16 @@ def test_a_malformed_request_is_refused_with_a_message(client, wuhan, wuhan_row,
     assert response.status_code == 400 and "请求格式不正确" in response.json()["message"]
 
 
+@pytest.mark.parametrize("body", ['{"version": 1e400, "values": {}}', '{"version": NaN, "values": {}}'])
+def test_a_version_that_is_no_whole_number_is_refused_with_a_message(client, wuhan, wuhan_row, open_table, body):
+    # 1e400 reads as infinity, which int() refuses with an OverflowError (a 500 before).
+    client.force_login(wuhan)
+    response = client.post(
+        reverse("targets:row_cells_save", args=[wuhan_row.pk]), body, content_type="application/json"
+    )
+    assert response.status_code == 400 and "请求格式不正确" in response.json()["message"]
+
+
 def test_a_filler_sees_only_their_own_row_in_the_grid(client, outsider, open_table):
     client.force_login(outsider)
     response = client.get(reverse("targets:table_grid", args=[open_table.pk]))

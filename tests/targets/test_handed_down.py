@@ -391,3 +391,15 @@ def test_a_columns_new_unit_reaches_its_handed_down_values(assigned_row, wuhan_r
     first.save()
     table_cells_reparse(table_id=wuhan_row.table_id)
     assert AssignedValue.objects.get(row=wuhan_row, column=first).measure_unit == "件"
+
+
+def test_a_handed_down_save_with_an_infinite_version_is_refused_with_a_message(
+    client, handed_down, wuhan_row, reviewer
+):
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("targets:row_assigned_save", args=[wuhan_row.pk]),
+        '{"version": 1e400, "values": {}}',
+        content_type="application/json",
+    )
+    assert response.status_code == 400 and "请求格式不正确" in response.json()["message"]

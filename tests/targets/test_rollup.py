@@ -176,7 +176,16 @@ def test_a_factor_is_typed_as_a_multiplier_or_as_one_over(typed, factor):
 
 @pytest.mark.parametrize(
     "typed, message",
-    [("0", "应大于 0"), ("-1", "不是数字"), ("很多", "不是数字"), ("1/3", "无法精确保存"), ("1/0", "应大于 0")],
+    [
+        ("0", "应大于 0"),
+        ("-1", "不是数字"),
+        ("很多", "不是数字"),
+        ("1/3", "无法精确保存"),
+        ("1/0", "应大于 0"),
+        # quantize() of these raised InvalidOperation: a 500 from the table editor
+        ("9" * 50, "数值过大"),
+        ("9" * 23, "数值过大"),
+    ],
 )
 def test_a_factor_that_is_not_a_positive_exact_number_is_refused_in_chinese(typed, message):
     with pytest.raises(ValidationError) as exc:

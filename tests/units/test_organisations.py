@@ -138,3 +138,32 @@ def test_hubeis_own_admin_imports_into_hubeis_project(admin_user, hubei_admin, h
 
     tree = workbook_bytes(export_workbook([(exporter_for("attachment2"), hubei)], admin_user))
     assert import_preview(name="附件2.xlsx", data=tree, user=hubei_admin).errors == []
+
+
+def test_a_bureau_admin_cannot_hand_a_project_to_another_provinces_bureau(client, hubei, hubei_admin):
+    """主管部门 decides which province governs the project: a bureau's admin choosing another bureau
+    would push the project into that province (and lose it themselves). Refused, nothing saved."""
+    from tests.targets.test_editors import _project_post
+
+    guangdong = Unit.objects.get(name=GUANGDONG_BUREAU)
+    client.force_login(hubei_admin)
+    response = client.post(
+        reverse("projects:edit", args=[hubei.pk]), _project_post(hubei, competent_department=guangdong.pk)
+    )
+    assert response.status_code == 400
+    assert Project.objects.get(pk=hubei.pk).competent_department.name == "湖北省知识产权局"
+    assert response.context["form"].errors["competent_department"]  # Django's own 选择一个有效的选项
+    offered = [u.name for u in response.context["form"].fields["competent_department"].queryset]
+    assert offered == ["湖北省知识产权局"]
+
+
+def test_a_superuser_may_still_move_a_project_between_bureaus(client, hubei, admin_user):
+    from tests.targets.test_editors import _project_post
+
+    guangdong = Unit.objects.get(name=GUANGDONG_BUREAU)
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("projects:edit", args=[hubei.pk]), _project_post(hubei, competent_department=guangdong.pk)
+    )
+    assert response.status_code == 302
+    assert Project.objects.get(pk=hubei.pk).competent_department_id == guangdong.pk

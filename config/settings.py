@@ -190,6 +190,9 @@ MEDIA_ROOT = env_str("DJANGO_MEDIA_ROOT", str(BASE_DIR / "media"))
 MEDIA_URL = "media/"
 # 佐证材料 (monitoring evidence): the largest file accepted, in bytes.
 EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 20 * 1024 * 1024)
+# All of a report's 佐证材料 together: a unit cannot fill the disk one 20 MB file at a time.
+EVIDENCE_MAX_FILES = env_int("EVIDENCE_MAX_FILES", 50)
+EVIDENCE_MAX_TOTAL_BYTES = env_int("EVIDENCE_MAX_TOTAL_BYTES", 200 * 1024 * 1024)
 # Hashed, compressed names need `collectstatic`; DEBUG serves the source files as they are.
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 if not DEBUG:

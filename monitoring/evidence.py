@@ -14,6 +14,7 @@ import zipfile
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, Sum
 
 from targets.review import EDITABLE, lock
 from units import policy
@@ -127,6 +128,7 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
             raise PermissionDenied("您没有为该报告上传材料的权限")
         if report.status not in EDITABLE:
             raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能上传材料")
+        _check_room(report, upload)
         value = None
         if value_id is not None:
             value = report.values.filter(pk=value_id).first()
@@ -151,6 +153,18 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
             label=report.review_label,
         )
     return evidence
+
+
+def _check_room(report: Report, upload) -> None:
+    """A report's files are capped in number and in total size (settings.EVIDENCE_MAX_*)."""
+    stored = report.evidence.aggregate(files=Count("pk"), size=Sum("size"))
+    if stored["files"] >= settings.EVIDENCE_MAX_FILES:
+        raise ValidationError(f"该报告已有 {stored['files']} 个佐证材料，已达上限，请删除不需要的后再上传")
+    limit = settings.EVIDENCE_MAX_TOTAL_BYTES
+    if (stored["size"] or 0) + upload.size > limit:
+        raise ValidationError(
+            f"该报告的佐证材料合计将超过 {limit // (1024 * 1024)} MB，文件“{upload.name}”未上传，请压缩或删除部分材料"
+        )
 
 
 def evidence_remove(*, evidence_id: int, actor) -> None:

@@ -179,3 +179,17 @@ def test_a_package_of_too_many_entries_is_refused_before_its_directory_is_read(w
     with pytest.raises(ValidationError, match="按文件内容判断"):
         evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload("a.docx", crowded), actor=wuhan)
     assert not read and not Evidence.objects.exists()
+
+
+def test_a_reports_files_are_capped_in_number_and_in_total_size(wuhan_report, wuhan, settings):
+    settings.EVIDENCE_MAX_FILES = 2
+    settings.EVIDENCE_MAX_TOTAL_BYTES = 1024 * 1024
+    for n in range(2):
+        evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload(f"{n}.pdf", PDF), actor=wuhan)
+    with pytest.raises(ValidationError, match="已有 2 个佐证材料，已达上限"):
+        evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload("3.pdf", PDF), actor=wuhan)
+    settings.EVIDENCE_MAX_FILES = 10
+    big = PDF + b"\x00" * (1024 * 1024 - len(PDF))  # exactly the total limit on its own
+    with pytest.raises(ValidationError, match="合计将超过 1 MB"):
+        evidence_add(report_id=wuhan_report.pk, value_id=None, upload=_upload("big.pdf", big), actor=wuhan)
+    assert Evidence.objects.filter(report=wuhan_report).count() == 2

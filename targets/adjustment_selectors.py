@@ -90,11 +90,15 @@ def row_adjustment_context(user, row: TableRow, columns: list[TableColumn]) -> d
 
 def adjustments_to_review(user) -> list[AdjustmentRequest]:
     """Pending requests of the projects this user reviews, oldest first (for the review queue; one query)."""
-    adjustments = AdjustmentRequest.objects.filter(status=ReviewStatus.SUBMITTED).select_related(
-        "row__table__project", "row__unit", "submitted_by"
-    )
     if not policy.can_use_review_queue(user):
         return []
+    # Narrowed in SQL to the projects whose work waits for this user (not every province's
+    # requests), rows still there; the policy decides each one.
+    adjustments = AdjustmentRequest.objects.filter(
+        policy.review_scope(user, "row__table__project__"),
+        status=ReviewStatus.SUBMITTED,
+        row__removed_at__isnull=True,
+    ).select_related("row__table__project", "row__unit", "submitted_by")
     return [
         a
         for a in adjustments.order_by("submitted_at", "pk")

@@ -342,3 +342,12 @@ def test_the_migration_keeps_v1_for_rows_already_approved(approved, reviewer, op
         str(c): raw for c, raw in Cell.objects.filter(row=other).values_list("column_id", "raw")
     }
     assert kept[other.pk].actor == reviewer
+
+
+def test_a_request_on_a_removed_row_leaves_the_review_queue(client, approved, wuhan, reviewer):
+    from django.utils import timezone
+
+    _ask(approved, wuhan)
+    TableRow.all_objects.filter(pk=approved.pk).update(removed_at=timezone.now())
+    client.force_login(reviewer)
+    assert "武汉市 的调整申请" not in client.get(reverse("targets:review_queue")).content.decode()

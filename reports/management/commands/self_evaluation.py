@@ -4,7 +4,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import Report, RoundKind
 from projects.models import Project
-from reports.evaluation_views import report_filename
+from reports.bundles import report_filename
 from reports.exporters import export_workbook, exporter_for
 from units import policy
 

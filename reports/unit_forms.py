@@ -38,7 +38,7 @@ def write_unit_forms(round_: Round, user, path, *, reports: list[Report] | None 
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for report in reports:
             with archive.open(_unique(report_filename(report), used), "w") as member:
-                export_workbook([(exporter, report)], user).save(member)
+                export_workbook([(exporter, report)], user, small=True).save(member)
             if on_form:
                 on_form()
     return len(reports)

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))
 from bench.run import setup_django  # noqa: E402
 
 YEAR = 2022
-PROFILE_SORT = "tottime"
+PROFILE_SORT = ("cumulative", "tottime")
 
 
 def build(n: int, admin):
@@ -135,8 +135,18 @@ def main():
     parser.add_argument("--units", type=int, nargs="+", default=[1000, 10000])
     parser.add_argument("--repeat", type=int, default=1, help="runs of each job per N; the median is kept")
     parser.add_argument("--profile", action="store_true", help="profile the 自评 .zip at the largest N")
+    parser.add_argument(
+        "--weights-per-form",
+        action="store_true",
+        help="as before the fix: each form reads the round's weights itself (to see the growth it caused)",
+    )
     args = parser.parse_args()
     setup_django(None)
+    if args.weights_per_form:
+        from reports import unit_forms
+        from reports.exporters import exporter_for
+
+        unit_forms.form_exporter = lambda round_: exporter_for("self_evaluation")
     from django.conf import settings
     from django.contrib.auth import get_user_model
 
@@ -161,7 +171,8 @@ def main():
         _print_one(results[-1])
         if profile:
             out = io.StringIO()
-            pstats.Stats(profile, stream=out).sort_stats(PROFILE_SORT).print_stats(25)
+            for order in PROFILE_SORT:
+                pstats.Stats(profile, stream=out).sort_stats(order).print_stats(25)
             print(out.getvalue())
     _print_ratios(results)
 

@@ -381,7 +381,25 @@ def write_report(path: Path, data: dict):
         ]
     lines += ["", "## Targets", ""] + [f"- {line}" for line in data["verdicts"]]
     lines += ["", "## What the figures changed", "", *data["notes"]]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.write_text("\n".join(lines + kept_sections(path)) + "\n", encoding="utf-8")
+
+
+KEPT = ("## Many units",)  # written from bench/scale_units.py's run, not from this one
+
+
+def kept_sections(path: Path) -> list[str]:
+    """The sections of the existing report that other benches measured, carried over as they are."""
+    if not path.exists():
+        return []
+    kept, keeping = [], False
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith("## "):
+            keeping = line.startswith(KEPT)
+            if keeping:
+                kept.append("")
+        if keeping:
+            kept.append(line)
+    return kept
 
 
 def main():

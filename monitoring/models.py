@@ -105,6 +105,11 @@ class Round(models.Model):
     def is_monitoring(self) -> bool:
         return self.kind == RoundKind.MONITORING
 
+    @property
+    def form_name(self) -> str:
+        """The form each report of this round prints as."""
+        return "监控表" if self.is_monitoring else "自评表"
+
 
 class GradeLevel(models.Model):
     """A reviewer's grade of a qualitative (or unmet "=") target. `percent` None: judged per value."""

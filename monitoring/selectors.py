@@ -93,6 +93,8 @@ def round_page(round_: Round, user) -> dict:
         "reports": reports,
         "groups": weight_groups(round_),
         "can_manage": policy.can_manage_rounds(user, round_.project),
+        # every unit's form in one .zip (reports:export_round_forms): who sees all the round's reports
+        "can_export_forms": policy.can_view_rounds(user, round_.project),
         "history": list(audit_entries_for(round_)[:50]),
         "late_units": late_units(round_),
     }
@@ -213,14 +215,17 @@ def changes_since(snapshot: ReportSnapshot | None, report: Report, values: list[
     return changes
 
 
-def report_page(report: Report, user) -> dict:
+def report_page(report: Report, user, weights: dict | None = None) -> dict:
     """Everything the report page shows. Queries: values (with grade, grader, category), evidence
-    (with uploader), weights (values seen, stored), grade levels (reviewers only), history."""
+    (with uploader), weights (values seen, stored), grade levels (reviewers only), history.
+
+    `weights`: the round's `weights_by_key`, when the caller reads many reports of one round (the
+    .zip of every unit's form): read per report, they scan the whole round's values each time."""
     values = list(report.values.select_related("grade", "graded_by", "category__parent"))
     files = list(report.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
     for value in values:
         value.files = [f for f in files if f.value_id == value.pk]
-    lines = _lines(report, values, weights_by_key(report.round))
+    lines = _lines(report, values, weights if weights is not None else weights_by_key(report.round))
     last_review = report.snapshots.filter(event__in=REVIEW_EVENTS).select_related("actor").first()
     editable = report.status in EDITABLE and policy.can_edit_report(user, report)
     reviewing = report.status == ReviewStatus.SUBMITTED and policy.can_review_report(user, report)

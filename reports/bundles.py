@@ -26,3 +26,12 @@ def filename_for(obj, layout: str | None = None) -> str:
     for ch in '\\/:*?"<>|':
         base = base.replace(ch, "")
     return f"{base}{'-' + layout if layout else ''}.xlsx"
+
+
+def report_filename(report) -> str:
+    """The file of one report's 自评表 / 绩效运行监控表: 项目-单位-年度 and the form."""
+    kind = "自评表" if report.round.kind == "self_evaluation" else "绩效运行监控表"
+    base = f"{report.round.project.name}-{report.owner_label}-{report.round.year}年{kind}"
+    for ch in '\\/:*?"<>|':
+        base = base.replace(ch, "")
+    return f"{base}.xlsx"

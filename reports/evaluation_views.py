@@ -1,27 +1,24 @@
 """The 自评表 / 绩效运行监控表 of a monitoring report, as an .xlsx download.
 
 Who may: whoever may see the report (`units.policy.can_view_report`, through
-`monitoring.access.report_for_user`); anyone else 404."""
+`monitoring.access.report_for_user`); anyone else 404. The .zip of every unit's form of a round is
+an export job (reports.unit_forms), for who may see the round."""
 
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
+from django.shortcuts import redirect
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
 
 from monitoring import access as monitoring_access
 
+from .bundles import report_filename
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
+from .services import export_job_waiting_or_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def report_filename(report) -> str:
-    kind = "自评表" if report.round.kind == "self_evaluation" else "绩效运行监控表"
-    base = f"{report.round.project.name}-{report.owner_label}-{report.round.year}年{kind}"
-    for ch in '\\/:*?"<>|':
-        base = base.replace(ch, "")
-    return f"{base}.xlsx"
 
 
 @login_required
@@ -47,3 +44,13 @@ def export_round_summary(request, pk):
     name = f"{round_.project.name}-{round_.year}年{round_.get_kind_display()}汇总表.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name.replace("/", ""))
     return response
+
+
+@login_required
+@require_POST
+def export_round_forms(request, pk):
+    """每个单位的自评表 (监控表) in one .zip, built by a worker: the project's bureau staff, who see
+    every report of the round (as the round page). A second click shows the job still waiting."""
+    round_ = monitoring_access.round_for_user(request.user, pk)
+    job = export_job_waiting_or_create(owner=request.user, round_=round_)
+    return redirect("reports:export_job", pk=job.pk)

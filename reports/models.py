@@ -13,7 +13,8 @@ class ExportStatus(models.TextChoices):
 
 
 class ExportJob(models.Model):
-    """A 全部附件 workbook being built by a Celery worker, with its progress and its file."""
+    """A file being built by a Celery worker, with its progress: a project's 全部附件 workbook,
+    a 任务书 PDF, or the .zip of every unit's 自评表 (监控表) of a round."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
@@ -28,8 +29,17 @@ class ExportJob(models.Model):
         on_delete=models.CASCADE,
         related_name="pdf_jobs",
     )
+    # Set for the .zip of every unit's form of a round (reports.unit_forms).
+    round = models.ForeignKey(
+        "monitoring.Round",
+        verbose_name="轮次",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
     status = models.CharField("状态", max_length=16, choices=ExportStatus.choices, default=ExportStatus.PENDING)
-    # Sheets of a workbook, or steps of a PDF.
+    # Sheets of a workbook, steps of a PDF, or unit forms of a round's .zip.
     done_sheets = models.PositiveIntegerField("已完成", default=0)
     total_sheets = models.PositiveIntegerField("总数", default=0)
     file = models.FileField("文件", upload_to="exports/", blank=True)
@@ -54,18 +64,25 @@ class ExportJob(models.Model):
 
     @property
     def label(self) -> str:
+        if self.round_id:
+            return f"{self.round}·每个单位的{self.round.form_name}"
         return "任务书 PDF" if self.agreement_id else "全部附件"
 
     @property
     def download_name(self) -> str:
         if self.agreement_id:
             return f"{self.agreement.title}.pdf"
+        if self.round_id:
+            name = f"{self.project.name}-{self.round.year}年各单位{self.round.form_name}.zip"
+            return "".join(ch for ch in name if ch not in '\\/:*?"<>|')
         return f"{self.project.name}-全部附件.xlsx"
 
     @property
     def content_type(self) -> str:
         if self.agreement_id:
             return "application/pdf"
+        if self.round_id:
+            return "application/zip"
         return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 

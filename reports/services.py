@@ -20,6 +20,7 @@ from units import policy
 from .bundles import project_items
 from .exporters import export_workbook
 from .models import ExportJob, ExportStatus
+from .unit_forms import unit_reports, write_unit_forms
 
 logger = logging.getLogger(__name__)
 
@@ -33,20 +34,31 @@ def not_started_message(seconds: int) -> str:
 
 @transaction.atomic
 @transaction.atomic
-def export_job_create(*, project, owner, agreement=None) -> ExportJob:
-    """The project's 全部附件; with `agreement`, that 任务书 as PDF. A job of the owner's for the same
-    file still queued or running is returned, not doubled: posting the button (or the API) in a
+def export_job_create(*, project, owner, agreement=None, round_=None) -> ExportJob:
+    """The project's 全部附件; with `agreement`, that 任务书 as PDF; with `round_`, the .zip of
+    every unit's form of that round of the project. A job of the owner's for the same file
+    still queued or running is returned, not doubled: posting the button (or the API) in a
     loop queued a build each time, enough to keep every worker busy for everyone."""
     # The owner's row is locked: two posts at once see each other's job.
     get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
     waiting = ExportJob.objects.filter(
-        owner=owner, project=project, agreement=agreement, status__in=(ExportStatus.PENDING, ExportStatus.RUNNING)
+        owner=owner,
+        project=project,
+        agreement=agreement,
+        round=round_,
+        status__in=(ExportStatus.PENDING, ExportStatus.RUNNING),
     ).first()
     if waiting is not None and export_job_expire_unstarted(job=waiting).status != ExportStatus.FAILED:
         return waiting
-    job = ExportJob.objects.create(project=project, owner=owner, agreement=agreement)
+    job = ExportJob.objects.create(project=project, owner=owner, agreement=agreement, round=round_)
     transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
     return job
+
+
+def export_job_waiting_or_create(*, owner, agreement=None, round_=None) -> ExportJob:
+    """`export_job_create` for a 任务书 or a round, whose project is theirs."""
+    project = agreement.project if agreement is not None else round_.project
+    return export_job_create(project=project, owner=owner, agreement=agreement, round_=round_)
 
 
 def export_job_enqueue(*, job_id: int) -> bool:
@@ -98,15 +110,15 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
     A layout that cannot be built fails the job with a Chinese message and the traceback
     in the log; an OSError (disk, a lost worker) propagates so the task is retried."""
-    job = ExportJob.objects.select_related("project", "owner", "agreement__project").get(pk=job_id)
+    job = ExportJob.objects.select_related("project", "owner", "agreement__project", "round__project").get(pk=job_id)
     if job.status == ExportStatus.DONE and job.file:
         return job
     if not policy.can_use_export_job(job.owner, job):  # permissions may have changed since
-        export_job_fail(job_id=job.pk, message="您已无权导出该任务书" if job.agreement_id else "您已无权导出该项目")
+        export_job_fail(job_id=job.pk, message=_REFUSED[_kind(job)])
         job.refresh_from_db()
         return job
     try:
-        name = _agreement_pdf_build(job) if job.agreement_id else _export_job_build(job)
+        name = _BUILDERS[_kind(job)](job)
     except OSError:
         raise
     except PdfUnavailable as exc:
@@ -131,6 +143,22 @@ def _agreement_pdf_build(job: ExportJob) -> str:
     """The 任务书's PDF, with its steps as progress; return its stored name."""
     data = agreement_pdf(job.agreement, on_step=_running(job, total=PDF_STEPS))
     return _store(f"exports/任务书-{job.agreement_id}-{job.pk}.pdf", lambda path: Path(path).write_bytes(data))
+
+
+def _unit_forms_build(job: ExportJob) -> str:
+    """The .zip of every unit's form of the round, one form a step; return its stored name."""
+    reports = unit_reports(job.round)
+    progress = _running(job, total=len(reports))
+    name = f"exports/{job.project.code}-{job.round.year}-{job.round.form_name}-{job.pk}.zip"
+    return _store(name, lambda path: write_unit_forms(job.round, job.owner, path, reports=reports, on_form=progress))
+
+
+def _kind(job: ExportJob) -> str:
+    return "pdf" if job.agreement_id else "forms" if job.round_id else "bundle"
+
+
+_BUILDERS = {"pdf": _agreement_pdf_build, "forms": _unit_forms_build, "bundle": _export_job_build}
+_REFUSED = {"pdf": "您已无权导出该任务书", "forms": "您已无权导出该轮次的报告", "bundle": "您已无权导出该项目"}
 
 
 def _running(job: ExportJob, *, total: int):

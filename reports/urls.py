@@ -11,6 +11,7 @@ urlpatterns = [
     path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
     path("exports/reports/<int:pk>.xlsx", evaluation_views.export_report, name="export_report"),
     path("exports/rounds/<int:pk>/summary.xlsx", evaluation_views.export_round_summary, name="export_round_summary"),
+    path("exports/rounds/<int:pk>/forms/", evaluation_views.export_round_forms, name="export_round_forms"),
     path("exports/jobs/<int:pk>/", views.export_job, name="export_job"),
     path("exports/jobs/<int:pk>/retry/", views.export_job_retry_view, name="export_job_retry"),
     path("exports/jobs/<int:pk>/download/", views.export_job_download, name="export_job_download"),

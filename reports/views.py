@@ -18,9 +18,9 @@ from units import policy
 from . import access
 from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
-from .models import ExportJob, ExportStatus
+from .models import ExportJob
 from .selectors import project_overview
-from .services import export_job_create, export_job_expire_unstarted, export_job_retry
+from .services import export_job_create, export_job_expire_unstarted, export_job_retry, export_job_waiting_or_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -132,9 +132,7 @@ def export_bundle(request, pk):
 def agreement_pdf_start(request, agreement):
     """The 任务书 PDF (projects:agreement_pdf, registered in reports.apps): the caller has fetched and
     authorised `agreement`. A job of the requester's still queued or running is shown, not doubled."""
-    job = ExportJob.objects.filter(
-        owner=request.user, agreement=agreement, status__in=(ExportStatus.PENDING, ExportStatus.RUNNING)
-    ).first() or export_job_create(project=agreement.project, owner=request.user, agreement=agreement)
+    job = export_job_waiting_or_create(owner=request.user, agreement=agreement)
     job = ExportJob.objects.select_related("project", "agreement").get(pk=job.pk)
     return render(request, "reports/export_job.html", {"job": export_job_expire_unstarted(job=job)})
 

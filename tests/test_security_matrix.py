@@ -600,6 +600,7 @@ FILE_URLS = {
     "projects:agreement_word": ("agreement", "projects:agreement", "GET"),
     "projects:agreement_pdf": ("agreement", "projects:agreement", "GET"),
     "reports:export_job_download": ("job", "reports:export_job", "GET"),
+    "reports:export_round_forms": ("monitoring_round", "monitoring:round", "POST"),
 }
 
 
@@ -621,6 +622,7 @@ def file_objects(objects, admin_user, platform_agreement):
         "table": [objects["table"], [TargetTable.objects.get(title__contains="高校院所类").pk]],
         "agreement": [[Agreement.objects.get(undertaker__isnull=True).pk], [platform_agreement.pk]],
         "job": [objects["job"], [admins_job.pk]],
+        "monitoring_round": [objects["monitoring_round"]],
     }
 
 

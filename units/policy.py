@@ -312,10 +312,8 @@ def can_import_into(user, table) -> bool:
 
 
 def system_user():
-    """The command line's actor: an unsaved superuser, so the policy sees a bureau admin.
-
-    Used by management commands that run with the server's authority (exports to disk).
-    """
+    """The command line's actor: an unsaved superuser, so the policy sees a bureau admin. Used by
+    management commands that run with the server's authority (exports to disk)."""
     user = get_user_model()(username="system", is_superuser=True, is_active=True)
     user._policy_memberships = []
     user._policy_reviewed = set()
@@ -333,6 +331,8 @@ def can_use_export_job(user, job) -> bool:
     (the 任务书 of a PDF job, else the project). Ownership itself is checked where the job is fetched."""
     if job.agreement_id is not None:
         return can_view_agreement(user, job.agreement)
+    if job.round_id is not None:  # every unit's form of a round: who sees all its reports, as its page
+        return can_view_rounds(user, job.round.project)
     return can_export_project(user, job.project)
 
 

@@ -258,15 +258,16 @@ class Exporter:
         raise NotImplementedError
 
 
-def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None) -> Book:
+def export_workbook(items: list[tuple[Exporter, object]], user, on_sheet=None, *, small: bool = False) -> Book:
     """One workbook, one sheet per (exporter, object); `on_sheet` is called after each.
 
     Every sheet is written by XlsxWriter in constant-memory mode (xlsx.py): rows go to
-    disk as they are made, and memory stays flat however large the table."""
+    disk as they are made, and memory stays flat however large the table. `small`: a form
+    of bounded size, packaged in memory (xlsx.Book)."""
     refused = [(exporter, obj) for exporter, obj in items if not exporter.allows(user, obj)]
     if refused:  # every caller has asked already; this is the last guard, never the first
         raise PermissionDenied(f"无权导出“{refused[0][0].title}”")
-    book = Book()
+    book = Book(small=small)
     used: set[str] = set()
     record = ExportRecord(user)
     for exporter, obj in items:

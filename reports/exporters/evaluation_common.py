@@ -6,6 +6,7 @@ print what the page shows, never a recomputation."""
 
 from __future__ import annotations
 
+from copy import copy
 from decimal import Decimal
 
 from django.utils import timezone
@@ -21,12 +22,24 @@ POINTS = "0.00"
 NOT_APPLICABLE = "不适用"
 
 
-def report_context(report: Report, user) -> dict:
+class RoundWeights:
+    """A report form's layout; `with_weights` gives it the round's weights read once, for the
+    forms of many reports of one round (reports.unit_forms)."""
+
+    weights: dict | None = None
+
+    def with_weights(self, weights: dict):
+        chosen = copy(self)
+        chosen.weights = weights
+        return chosen
+
+
+def report_context(report: Report, user, weights: dict | None = None) -> dict:
     """The report's page context, refetched so that the export reads the stored values."""
     report = Report.objects.select_related("round__project__competent_department", "unit", "submitted_by").get(
         pk=report.pk
     )
-    return report_page(report, user)
+    return report_page(report, user, weights)
 
 
 def owner_unit(report: Report) -> str:

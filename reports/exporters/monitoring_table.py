@@ -39,7 +39,7 @@ def progress_summary(context: dict) -> str:
     return text + (f"进度滞后：{'、'.join(lagging)}。" if lagging else "无明显滞后指标。")
 
 
-class MonitoringTableExporter(Exporter):
+class MonitoringTableExporter(common.RoundWeights, Exporter):
     identifier = "monitoring_table"
     title = "绩效运行监控表"
     takes = "report"
@@ -52,7 +52,7 @@ class MonitoringTableExporter(Exporter):
         return f"{report.owner_label}监控表"
 
     def render(self, ws, report: Report, user) -> None:
-        context = common.report_context(report, user)
+        context = common.report_context(report, user, self.weights)
         sheet = SheetWriter(ws, COLS)
         r = common.header(sheet, context, "绩效运行监控表", 1)
         r = budget_block(sheet, context, r)

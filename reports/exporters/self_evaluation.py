@@ -39,7 +39,7 @@ def completion_summary(context: dict) -> str:
     return f"共{len(lines)}项绩效指标，全部完成{met}项；自评得分{scores['total']:.2f}分，等级：{grade}。"
 
 
-class SelfEvaluationExporter(Exporter):
+class SelfEvaluationExporter(common.RoundWeights, Exporter):
     identifier = "self_evaluation"
     title = "项目支出绩效自评表"
     takes = "report"
@@ -52,7 +52,7 @@ class SelfEvaluationExporter(Exporter):
         return f"{report.owner_label}自评表"
 
     def render(self, ws, report: Report, user) -> None:
-        context = common.report_context(report, user)
+        context = common.report_context(report, user, self.weights)
         sheet = SheetWriter(ws, COLS)
         r = common.header(sheet, context, "项目支出绩效自评表", 1)
         r = budget_block(sheet, context, r)

@@ -18,6 +18,7 @@ strings into formulas, numbers or links. openpyxl stays for reading (imports, te
 
 from __future__ import annotations
 
+import io
 import shutil
 import tempfile
 from decimal import Decimal
@@ -62,9 +63,14 @@ def _escape_text(value: str) -> tuple[str, bool]:
 class Book:
     """An export workbook. Sheets are added in order; `save` closes it and copies the file."""
 
-    def __init__(self):
-        self._file = tempfile.TemporaryFile()
+    def __init__(self, *, small: bool = False):
+        # `small`: a one-page form among thousands (every unit's 自评表 of a round). Its package is
+        # put together in memory: on disk, each workbook's ten XML parts are ten temporary files
+        # made and removed, the larger part of a small form's time (docs/benchmarks.md, Many units).
+        # Rows still go to disk as they are written; only a layout of bounded size may ask for this.
+        self._file = io.BytesIO() if small else tempfile.TemporaryFile()
         self.workbook = xlsxwriter.Workbook(self._file, OPTIONS)
+        self.workbook.in_memory = small  # the packager's parts only: set after constant_memory took hold
         self.sheets: list[StreamingSheet] = []
         self._formats: dict[tuple, object] = {}
         self._closed = False

@@ -9,5 +9,12 @@ FORMS_MATRIX = {
     # the round's summary and its 汇总表: the project's bureau staff, as the round page
     "monitoring:round_summary": ("GET", "monitoring_round", _ROUNDS),
     "reports:export_round_summary": ("GET", "monitoring_round", _ROUNDS),
+    # every unit's form of the round in one .zip, as an export job (302 to the job's page): the
+    # round page's readers, observer included (it reads, writes nothing of the round); units 404
+    "reports:export_round_forms": (
+        "POST",
+        "monitoring_round",
+        {**_ROUNDS, "admin": 302, "reviewer": 302, "observer": 302},
+    ),
     "monitoring:round_dashboard": ("GET", "monitoring_round", _ROUNDS),
 }

@@ -4,8 +4,9 @@ from django.core.management.base import BaseCommand, CommandError
 
 from monitoring.models import Report, RoundKind
 from projects.models import Project
-from reports.evaluation_views import report_filename
+from reports.bundles import report_filename
 from reports.exporters import export_workbook, exporter_for
+from reports.unit_forms import form_exporter
 from units import policy
 
 
@@ -37,8 +38,9 @@ class Command(BaseCommand):
             directory = Path(out)
             directory.mkdir(parents=True, exist_ok=True)
             units = [r for r in reports if r.unit_id]
+            exporter = form_exporter(reports[0].round)  # the round's weights read once, not per unit
             for report in units:
-                _save(export_workbook([(exporter, report)], user), directory / report_filename(report))
+                _save(export_workbook([(exporter, report)], user, small=True), directory / report_filename(report))
             self.stdout.write(self.style.SUCCESS(f"已导出 {len(units)} 个单位的自评表到 {directory}"))
             return
         if unit:

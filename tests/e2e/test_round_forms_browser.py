@@ -1,0 +1,32 @@
+"""每个单位的自评表 in Chromium: the reviewer starts the .zip from the round page, the job page shows
+its progress by unit form, and the download holds one 自评表 per unit of the demo round."""
+
+import zipfile
+from io import BytesIO
+
+from monitoring.demo import monitoring_demo_load
+from monitoring.models import GradeLevel, Report, Round
+
+from .conftest import screenshot
+
+
+def test_the_reviewer_downloads_every_units_self_evaluation_as_one_zip(login, demo, tmp_path, settings):
+    settings.MEDIA_ROOT = str(tmp_path)
+    GradeLevel.objects.all().delete()  # as a test before may have left it (flushed): the demo still grades
+    monitoring_demo_load()
+    round_ = Round.objects.get(kind="self_evaluation")
+    units = Report.objects.filter(round=round_, unit__isnull=False).count()
+    page = login("reviewer")
+    page.goto(f"{demo}/monitoring/rounds/{round_.pk}/")
+    screenshot(page, "round_forms_button")
+    page.click("button:has-text('导出每个单位的自评表（.zip）')")
+    page.wait_for_selector("#job-download:not([hidden])")  # no worker here: the job ran eagerly
+    assert page.inner_text("#job-count") == f"{units}/{units}"
+    assert "每个单位的自评表" in page.inner_text("h1")
+    screenshot(page, "round_forms_zip")
+    with page.expect_download() as download:
+        page.click("#job-download a")
+    path = download.value.path()
+    assert download.value.suggested_filename.endswith("年各单位自评表.zip")
+    names = zipfile.ZipFile(BytesIO(open(path, "rb").read())).namelist()
+    assert len(names) == units and all(name.endswith("自评表.xlsx") for name in names)

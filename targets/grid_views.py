@@ -90,10 +90,11 @@ def _cell_errors(columns: dict, values: dict[int, str]) -> dict[str, str]:
     return errors
 
 
-def _conflict_response(row, exc: StaleVersion, user) -> JsonResponse:
-    """409 with what the other person saved and who they were, so the page can show both."""
+def _conflict_response(row, exc: StaleVersion, user, values=Cell) -> JsonResponse:
+    """409 with what the other person saved and who they were, so the page can show both.
+    `values`: the model of what was saved (a row's cells, or the 下达值 of a handed-down row)."""
     row.refresh_from_db()
-    current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
+    current = {str(v.column_id): v.raw for v in values.objects.filter(row=row)}
     last = audit_entries_for(row).exclude(actor=user).first()
     return JsonResponse(
         {

@@ -8,37 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import redirect
-from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from units import policy
-from units.audit import audit_entries_for
 
 from . import access, handdown, selectors
 from . import values as tv
-from .grid_views import _cell_errors, _save_payload
+from .grid_views import _cell_errors, _conflict_response, _save_payload
 from .models import AssignedValue
 from .review import NotEditable, StaleVersion
 from .views import _back, _row_context
-
-
-def _conflict(row, exc: StaleVersion, user) -> JsonResponse:
-    """409 with the 下达值 someone else saved meanwhile, in the grid's conflict format."""
-    row.refresh_from_db()
-    current = {str(a.column_id): a.raw for a in AssignedValue.objects.filter(row=row)}
-    last = audit_entries_for(row).exclude(actor=user).first()
-    return JsonResponse(
-        {
-            "message": exc.messages[0],
-            "conflict": True,
-            "version": row.version,
-            "current": current,
-            "narrative": row.narrative,
-            "by": (last.actor.first_name or last.actor.username) if last and last.actor else "他人",
-            "at": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S") if last else "",
-        },
-        status=409,
-    )
 
 
 @login_required
@@ -64,7 +43,7 @@ def row_assigned_save(request, pk):
     try:
         row = handdown.row_assigned_update(row_id=row.pk, values=values, expected_version=version, actor=request.user)
     except StaleVersion as exc:
-        return _conflict(row, exc, request.user)
+        return _conflict_response(row, exc, request.user, values=AssignedValue)
     except NotEditable as exc:
         return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
     except ValidationError as exc:

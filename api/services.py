@@ -56,6 +56,7 @@ def api_token_revoke(*, token_id: int, actor) -> ApiToken:
     return token
 
 
+@transaction.atomic(savepoint=False)  # one conditional UPDATE
 def api_token_touch(token: ApiToken, now=None) -> None:
     """Note the token's use, at most once a minute."""
     now = now or timezone.now()

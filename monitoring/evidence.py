@@ -118,40 +118,40 @@ def check_upload(upload) -> str:
     return content_type
 
 
+@transaction.atomic
 def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evidence:
     """Attach a file to a report (or one of its values) while the report may be edited."""
     content_type = check_upload(upload)
     name = _named_as(_clean_name(upload.name), content_type)
-    with transaction.atomic():
-        report = lock(Report, report_id, related=("round__project",))
-        if not policy.can_attach_evidence(actor, report):
-            raise PermissionDenied("您没有为该报告上传材料的权限")
-        if report.status not in EDITABLE:
-            raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能上传材料")
-        _check_room(report, upload)
-        value = None
-        if value_id is not None:
-            value = report.values.filter(pk=value_id).first()
-            if value is None:
-                raise ValidationError("该指标不在此报告中")
-        evidence = Evidence(
-            report=report,
-            value=value,
-            original_name=name,
-            content_type=content_type,
-            size=upload.size,
-            uploaded_by=actor,
-        )
-        # The stored name is ours (random, with the sniffed type's extension), never the upload's.
-        evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
-        evidence.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.MONITORING_EVIDENCE_ADDED,
-            obj=report,
-            after={"文件": name, "指标": value.label if value else "报告"},
-            label=report.review_label,
-        )
+    report = lock(Report, report_id, related=("round__project",))
+    if not policy.can_attach_evidence(actor, report):
+        raise PermissionDenied("您没有为该报告上传材料的权限")
+    if report.status not in EDITABLE:
+        raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能上传材料")
+    _check_room(report, upload)
+    value = None
+    if value_id is not None:
+        value = report.values.filter(pk=value_id).first()
+        if value is None:
+            raise ValidationError("该指标不在此报告中")
+    evidence = Evidence(
+        report=report,
+        value=value,
+        original_name=name,
+        content_type=content_type,
+        size=upload.size,
+        uploaded_by=actor,
+    )
+    # The stored name is ours (random, with the sniffed type's extension), never the upload's.
+    evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
+    evidence.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.MONITORING_EVIDENCE_ADDED,
+        obj=report,
+        after={"文件": name, "指标": value.label if value else "报告"},
+        label=report.review_label,
+    )
     return evidence
 
 
@@ -167,21 +167,21 @@ def _check_room(report: Report, upload) -> None:
         )
 
 
+@transaction.atomic
 def evidence_remove(*, evidence_id: int, actor) -> None:
-    with transaction.atomic():
-        evidence = Evidence.objects.select_related("report__round__project").get(pk=evidence_id)
-        report = lock(Report, evidence.report_id, related=("round__project",))
-        if not policy.can_attach_evidence(actor, report):
-            raise PermissionDenied("您没有删除该材料的权限")
-        if report.status not in EDITABLE:
-            raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能删除材料")
-        name, storage, path = evidence.original_name, evidence.file.storage, evidence.file.name
-        evidence.delete()
-        audit_record(
-            actor=actor,
-            action=AuditAction.MONITORING_EVIDENCE_REMOVED,
-            obj=report,
-            before={"文件": name},
-            label=report.review_label,
-        )
-        transaction.on_commit(lambda: storage.delete(path))
+    evidence = Evidence.objects.select_related("report__round__project").get(pk=evidence_id)
+    report = lock(Report, evidence.report_id, related=("round__project",))
+    if not policy.can_attach_evidence(actor, report):
+        raise PermissionDenied("您没有删除该材料的权限")
+    if report.status not in EDITABLE:
+        raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能删除材料")
+    name, storage, path = evidence.original_name, evidence.file.storage, evidence.file.name
+    evidence.delete()
+    audit_record(
+        actor=actor,
+        action=AuditAction.MONITORING_EVIDENCE_REMOVED,
+        obj=report,
+        before={"文件": name},
+        label=report.review_label,
+    )
+    transaction.on_commit(lambda: storage.delete(path))

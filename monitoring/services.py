@@ -109,6 +109,7 @@ def _create_report(round_: Round, unit_id: int | None, budget: Decimal | None, v
     return report
 
 
+@transaction.atomic
 def round_open(
     *, project: Project, kind: str, reference_date: date, deadline: datetime | None, lag_threshold: Decimal, actor
 ) -> Round:
@@ -121,123 +122,120 @@ def round_open(
     check_number(lag_threshold, Round._meta.get_field("lag_threshold"), "“偏差阈值”")
     if not Decimal(0) <= lag_threshold <= Decimal(100):
         raise ValidationError("偏差阈值应在 0 到 100 个百分点之间")
-    with transaction.atomic():
-        try:
-            with transaction.atomic():
-                round_ = Round.objects.create(
-                    project=project,
-                    kind=kind,
-                    year=reference_date.year,
-                    reference_date=reference_date,
-                    deadline=deadline,
-                    lag_threshold=lag_threshold,
-                    opened_by=actor,
-                )
-        except IntegrityError:
-            raise ValidationError(f"该项目在 {reference_date:%Y-%m-%d} 已有一轮{RoundKind(kind).label}") from None
-        budgets = _unit_budgets(project)
-        for unit_id, values in _unit_values(project).items():
-            _create_report(round_, unit_id, budgets.get(unit_id), values)
-        _create_report(round_, None, project.funding_requirement, _project_values(project))
-        audit_record(
-            actor=actor,
-            action=AuditAction.MONITORING_ROUND_OPENED,
-            obj=round_,
-            # round_kind: "kind" is a target value's 值类型 in the history's labels
-            after={
-                "round_kind": kind,
-                "reference_date": f"{reference_date:%Y-%m-%d}",
-                "lag_threshold": f"{lag_threshold}",
-            },
-        )
-        unit_ids = list(round_.reports.filter(unit__isnull=False).values_list("unit_id", flat=True))
-        notify(
-            recipients=unit_fillers(unit_ids),
-            kind=NotificationKind.ROUND_OPENED,
-            title=f"《{project.name}》{round_}开始填报",
-            body=f"截止时间：{timezone.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else "",
-            link="/",
-        )
+    try:
+        with transaction.atomic():
+            round_ = Round.objects.create(
+                project=project,
+                kind=kind,
+                year=reference_date.year,
+                reference_date=reference_date,
+                deadline=deadline,
+                lag_threshold=lag_threshold,
+                opened_by=actor,
+            )
+    except IntegrityError:
+        raise ValidationError(f"该项目在 {reference_date:%Y-%m-%d} 已有一轮{RoundKind(kind).label}") from None
+    budgets = _unit_budgets(project)
+    for unit_id, values in _unit_values(project).items():
+        _create_report(round_, unit_id, budgets.get(unit_id), values)
+    _create_report(round_, None, project.funding_requirement, _project_values(project))
+    audit_record(
+        actor=actor,
+        action=AuditAction.MONITORING_ROUND_OPENED,
+        obj=round_,
+        # round_kind: "kind" is a target value's 值类型 in the history's labels
+        after={
+            "round_kind": kind,
+            "reference_date": f"{reference_date:%Y-%m-%d}",
+            "lag_threshold": f"{lag_threshold}",
+        },
+    )
+    unit_ids = list(round_.reports.filter(unit__isnull=False).values_list("unit_id", flat=True))
+    notify(
+        recipients=unit_fillers(unit_ids),
+        kind=NotificationKind.ROUND_OPENED,
+        title=f"《{project.name}》{round_}开始填报",
+        body=f"截止时间：{timezone.localtime(deadline):%Y-%m-%d %H:%M}" if deadline else "",
+        link="/",
+    )
     return round_
 
 
+@transaction.atomic
 def round_units_add(*, round_id: int, actor) -> list[str]:
     """Units whose rows were approved after the round opened get their report now, and their
     fillers are told. Returns the names of the units added (none when every unit with approved
     rows has its report already)."""
-    with transaction.atomic():
-        round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
-        if not policy.can_manage_rounds(actor, round_.project):
-            raise PermissionDenied("只有本项目的审核员或管理员可以为本轮加入单位")
-        if round_.status == RoundStatus.CLOSED:
-            raise ValidationError("该轮次已结束，不能再加入单位")
-        present = set(round_.reports.filter(unit__isnull=False).values_list("unit_id", flat=True))
-        missing = {u: v for u, v in _unit_values(round_.project).items() if u not in present}
-        if not missing:
-            return []
-        budgets = _unit_budgets(round_.project)
-        reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
-        names = sorted(
-            r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit")
-        )
-        audit_record(
-            actor=actor, action=AuditAction.MONITORING_ROUND_UNITS_ADDED, obj=round_, after={"units": "、".join(names)}
-        )
-        notify(
-            recipients=unit_fillers(list(missing)),
-            kind=NotificationKind.ROUND_OPENED,
-            title=f"《{round_.project.name}》{round_}开始填报",
-            body=f"截止时间：{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M}" if round_.deadline else "",
-            link="/",
-        )
+    round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
+    if not policy.can_manage_rounds(actor, round_.project):
+        raise PermissionDenied("只有本项目的审核员或管理员可以为本轮加入单位")
+    if round_.status == RoundStatus.CLOSED:
+        raise ValidationError("该轮次已结束，不能再加入单位")
+    present = set(round_.reports.filter(unit__isnull=False).values_list("unit_id", flat=True))
+    missing = {u: v for u, v in _unit_values(round_.project).items() if u not in present}
+    if not missing:
+        return []
+    budgets = _unit_budgets(round_.project)
+    reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
+    names = sorted(r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit"))
+    audit_record(
+        actor=actor, action=AuditAction.MONITORING_ROUND_UNITS_ADDED, obj=round_, after={"units": "、".join(names)}
+    )
+    notify(
+        recipients=unit_fillers(list(missing)),
+        kind=NotificationKind.ROUND_OPENED,
+        title=f"《{round_.project.name}》{round_}开始填报",
+        body=f"截止时间：{timezone.localtime(round_.deadline):%Y-%m-%d %H:%M}" if round_.deadline else "",
+        link="/",
+    )
     return names
 
 
+@transaction.atomic
 def round_close(*, round_id: int, actor) -> Round:
-    with transaction.atomic():
-        round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
-        if not policy.can_manage_rounds(actor, round_.project):
-            raise PermissionDenied("只有本项目的审核员或管理员可以结束监控/自评")
-        if round_.status == RoundStatus.CLOSED:
-            raise ValidationError("该轮次已结束")
-        round_.status = RoundStatus.CLOSED
-        round_.save(update_fields=["status"])
-        audit_record(actor=actor, action=AuditAction.MONITORING_ROUND_CLOSED, obj=round_, after={"status": "closed"})
+    round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
+    if not policy.can_manage_rounds(actor, round_.project):
+        raise PermissionDenied("只有本项目的审核员或管理员可以结束监控/自评")
+    if round_.status == RoundStatus.CLOSED:
+        raise ValidationError("该轮次已结束")
+    round_.status = RoundStatus.CLOSED
+    round_.save(update_fields=["status"])
+    audit_record(actor=actor, action=AuditAction.MONITORING_ROUND_CLOSED, obj=round_, after={"status": "closed"})
     return round_
 
 
 # --- weights -------------------------------------------------------------------------------------------
 
 
+@transaction.atomic
 def weights_save(*, round_id: int, weights: dict[tuple[str, int], Decimal], actor) -> Round:
     """Set the weights of a round: `weights` maps ("column", id) / ("indicator", id) to a weight;
     every group (a table's columns, the project's indicators) must sum to exactly 90."""
-    with transaction.atomic():
-        round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
-        if not policy.can_manage_rounds(actor, round_.project):
-            raise PermissionDenied("只有本项目的审核员或管理员可以设置权重")
-        groups = weight_groups(round_)
-        field = Weight._meta.get_field("weight")
-        problems = []
-        for group in groups:
-            for item in group["items"]:
-                value = weights.get(item["key"], item["weight"])
-                check_number(value, field, f"“{item['label']}”的权重")
-                item["weight"] = value
-            problem = scoring.check_weights([item["weight"] for item in group["items"]])
-            if problem:
-                problems.append(f"{group['title']}：{problem}")
-        if problems:
-            raise ValidationError(problems)
-        before = {f"{k}-{i}": f"{w}" for k, i, w in _stored_weights(round_)}
-        Weight.objects.filter(round=round_).delete()
-        Weight.objects.bulk_create(
-            Weight(round=round_, weight=item["weight"], **{f"{item['key'][0]}_id": item["key"][1]})
-            for group in groups
-            for item in group["items"]
-        )
-        after = {f"{k}-{i}": f"{w}" for k, i, w in _stored_weights(round_)}
-        audit_record(actor=actor, action=AuditAction.MONITORING_WEIGHTS_CHANGED, obj=round_, before=before, after=after)
+    round_ = Round.objects.select_for_update().select_related("project").get(pk=round_id)
+    if not policy.can_manage_rounds(actor, round_.project):
+        raise PermissionDenied("只有本项目的审核员或管理员可以设置权重")
+    groups = weight_groups(round_)
+    field = Weight._meta.get_field("weight")
+    problems = []
+    for group in groups:
+        for item in group["items"]:
+            value = weights.get(item["key"], item["weight"])
+            check_number(value, field, f"“{item['label']}”的权重")
+            item["weight"] = value
+        problem = scoring.check_weights([item["weight"] for item in group["items"]])
+        if problem:
+            problems.append(f"{group['title']}：{problem}")
+    if problems:
+        raise ValidationError(problems)
+    before = {f"{k}-{i}": f"{w}" for k, i, w in _stored_weights(round_)}
+    Weight.objects.filter(round=round_).delete()
+    Weight.objects.bulk_create(
+        Weight(round=round_, weight=item["weight"], **{f"{item['key'][0]}_id": item["key"][1]})
+        for group in groups
+        for item in group["items"]
+    )
+    after = {f"{k}-{i}": f"{w}" for k, i, w in _stored_weights(round_)}
+    audit_record(actor=actor, action=AuditAction.MONITORING_WEIGHTS_CHANGED, obj=round_, before=before, after=after)
     return round_
 
 
@@ -320,6 +318,7 @@ def _save_report_fields(report: Report, budget: dict, texts: dict) -> dict:
     return changes
 
 
+@transaction.atomic
 def report_save(
     *,
     report_id: int,
@@ -331,107 +330,108 @@ def report_save(
 ) -> Report:
     """Save what a unit typed: 完成值 and reasons per value (`values` maps a value's id to its
     fields), the budget figures and the report's texts. All or nothing; a change raises the version."""
-    with transaction.atomic():
-        report = _locked_report(report_id)
-        if not policy.can_edit_report(actor, report):
-            raise PermissionDenied("您没有修改该报告的权限")
-        report.check_editable(expected_version)
-        changed = _save_values(report, values)
-        fields = _save_report_fields(report, budget or {}, texts or {})
-        if not changed and not fields:
-            return report
-        report.mark_edited()
-        report.save()
-        audit_record(
-            actor=actor,
-            action=AuditAction.MONITORING_REPORT_CHANGED,
-            obj=report,
-            before={**{k: v[0] for k, v in changed.items()}, **{k: v[0] for k, v in fields.items()}},
-            after={**{k: v[1] for k, v in changed.items()}, **{k: v[1] for k, v in fields.items()}},
-            label=report.review_label,
-        )
+    report = _locked_report(report_id)
+    if not policy.can_edit_report(actor, report):
+        raise PermissionDenied("您没有修改该报告的权限")
+    report.check_editable(expected_version)
+    changed = _save_values(report, values)
+    fields = _save_report_fields(report, budget or {}, texts or {})
+    if not changed and not fields:
+        return report
+    report.mark_edited()
+    report.save()
+    audit_record(
+        actor=actor,
+        action=AuditAction.MONITORING_REPORT_CHANGED,
+        obj=report,
+        before={**{k: v[0] for k, v in changed.items()}, **{k: v[0] for k, v in fields.items()}},
+        after={**{k: v[1] for k, v in changed.items()}, **{k: v[1] for k, v in fields.items()}},
+        label=report.review_label,
+    )
     return report
 
 
+@transaction.atomic
 def report_grade(*, report_id: int, actor, grades: dict[int, tuple[str, Decimal | None]]) -> Report:
     """The reviewer's grades of values that need one: `grades` maps a value's id to (grade code,
     percent for 部分达成). Recorded with who and when; only while the report is submitted."""
     levels = {g.code: g for g in GradeLevel.in_force()}
     field = ReportValue._meta.get_field("grade_percent")
-    with transaction.atomic():
-        report = _locked_report(report_id)
-        if not policy.can_review_report(actor, report):
-            raise PermissionDenied("只有本项目的审核员可以评定")
-        if report.status != ReviewStatus.SUBMITTED:
-            raise ValidationError("只有已提交的报告才能评定")
-        now, changes = timezone.now(), {}
-        for value in report.values.select_related("grade"):
-            if value.pk not in grades:
-                continue
-            code, percent = grades[value.pk]
-            level = levels.get(code) if code else None
-            if code and level is None:
-                raise ValidationError(f"“{value.label}”的评定等级无效")
-            if level is not None and level.is_judged:
-                if percent is None:
-                    raise ValidationError(f"“{value.label}”评为{level.name}时须填写得分比例（0-100）")
-                check_number(percent, field, f"“{value.label}”的得分比例")
-                if not Decimal(0) <= percent <= Decimal(100):
-                    raise ValidationError(f"“{value.label}”的得分比例应在 0 到 100 之间")
-            else:
-                percent = None
-            before = (value.grade.name if value.grade_id else "", f"{value.grade_percent or ''}")
-            after = (level.name if level else "", f"{percent or ''}")
-            if before == after:
-                continue
-            value.grade, value.grade_percent = level, percent
-            value.graded_by, value.graded_at = (actor, now) if level else (None, None)
-            value.save(update_fields=["grade", "grade_percent", "graded_by", "graded_at"])
-            changes[value.label] = (before, after)
-        if changes:
-            audit_record(
-                actor=actor,
-                action=AuditAction.MONITORING_REPORT_GRADED,
-                obj=report,
-                before={k: "".join(v[0]) for k, v in changes.items()},
-                after={k: " ".join(x for x in v[1] if x) for k, v in changes.items()},
-                label=report.review_label,
-            )
+    report = _locked_report(report_id)
+    if not policy.can_review_report(actor, report):
+        raise PermissionDenied("只有本项目的审核员可以评定")
+    if report.status != ReviewStatus.SUBMITTED:
+        raise ValidationError("只有已提交的报告才能评定")
+    now, changes = timezone.now(), {}
+    for value in report.values.select_related("grade"):
+        if value.pk not in grades:
+            continue
+        code, percent = grades[value.pk]
+        level = levels.get(code) if code else None
+        if code and level is None:
+            raise ValidationError(f"“{value.label}”的评定等级无效")
+        if level is not None and level.is_judged:
+            if percent is None:
+                raise ValidationError(f"“{value.label}”评为{level.name}时须填写得分比例（0-100）")
+            check_number(percent, field, f"“{value.label}”的得分比例")
+            if not Decimal(0) <= percent <= Decimal(100):
+                raise ValidationError(f"“{value.label}”的得分比例应在 0 到 100 之间")
+        else:
+            percent = None
+        before = (value.grade.name if value.grade_id else "", f"{value.grade_percent or ''}")
+        after = (level.name if level else "", f"{percent or ''}")
+        if before == after:
+            continue
+        value.grade, value.grade_percent = level, percent
+        value.graded_by, value.graded_at = (actor, now) if level else (None, None)
+        value.save(update_fields=["grade", "grade_percent", "graded_by", "graded_at"])
+        changes[value.label] = (before, after)
+    if changes:
+        audit_record(
+            actor=actor,
+            action=AuditAction.MONITORING_REPORT_GRADED,
+            obj=report,
+            before={k: "".join(v[0]) for k, v in changes.items()},
+            after={k: " ".join(x for x in v[1] if x) for k, v in changes.items()},
+            label=report.review_label,
+        )
     return report
 
 
+@transaction.atomic
 def report_submit(*, report_id: int, actor) -> Report:
     """Submit, once every 完成值 is filled and every reason the rules ask for is given."""
-    with transaction.atomic():
-        report = _locked_report(report_id)
-        if not policy.can_submit_report(actor, report):
-            raise PermissionDenied("您没有提交该报告的权限")
-        if report.status in EDITABLE:
-            problems = submit_problems(report, list(report.values.all()))
-            if problems:
-                raise ValidationError(problems)
-        return transition(report, event=ReviewEvent.SUBMITTED, actor=actor)
+    report = _locked_report(report_id)
+    if not policy.can_submit_report(actor, report):
+        raise PermissionDenied("您没有提交该报告的权限")
+    if report.status in EDITABLE:
+        problems = submit_problems(report, list(report.values.all()))
+        if problems:
+            raise ValidationError(problems)
+    return transition(report, event=ReviewEvent.SUBMITTED, actor=actor)
 
 
+@transaction.atomic
 def report_return(*, report_id: int, actor, comment: str) -> Report:
     return transition(_locked_report(report_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment)
 
 
+@transaction.atomic
 def report_approve(*, report_id: int, actor, comment: str = "") -> Report:
     """Approve; a 自评 waits until every value that needs the reviewer's grade has one."""
-    with transaction.atomic():
-        report = _locked_report(report_id)
-        if report.round.kind == RoundKind.SELF_EVALUATION and report.status == ReviewStatus.SUBMITTED:
-            ungraded = [
-                v.label
-                for v in report.values.select_related("grade")
-                if scoring.needs_judgment(v.target, v.actual) and v.judgment is None
-            ]
-            if ungraded:
-                raise ValidationError(f"请先评定：{'、'.join(ungraded)}")
-        return transition(report, event=ReviewEvent.APPROVED, actor=actor, comment=comment)
+    report = _locked_report(report_id)
+    if report.round.kind == RoundKind.SELF_EVALUATION and report.status == ReviewStatus.SUBMITTED:
+        ungraded = [
+            v.label
+            for v in report.values.select_related("grade")
+            if scoring.needs_judgment(v.target, v.actual) and v.judgment is None
+        ]
+        if ungraded:
+            raise ValidationError(f"请先评定：{'、'.join(ungraded)}")
+    return transition(report, event=ReviewEvent.APPROVED, actor=actor, comment=comment)
 
 
+@transaction.atomic
 def report_reopen(*, report_id: int, actor, comment: str) -> Report:
     if not (comment or "").strip():
         raise ValidationError("重新打开时必须填写原因")

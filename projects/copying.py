@@ -80,6 +80,7 @@ def check_copy_year(project: Project, year: int) -> None:
         )
 
 
+@transaction.atomic
 def project_copy_year(*, project: Project, year: int, actor, copy_values: bool = True) -> Project:
     """Copy `project` into `year` (see the module's notes). Raises ValidationError, changing nothing."""
     try:

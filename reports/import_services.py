@@ -7,6 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from config.broker import task_send
+from units.transactions import commits_in_steps
 
 from .importers import ImportFileError, ImportPlan, plan_apply, plan_workbook, read_upload
 from .importers.plan import Issue
@@ -26,6 +27,7 @@ def import_preview(*, name: str, data: bytes, user, project=None) -> ImportPlan:
     return plan_workbook(grids, user, project=project, source=source)
 
 
+@transaction.atomic
 def import_job_create(*, name: str, data: bytes, user, project=None) -> ImportJob:
     plan = import_preview(name=name, data=data, user=user, project=project)
     return ImportJob.objects.create(
@@ -38,6 +40,7 @@ def import_job_create(*, name: str, data: bytes, user, project=None) -> ImportJo
     )
 
 
+@commits_in_steps("the claim and the data are one transaction; a refusal is recorded on the job after it rolls back")
 def import_job_apply(*, job_id: int, confirmed: list[int] = ()) -> ImportJob:
     """Phase two: one transaction, all or nothing, applied at most once.
 
@@ -72,6 +75,7 @@ def _applied_message(plan: ImportPlan, accepted: list[int]) -> str:
     return text
 
 
+@commits_in_steps("applies through import_job_apply, or queues it after commit")
 def import_job_confirm(*, job: ImportJob, confirmed: list[int] = ()) -> bool:
     """Apply now, or queue for a worker when the import is large. True when queued."""
     confirmed = list(confirmed)

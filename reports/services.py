@@ -16,6 +16,7 @@ from config.broker import task_send
 from projects.agreements.pdf import STEPS as PDF_STEPS
 from projects.agreements.pdf import PdfUnavailable, agreement_pdf
 from units import policy
+from units.transactions import commits_in_steps
 
 from .bundles import project_items
 from .exporters import export_workbook
@@ -32,7 +33,6 @@ def not_started_message(seconds: int) -> str:
     return f"导出已排队 {max(1, round(seconds / 60))} 分钟仍未开始（后台任务服务可能未运行）。请点击“重试”；如仍失败，请联系省局管理员。"
 
 
-@transaction.atomic
 @transaction.atomic
 def export_job_create(*, project, owner, agreement=None, round_=None) -> ExportJob:
     """The project's 全部附件; with `agreement`, that 任务书 as PDF; with `round_`, the .zip of
@@ -61,6 +61,7 @@ def export_job_waiting_or_create(*, owner, agreement=None, round_=None) -> Expor
     return export_job_create(project=project, owner=owner, agreement=agreement, round_=round_)
 
 
+@transaction.atomic(savepoint=False)  # one conditional UPDATE
 def export_job_enqueue(*, job_id: int) -> bool:
     """Hand the job to the workers; if the broker does not take it, the job says so at once."""
     if task_send("reports.tasks.export_job_run_task", job_id):
@@ -71,6 +72,7 @@ def export_job_enqueue(*, job_id: int) -> bool:
     return False
 
 
+@transaction.atomic(savepoint=False)  # one conditional UPDATE
 def export_job_expire_unstarted(*, job: ExportJob, now=None) -> ExportJob:
     """A job no worker has started within the limit is failed (with a retry), not left 排队中."""
     limit = settings.EXPORT_JOB_START_SECONDS
@@ -99,11 +101,13 @@ def export_job_retry(*, job: ExportJob) -> ExportJob:
 FAILED_MESSAGE = "导出失败：生成文件时出错，请稍后重试；如仍失败，请联系省局管理员。"
 
 
+@transaction.atomic(savepoint=False)  # one conditional UPDATE
 def export_job_fail(*, job_id: int, message: str = FAILED_MESSAGE) -> None:
     """Mark a job failed with a message for its requester; the cause goes to the log, not the page."""
     ExportJob.objects.filter(pk=job_id).update(status=ExportStatus.FAILED, error=message, finished_at=timezone.now())
 
 
+@commits_in_steps("progress is committed sheet by sheet for the job's page to read while it builds")
 def export_job_run(*, job_id: int) -> ExportJob:
     """Build the job's workbook. Safe to run again: the file is written aside and renamed,
     so a worker killed half-way leaves no broken file and the next run starts afresh.

@@ -58,6 +58,7 @@ def _check_indicator_texts(name: str, measure_unit: str, basis: str) -> None:
         raise ValidationError(list(errors.values()))
 
 
+@transaction.atomic(savepoint=False)  # one INSERT, called inside the editors' transactions
 def target_change_record(*, actor, indicator: Indicator, period: str, before: str, after: str) -> None:
     """The audit entry of a changed target value, wherever it was changed (pages, imports, admin)."""
     audit_record(
@@ -287,6 +288,7 @@ def table_units_set(
     return added, removed
 
 
+@transaction.atomic(savepoint=False)  # called inside table_units_set's transaction
 def table_rows_renumber(*, table: TargetTable, positions: dict[int, int], actor) -> bool:
     """Number the table's rows 1, 2 … in the order of `positions` (unit id → typed number); a row
     without one keeps its place. Removed rows follow. True if the order changed (audited)."""

@@ -23,6 +23,26 @@ GUANGDONG_BUREAU = "广东省市场监督管理局（知识产权局）"
 GUANGZHOU = "gd-transfer-guangzhou"
 
 
+def _row_locks_need_a_transaction_on_sqlite_too():
+    """PostgreSQL refuses `select_for_update` outside a transaction; SQLite ignores row locks, so a
+    service that locks outside `atomic` passed every SQLite test and failed every time in production
+    (report 退回/重新打开). The suite makes SQLite refuse it the same way."""
+    from django.db.transaction import TransactionManagementError
+    from django.db.models.sql.compiler import SQLCompiler
+
+    as_sql = SQLCompiler.as_sql
+
+    def as_sql_refusing_autocommit_locks(self, *args, **kwargs):
+        if self.query.select_for_update and self.connection.vendor == "sqlite" and self.connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
+        return as_sql(self, *args, **kwargs)
+
+    SQLCompiler.as_sql = as_sql_refusing_autocommit_locks
+
+
+_row_locks_need_a_transaction_on_sqlite_too()
+
+
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

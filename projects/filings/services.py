@@ -145,16 +145,18 @@ def _plain(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
+@transaction.atomic
 def filing_submit(*, project_id: int, actor) -> ProjectFiling:
-    with transaction.atomic():
-        filing = _filing_locked(project_id)
-        return transition(filing, event=ReviewEvent.SUBMITTED, actor=actor)
+    filing = _filing_locked(project_id)
+    return transition(filing, event=ReviewEvent.SUBMITTED, actor=actor)
 
 
+@transaction.atomic
 def filing_return(*, project_id: int, actor, comment: str) -> ProjectFiling:
     return _review(project_id, ReviewEvent.RETURNED, actor, comment)
 
 
+@transaction.atomic
 def filing_approve(*, project_id: int, actor, comment: str = "") -> ProjectFiling:
     return _review(project_id, ReviewEvent.APPROVED, actor, comment)
 

@@ -27,8 +27,8 @@ def _row_locks_need_a_transaction_on_sqlite_too():
     """PostgreSQL refuses `select_for_update` outside a transaction; SQLite ignores row locks, so a
     service that locks outside `atomic` passed every SQLite test and failed every time in production
     (report 退回/重新打开). The suite makes SQLite refuse it the same way."""
-    from django.db.transaction import TransactionManagementError
     from django.db.models.sql.compiler import SQLCompiler
+    from django.db.transaction import TransactionManagementError
 
     as_sql = SQLCompiler.as_sql
 

@@ -90,9 +90,7 @@ def test_row_locks_and_review_steps_are_taken_only_in_write_modules():
     offenders = [
         f"{path.relative_to(ROOT)}: {', '.join(sorted(_called(tree) & LOCKS))}"
         for path, tree in _modules()
-        if not _is_write_module(path)
-        and str(path.relative_to(ROOT)) not in ENGINE
-        and _called(tree) & LOCKS
+        if not _is_write_module(path) and str(path.relative_to(ROOT)) not in ENGINE and _called(tree) & LOCKS
     ]
     assert not offenders, "move these writes into a service:\n" + "\n".join(offenders)
 

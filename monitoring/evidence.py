@@ -184,4 +184,6 @@ def evidence_remove(*, evidence_id: int, actor) -> None:
         before={"文件": name},
         label=report.review_label,
     )
-    transaction.on_commit(lambda: storage.delete(path))
+    # After the commit, and robust: a store that fails the delete leaves a stray file (logged),
+    # never a removal answered with an error once it has happened.
+    transaction.on_commit(lambda: storage.delete(path), robust=True)

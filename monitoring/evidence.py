@@ -142,7 +142,9 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
         size=upload.size,
         uploaded_by=actor,
     )
-    # The stored name is ours (random, with the sniffed type's extension), never the upload's.
+    # The stored name is ours (random, with the sniffed type's extension), never the upload's;
+    # so is the type an object store keeps with it (it would take the browser's declared one).
+    upload.content_type = content_type
     evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
     evidence.save()
     audit_record(

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import pytest
 
-# rclone refuses keys this short or shorter than a few characters; these are only for loopback.
+# Only for loopback. (rclone does not match a key of two characters: "AK,SK" is refused.)
 ACCESS_KEY = "jixiao-test-access-key"
 SECRET_KEY = "jixiao-test-secret-key-0123456789"
 

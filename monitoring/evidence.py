@@ -7,6 +7,7 @@ under `monitoring/evidence/`; they are served only by the policy-checked downloa
 
 from __future__ import annotations
 
+import logging
 import os
 import struct
 import zipfile
@@ -19,9 +20,12 @@ from django.db.models import Count, Sum
 from targets.review import EDITABLE, lock
 from units import policy
 from units.audit import AuditAction, audit_record
+from units.files import UNREACHABLE
 from units.inputs import check_text
 
 from .models import Evidence, Report
+
+logger = logging.getLogger(__name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -145,7 +149,11 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
     # The stored name is ours (random, with the sniffed type's extension), never the upload's;
     # so is the type an object store keeps with it (it would take the browser's declared one).
     upload.content_type = content_type
-    evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
+    try:
+        evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
+    except Exception:  # the store is down or refuses (botocore's errors are not OSErrors), a disk full
+        logger.exception("evidence for report %s: the store did not take it", report.pk)
+        raise ValidationError(f"文件“{name}”未上传：{UNREACHABLE}") from None
     evidence.save()
     audit_record(
         actor=actor,

@@ -4,7 +4,7 @@ django-storages and boto3 as it would to MinIO or a cloud store: nothing of the 
 
 When the server cannot start the tests that need it are skipped; REQUIRE_S3=1 (set by .ci/run)
 turns that skip into a failure. Import the fixtures into a test module to use them:
-`from tests.s3server import s3_server, s3_storage  # noqa: F401`.
+`from tests.s3server import s3_server, s3_storage, store  # noqa: F401`.
 """
 
 from __future__ import annotations
@@ -149,6 +149,16 @@ def s3_storage(s3_server, settings, monkeypatch, tmp_path):
     settings.MEDIA_ROOT = str(tmp_path / "media")
     use_s3(s3_server, bucket, settings, monkeypatch)
     yield s3_server, bucket
+
+
+@pytest.fixture(params=["local", "s3"])
+def store(request, settings, tmp_path):
+    """The default storage as a host would have it, once each way: an empty MEDIA_ROOT (None),
+    then a fresh bucket of the S3 server ((server, bucket), as `s3_storage`)."""
+    if request.param == "local":
+        settings.MEDIA_ROOT = str(tmp_path / "media")
+        return None
+    return request.getfixturevalue("s3_storage")
 
 
 def use_s3(server: S3Server, bucket: str, settings, monkeypatch, **extra: str) -> None:

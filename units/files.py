@@ -12,6 +12,7 @@ through the store alone.
 
 from __future__ import annotations
 
+import logging
 import posixpath
 import tempfile
 from collections.abc import Callable, Iterator
@@ -21,12 +22,15 @@ from django.core.files import File
 from django.core.files.storage import Storage
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
 
+logger = logging.getLogger(__name__)
+
 MISSING = "文件已不存在"
+UNREACHABLE = "文件存储服务暂时无法连接，请稍后重试；如仍失败，请联系省局管理员。"
 
 
 class StorageUnavailable(OSError):
-    """The store did not take a file (its own error is chained). An OSError, so that a job
-    retries it as it retries a full disk."""
+    """The store did not take or give a file (its own error is chained). An OSError, so that a
+    job retries it as it retries a full disk."""
 
 
 def save_written(storage: Storage, name: str, write: Callable[[str], object]) -> str:
@@ -62,6 +66,9 @@ def file_response(stored, *, filename: str, content_type: str) -> HttpResponse:
         handle = storage.stream(name) if hasattr(storage, "stream") else storage.open(name, "rb")
     except FileNotFoundError:
         raise Http404(MISSING) from None
+    except Exception:  # the store is down or refuses: say so, the page is not broken
+        logger.exception("the store did not give %s", name)
+        return HttpResponse(UNREACHABLE, status=503, content_type="text/plain; charset=utf-8")
     response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
     if not response.has_header("Content-Length") and getattr(handle, "size", None) is not None:
         response["Content-Length"] = handle.size

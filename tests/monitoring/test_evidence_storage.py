@@ -113,3 +113,18 @@ def test_a_file_missing_from_the_bucket_is_a_404(client, wuhan_report, wuhan, s3
     client.force_login(wuhan)
     response = client.get(reverse("monitoring:evidence", args=[item.pk]))
     assert response.status_code == 404
+
+
+def test_an_upload_while_the_store_is_down_is_refused_with_a_message_and_nothing_kept(
+    client, wuhan_report, wuhan, s3_server, settings, monkeypatch, tmp_path
+):
+    from tests.s3server import S3Server, free_port
+
+    nobody = S3Server(endpoint=f"http://127.0.0.1:{free_port()}", root=tmp_path)
+    use_s3(nobody, "jixiao-files", settings, monkeypatch)
+    client.force_login(wuhan)
+    url = reverse("monitoring:evidence_upload", args=[wuhan_report.pk])
+    response = client.post(url, {"file": _upload("台账.pdf", PDF), "value": ""})
+    assert response.status_code == 400
+    assert "文件“台账.pdf”未上传：文件存储服务暂时无法连接" in response.content.decode()
+    assert not Evidence.objects.exists()

@@ -22,19 +22,11 @@ from reports.models import ExportJob, ExportStatus
 from reports.services import EXPIRED_MESSAGE, export_files_sweep, export_job_run
 from tests.api.conftest import token_client
 from tests.reports.test_unit_forms import _open_round
-from tests.s3server import s3_server, s3_storage, use_s3  # noqa: F401
+from tests.s3server import s3_server, s3_storage, store, use_s3  # noqa: F401
 from units.files import walk
 
 pytestmark = pytest.mark.django_db
 HAS_OFFICE = bool(shutil.which("soffice")) or os.environ.get("REQUIRE_LIBREOFFICE") == "1"
-
-
-@pytest.fixture(params=["local", "s3"])
-def store(request, settings, tmp_path):
-    if request.param == "local":
-        settings.MEDIA_ROOT = str(tmp_path / "media")
-        return None
-    return request.getfixturevalue("s3_storage")
 
 
 def _build(client, url, django_capture_on_commit_callbacks) -> ExportJob:

@@ -12,20 +12,11 @@ from django.db.models.fields.files import FieldFile
 from django.http import Http404
 
 from reports.models import ExportJob
-from tests.s3server import s3_server, s3_storage, use_s3  # noqa: F401
+from tests.s3server import s3_server, s3_storage, store, use_s3  # noqa: F401
 from units.files import StorageUnavailable, file_response, save_written, walk
 
 NAME = "上半年 台账（终稿）.xlsx"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-@pytest.fixture(params=["local", "s3"])
-def store(request, settings, tmp_path):
-    """The default storage as a host would have it: MEDIA_ROOT, or a bucket of the S3 server."""
-    if request.param == "local":
-        settings.MEDIA_ROOT = str(tmp_path / "media")
-        return None
-    return request.getfixturevalue("s3_storage")
 
 
 def _stored(name: str) -> FieldFile:
@@ -79,7 +70,7 @@ def test_a_store_that_refuses_the_file_is_an_oserror_for_the_job_to_retry(s3_ser
     assert isinstance(caught.value, OSError)
 
 
-def test_a_download_streams_from_the_store_under_the_name_given(store):
+def test_a_download_streams_from_the_store_under_the_name_given(store, db):  # closing it ends a "request"
     default_storage.save("exports/a.xlsx", ContentFile(b"PK" + b"x" * 200_000))
     response = file_response(_stored("exports/a.xlsx"), filename=NAME, content_type=XLSX)
     assert response.status_code == 200 and response.streaming
@@ -134,3 +125,14 @@ def test_walk_lists_every_file_under_a_folder_on_any_backend(store):
     assert sorted(walk(default_storage, "exports")) == ["exports/a.xlsx", "exports/sub/b.zip"]
     assert len(list(walk(default_storage))) == 3
     assert list(walk(default_storage, "nothing-here")) == []
+
+
+def test_a_store_that_cannot_be_reached_is_a_503_with_a_message_not_a_500(settings, monkeypatch, tmp_path, db):
+    from tests.s3server import S3Server, free_port
+
+    nobody = S3Server(endpoint=f"http://127.0.0.1:{free_port()}", root=tmp_path)  # nothing listens there
+    use_s3(nobody, "jixiao-files", settings, monkeypatch)
+    response = file_response(_stored("exports/a.xlsx"), filename=NAME, content_type=XLSX)
+    assert response.status_code == 503 and "文件存储服务暂时无法连接" in response.content.decode()
+    with pytest.raises(StorageUnavailable):  # and an export job retries
+        save_written(default_storage, "exports/a.xlsx", lambda path: Path(path).write_bytes(b"x"))

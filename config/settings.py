@@ -51,6 +51,13 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from None
 
 
+def env_int_between(name: str, default: int, *, low: int, high: int) -> int:
+    value = env_int(name, default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name}={value} is out of range ({low} to {high})")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:
@@ -228,13 +235,6 @@ if not DEBUG:
 S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # SigV4 signatures are valid for a week at most.
 S3_MAX_URL_SECONDS = 7 * 24 * 3600
-
-
-def env_int_between(name: str, default: int, *, low: int, high: int) -> int:
-    value = env_int(name, default)
-    if not low <= value <= high:
-        raise ImproperlyConfigured(f"{name}={value} is out of range ({low} to {high})")
-    return value
 
 
 def default_storage_from_env() -> dict:

@@ -161,3 +161,11 @@ def test_a_backup_copies_every_file_out_of_the_store_and_back_into_an_empty_one_
     with pytest.raises(FileExistsError, match="exports/a.xlsx"):
         copy_tree(backup, empty, "exports")
     assert sorted(walk(empty)) == names  # nothing doubled under another name
+
+
+def test_a_prefix_keeps_a_deployments_files_in_a_folder_of_a_shared_bucket(s3_storage, settings, monkeypatch):
+    server, bucket = s3_storage
+    use_s3(server, bucket, settings, monkeypatch, S3_PREFIX="/hubei/")
+    save_written(default_storage, "exports/a.xlsx", lambda path: Path(path).write_bytes(b"PK"))
+    assert server.keys(bucket) == ["hubei/exports/a.xlsx"]
+    assert list(walk(default_storage, "exports")) == ["exports/a.xlsx"]  # the app's names stay its own

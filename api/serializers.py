@@ -210,14 +210,33 @@ class ExportJobSerializer(serializers.ModelSerializer):
     project = serializers.PrimaryKeyRelatedField(read_only=True)
     percent = serializers.IntegerField()
     download_url = serializers.SerializerMethodField()
+    retry_url = serializers.SerializerMethodField(
+        help_text="失败或已过期（“已过期，请重新导出”）时：POST 此地址重新导出"
+    )
 
     class Meta:
         model = ExportJob
-        fields = ["id", "project", "status", "done_sheets", "total_sheets", "percent", "error", "download_url"]
+        fields = [
+            "id",
+            "project",
+            "status",
+            "done_sheets",
+            "total_sheets",
+            "percent",
+            "error",
+            "download_url",
+            "retry_url",
+        ]
 
     def get_download_url(self, obj) -> str | None:
         if obj.status != "done" or not obj.file:
             return None
+        return self._url("api:export_download", obj)
+
+    def get_retry_url(self, obj) -> str | None:
+        return self._url("api:export_retry", obj) if obj.status in ("failed", "expired") else None
+
+    def _url(self, name: str, obj) -> str:
         request = self.context.get("request")
-        path = reverse("api:export_download", args=[obj.pk])
+        path = reverse(name, args=[obj.pk])
         return request.build_absolute_uri(path) if request else path

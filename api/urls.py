@@ -24,6 +24,7 @@ v1 = [
     path("api/v1/cells/", rows.CellList.as_view(), name="cells"),
     path("api/v1/exports/<int:pk>/", exports.ExportDetail.as_view(), name="export"),
     path("api/v1/exports/<int:pk>/download/", exports.ExportDownload.as_view(), name="export_download"),
+    path("api/v1/exports/<int:pk>/retry/", exports.ExportRetry.as_view(), name="export_retry"),
     # 绩效运行监控 and 自评: rounds, reports (完成值, progress, scores), the unit's writes, the review.
     path("api/v1/projects/<int:pk>/rounds/", monitoring.RoundList.as_view(), name="rounds"),
     path("api/v1/rounds/<int:pk>/reports/", monitoring.RoundReportList.as_view(), name="round_reports"),

@@ -7,6 +7,7 @@ running with a guessed value.
 """
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 
@@ -50,11 +51,42 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={value!r} is not an integer") from None
 
 
+def env_int_between(name: str, default: int, *, low: int, high: int) -> int:
+    value = env_int(name, default)
+    if not low <= value <= high:
+        raise ImproperlyConfigured(f"{name}={value} is out of range ({low} to {high})")
+    return value
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_url(name: str) -> str:
+    """An http(s) address with a host and nothing after the path, or "" when unset."""
+    from urllib.parse import urlsplit
+
+    value = os.environ.get(name, "").strip()
+    if not value:
+        return ""
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 (a port that is not a number raises here)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={value!r} is not a URL") from None
+    if parts.scheme not in ("http", "https") or not parts.hostname or parts.query or parts.fragment:
+        raise ImproperlyConfigured(f"{name}={value!r} is not an http(s) address such as http://minio:9000")
+    return value.rstrip("/")
+
+
+def env_choice(name: str, choices: tuple[str, ...], default: str) -> str:
+    value = os.environ.get(name, "").strip().lower() or default
+    if value not in choices:
+        raise ImproperlyConfigured(f"{name}={value!r} is not one of {', '.join(choices)}")
+    return value
 
 
 # Fail closed: without settings this is production (no DEBUG) and a secret key is required.
@@ -198,8 +230,64 @@ STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 if not DEBUG:
     # Static files from the app itself: gunicorn has no other server for them (runserver does).
     MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+
+
+S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+# SigV4 signatures are valid for a week at most.
+S3_MAX_URL_SECONDS = 7 * 24 * 3600
+
+
+def default_storage_from_env() -> dict:
+    """Where uploads and exports are kept: MEDIA_ROOT on this host, unless S3_ENDPOINT_URL and
+    S3_BUCKET name an S3-compatible object store, which every web host and worker then shares
+    (docs/design.md §9). Either without the other, a malformed address, bucket name, addressing
+    style or duration stops start-up naming the variable."""
+    endpoint, bucket = env_url("S3_ENDPOINT_URL"), os.environ.get("S3_BUCKET", "").strip()
+    if not endpoint and not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    if not endpoint or not bucket:
+        given, missing = ("S3_ENDPOINT_URL", "S3_BUCKET") if endpoint else ("S3_BUCKET", "S3_ENDPOINT_URL")
+        raise ImproperlyConfigured(f"{missing} is required when {given} is set (files in an object store)")
+    if not S3_BUCKET_NAME.match(bucket) or ".." in bucket:
+        raise ImproperlyConfigured(f"S3_BUCKET={bucket!r} is not a bucket name (3-63 of a-z 0-9 . -)")
+    keys = {name: env_str(name).strip() for name in ("S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY")}
+    for name, value in keys.items():
+        if not value:
+            raise ImproperlyConfigured(f"{name} is empty")
+    # Imported here: a host without an object store does not load boto3 at all.
+    from botocore.config import Config
+
+    style = env_choice("S3_ADDRESSING_STYLE", ("path", "virtual", "auto"), "path")
+    return {
+        "BACKEND": "config.storage.ObjectStorage",
+        "OPTIONS": {
+            "endpoint_url": endpoint,
+            "bucket_name": bucket,
+            "access_key": keys["S3_ACCESS_KEY_ID"],
+            "secret_key": keys["S3_SECRET_ACCESS_KEY"],
+            "region_name": env_str("S3_REGION", "us-east-1").strip() or "us-east-1",
+            "location": env_str("S3_PREFIX", "").strip("/ "),
+            # As on a disk: a name taken gets another, never overwrites someone's file.
+            "file_overwrite": False,
+            # A file read back (an import, a backup) spills to a temporary file past 8 MB.
+            "max_memory_size": 8 * 1024 * 1024,
+            "client_config": Config(
+                signature_version="s3v4",
+                s3={"addressing_style": style},
+                connect_timeout=5,
+                read_timeout=60,
+                retries={"max_attempts": 3, "mode": "standard"},
+            ),
+            # 0: downloads stream through the web host; N: the host checks the policy, then
+            # redirects to a URL signed for N seconds at the address browsers reach the store by.
+            "download_url_seconds": env_int_between("S3_DOWNLOAD_URL_SECONDS", 0, low=0, high=S3_MAX_URL_SECONDS),
+            "public_endpoint_url": env_url("S3_PUBLIC_ENDPOINT_URL") or endpoint,
+        },
+    }
+
+
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": default_storage_from_env(),
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST
@@ -245,6 +333,9 @@ CELERY_RESULT_BACKEND_TRANSPORT_OPTIONS = {"retry_policy": {"max_retries": 0}}
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # An export job that no worker has started within this time is marked failed, with a retry.
 EXPORT_JOB_START_SECONDS = env_int("EXPORT_JOB_START_SECONDS", 600)
+# Export files are deleted this many days after they were built (their jobs say 已过期, with a
+# button to build them again): beat's export-files-sweep, reports.services.export_files_sweep.
+EXPORT_RETENTION_DAYS = env_int_between("EXPORT_RETENTION_DAYS", 7, low=1, high=3650)
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TIMEZONE = TIME_ZONE
@@ -255,6 +346,8 @@ CELERY_BEAT_SCHEDULE = {
     "report-deadline-reminders": {"task": "monitoring.tasks.report_deadline_reminders_send", "schedule": 60 * 60},
     # E-mails that could not be queued when they were written (broker down) go out once it is back.
     "outbox-sweep": {"task": "units.tasks.outbox_sweep", "schedule": 60},
+    # Export files past EXPORT_RETENTION_DAYS are deleted and their jobs marked 已过期.
+    "export-files-sweep": {"task": "reports.tasks.export_files_sweep_task", "schedule": 60 * 60},
 }
 
 if REDIS_URL:

@@ -7,6 +7,7 @@ under `monitoring/evidence/`; they are served only by the policy-checked downloa
 
 from __future__ import annotations
 
+import logging
 import os
 import struct
 import zipfile
@@ -19,9 +20,12 @@ from django.db.models import Count, Sum
 from targets.review import EDITABLE, lock
 from units import policy
 from units.audit import AuditAction, audit_record
+from units.files import UNREACHABLE
 from units.inputs import check_text
 
 from .models import Evidence, Report
+
+logger = logging.getLogger(__name__)
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -142,8 +146,14 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
         size=upload.size,
         uploaded_by=actor,
     )
-    # The stored name is ours (random, with the sniffed type's extension), never the upload's.
-    evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
+    # The stored name is ours (random, with the sniffed type's extension), never the upload's;
+    # so is the type an object store keeps with it (it would take the browser's declared one).
+    upload.content_type = content_type
+    try:
+        evidence.file.save(f"{os.urandom(8).hex()}{ALLOWED[content_type]}", upload, save=False)
+    except Exception:  # the store is down or refuses (botocore's errors are not OSErrors), a disk full
+        logger.exception("evidence for report %s: the store did not take it", report.pk)
+        raise ValidationError(f"文件“{name}”未上传：{UNREACHABLE}") from None
     evidence.save()
     audit_record(
         actor=actor,
@@ -184,4 +194,6 @@ def evidence_remove(*, evidence_id: int, actor) -> None:
         before={"文件": name},
         label=report.review_label,
     )
-    transaction.on_commit(lambda: storage.delete(path))
+    # After the commit, and robust: a store that fails the delete leaves a stray file (logged),
+    # never a removal answered with an error once it has happened.
+    transaction.on_commit(lambda: storage.delete(path), robust=True)

@@ -7,12 +7,11 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.files import file_response
 from units.inputs import parse_id
 
 from . import access, evidence, selectors, services
@@ -228,14 +227,7 @@ def evidence_upload(request, pk):
 @login_required
 def evidence_download(request, pk):
     item = access.evidence_for_user(request.user, pk)
-    try:
-        handle = item.file.open("rb")
-    except (FileNotFoundError, OSError):
-        raise Http404("文件已不存在") from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.original_name)
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return file_response(item.file, filename=item.original_name, content_type=item.content_type)
 
 
 @login_required

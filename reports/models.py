@@ -10,6 +10,8 @@ class ExportStatus(models.TextChoices):
     RUNNING = "running", "生成中"
     DONE = "done", "已完成"
     FAILED = "failed", "失败"
+    # Its file was deleted after settings.EXPORT_RETENTION_DAYS; 重新导出 builds it again.
+    EXPIRED = "expired", "已过期"
 
 
 class ExportJob(models.Model):
@@ -54,6 +56,8 @@ class ExportJob(models.Model):
         verbose_name = "导出任务"
         verbose_name_plural = "导出任务"
         ordering = ["-created_at"]
+        # The retention sweep's query: finished files past their days.
+        indexes = [models.Index(fields=["status", "finished_at"], name="reports_export_sweep_idx")]
 
     def __str__(self):
         return f"{self.project} · {self.get_status_display()}"

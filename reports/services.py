@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import logging
-import os
-import tempfile
+from datetime import timedelta
 from pathlib import Path
 
 from django.conf import settings
@@ -16,6 +15,7 @@ from config.broker import task_send
 from projects.agreements.pdf import STEPS as PDF_STEPS
 from projects.agreements.pdf import PdfUnavailable, agreement_pdf
 from units import policy
+from units.files import save_written, walk
 from units.transactions import commits_in_steps
 
 from .bundles import project_items
@@ -85,13 +85,22 @@ def export_job_expire_unstarted(*, job: ExportJob, now=None) -> ExportJob:
     return job
 
 
+RETRYABLE = (ExportStatus.FAILED, ExportStatus.EXPIRED)
+
+
 @transaction.atomic
 def export_job_retry(*, job: ExportJob) -> ExportJob:
-    """Queue a failed job again from the start."""
-    if job.status != ExportStatus.FAILED:
+    """Queue a failed job (重试) or an expired one (重新导出) again from the start."""
+    if job.status not in RETRYABLE:
         return job
-    ExportJob.objects.filter(pk=job.pk).update(
-        status=ExportStatus.PENDING, error="", done_sheets=0, total_sheets=0, queued_at=timezone.now(), finished_at=None
+    ExportJob.objects.filter(pk=job.pk, status__in=RETRYABLE).update(
+        status=ExportStatus.PENDING,
+        error="",
+        file="",
+        done_sheets=0,
+        total_sheets=0,
+        queued_at=timezone.now(),
+        finished_at=None,
     )
     transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
     job.refresh_from_db()
@@ -109,8 +118,9 @@ def export_job_fail(*, job_id: int, message: str = FAILED_MESSAGE) -> None:
 
 @commits_in_steps("progress is committed sheet by sheet for the job's page to read while it builds")
 def export_job_run(*, job_id: int) -> ExportJob:
-    """Build the job's workbook. Safe to run again: the file is written aside and renamed,
-    so a worker killed half-way leaves no broken file and the next run starts afresh.
+    """Build the job's file. Safe to run again: the file is written to a local temporary file and
+    saved to the store once whole, so a worker killed half-way leaves no broken file in it and
+    the next run starts afresh.
 
     A layout that cannot be built fails the job with a Chinese message and the traceback
     in the log; an OSError (disk, a lost worker) propagates so the task is retried."""
@@ -179,15 +189,65 @@ def _running(job: ExportJob, *, total: int):
 
 
 def _store(name: str, write) -> str:
-    """`write(path)` into a file aside, renamed to `name` under MEDIA_ROOT once whole."""
-    target_dir = Path(settings.MEDIA_ROOT) / "exports"
-    target_dir.mkdir(parents=True, exist_ok=True)
-    handle, partial = tempfile.mkstemp(dir=target_dir, suffix=".partial")
-    os.close(handle)
-    try:
-        write(partial)
-        os.replace(partial, Path(settings.MEDIA_ROOT) / name)
-    finally:
-        if os.path.exists(partial):
-            os.unlink(partial)
-    return name
+    """`write(path)` writes the file at a local temporary path; once whole it is saved through
+    the jobs' storage (any host's or worker's, settings.STORAGES) as `name`. Returns the name
+    it was saved under."""
+    return save_written(ExportJob._meta.get_field("file").storage, name, write)
+
+
+EXPIRED_MESSAGE = "已过期，请重新导出"
+
+
+@commits_in_steps(
+    "each job's file is deleted and the job marked expired in a transaction of its own: a delete "
+    "the store refuses leaves that job as it was, for the next sweep, and the others go on"
+)
+def export_files_sweep(*, now=None) -> dict[str, int]:
+    """Delete export files older than settings.EXPORT_RETENTION_DAYS and mark their jobs
+    已过期 (run by beat every hour). Files under exports/ that no job names (a worker lost
+    between saving and recording, a job deleted with its project) go after the same days.
+    Returns the counts: expired jobs, jobs kept for the next sweep, stray files deleted."""
+    cutoff = (now or timezone.now()) - timedelta(days=settings.EXPORT_RETENTION_DAYS)
+    due = ExportJob.objects.filter(status=ExportStatus.DONE, finished_at__lt=cutoff).order_by("finished_at", "pk")
+    counts = {"expired": 0, "kept": 0, "strays": 0}
+    for job_id in list(due.values_list("pk", flat=True)):
+        counts["expired" if _export_job_expire(job_id, cutoff) else "kept"] += 1
+    counts["strays"] = _export_strays_delete(cutoff)
+    if counts["kept"]:
+        logger.warning(
+            "export sweep: %s files could not be deleted, their jobs kept for the next sweep", counts["kept"]
+        )
+    return counts
+
+
+@transaction.atomic
+def _export_job_expire(job_id: int, cutoff) -> bool:
+    """Delete one job's file, then mark it expired; False (the job unchanged) if the store refused."""
+    job = ExportJob.objects.select_for_update().filter(pk=job_id, status=ExportStatus.DONE, finished_at__lt=cutoff)
+    job = job.first()
+    if job is None:  # re-exported or expired meanwhile
+        return True
+    if job.file:
+        try:
+            job.file.storage.delete(job.file.name)
+        except Exception:
+            logger.exception("export job %s: its file %s could not be deleted", job.pk, job.file.name)
+            return False
+    ExportJob.objects.filter(pk=job.pk).update(status=ExportStatus.EXPIRED, file="", error=EXPIRED_MESSAGE)
+    return True
+
+
+def _export_strays_delete(cutoff) -> int:
+    storage = ExportJob._meta.get_field("file").storage
+    named = set(ExportJob.objects.exclude(file="").values_list("file", flat=True))
+    deleted = 0
+    for name in walk(storage, "exports"):
+        if name in named:
+            continue
+        try:
+            if storage.get_modified_time(name) < cutoff:
+                storage.delete(name)
+                deleted += 1
+        except Exception:
+            logger.exception("export sweep: the stray file %s could not be deleted", name)
+    return deleted

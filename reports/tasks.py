@@ -4,7 +4,7 @@ from celery import shared_task
 
 from .import_services import import_job_apply
 from .models import ExportStatus
-from .services import export_job_fail, export_job_run
+from .services import export_files_sweep, export_job_fail, export_job_run
 
 logger = logging.getLogger(__name__)
 
@@ -23,6 +23,12 @@ def export_job_run_task(self, job_id: int) -> str:
         logger.exception("export job %s failed after %s retries", job_id, self.request.retries)
         export_job_fail(job_id=job_id)
         return ExportStatus.FAILED
+
+
+@shared_task(acks_late=True)
+def export_files_sweep_task() -> dict[str, int]:
+    """Beat's hourly retention sweep (settings.EXPORT_RETENTION_DAYS)."""
+    return export_files_sweep()
 
 
 @shared_task(acks_late=True)

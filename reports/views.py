@@ -2,7 +2,7 @@ from datetime import date
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
@@ -14,11 +14,12 @@ from projects.models import Agreement
 from targets.models import ReviewStatus, TargetTable
 from targets.selectors import rows_for_filler
 from units import policy
+from units.files import file_response
 
 from . import access
 from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
-from .models import ExportJob
+from .models import ExportJob, ExportStatus
 from .selectors import project_overview
 from .services import export_job_create, export_job_expire_unstarted, export_job_retry, export_job_waiting_or_create
 
@@ -167,10 +168,10 @@ def export_job_retry_view(request, pk):
 @login_required
 def export_job_download(request, pk):
     job = access.export_job_for_owner(request.user, pk)
-    if job.status != "done" or not job.file:
+    if job.status == ExportStatus.EXPIRED:  # its page says so and offers 重新导出
+        return redirect("reports:export_job", pk=job.pk)
+    if job.status != ExportStatus.DONE or not job.file:
         raise PermissionDenied("文件尚未生成")
     if not policy.can_use_export_job(request.user, job):
         raise Http404("没有找到该项目")
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.download_name, content_type=job.content_type
-    )
+    return file_response(job.file, filename=job.download_name, content_type=job.content_type)

@@ -55,10 +55,10 @@ def compose():
 
 
 def test_compose_has_the_production_services(compose):
-    assert {"web", "worker", "beat", "db", "redis"} <= set(compose["services"])
-    for name in ("web", "worker", "db", "redis"):
+    assert {"web", "worker", "beat", "db", "pgbouncer", "redis", "objectstore"} <= set(compose["services"])
+    for name in ("web", "worker", "db", "pgbouncer", "redis", "objectstore"):
         assert "healthcheck" in compose["services"][name], name
-    assert {"pgdata", "redisdata"} <= set(compose["volumes"])
+    assert {"pgdata", "redisdata", "objects"} <= set(compose["volumes"])
 
 
 def test_compose_commands_point_at_this_projects_modules(compose):
@@ -74,7 +74,7 @@ def test_compose_commands_point_at_this_projects_modules(compose):
 
 def test_every_variable_in_env_example_is_used_by_settings_or_compose(compose):
     example = (ROOT / ".env.example").read_text(encoding="utf-8")
-    names = re.findall(r"^([A-Z_]+)=", example, re.M)
+    names = re.findall(r"^([A-Z][A-Z0-9_]*)=", example, re.M)
     settings_source = (ROOT / "config" / "settings.py").read_text(encoding="utf-8")
     compose_source = (ROOT / "docker-compose.yml").read_text(encoding="utf-8")
     for name in names:
@@ -82,7 +82,7 @@ def test_every_variable_in_env_example_is_used_by_settings_or_compose(compose):
     for required in ("DATABASE_URL", "REDIS_URL", "DJANGO_SECRET_KEY"):
         assert required in names
     assert re.search(r"^DJANGO_DEBUG=0$", example, re.M)
-    assert "db:5432" in example and "redis:6379" in example
+    assert "redis:6379" in example
 
 
 # --- Production settings fail closed and pass Django's deployment checks -----------------
@@ -93,7 +93,7 @@ PRODUCTION_KEY = "p" * 20 + "-production-test-key-" + "q" * 20
 
 def _env_example() -> dict[str, str]:
     lines = (ROOT / ".env.example").read_text(encoding="utf-8").splitlines()
-    return dict(line.split("=", 1) for line in lines if re.match(r"^[A-Z_]+=", line))
+    return dict(line.split("=", 1) for line in lines if re.match(r"^[A-Z][A-Z0-9_]*=", line))
 
 
 def _production_settings(monkeypatch, **env) -> dict:
@@ -103,7 +103,7 @@ def _production_settings(monkeypatch, **env) -> dict:
     for name in [
         n
         for n in __import__("os").environ
-        if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+        if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_", "EXPORT_"))
     ]:
         monkeypatch.delenv(name)
     for name, value in env.items():
@@ -223,3 +223,94 @@ def test_make_and_pytest_bring_their_own_local_settings_and_production_does_not(
     for entry_point in ("manage.py", "config/wsgi.py", "config/asgi.py", "config/celery.py"):
         source = (ROOT / entry_point).read_text(encoding="utf-8")
         assert 'setdefault("DJANGO_SETTINGS_MODULE", "config.settings")' in source, entry_point
+
+
+# --- Files: the local disk by default, an S3-compatible object store when one is named ------------
+
+S3 = {
+    "S3_ENDPOINT_URL": "http://objectstore:9000",
+    "S3_BUCKET": "jixiao-files",
+    "S3_ACCESS_KEY_ID": "access-key-of-the-store",
+    "S3_SECRET_ACCESS_KEY": "secret-key-of-the-store",
+}
+
+
+def test_files_stay_on_the_hosts_disk_unless_an_object_store_is_named(monkeypatch):
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)
+    assert values["STORAGES"]["default"] == {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    assert values["EXPORT_RETENTION_DAYS"] == 7
+
+
+def test_an_endpoint_and_a_bucket_put_every_file_in_the_object_store(monkeypatch):
+    from config.storage import ObjectStorage
+
+    values = _production_settings(
+        monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, **S3, S3_REGION="cn-central-1", S3_ADDRESSING_STYLE="Virtual"
+    )
+    default = values["STORAGES"]["default"]
+    assert default["BACKEND"] == "config.storage.ObjectStorage"
+    options = default["OPTIONS"]
+    assert (options["endpoint_url"], options["bucket_name"], options["region_name"]) == (
+        "http://objectstore:9000",
+        "jixiao-files",
+        "cn-central-1",
+    )
+    assert options["client_config"].s3 == {"addressing_style": "virtual"}
+    assert options["client_config"].signature_version == "s3v4"
+    assert options["file_overwrite"] is False
+    assert (options["download_url_seconds"], options["public_endpoint_url"]) == (0, "http://objectstore:9000")
+    storage = ObjectStorage(**options)  # the backend takes every option (it refuses unknown ones)
+    assert storage.download_url("exports/a.xlsx", filename="a.xlsx", content_type="application/pdf") is None
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"S3_BUCKET": ""}, "S3_BUCKET is required when S3_ENDPOINT_URL is set"),
+        ({"S3_ENDPOINT_URL": ""}, "S3_ENDPOINT_URL is required when S3_BUCKET is set"),
+        ({"S3_ENDPOINT_URL": "objectstore:9000"}, "S3_ENDPOINT_URL='objectstore:9000' is not an http"),
+        ({"S3_ENDPOINT_URL": "http://objectstore:nine"}, "S3_ENDPOINT_URL='http://objectstore:nine' is not a URL"),
+        ({"S3_ENDPOINT_URL": "http://objectstore:9000/?x=1"}, "S3_ENDPOINT_URL"),
+        ({"S3_BUCKET": "Jixiao_Files"}, "S3_BUCKET='Jixiao_Files' is not a bucket name"),
+        ({"S3_SECRET_ACCESS_KEY": "  "}, "S3_SECRET_ACCESS_KEY is empty"),
+        ({"S3_ADDRESSING_STYLE": "sideways"}, "S3_ADDRESSING_STYLE='sideways' is not one of path, virtual, auto"),
+        ({"S3_DOWNLOAD_URL_SECONDS": "1h"}, "S3_DOWNLOAD_URL_SECONDS='1h' is not an integer"),
+        ({"S3_DOWNLOAD_URL_SECONDS": "-5"}, "S3_DOWNLOAD_URL_SECONDS=-5 is out of range"),
+        ({"S3_DOWNLOAD_URL_SECONDS": "900000"}, "S3_DOWNLOAD_URL_SECONDS=900000 is out of range"),
+        ({"S3_PUBLIC_ENDPOINT_URL": "files.example.gov.cn"}, "S3_PUBLIC_ENDPOINT_URL"),
+        ({"EXPORT_RETENTION_DAYS": "0"}, "EXPORT_RETENTION_DAYS=0 is out of range"),
+    ],
+)
+def test_a_malformed_storage_setting_stops_start_up_naming_it(monkeypatch, env, message):
+    with pytest.raises(ImproperlyConfigured, match=re.escape(message)):
+        _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, **{**S3, **env})
+
+
+def test_a_missing_key_of_the_store_stops_start_up(monkeypatch):
+    env = {k: v for k, v in S3.items() if k != "S3_ACCESS_KEY_ID"}
+    with pytest.raises(ImproperlyConfigured, match="S3_ACCESS_KEY_ID is required"):
+        _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, **env)
+
+
+def test_compose_hosts_keep_nothing_on_their_own_disks_and_reach_the_store_and_the_pooler(compose):
+    env = _env_example()
+    services = compose["services"]
+    for name in ("web", "worker", "beat"):
+        service = services[name]
+        assert not service.get("volumes"), f"{name} keeps files of its own"
+        assert {"pgbouncer", "redis", "objectstore"} <= set(service["depends_on"]), name
+    store = re.match(r"http://([^:/]+):(\d+)$", env["S3_ENDPOINT_URL"])
+    assert store.group(1) == "objectstore" and f":{store.group(2)}" in " ".join(services["objectstore"]["command"])
+    assert "serve s3" in " ".join(services["objectstore"]["command"])
+    assert "${S3_BUCKET}" in " ".join(services["objectstore"]["command"])  # the bucket is made at start
+    pooled = re.match(r"postgres://[^@]+@([^:/]+):(\d+)/", env["DATABASE_URL"])
+    assert pooled.group(1) == "pgbouncer" and services["pgbouncer"]["environment"]["LISTEN_PORT"] == pooled.group(2)
+    assert services["pgbouncer"]["environment"]["POOL_MODE"] == "transaction"
+    assert services["pgbouncer"]["environment"]["DB_HOST"] == "db"
+    assert compose["x-app"]["environment"]["DATABASE_POOLER"] == "pgbouncer"
+
+
+def test_env_example_names_an_object_store_the_settings_accept(monkeypatch):
+    env = {k: v for k, v in _env_example().items() if k.startswith(("S3_", "EXPORT_"))}
+    values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, **env)
+    assert values["STORAGES"]["default"]["OPTIONS"]["endpoint_url"] == "http://objectstore:9000"

@@ -64,6 +64,8 @@ API_MATRIX = {
     ("api:row_return", "POST"): ("row", REVIEW),
     ("api:export", "GET"): ("job", JOB_OWNER),
     ("api:export_download", "GET"): ("job", JOB_OWNER),
+    # The job is done: nothing to build again (409); retried when failed or expired.
+    ("api:export_retry", "POST"): ("job", {**JOB_OWNER, "wuhan": 409}),
     # 绩效运行监控 / 自评 (monitoring_round, monitoring_report: tests/monitoring/matrix.py — 武汉市's report,
     # submitted, in a monitoring round) and the roll-up: the project's bureau staff; a unit its own report.
     ("api:rounds", "GET"): ("project", ROUNDS),

@@ -1,0 +1,104 @@
+"""Files through Django's storage API, whatever the backend (a directory, an S3-compatible object
+store: settings.default_storage_from_env). Nothing in the apps opens MEDIA_ROOT or a file field's
+`.path` (tests/test_storage_paths.py), so a web host, a worker and the next host share files
+through the store alone.
+
+- `save_written`: a file written by a library that wants a path (a workbook, a .zip, a PDF) is
+  written to a local temporary file, then saved to the store whole.
+- `file_response`: a download the caller has authorised: a redirect to a short-lived signed URL
+  where the backend offers one, else the file streamed from the store.
+- `walk`: every stored name under a folder, for sweeps and backups; `copy_tree` copies them
+  from one storage to another under the same names (backup and restore).
+"""
+
+from __future__ import annotations
+
+import logging
+import posixpath
+import tempfile
+from collections.abc import Callable, Iterator
+from pathlib import Path, PurePosixPath
+
+from django.core.files import File
+from django.core.files.storage import Storage
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseRedirect
+
+logger = logging.getLogger(__name__)
+
+MISSING = "文件已不存在"
+UNREACHABLE = "文件存储服务暂时无法连接，请稍后重试；如仍失败，请联系省局管理员。"
+
+
+class StorageUnavailable(OSError):
+    """The store did not take or give a file (its own error is chained). An OSError, so that a
+    job retries it as it retries a full disk."""
+
+
+def save_written(storage: Storage, name: str, write: Callable[[str], object]) -> str:
+    """`write(path)` writes the file at a local temporary path; once whole, it is saved to
+    `storage` as `name` (or a free name beside it: the name saved is returned). A writer that
+    fails leaves nothing in the store, and the temporary file is removed either way."""
+    with tempfile.TemporaryDirectory(prefix="jixiao-") as scratch:
+        path = Path(scratch) / f"file{PurePosixPath(name).suffix}"
+        write(str(path))
+        with path.open("rb") as handle:
+            try:
+                return storage.save(name, File(handle, name=path.name))
+            except OSError:
+                raise
+            except Exception as exc:  # botocore's errors are not OSErrors
+                raise StorageUnavailable(f"the store did not take {name}: {exc}") from exc
+
+
+def file_response(stored, *, filename: str, content_type: str) -> HttpResponse:
+    """The download of `stored` (a FieldFile) as `filename`: the caller has checked the policy.
+
+    With a backend that signs URLs (and signing turned on), a redirect to a URL valid for
+    seconds, which downloads under the same name and type; otherwise the file streamed from
+    the store in blocks. A file the store no longer has is a 404, never a 500."""
+    storage, name = stored.storage, stored.name
+    sign = getattr(storage, "download_url", None)
+    url = sign(name, filename=filename, content_type=content_type) if sign else None
+    if url:
+        response = HttpResponseRedirect(url)
+        response["Cache-Control"] = "private, no-store"  # the URL is this user's, for seconds
+        return response
+    try:
+        handle = storage.stream(name) if hasattr(storage, "stream") else storage.open(name, "rb")
+    except FileNotFoundError:
+        raise Http404(MISSING) from None
+    except Exception:  # the store is down or refuses: say so, the page is not broken
+        logger.exception("the store did not give %s", name)
+        return HttpResponse(UNREACHABLE, status=503, content_type="text/plain; charset=utf-8")
+    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    if not response.has_header("Content-Length") and getattr(handle, "size", None) is not None:
+        response["Content-Length"] = handle.size
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+def walk(storage: Storage, top: str = "") -> Iterator[str]:
+    """Every file name under the folder `top` (all of them for ""), on any backend."""
+    try:
+        folders, files = storage.listdir(top)
+    except FileNotFoundError:
+        return
+    for file_name in files:
+        yield posixpath.join(top, file_name) if top else file_name
+    for folder in folders:
+        yield from walk(storage, posixpath.join(top, folder) if top else folder)
+
+
+def copy_tree(source: Storage, target: Storage, top: str = "") -> list[str]:
+    """Copy every file under `top` from one storage to another under the same names (a backup
+    of the bucket or MEDIA_ROOT to a directory, and its restore into an empty store). A name
+    already taken in `target` is refused, never renamed: the database names these files."""
+    copied = []
+    for name in walk(source, top):
+        with source.open(name, "rb") as handle:
+            saved = target.save(name, handle)
+        if saved != name:
+            target.delete(saved)
+            raise FileExistsError(f"{name} is already in the target storage")
+        copied.append(name)
+    return copied

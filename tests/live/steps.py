@@ -118,6 +118,15 @@ def row_through(db, filler: User, reviewer: User, row_id: int, offset: int = 0) 
     row_approved(db, reviewer, row_id)
 
 
+def rows_approved(db, users, *units: tuple[str, str]) -> None:
+    """Each (account, unit)'s row approved, walked through now unless an earlier test did."""
+    for account, unit in units:
+        row = row_of(db, unit)
+        if row_status(db, row) != "approved":
+            table_opened(db, users("admin"), table_of(db, unit))
+            row_through(db, users(account), users("reviewer"), row, offset=3)
+
+
 def export_downloaded(user: User, job_page: str) -> bytes:
     """An export job's page, polled until the worker has built it, then its file."""
     job = user.wait_for_job(job_page)

@@ -14,8 +14,8 @@ from .steps import (
     report_submitted,
     round_opened,
     row_of,
-    row_status,
     row_through,
+    rows_approved,
     table_of,
     table_opened,
 )
@@ -26,18 +26,9 @@ pytestmark = pytest.mark.live_stack
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 
 
-def _approved_rows(stack, users, *units):
-    db = stack.db
-    for account, unit in units:
-        row = row_of(db, unit)
-        if row_status(db, row) != "approved":
-            table_opened(db, users("admin"), table_of(db, unit))
-            row_through(db, users(account), users("reviewer"), row, offset=3)
-
-
 def test_a_monitoring_report_is_saved_evidenced_returned_approved_and_reopened(stack, users):
     db, reviewer, admin, unit = stack.db, users("reviewer"), users("admin"), users("huangshi")
-    _approved_rows(stack, users, ("huangshi", "黄石市"))
+    rows_approved(db, users, ("huangshi", "黄石市"))
     round_id = round_opened(db, reviewer, "monitoring", "2022-06-30")
     report = report_of(db, round_id, "黄石市")
     here = f"/monitoring/reports/{report}/"
@@ -71,7 +62,7 @@ def test_a_monitoring_report_is_saved_evidenced_returned_approved_and_reopened(s
 
 def test_a_self_evaluation_report_is_saved_graded_returned_and_approved_through_the_api(stack, users):
     db, reviewer, unit = stack.db, users("reviewer"), users("shiyan")
-    _approved_rows(stack, users, ("shiyan", "十堰市"))
+    rows_approved(db, users, ("shiyan", "十堰市"))
     round_id = round_opened(db, reviewer, "self_evaluation", "2022-12-31")
     report = report_of(db, round_id, "十堰市")
     program, bureau = unit.token(), reviewer.token()

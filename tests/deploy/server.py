@@ -35,7 +35,7 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+        if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_", "REDIS_URL", "CELERY_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",

@@ -51,11 +51,13 @@ def _filled_year(stack, users) -> dict:
 
 
 def _exports(db, round_id: int, report: int) -> list[str]:
-    """The sheets the product makes in the request, for every table of the year and the round."""
-    project = project_id(db)
-    tables = [t for (t,) in db.rows("select id from targets_targettable where project_id = %s order by id", project)]
+    """The sheets the product makes in the request: every table (the copied year's too), every
+    任务书's 附表, the round's 汇总表 and a report's form."""
+    tables = [t for (t,) in db.rows("select id from targets_targettable order by id")]
+    agreements = [a for (a,) in db.rows("select id from projects_agreement where undertaker_id is not null")]
     return [
         *(f"/exports/tables/{table}.xlsx" for table in tables),
+        *(f"/exports/agreements/{agreement}.xlsx" for agreement in agreements),
         f"/exports/rounds/{round_id}/summary.xlsx",
         f"/exports/reports/{report}.xlsx",
     ]

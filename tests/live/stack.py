@@ -152,6 +152,8 @@ def pgbouncer(workdir: Path, server_url: str):
         "[pgbouncer]\n"
         f"listen_addr = 127.0.0.1\nlisten_port = {port}\nunix_socket_dir =\n"
         "auth_type = any\npool_mode = transaction\n"
+        # Its console (database "pgbouncer") answers SHOW POOLS and SHOW STATS to the tests.
+        f"admin_users = {server.username or 'postgres'}\n"
         "max_client_conn = 200\ndefault_pool_size = 10\n"
         # Django's psycopg2 backend sends no startup options; other clients' are not ours to keep.
         "ignore_startup_parameters = extra_float_digits,options\n"
@@ -270,6 +272,7 @@ class Stack:
     server_url: str
     database: str
     logs: Logs
+    pooler_port: int
 
     def manage(self, *args: str) -> str:
         return manage(self.env, *args)
@@ -314,4 +317,4 @@ def live_stack(workdir: Path, server_url: str, redis_url: str, name: str, **extr
         db = Database(direct)
         stack.callback(db.close)
         logs = Logs([workdir / "gunicorn.log", workdir / "worker.log", workdir / "pgbouncer" / "pgbouncer.log"])
-        yield Stack(base, env, workdir, db, server_url, name, logs)
+        yield Stack(base, env, workdir, db, server_url, name, logs, port)

@@ -4,10 +4,13 @@ PgBouncer, Redis, a worker's heartbeat. Probes come from any address, over plain
 import time
 
 import httpx
+import psycopg2
 import pytest
 import redis
 
 from config.health import HEARTBEAT_KEY
+
+from .stack import with_database
 
 pytestmark = pytest.mark.live_stack
 
@@ -23,3 +26,19 @@ def test_readyz_reads_the_heartbeat_the_worker_process_writes(stack):
     seen = float(redis.Redis.from_url(stack.env["REDIS_URL"]).get(HEARTBEAT_KEY))
     assert time.time() - seen < 60  # written at start and every WORKER_HEARTBEAT_SECONDS
     assert httpx.get(stack.base + "/readyz", timeout=10).text == "ready\n"
+
+
+def test_the_product_reaches_postgresql_through_pgbouncer_in_transaction_pooling(stack, users):
+    users("wuhan").page("/")  # a page and its queries, through the pooler
+    console = psycopg2.connect(with_database(stack.server_url, "pgbouncer", port=stack.pooler_port))
+    console.autocommit = True  # the console takes no transactions
+    with console.cursor() as cursor:
+        cursor.execute("SHOW POOLS")
+        columns = [c.name for c in cursor.description]
+        pools = [dict(zip(columns, row)) for row in cursor.fetchall()]
+        cursor.execute("SHOW STATS")
+        columns = [c.name for c in cursor.description]
+        stats = {row[0]: dict(zip(columns, row)) for row in cursor.fetchall()}
+    console.close()
+    assert {p["pool_mode"] for p in pools if p["database"] == stack.database} == {"transaction"}
+    assert stats[stack.database]["total_xact_count"] > 0

@@ -92,6 +92,18 @@ def test_a_self_evaluation_report_is_saved_graded_returned_and_approved_through_
         "POST", f"/api/v1/reports/{report}/grade/", {"grades": {str(pk): {"grade": "achieved"} for pk in judged}}
     )
     assert graded["status"] == "submitted"
+    here = f"/monitoring/reports/{report}/"
+    form = reviewer.form(here, f"{here}grade/")
+    judged = sorted(int(n.split("-")[1]) for n in form.names if n.startswith("grade-"))
+    assert judged, "the qualitative targets (明显增长) need the reviewer's judgment"
+    # Graded again on the page: 部分达成, 70%.
+    page = reviewer.submit(here, f"{here}grade/", {f"grade-{judged[0]}": "partial", f"percent-{judged[0]}": "70"})
+    assert "评定已保存" in messages_of(page), messages_of(page)
+    assert db.one(
+        "select g.code, v.grade_percent from monitoring_reportvalue v join monitoring_gradelevel g "
+        "on g.id = v.grade_id where v.id = %s",
+        judged[0],
+    ) == ("partial", 70)
     assert (
         bureau.call("POST", f"/api/v1/reports/{report}/approve/")["status"] == "approved" == report_status(db, report)
     )

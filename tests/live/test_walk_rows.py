@@ -151,3 +151,19 @@ def test_a_handed_down_table_is_confirmed_and_answered_by_its_units(stack, users
     page = reviewer.submit(f"/tables/{table}/grid/", f"/rows/{other}/confirm-all/")
     assert not db.one("select count(*) from targets_assignedvalue where row_id = %s and state = 'pending'", other)
     assert row_status(db, other) == "draft", messages_of(page)
+
+
+def test_a_table_is_closed_and_opened_again_and_a_row_removed_and_restored(stack, users):
+    db, admin, unit = stack.db, users("admin"), users("platform")
+    table, row = table_of(db, "湖北省知识产权发展中心"), row_of(db, "湖北省知识产权发展中心")
+    table_opened(db, admin, table)
+    page = admin.submit(f"/tables/{table}/progress/", f"/tables/{table}/close/")
+    assert db.one("select status from targets_targettable where id = %s", table) == "closed", messages_of(page)
+    assert f"/rows/{row}/submit/" not in unit.page(f"/rows/{row}/")  # a closed table takes no submission
+    table_opened(db, admin, table)
+    assert f"/rows/{row}/submit/" in unit.page(f"/rows/{row}/")
+
+    page = admin.submit(f"/tables/{table}/progress/", f"/rows/{row}/remove/", {"reason": "重复的填报行"})
+    assert db.one("select removed_at is not null from targets_tablerow where id = %s", row), messages_of(page)
+    page = admin.submit(f"/tables/{table}/progress/", f"/rows/{row}/restore/")
+    assert db.one("select removed_at is null from targets_tablerow where id = %s", row), messages_of(page)

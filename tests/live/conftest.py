@@ -34,6 +34,8 @@ def pytest_collection_modifyitems(config, items):
 @pytest.fixture(scope="session")
 def stack(tmp_path_factory):
     database_url, redis_url = gate(pytest)
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        pytest.fail("the live walk runs in one process (its steps share one stack): run it with -n 0", pytrace=False)
     name = f"{urlsplit(database_url).path.lstrip('/') or 'jixiao'}_live"
     with live_stack(
         tmp_path_factory.mktemp("live"),

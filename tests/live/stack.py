@@ -44,6 +44,11 @@ ACCOUNTS = [
 ]
 SUPERUSER = "admin"
 
+_SEED_SCRIPT = """
+from django.core.management import call_command
+call_command("migrate", interactive=False, verbosity=0)
+call_command("load_seeds", verbosity=0)
+"""
 _ACCOUNTS_SCRIPT = """
 from django.contrib.auth import get_user_model
 from projects.models import Project
@@ -291,12 +296,11 @@ def walk_env(workdir: Path, database_url: str, redis_url: str, **extra: str) -> 
 
 
 def seeded(env: dict) -> None:
+    """Migrated, the seeds loaded, the walk's accounts made: in one process (each start costs seconds)."""
     from tests.deploy.server import DEMO_PASSWORD
 
-    manage(env, "migrate", "--noinput")
-    manage(env, "load_seeds")
     script = _ACCOUNTS_SCRIPT.format(accounts=ACCOUNTS, superuser=SUPERUSER, password=DEMO_PASSWORD)
-    manage(env, "shell", "-c", script)
+    manage(env, "shell", "-c", _SEED_SCRIPT + script)
 
 
 @contextmanager

@@ -18,7 +18,8 @@ def _heartbeat_start(**kwargs):
     global _heartbeat
     from .health import heartbeat_start
 
-    _heartbeat = heartbeat_start()
+    if _heartbeat is None or _heartbeat.is_set():  # one beating thread per process
+        _heartbeat = heartbeat_start()
 
 
 @worker_shutdown.connect

@@ -176,7 +176,7 @@ def pgbouncer(workdir: Path, server_url: str):
         start_new_session=True,
     )
     try:
-        _eventually(lambda: _accepts(server_url, port) or process.poll() is not None, 15, "pgbouncer did not start")
+        eventually(lambda: _accepts(server_url, port) or process.poll() is not None, 15, "pgbouncer did not start")
         assert process.poll() is None, (folder / "stdout.log").read_text()
         yield port
     finally:
@@ -215,7 +215,7 @@ def celery_worker(env: dict, workdir: Path):
     )
     try:
         heartbeat = redis_client.Redis.from_url(env["REDIS_URL"])
-        _eventually(
+        eventually(
             lambda: worker.poll() is not None or heartbeat.get("jixiao:worker:seen") is not None,
             60,
             "the Celery worker wrote no heartbeat",
@@ -237,7 +237,7 @@ def _stop(process: subprocess.Popen) -> None:
         process.wait(timeout=10)
 
 
-def _eventually(condition, seconds: float, what: str):
+def eventually(condition, seconds: float, what: str):
     deadline = time.monotonic() + seconds
     while not (result := condition()):
         assert time.monotonic() < deadline, what

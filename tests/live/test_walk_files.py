@@ -3,11 +3,11 @@ confirmed; applied in the request when small, by the worker when large) and expo
 the worker process and downloaded, from the pages and the API; the sheets made in the request)."""
 
 import io
-import time
 
 import openpyxl
 import pytest
 
+from .stack import eventually
 from .steps import (
     export_downloaded,
     project_id,
@@ -55,14 +55,6 @@ def _imported(db, user, data: bytes) -> int:
     return job
 
 
-def _eventually(condition, seconds: float, what: str):
-    deadline = time.monotonic() + seconds
-    while not (result := condition()):
-        assert time.monotonic() < deadline, what
-        time.sleep(0.2)
-    return result
-
-
 def test_an_import_is_previewed_and_applied_in_the_request_or_by_the_worker_when_large(stack, users):
     db, reviewer = stack.db, users("reviewer")
     table = table_of(db, UNITS[0])
@@ -87,7 +79,7 @@ def test_an_import_is_previewed_and_applied_in_the_request_or_by_the_worker_when
     large = _imported(db, reviewer, out.getvalue())
     page = reviewer.step(f"/imports/{large}/apply/")
     assert any("已在后台执行" in m for m in messages_of(page)), messages_of(page)
-    _eventually(
+    eventually(
         lambda: db.one("select status from reports_importjob where id = %s", large) != "previewed",
         60,
         "the worker did not apply the import",
@@ -106,7 +98,7 @@ def test_exports_are_built_by_the_worker_and_downloaded_from_the_pages_and_the_a
 
     program = reviewer.token()
     job = program.call("POST", f"/api/v1/projects/{project}/exports/", status=202)
-    job = _eventually(
+    job = eventually(
         lambda: (j := program.call("GET", f"/api/v1/exports/{job['id']}/"))["status"] in ("done", "failed") and j,
         90,
         "the API's export job did not finish",

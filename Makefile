@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 # production. Export your own DJANGO_SETTINGS_MODULE to run the production settings.
 export DJANGO_SETTINGS_MODULE ?= config.settings_local
 
-.PHONY: run test bench install migrate seed worker clean
+.PHONY: run test live bench install migrate seed worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,6 +31,12 @@ run: seed
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The live walk (tests/live): needs DATABASE_URL (PostgreSQL), REDIS_URL and pgbouncer; makes its own
+# database beside DATABASE_URL's and drops it. REQUIRE_LIVE_STACK=1 turns a missing part into a failure.
+# One process (-n 0 if pytest-xdist is there): the walk's steps share one stack, its queue and its data.
+live: $(STAMP)
+	$(PY) -m pytest -p no:cacheprovider -m live_stack tests/live $$($(PY) -c "import xdist; print('-n 0')" 2>/dev/null) $(PYTEST_ARGS)
 
 # Benchmarks: writes docs/benchmarks.md. With DATABASE_URL (PostgreSQL) it also runs the
 # 50-filler load test against gunicorn.

@@ -124,6 +124,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: /healthz and /readyz answer load balancers before host checks, redirects and sessions.
+    "config.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -159,8 +161,17 @@ TEMPLATES = [
 WSGI_APPLICATION = "config.wsgi.application"
 
 DATABASE_URL = os.environ.get("DATABASE_URL", "")
+# What sits between the app and PostgreSQL: "" (nothing) or "pgbouncer" in transaction pooling,
+# where a connection is the app's for one transaction only (docs/design.md §9, PgBouncer).
+DATABASE_POOLER = env_str("DATABASE_POOLER", "").strip().lower()
+if DATABASE_POOLER not in ("", "pgbouncer"):
+    raise ImproperlyConfigured(f"DATABASE_POOLER={DATABASE_POOLER!r}: use pgbouncer, or leave it empty")
 if DATABASE_URL:
     DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+    if DATABASE_POOLER == "pgbouncer":
+        # A server-side cursor (QuerySet.iterator() in the exports) outlives the transaction it
+        # was declared in; the pooler may hand the next FETCH to another server connection.
+        DATABASES["default"]["DISABLE_SERVER_SIDE_CURSORS"] = True
 else:
     # SQLite under a web server: WAL lets readers run beside the one writer; IMMEDIATE takes the
     # write lock when a transaction starts, so a writer waits (up to the busy timeout) instead of
@@ -229,7 +240,11 @@ EVIDENCE_MAX_TOTAL_BYTES = env_int("EVIDENCE_MAX_TOTAL_BYTES", 200 * 1024 * 1024
 STATIC_MANIFEST = env_bool("DJANGO_STATIC_MANIFEST", not DEBUG)
 if not DEBUG:
     # Static files from the app itself: gunicorn has no other server for them (runserver does).
-    MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("django.middleware.security.SecurityMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
+
 
 
 S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
@@ -306,6 +321,8 @@ IMPORT_MAX_COLUMNS = env_int("IMPORT_MAX_COLUMNS", 256)
 IMPORT_MAX_SHEETS = env_int("IMPORT_MAX_SHEETS", 60)
 IMPORT_MAX_CELLS = env_int("IMPORT_MAX_CELLS", 150_000)
 IMPORT_MAX_XML_ELEMENTS = env_int("IMPORT_MAX_XML_ELEMENTS", 800_000)
+# An import confirmed with more changes than this is applied by a worker, not in the request.
+IMPORT_WORKER_CHANGES = env_int("IMPORT_WORKER_CHANGES", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
@@ -360,6 +377,10 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+
+# /readyz (config/health.py): a worker is "seen" while its heartbeat in Redis is this recent.
+WORKER_HEARTBEAT_SECONDS = env_int("WORKER_HEARTBEAT_SECONDS", 30)
+WORKER_SEEN_SECONDS = env_int("WORKER_SEEN_SECONDS", 180)
 
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000")
 EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -13,8 +14,6 @@ from .importers import ImportFileError, ImportPlan, plan_apply, plan_workbook, r
 from .importers.plan import Issue
 from .models import ImportJob, ImportStatus
 from .provenance import ProvenanceError, read_provenance
-
-LARGE_IMPORT_CHANGES = 2000
 
 
 def import_preview(*, name: str, data: bytes, user, project=None) -> ImportPlan:
@@ -79,7 +78,7 @@ def _applied_message(plan: ImportPlan, accepted: list[int]) -> str:
 def import_job_confirm(*, job: ImportJob, confirmed: list[int] = ()) -> bool:
     """Apply now, or queue for a worker when the import is large. True when queued."""
     confirmed = list(confirmed)
-    if len(job.plan.get("changes", [])) + len(confirmed) > LARGE_IMPORT_CHANGES:
+    if len(job.plan.get("changes", [])) + len(confirmed) > settings.IMPORT_WORKER_CHANGES:
         transaction.on_commit(lambda: _import_job_queue_or_apply(job.pk, confirmed), robust=True)
         return True
     import_job_apply(job_id=job.pk, confirmed=confirmed)

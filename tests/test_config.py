@@ -103,7 +103,7 @@ def _production_settings(monkeypatch, **env) -> dict:
     for name in [
         n
         for n in __import__("os").environ
-        if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_", "S3_", "EXPORT_"))
+        if n.startswith(("DJANGO_", "SQLITE_", "DATABASE_", "REDIS_URL", "CELERY_", "S3_", "EXPORT_"))
     ]:
         monkeypatch.delenv(name)
     for name, value in env.items():
@@ -136,7 +136,11 @@ def test_the_placeholder_key_of_env_example_is_refused(monkeypatch):
 def test_production_serves_hashed_compressed_static_files_itself(monkeypatch):
     values = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY)
     assert "whitenoise.middleware.WhiteNoiseMiddleware" in values["MIDDLEWARE"]
-    assert values["MIDDLEWARE"].index("whitenoise.middleware.WhiteNoiseMiddleware") == 1  # right after security
+    middleware = values["MIDDLEWARE"]
+    assert (
+        middleware.index("whitenoise.middleware.WhiteNoiseMiddleware")
+        == middleware.index("django.middleware.security.SecurityMiddleware") + 1
+    )  # right after security
     assert values["STORAGES"]["staticfiles"]["BACKEND"] == "whitenoise.storage.CompressedManifestStaticFilesStorage"
     assert values["STATIC_ROOT"]
 
@@ -166,10 +170,25 @@ def test_compose_collects_static_files_before_gunicorn_starts(compose):
     command = compose["services"]["web"]["command"]
     assert "collectstatic --noinput" in command
     assert command.index("collectstatic") < command.index("gunicorn")
+
+
+def test_compose_checks_the_web_service_on_readyz(compose):
+    # /readyz answers before host checks and the https redirect (tests/test_health.py), so the
+    # container's own address over plain HTTP needs neither DJANGO_ALLOWED_HOSTS nor X-Forwarded-Proto.
     healthcheck = " ".join(compose["services"]["web"]["healthcheck"]["test"])
-    assert "X-Forwarded-Proto" in healthcheck  # answers, not redirects, when DJANGO_HTTPS=1
-    host = re.search(r"http://([^:/]+)", healthcheck).group(1)
-    assert host in _env_example()["DJANGO_ALLOWED_HOSTS"].split(",")  # else a 400 DisallowedHost
+    assert "http://127.0.0.1:8000/readyz" in healthcheck
+
+
+def test_behind_pgbouncer_server_side_cursors_are_off_and_an_unknown_pooler_stops_start_up(monkeypatch):
+    url = "postgres://jixiao:secret@pgbouncer:6432/jixiao"
+    pooled = _production_settings(
+        monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, DATABASE_URL=url, DATABASE_POOLER="pgbouncer"
+    )
+    assert pooled["DATABASES"]["default"]["DISABLE_SERVER_SIDE_CURSORS"] is True
+    direct = _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, DATABASE_URL=url)
+    assert not direct["DATABASES"]["default"].get("DISABLE_SERVER_SIDE_CURSORS")
+    with pytest.raises(ImproperlyConfigured, match="DATABASE_POOLER"):
+        _production_settings(monkeypatch, DJANGO_SECRET_KEY=PRODUCTION_KEY, DATABASE_URL=url, DATABASE_POOLER="pgpool")
 
 
 @pytest.mark.parametrize("https", ["1", "0"])

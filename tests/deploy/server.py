@@ -35,7 +35,7 @@ def production_env(workdir: Path, **extra: str) -> dict[str, str]:
     env = {
         k: v
         for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_URL", "REDIS_URL", "CELERY_"))
+        if not k.startswith(("DJANGO_", "SQLITE_", "DATABASE_", "REDIS_URL", "CELERY_"))
     }
     env.update(
         DJANGO_SETTINGS_MODULE="config.settings",
@@ -69,15 +69,27 @@ def seeded_database(directory: Path) -> Path:
 
 
 @contextmanager
-def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 1, static: bool = True, **extra: str):
-    """Yield (base_url, env) of a gunicorn serving a copy of `database` with production settings.
+def gunicorn(
+    workdir: Path,
+    database: Path | None,
+    *,
+    workers: int = 2,
+    threads: int = 1,
+    static: bool = True,
+    access_log: bool = False,
+    **extra: str,
+):
+    """Yield (base_url, env) of a gunicorn serving a copy of `database` with production settings
+    (database None: the DATABASE_URL given in `extra`).
 
     With static=False the pages name the static files as they are and nothing is collected
-    (for tests about something else: collectstatic takes seconds)."""
+    (for tests about something else: collectstatic takes seconds). With access_log, each request's
+    line (with its status) goes to gunicorn.log too."""
     if not static:
         extra.setdefault("DJANGO_STATIC_MANIFEST", "0")
     env = production_env(workdir, **extra)
-    shutil.copy(database, env["SQLITE_PATH"])
+    if database is not None:
+        shutil.copy(database, env["SQLITE_PATH"])
     if static:
         manage(env, "collectstatic", "--noinput")
     port = free_port()
@@ -98,6 +110,7 @@ def gunicorn(workdir: Path, database: Path, *, workers: int = 2, threads: int = 
             "60",
             "--log-level",
             "warning",
+            *(["--access-logfile", "-", "--access-logformat", '"%(r)s" %(s)s %(M)sms'] if access_log else []),
         ],
         cwd=ROOT,
         env=env,

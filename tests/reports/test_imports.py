@@ -397,11 +397,9 @@ def test_import_attachment_previews_applies_and_refuses_with_a_non_zero_exit(
 
 
 def test_a_large_import_runs_in_a_worker_after_confirmation(
-    client, admin_user, region, open_table, monkeypatch, django_capture_on_commit_callbacks
+    client, admin_user, region, open_table, settings, django_capture_on_commit_callbacks
 ):
-    from reports import import_services
-
-    monkeypatch.setattr(import_services, "LARGE_IMPORT_CHANGES", 0)
+    settings.IMPORT_WORKER_CHANGES = 0
     data = corpus.edit(corpus.template(region, admin_user), lambda wb: wb.worksheets[0].__setitem__("C5", 502))
     job = import_job_create(name="big.xlsx", data=data, user=admin_user)
     client.force_login(admin_user)

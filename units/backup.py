@@ -16,14 +16,12 @@ from django.core.files import File
 from django.core.files.storage import Storage, default_storage
 from django.db import models
 
+from .files import walk
+
 
 def storage_names(storage: Storage = default_storage, folder: str = "") -> Iterator[str]:
-    """Every file's name in the storage, folder by folder."""
-    folders, files = storage.listdir(folder)
-    for name in sorted(files):
-        yield str(PurePosixPath(folder, name)) if folder else name
-    for sub in sorted(folders):
-        yield from storage_names(storage, str(PurePosixPath(folder, sub)) if folder else sub)
+    """Every file's name in the storage, in a stable order."""
+    return iter(sorted(walk(storage, folder)))
 
 
 def files_backup(archive_path: str, storage: Storage = default_storage) -> int:

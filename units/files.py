@@ -7,7 +7,7 @@ through the store alone.
   written to a local temporary file, then saved to the store whole.
 - `file_response`: a download the caller has authorised: a redirect to a short-lived signed URL
   where the backend offers one, else the file streamed from the store.
-- `walk`: every stored name under a folder, for sweeps and backups; `copy_tree` copies them
+- `walk`: every stored name under a folder, for sweeps and backups (`units/backup.py`)
   from one storage to another under the same names (backup and restore).
 """
 
@@ -87,18 +87,3 @@ def walk(storage: Storage, top: str = "") -> Iterator[str]:
         yield posixpath.join(top, file_name) if top else file_name
     for folder in folders:
         yield from walk(storage, posixpath.join(top, folder) if top else folder)
-
-
-def copy_tree(source: Storage, target: Storage, top: str = "") -> list[str]:
-    """Copy every file under `top` from one storage to another under the same names (a backup
-    of the bucket or MEDIA_ROOT to a directory, and its restore into an empty store). A name
-    already taken in `target` is refused, never renamed: the database names these files."""
-    copied = []
-    for name in walk(source, top):
-        with source.open(name, "rb") as handle:
-            saved = target.save(name, handle)
-        if saved != name:
-            target.delete(saved)
-            raise FileExistsError(f"{name} is already in the target storage")
-        copied.append(name)
-    return copied

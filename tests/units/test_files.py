@@ -138,28 +138,24 @@ def test_a_store_that_cannot_be_reached_is_a_503_with_a_message_not_a_500(settin
         save_written(default_storage, "exports/a.xlsx", lambda path: Path(path).write_bytes(b"x"))
 
 
-def test_a_backup_copies_every_file_out_of_the_store_and_back_into_an_empty_one_under_the_same_names(
-    s3_storage, tmp_path, monkeypatch
-):
-    from django.core.files.storage import FileSystemStorage
-
+def test_a_backup_of_the_store_restores_into_an_empty_bucket_under_the_same_names(s3_storage, tmp_path, monkeypatch):
     from config import settings as settings_module
     from config.storage import ObjectStorage
-    from units.files import copy_tree
+    from units.backup import RestoreRefused, files_backup, files_restore
 
     server, _bucket = s3_storage
     names = ["exports/a.xlsx", "monitoring/evidence/0123abcd.pdf"]
     for name in names:
         default_storage.save(name, ContentFile(name.encode()))
-    backup = FileSystemStorage(location=tmp_path / "backup")
-    assert sorted(copy_tree(default_storage, backup)) == names
+    archive = str(tmp_path / "files.tar")
+    assert files_backup(archive) == 2
     for variable, value in server.env(server.new_bucket()).items():
         monkeypatch.setenv(variable, value)
     empty = ObjectStorage(**settings_module.default_storage_from_env()["OPTIONS"])
-    assert sorted(copy_tree(backup, empty)) == names
+    assert files_restore(archive, empty) == 2
     assert [empty.open(name).read() for name in names] == [name.encode() for name in names]
-    with pytest.raises(FileExistsError, match="exports/a.xlsx"):
-        copy_tree(backup, empty, "exports")
+    with pytest.raises(RestoreRefused, match="exports/a.xlsx"):
+        files_restore(archive, empty)
     assert sorted(walk(empty)) == names  # nothing doubled under another name
 
 

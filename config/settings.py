@@ -246,7 +246,6 @@ if not DEBUG:
     )
 
 
-
 S3_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 # SigV4 signatures are valid for a week at most.
 S3_MAX_URL_SECONDS = 7 * 24 * 3600

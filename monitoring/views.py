@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.inputs import parse_id
 
-from . import access, evidence, selectors, services
-from .forms import RoundOpenForm, read_grades, read_report, read_weights
+from . import access, budget_services, evidence, selectors, services
+from .forms import RoundOpenForm, read_budget_set, read_grades, read_report, read_weights
 
 
 def _rounds_page(request, project, form, status=200):
@@ -128,6 +128,30 @@ def report_save(request, pk):
     else:
         messages.success(request, "已保存")
     return redirect("monitoring:report", pk=report.pk)
+
+
+@login_required
+@require_POST
+def report_budget(request, pk):
+    """The bureau's 年初预算数 and 全年预算数 of a report, by source."""
+    report = access.report_for_user(request.user, pk)
+    if not policy.can_set_report_budget(request.user, report):
+        raise PermissionDenied("只有本项目的审核员或管理员可以设定预算数")
+    try:
+        version = int(request.POST.get("version", ""))
+        budget = read_budget_set(request.POST)
+        budget_services.report_budget_set(
+            report_id=report.pk, expected_version=version, actor=request.user, budget=budget
+        )
+    except ValueError:
+        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
+    except ValidationError as exc:
+        messages.error(request, "预算数未保存：" + "；".join(exc.messages))
+        report.refresh_from_db()
+        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
+    else:
+        messages.success(request, "预算数已保存")
+    return redirect(f"{report.get_absolute_url()}#budget")
 
 
 def _step(request, pk, allowed, service, success, **kwargs):

@@ -49,6 +49,7 @@ from units import inputs, policy
 from units.models import NotificationKind, Unit
 from units.notifications import unit_fillers
 
+from .answers import DeviationCategory, Likelihood
 from .budget import Budget, FundSource, budget_of
 
 
@@ -290,24 +291,6 @@ class ReportBudget(models.Model):
 BUREAU_BUDGET_FIELDS = ("initial_budget", "annual_budget")
 UNIT_BUDGET_FIELDS = ("executed", "expected")
 BUDGET_AMOUNTS = BUREAU_BUDGET_FIELDS + UNIT_BUDGET_FIELDS
-
-
-class Likelihood(models.TextChoices):
-    """完成目标可能性 (财预〔2019〕136号)."""
-
-    CERTAIN = "certain", "确定能"
-    POSSIBLE = "possible", "有可能"
-    IMPOSSIBLE = "impossible", "完全不可能"
-
-
-class DeviationCategory(models.TextChoices):
-    """偏差原因分析's categories (财预〔2019〕136号), any of which may apply."""
-
-    FUNDING = "funding", "经费保障"
-    SYSTEM = "system", "制度保障"
-    STAFF = "staff", "人员保障"
-    HARDWARE = "hardware", "硬件条件保障"
-    OTHER = "other", "其他"
 
 
 SNAPSHOT_VALUE_FIELDS = (

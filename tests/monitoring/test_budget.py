@@ -38,7 +38,10 @@ D = Decimal
             {"current": D("7000"), "carryover": D("2000")},
         ),
         ([("资金合计", D("300"))], {"current": D("300")}),
-        ([("中央补助", D("100")), ("单位自筹资金", D("40")), ("其他资金", D("10"))], {"current": D("100"), "other": D("50")}),
+        (
+            [("中央补助", D("100")), ("单位自筹资金", D("40")), ("其他资金", D("10"))],
+            {"current": D("100"), "other": D("50")},
+        ),
         ([("上年结余资金", D("12.5"))], {"carryover": D("12.5")}),
         ([("年度金额：", None)], {}),
         ([], {}),
@@ -101,8 +104,16 @@ def test_the_bureau_sets_the_budget_by_source_audited_and_versioned(wuhan_evalua
     assert report.budget.total.annual_budget == D("170")
     entry = AuditEntry.objects.get(action="monitoring.report.budget_set")
     assert entry.actor == reviewer
-    assert entry.before == {"当年财政拨款·全年预算数": "160.00", "上年结转资金·年初预算数": "", "上年结转资金·全年预算数": ""}
-    assert entry.after == {"当年财政拨款·全年预算数": "150", "上年结转资金·年初预算数": "20", "上年结转资金·全年预算数": "20"}
+    assert entry.before == {
+        "当年财政拨款·全年预算数": "160.00",
+        "上年结转资金·年初预算数": "",
+        "上年结转资金·全年预算数": "",
+    }
+    assert entry.after == {
+        "当年财政拨款·全年预算数": "150",
+        "上年结转资金·年初预算数": "20",
+        "上年结转资金·全年预算数": "20",
+    }
     _set(report, reviewer, current={"initial_budget": D("160"), "annual_budget": D("150")})  # nothing changes
     assert Report.objects.get(pk=report.pk).version == 2
 

@@ -29,7 +29,7 @@ NOT_APPLICABLE = "不适用"
 DASH = "—"
 # The left column's labels (the import finds the blocks by them).
 PROJECT_NAME = "项目名称"
-BUDGET_LABEL = "项目资金\n（万元）"
+BUDGET_LABEL = "项目资金（万元）"
 GOAL_LABEL = "年度总体目标"
 INDICATORS_LABEL = "绩效指标"
 BUDGET_REASON = "预算执行偏低原因"
@@ -172,13 +172,22 @@ def goals(sheet: SheetWriter, context: dict, r: int, split: int, done_heading: s
     return r + 2
 
 
+TALL_MERGE = 250  # points: a merged run this tall may be split by a page break
+
+
 def fit_heights(sheet: SheetWriter, first: int, last: int) -> None:
     """Row heights for the wrapped texts, with a line to spare on the rows that wrap: the estimate
-    counts characters, and a printer's fallback for 仿宋 may set them wider (a last line cut off)."""
+    counts characters, and a printer's fallback for 仿宋 may set them wider (a last line cut off).
+    A tall merged run (一级指标 over many long rows) has its text at its top: centred, it may fall
+    on a page break and be cut in two."""
     sheet.fit_heights(first, last)
     for r in range(first, last + 1):
         if sheet.heights.get(r, 0) > 20:
             sheet.heights[r] += 15
+    for r1, c1, r2, _ in sheet.merges:
+        if r2 > r1 >= first and sum(sheet.heights.get(r, 20) for r in range(r1, r2 + 1)) > TALL_MERGE:
+            value, props = sheet.cells.get((r1, c1), (None, {}))
+            sheet.cells[(r1, c1)] = (value, {**(props or {}), "valign": "top"})
 
 
 def evidence_names(context: dict) -> list[str]:

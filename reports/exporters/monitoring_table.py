@@ -78,8 +78,8 @@ class MonitoringTableExporter(common.RoundWeights, Exporter):
         r = common.note(sheet, NOTE, r)
         r = common.evidence_row(sheet, context, r)
         sheet.set_widths(
-            minimum={1: 10, 2: 8, 3: 10, 4: 20, 5: 11, 6: 13, 7: 16, 13: 16, 17: 16} | TICK_WIDTHS,
-            maximum={1: 10, 2: 10, 3: 12, 4: 36, 5: 16, 6: 16, 7: 18, 13: 24, 17: 24} | TICK_WIDTHS,
+            minimum={1: 17, 2: 8, 3: 10, 4: 20, 5: 11, 6: 13, 7: 16, 13: 16, 17: 16} | TICK_WIDTHS,
+            maximum={1: 17, 2: 10, 3: 12, 4: 36, 5: 16, 6: 16, 7: 18, 13: 30, 17: 28} | TICK_WIDTHS,
         )
         common.fit_heights(sheet, 3, r - 1)
         common.signatures(sheet, context, r)

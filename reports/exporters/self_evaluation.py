@@ -91,8 +91,8 @@ class SelfEvaluationExporter(common.RoundWeights, Exporter):
         r = total_rows(sheet, context, r)
         r = common.evidence_row(sheet, context, r)
         sheet.set_widths(
-            minimum={1: 10, 2: 10, 3: 12, 4: 24, 5: 14, 6: 14, 7: 9, 8: 9, 9: 26},
-            maximum={1: 10, 2: 12, 3: 14, 4: 38, 5: 20, 6: 20, 9: 32},
+            minimum={1: 17, 2: 10, 3: 12, 4: 24, 5: 14, 6: 14, 7: 9, 8: 9, 9: 26},
+            maximum={1: 17, 2: 12, 3: 14, 4: 38, 5: 20, 6: 20, 9: 32},
         )
         common.fit_heights(sheet, 3, r - 1)
         common.signatures(sheet, context, r)

@@ -160,7 +160,7 @@ def test_the_monitoring_form_is_the_ministrys_layout_cell_by_cell(wuhan_report, 
     ]
     heads = _values(ws, 5, 17)
     assert [heads[i] for i in (0, 4, 5, 6, 7, 12)] == [
-        "项目资金\n（万元）",
+        "项目资金（万元）",
         "年初预算数",
         "全年预算数",
         "1-6月执行数",

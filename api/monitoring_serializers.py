@@ -10,7 +10,7 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from monitoring.models import Report, Round
+from monitoring.models import DeviationCategory, Likelihood, Report, Round
 
 from .serializers import ValueSerializer, value_data
 
@@ -81,9 +81,14 @@ class ReportLineSerializer(serializers.Serializer):
     weight = serializers.CharField()
     target = ValueSerializer(help_text="指标值（目标）")
     actual = ValueSerializer(help_text="完成值")
+    expected = serializers.CharField(help_text="监控：全年预计完成值（原文）")
+    likelihood = serializers.CharField(help_text="监控：完成目标可能性 certain / possible / impossible，空为未选")
+    deviation_categories = serializers.ListField(
+        child=serializers.CharField(), help_text="监控：偏差原因类别 funding / system / staff / hardware / other"
+    )
     deviation_reason = serializers.CharField()
-    corrective_measure = serializers.CharField()
-    shortfall_reason = serializers.CharField()
+    corrective_measure = serializers.CharField(help_text="纠偏措施（监控表的“完成目标采取的措施”）")
+    shortfall_reason = serializers.CharField(help_text="未完成原因分析（自评表的“偏差原因分析及改进措施”）")
     progress = serializers.CharField(allow_null=True, help_text="监控：完成进度（%）")
     deviation = serializers.CharField(allow_null=True, help_text="监控：偏差（百分点）")
     lagging = serializers.BooleanField(help_text="监控：偏差超过阈值")
@@ -93,11 +98,22 @@ class ReportLineSerializer(serializers.Serializer):
     score = ScoreSerializer(allow_null=True, help_text="自评：本指标得分")
 
 
+class BudgetLineSerializer(serializers.Serializer):
+    source = serializers.CharField(help_text="total（年度资金总额）/ current / carryover / other")
+    label = serializers.CharField()
+    initial_budget = serializers.CharField(allow_null=True, help_text="年初预算数（万元，省局设定）")
+    annual_budget = serializers.CharField(allow_null=True, help_text="全年预算数（万元，省局设定）")
+    executed = serializers.CharField(allow_null=True, help_text="执行数（万元）")
+    expected = serializers.CharField(allow_null=True, help_text="全年预计执行数（万元，监控）")
+    execution_rate = serializers.CharField(allow_null=True, help_text="执行率（%）")
+
+
 class BudgetSerializer(serializers.Serializer):
-    applicable = serializers.BooleanField()
-    annual_budget = serializers.CharField(allow_null=True)
-    adjusted_budget = serializers.CharField(allow_null=True)
-    executed = serializers.CharField(allow_null=True)
+    applicable = serializers.BooleanField(help_text="有全年预算数；否则预算执行 10 分不适用")
+    total = BudgetLineSerializer(help_text="年度资金总额")
+    lines = BudgetLineSerializer(many=True, help_text="当年财政拨款、上年结转资金、其他资金")
+    annual_budget = serializers.CharField(allow_null=True, help_text="全年预算数合计")
+    executed = serializers.CharField(allow_null=True, help_text="执行数合计")
     execution_rate = serializers.CharField(allow_null=True, help_text="执行率（%）")
     budget_reason = serializers.CharField()
 
@@ -116,6 +132,7 @@ class ReportSerializer(ReportListSerializer):
     values = ReportLineSerializer(many=True)
     budget = BudgetSerializer()
     scores = ScoresSerializer(allow_null=True, help_text="自评的得分；监控为 null")
+    goal_achievement = serializers.CharField(help_text="年度总体目标的实际完成情况")
     conclusion = serializers.CharField()
     problems = serializers.CharField()
     improvements = serializers.CharField()
@@ -130,6 +147,7 @@ class ReportSerializer(ReportListSerializer):
             "values",
             "budget",
             "scores",
+            "goal_achievement",
             "conclusion",
             "problems",
             "improvements",
@@ -150,6 +168,9 @@ def line_data(line) -> dict:
         "weight": _dec(line.weight),
         "target": value_data(value.target),
         "actual": value_data(value.actual),
+        "expected": value.expected,
+        "likelihood": value.likelihood,
+        "deviation_categories": value.category_codes,
         "deviation_reason": value.deviation_reason,
         "corrective_measure": value.corrective_measure,
         "shortfall_reason": value.shortfall_reason,
@@ -165,20 +186,32 @@ def line_data(line) -> dict:
     }
 
 
+def budget_line_data(line) -> dict:
+    return {
+        "source": line.source,
+        "label": line.label,
+        **{name: _dec(getattr(line, name)) for name in ("initial_budget", "annual_budget", "executed", "expected")},
+        "execution_rate": _dec(line.rate_pct),
+    }
+
+
 def report_data(page: dict) -> dict:
     """The report as `ReportSerializer` writes it, from `monitoring.selectors.report_page`."""
-    report, scores = page["report"], page["scores"]
+    report, scores, budget = page["report"], page["scores"], page["budget"]
     return {
         "time_elapsed": _dec(page["elapsed"]),
         "values": [line_data(line) for line in page["lines"]],
         "budget": {
-            "applicable": report.budget_applicable,
-            **{name: _dec(getattr(report, name)) for name in ("annual_budget", "adjusted_budget", "executed")},
+            "applicable": budget.applicable,
+            "total": budget_line_data(budget.total),
+            "lines": [budget_line_data(line) for line in budget.lines],
+            "annual_budget": _dec(budget.total.annual_budget),
+            "executed": _dec(budget.total.executed),
             "execution_rate": _dec(page["rate_pct"]),
             "budget_reason": report.budget_reason,
         },
         "scores": None if scores is None else {k: _dec(v) if isinstance(v, Decimal) else v for k, v in scores.items()},
-        **{name: getattr(report, name) for name in ("conclusion", "problems", "improvements")},
+        **{name: getattr(report, name) for name in ("goal_achievement", "conclusion", "problems", "improvements")},
         "can_edit": page["editable"],
         "can_submit": page["can_submit"],
         "can_review": page["can_review"],
@@ -187,20 +220,45 @@ def report_data(page: dict) -> dict:
 
 class ValueWriteSerializer(serializers.Serializer):
     actual = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, help_text="完成值原文")
+    expected = serializers.CharField(required=False, allow_blank=True, help_text="监控：全年预计完成值原文")
+    likelihood = serializers.ChoiceField(
+        choices=Likelihood.choices, required=False, allow_blank=True, help_text="监控：完成目标可能性"
+    )
+    deviation_categories = serializers.ListField(
+        child=serializers.ChoiceField(choices=DeviationCategory.choices), required=False, help_text="监控：偏差原因类别"
+    )
     deviation_reason = serializers.CharField(required=False, allow_blank=True, help_text="偏差原因")
     corrective_measure = serializers.CharField(required=False, allow_blank=True, help_text="纠偏措施")
     shortfall_reason = serializers.CharField(required=False, allow_blank=True, help_text="未完成原因分析")
 
 
-class BudgetWriteSerializer(serializers.Serializer):
-    annual_budget = serializers.DecimalField(
-        14, 2, min_value=0, required=False, allow_null=True, help_text="全年预算数（万元）"
-    )
-    adjusted_budget = serializers.DecimalField(
-        14, 2, min_value=0, required=False, allow_null=True, help_text="调整后预算数"
-    )
+class BudgetFiguresWriteSerializer(serializers.Serializer):
     executed = serializers.DecimalField(14, 2, min_value=0, required=False, allow_null=True, help_text="执行数（万元）")
+    expected = serializers.DecimalField(
+        14, 2, min_value=0, required=False, allow_null=True, help_text="全年预计执行数（万元，监控）"
+    )
+
+
+class BudgetWriteSerializer(serializers.Serializer):
+    """The unit's figures by source; the budget itself (年初预算数, 全年预算数) is the bureau's."""
+
+    lines = serializers.DictField(
+        child=BudgetFiguresWriteSerializer(),
+        required=False,
+        help_text='{"current" | "carryover" | "other": {"executed": "95", "expected": "120"}}',
+    )
     budget_reason = serializers.CharField(required=False, allow_blank=True, help_text="预算执行偏低原因")
+
+    def to_internal_value(self, data):
+        keys = set(data) if isinstance(data, dict) else set()
+        bureau = {"initial_budget", "annual_budget", "adjusted_budget"} & keys
+        if bureau:
+            raise serializers.ValidationError({name: "年初预算数和全年预算数由省局设定" for name in sorted(bureau)})
+        flat = {"executed", "expected"} & keys
+        if flat:
+            message = '请按资金来源填写：{"lines": {"current": {"executed": …}}}'
+            raise serializers.ValidationError(dict.fromkeys(sorted(flat), message))
+        return super().to_internal_value(data)
 
 
 class ReportWriteSerializer(serializers.Serializer):
@@ -211,6 +269,7 @@ class ReportWriteSerializer(serializers.Serializer):
         child=ValueWriteSerializer(), required=False, default=dict, help_text='{完成值编号: {"actual": "≥520条", …}}'
     )
     budget = BudgetWriteSerializer(required=False)
+    goal_achievement = serializers.CharField(required=False, allow_blank=True, help_text="实际完成情况")
     conclusion = serializers.CharField(required=False, allow_blank=True, help_text="评价结论")
     problems = serializers.CharField(required=False, allow_blank=True, help_text="存在问题")
     improvements = serializers.CharField(required=False, allow_blank=True, help_text="改进措施")

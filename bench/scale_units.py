@@ -37,7 +37,7 @@ def build(n: int, admin):
     """A project with a table of `n` units, its rows approved, a 自评 round open and filled."""
     from django.db.models import F
 
-    from monitoring.models import Report, RoundKind
+    from monitoring.models import ReportBudget, RoundKind
     from monitoring.services import round_open
     from projects.models import Project, TargetPeriods
     from reports.scale import _categories, _indicators, _table
@@ -70,7 +70,7 @@ def build(n: int, admin):
         lag_threshold=Decimal(10),
         actor=admin,
     )
-    Report.objects.filter(round=round_).update(executed=F("annual_budget") * Decimal("0.93"))
+    ReportBudget.objects.filter(report__round=round_).update(executed=F("annual_budget") * Decimal("0.93"))
     fill_actuals(round_, rng)
     return project, round_
 

@@ -47,18 +47,34 @@ def _fill(report: Report, actor, share: Decimal, execution: Decimal) -> None:
     monitoring = report.round.kind == RoundKind.MONITORING
     for value in report.values.all():
         fields = {"raw": _actual(value, share)}
+        if monitoring:  # the 监控表's answers: the year's projection and how likely the target is
+            fields["expected"] = _actual(value, min(share * 2, Decimal("1.05")))
+            fields["likelihood"] = "certain" if share >= Decimal("0.5") else "possible"
         if monitoring and share < Decimal("0.4"):
+            fields["deviation_categories"] = ["funding", "system"]
             fields["deviation_reason"] = "上半年项目招标延后，部分活动推迟"
             fields["corrective_measure"] = "三季度集中推进，按月调度进度"
         if not monitoring and share < 1:
             fields["shortfall_reason"] = "受市场环境影响，部分企业需求释放不足"
         values[value.pk] = fields
     budget, texts = {}, {}
-    if report.budget_applicable and report.annual_budget:
-        rate = execution if not monitoring else execution / 2
-        budget["executed"] = (report.annual_budget * rate).quantize(Decimal("0.01"))
-        if not monitoring and rate < Decimal("0.9"):
-            texts["budget_reason"] = "部分项目尾款待验收后支付"
+    rate = execution if not monitoring else execution / 2
+    for line in report.budget.lines:  # the unit reports the execution of each source it has money from
+        if line.has_budget:
+            budget[line.source] = {"executed": (line.annual_budget * rate).quantize(Decimal("0.01"))}
+            if monitoring:
+                budget[line.source]["expected"] = (line.annual_budget * execution).quantize(Decimal("0.01"))
+    if budget and not monitoring and rate < Decimal("0.9"):
+        texts["budget_reason"] = "部分项目尾款待验收后支付"
+    texts["goal_achievement"] = (
+        "上半年按计划推进需求征集与转化对接，部分活动延后至三季度"
+        if monitoring and share < Decimal("0.4")
+        else "上半年各项工作按计划推进"
+        if monitoring
+        else "年度目标总体完成，专利转化对接成效明显"
+        if share >= 1
+        else "年度目标基本完成，部分指标未达预期"
+    )
     if not monitoring:
         texts |= {
             "conclusion": "年度目标总体完成" if share >= 1 else "年度目标基本完成",

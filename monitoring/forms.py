@@ -9,8 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Round, RoundKind
-from .services import BUDGET_FIELDS, REPORT_TEXTS, VALUE_TEXTS
+from .budget import FundSource
+from .budget_services import FIELD_LABELS
+from .models import BUREAU_BUDGET_FIELDS, UNIT_BUDGET_FIELDS, Round, RoundKind
+from .services import REPORT_TEXTS, VALUE_TEXTS
 
 
 class RoundOpenForm(forms.Form):
@@ -63,23 +65,43 @@ def decimal_or_none(raw: str | None, label: str) -> Decimal | None:
     return number
 
 
+def read_budget(post, fields: tuple[str, ...]) -> dict[str, dict]:
+    """The 项目资金 figures posted as `<field>-<source>` ({source: {field: Decimal or None}}); only
+    the fields present are read."""
+    budget: dict[str, dict] = {}
+    for source in FundSource:
+        for name in fields:
+            key = f"{name}-{source.value}"
+            if key in post:
+                label = f"{source.label}的{FIELD_LABELS[name]}"
+                budget.setdefault(source.value, {})[name] = decimal_or_none(post[key], label)
+    return budget
+
+
+def read_budget_set(post) -> dict[str, dict]:
+    """The bureau's 年初预算数 and 全年预算数 by source."""
+    return read_budget(post, BUREAU_BUDGET_FIELDS)
+
+
+# A value's posted fields: `<name>-<id>`; the categories are checkboxes (with a blank hidden input
+# of the same name, so that none checked is told from the field not shown).
+VALUE_INPUTS = {"actual": "raw", "expected": "expected", "likelihood": "likelihood", **{n: n for n in VALUE_TEXTS}}
+
+
 def read_report(post, value_ids: list[int]) -> tuple[dict[int, dict], dict, dict]:
-    """(values, budget, texts) from the report form: `actual-<id>`, `<text>-<id>` per value; the budget
-    figures and the report's texts by name. Only the fields present are read."""
+    """(values, budget, texts) from the report form: `actual-<id>`, `expected-<id>`, `likelihood-<id>`,
+    `deviation_categories-<id>` and `<text>-<id>` per value; the unit's execution figures by source
+    (`executed-<source>`, `expected-<source>`); the report's texts by name. Only the fields present
+    are read."""
     values: dict[int, dict] = {}
     for pk in value_ids:
-        fields = {}
-        if f"actual-{pk}" in post:
-            fields["raw"] = post[f"actual-{pk}"]
-        for name in VALUE_TEXTS:
-            if f"{name}-{pk}" in post:
-                fields[name] = post[f"{name}-{pk}"]
+        fields = {name: post[f"{key}-{pk}"] for key, name in VALUE_INPUTS.items() if f"{key}-{pk}" in post}
+        if f"deviation_categories-{pk}" in post:
+            fields["deviation_categories"] = post.getlist(f"deviation_categories-{pk}")
         if fields:
             values[pk] = fields
-    labels = {"annual_budget": "全年预算数", "adjusted_budget": "调整后预算数", "executed": "执行数"}
-    budget = {name: decimal_or_none(post[name], labels[name]) for name in BUDGET_FIELDS if name in post}
     texts = {name: post[name] for name in REPORT_TEXTS if name in post}
-    return values, budget, texts
+    return values, read_budget(post, UNIT_BUDGET_FIELDS), texts
 
 
 def read_weights(post, groups: list[dict]) -> dict[tuple[str, int], Decimal]:

@@ -8,15 +8,18 @@ The shape, for whoever builds on it (forms, imports, summaries):
   偏差原因 and 纠偏措施. Unique per (project, kind, reference_date).
 - `Report` (a `targets.review.Reviewable`): one per round × unit that has approved rows in the
   project's tables, plus one per round with `unit=None` for the project's own annual indicators
-  (the 附件2 level, filled by the bureau). It carries the budget block: `annual_budget`
-  (全年预算数, prefilled from the unit's row funding or its 任务书's 专项经费), `adjusted_budget`
-  (调整后预算数), `executed` (执行数), `budget_reason`; `budget_applicable` is False where the unit
-  has no money in the project (its 10 points are 不适用 and the total is scaled to 100).
+  (the 附件2 level, filled by the bureau). Its 项目资金 block is `ReportBudget`, one line per source
+  (当年财政拨款 / 上年结转资金 / 其他资金): 年初预算数 and 全年预算数 set by the bureau (prefilled from
+  the project's 资金来源, the unit's row funding or its 任务书's budget), 执行数 and 全年预计执行数
+  reported by the unit; `budget` reads it (`monitoring.budget`): a report without any 全年预算数 has
+  its 10 budget points 不适用 and the total scaled to 100. `goal_achievement` is the unit's own
+  account of the 年度总体目标 (实际完成情况).
 - `ReportValue` (a `targets.models.TargetValueFields`: the 完成值 as written and its reading):
   one per report × approved `Cell` (unit reports) or × `Indicator` (project report). The target
   is kept as it was when the round opened (`target_raw`, read with `target_unit`), so a later
-  change to the table does not move a report. It holds the unit's 偏差原因 / 纠偏措施 /
-  未完成原因分析 and the reviewer's grade (`grade` + `grade_percent`, `graded_by/at`) for
+  change to the table does not move a report. It holds the unit's monitoring answers (全年预计完成值,
+  完成目标可能性, 偏差原因 by category and in words, 完成目标采取的措施), its 偏差原因分析及改进措施
+  at year end, and the reviewer's grade (`grade` + `grade_percent`, `graded_by/at`) for
   qualitative targets and unmet "=" targets.
 - `Weight`: the bureau's weight of a column (unit tables) or an indicator (project level) in a
   round; the weights of one table (or of the project's indicators) sum to 90. Missing: equal.
@@ -46,7 +49,8 @@ from units import inputs, policy
 from units.models import NotificationKind, Unit
 from units.notifications import unit_fillers
 
-from .scoring import execution_rate
+from .answers import DeviationCategory, Likelihood
+from .budget import Budget, FundSource, budget_of
 
 
 class RoundKind(models.TextChoices):
@@ -158,13 +162,8 @@ class Report(Reviewable):
     unit = models.ForeignKey(
         Unit, verbose_name="单位", null=True, blank=True, on_delete=models.PROTECT, related_name="monitoring_reports"
     )
-    budget_applicable = models.BooleanField("有预算资金", default=True)
-    annual_budget = inputs.DecimalField("全年预算数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
-    adjusted_budget = inputs.DecimalField(
-        "调整后预算数（万元）", max_digits=14, decimal_places=2, null=True, blank=True
-    )
-    executed = inputs.DecimalField("执行数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
     budget_reason = models.TextField("预算执行偏低原因", blank=True)
+    goal_achievement = models.TextField("实际完成情况", blank=True, help_text="年度总体目标的实际完成情况（单位填写）")
     conclusion = models.TextField("评价结论", blank=True)
     problems = models.TextField("存在问题", blank=True)
     improvements = models.TextField("改进措施", blank=True)
@@ -196,11 +195,18 @@ class Report(Reviewable):
         return reverse("monitoring:report", args=[self.pk])
 
     @property
+    def budget(self) -> Budget:
+        """The 项目资金 block (one query, or none when `budget_lines` is prefetched)."""
+        return budget_of(self.budget_lines.all())
+
+    @property
+    def budget_applicable(self) -> bool:
+        return self.budget.applicable
+
+    @property
     def execution_rate(self) -> Decimal | None:
-        """执行率 as a fraction (执行数 ÷ 调整后预算数, or the annual budget when not adjusted)."""
-        return execution_rate(
-            self.executed, self.adjusted_budget if self.adjusted_budget is not None else self.annual_budget
-        )
+        """执行率 as a fraction: the total 执行数 ÷ the total 全年预算数."""
+        return self.budget.rate
 
     # --- as a reviewable (targets.review) ---
     audit_code = "monitoring.report"
@@ -217,20 +223,22 @@ class Report(Reviewable):
         return f"{self.owner_label}的{self.round.get_kind_display()}"
 
     def review_snapshot(self, event: str, actor) -> None:
-        """Keep the 完成值 and reasons at each step, so that a reviewer sees what changed since."""
+        """Keep the 完成值, answers and budget at each step, so that a reviewer sees what changed since."""
         values = {
-            str(pk): {"raw": raw, "deviation_reason": d, "corrective_measure": c, "shortfall_reason": s}
-            for pk, raw, d, c, s in ReportValue.objects.filter(report=self).values_list(
-                "pk", "raw", "deviation_reason", "corrective_measure", "shortfall_reason"
-            )
+            str(row["pk"]): {name: row[name] for name in SNAPSHOT_VALUE_FIELDS}
+            for row in ReportValue.objects.filter(report=self).values("pk", *SNAPSHOT_VALUE_FIELDS)
         }
-        budget = {name: "" if getattr(self, name) is None else f"{getattr(self, name)}" for name in BUDGET_FIELDS}
+        budget = {
+            f"{line.source}.{name}": "" if getattr(line, name) is None else f"{getattr(line, name)}"
+            for line in self.budget.lines
+            for name in BUDGET_AMOUNTS
+        }
         ReportSnapshot.objects.create(
             report=self,
             event=event,
             version=self.version,
             values=values,
-            budget=budget | {"budget_reason": self.budget_reason},
+            budget=budget | {"budget_reason": self.budget_reason, "goal_achievement": self.goal_achievement},
             actor=actor if actor and actor.is_authenticated else None,
         )
 
@@ -251,7 +259,49 @@ class Report(Reviewable):
         return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被重新打开", f"原因：{comment}", link)
 
 
-BUDGET_FIELDS = ("annual_budget", "adjusted_budget", "executed")
+class ReportBudget(models.Model):
+    """One row of a report's 项目资金 block: a source's budget (the bureau's) and its execution (the unit's)."""
+
+    report = models.ForeignKey(Report, verbose_name="报告", on_delete=models.CASCADE, related_name="budget_lines")
+    source = models.CharField("资金来源", max_length=16, choices=FundSource.choices)
+    initial_budget = inputs.DecimalField("年初预算数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    annual_budget = inputs.DecimalField("全年预算数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    executed = inputs.DecimalField("执行数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+    expected = inputs.DecimalField("全年预计执行数（万元）", max_digits=14, decimal_places=2, null=True, blank=True)
+
+    class Meta:
+        verbose_name = "项目资金"
+        verbose_name_plural = "项目资金"
+        constraints = [
+            models.UniqueConstraint(fields=["report", "source"], name="report_budget_once_per_source"),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__gte": 0}) | models.Q(**{f"{name}__isnull": True}),
+                    name=f"report_budget_{name}_not_negative",
+                )
+                for name in ("initial_budget", "annual_budget", "executed", "expected")
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.report} · {self.get_source_display()}"
+
+
+# Who fills which figure of the block: the bureau sets the budget, the unit reports its execution.
+BUREAU_BUDGET_FIELDS = ("initial_budget", "annual_budget")
+UNIT_BUDGET_FIELDS = ("executed", "expected")
+BUDGET_AMOUNTS = BUREAU_BUDGET_FIELDS + UNIT_BUDGET_FIELDS
+
+
+SNAPSHOT_VALUE_FIELDS = (
+    "raw",
+    "expected",
+    "likelihood",
+    "deviation_categories",
+    "deviation_reason",
+    "corrective_measure",
+    "shortfall_reason",
+)
 
 
 class ReportValue(TargetValueFields):
@@ -274,9 +324,14 @@ class ReportValue(TargetValueFields):
     )
     target_raw = models.TextField("指标值", blank=True)
     target_unit = models.CharField("度量单位", max_length=20, blank=True)
+    expected = models.TextField("全年预计完成值", blank=True)
+    likelihood = models.CharField("完成目标可能性", max_length=16, choices=Likelihood.choices, blank=True)
+    deviation_categories = models.CharField(
+        "偏差原因类别", max_length=100, blank=True, help_text="经费保障、制度保障…的代码，以逗号分隔"
+    )
     deviation_reason = models.TextField("偏差原因", blank=True)
-    corrective_measure = models.TextField("纠偏措施", blank=True)
-    shortfall_reason = models.TextField("未完成原因分析", blank=True)
+    corrective_measure = models.TextField("纠偏措施", blank=True, help_text="监控表的“完成目标采取的措施”")
+    shortfall_reason = models.TextField("未完成原因分析", blank=True, help_text="自评表的“偏差原因分析及改进措施”")
     grade = models.ForeignKey(
         GradeLevel, verbose_name="评定等级", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
@@ -322,6 +377,16 @@ class ReportValue(TargetValueFields):
         return tv.TargetValue(
             **self.value_fields() | {"kind": tv.Kind(self.kind), "comparator": tv.Comparator(self.comparator)}
         )
+
+    @property
+    def category_codes(self) -> list[str]:
+        """The 偏差原因 categories chosen, in the form's order."""
+        chosen = set(filter(None, self.deviation_categories.split(",")))
+        return [code for code in DeviationCategory.values if code in chosen]
+
+    @property
+    def category_labels(self) -> list[str]:
+        return [DeviationCategory(code).label for code in self.category_codes]
 
     @property
     def judgment(self) -> Decimal | None:
@@ -398,9 +463,9 @@ class ReportSnapshot(models.Model):
     event = models.CharField("事件", max_length=16, choices=ReviewEvent.choices)
     version = models.PositiveIntegerField("版本")
     values = models.JSONField(
-        "完成值", help_text="{完成值编号: {raw, deviation_reason, corrective_measure, shortfall_reason}}"
+        "完成值", help_text="{完成值编号: {raw, expected, likelihood, deviation_categories, deviation_reason, …}}"
     )
-    budget = models.JSONField("预算执行", default=dict)
+    budget = models.JSONField("预算执行", default=dict, help_text="{来源.字段: 金额, budget_reason, goal_achievement}")
     at = models.DateTimeField("时间", auto_now_add=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -1,10 +1,11 @@
-"""What a report must hold before it is submitted (pure: reads the objects it is given, no queries)."""
+"""What a report must hold before it is submitted (pure but for reading the report's budget lines)."""
 
 from __future__ import annotations
 
 from decimal import Decimal
 
 from . import scoring
+from .budget import Budget, FundSource
 from .models import Report, ReportValue, RoundKind
 
 LOW_EXECUTION = Decimal("0.9")  # below 90% at year end, a reason is required
@@ -34,14 +35,14 @@ def value_problems(report: Report, value: ReportValue) -> list[str]:
     return []
 
 
-def budget_problems(report: Report) -> list[str]:
-    if not report.budget_applicable:
+def budget_problems(report: Report, budget: Budget) -> list[str]:
+    """Every source with a 全年预算数 needs its 执行数; at year end an execution below 90% a reason."""
+    if not budget.applicable:
         return []
-    if report.executed is None:
-        return ["请填写预算执行数"]
-    rate = report.execution_rate
-    if rate is None:
-        return ["请填写全年预算数或调整后预算数"]
+    missing = [FundSource(line.source).label for line in budget.lines if line.has_budget and line.executed is None]
+    if missing:
+        return [f"请填写预算执行数：{'、'.join(missing)}"]
+    rate = budget.rate
     if report.round.kind == RoundKind.SELF_EVALUATION and rate < LOW_EXECUTION and not report.budget_reason:
         return [f"预算执行率 {rate * 100:.2f}% 低于 90%，须说明原因"]
     return []
@@ -49,4 +50,4 @@ def budget_problems(report: Report) -> list[str]:
 
 def submit_problems(report: Report, values: list[ReportValue]) -> list[str]:
     problems = [p for value in values for p in value_problems(report, value)]
-    return problems + budget_problems(report)
+    return problems + budget_problems(report, report.budget)

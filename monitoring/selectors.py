@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass
-from decimal import Decimal
+from datetime import timedelta
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
@@ -18,7 +19,19 @@ from units import policy
 from units.audit import audit_entries_for
 
 from . import scoring
-from .models import GradeLevel, Report, ReportSnapshot, ReportValue, Round, RoundKind, Weight
+from .budget import Budget, FundSource
+from .models import (
+    BUDGET_AMOUNTS,
+    DeviationCategory,
+    GradeLevel,
+    Likelihood,
+    Report,
+    ReportSnapshot,
+    ReportValue,
+    Round,
+    RoundKind,
+    Weight,
+)
 
 PROJECT_GROUP = "project"
 
@@ -114,7 +127,36 @@ def late_units(round_: Round) -> list[str]:
 
 
 def percent(rate: Decimal | None) -> Decimal | None:
-    return None if rate is None else (rate * 100).quantize(scoring.CENT)
+    return None if rate is None else (rate * 100).quantize(scoring.CENT, ROUND_HALF_UP)
+
+
+def period_label(round_: Round) -> str:
+    """The monitoring form's 1-N月 (2022-06-30: 1-6月; a date inside a month: 1月1日-7月15日)."""
+    day = round_.reference_date
+    if day.year != round_.year:
+        return f"{round_.year}年"
+    if (day + timedelta(days=1)).month != day.month:
+        return f"1-{day.month}月"
+    return f"1月1日-{day.month}月{day.day}日"
+
+
+def unit_shown(value: ReportValue) -> str:
+    """The value's 度量单位 where its target does not write it (a bare 500 in a column of 条), else ""."""
+    unit = value.target_unit
+    if not unit or unit in value.target_raw:
+        return ""
+    return unit
+
+
+def expected_goal(report: Report, values: list[ReportValue]) -> str:
+    """年度总体目标's 预期目标: the project's 总体绩效目标 for its own report, else (and where it has
+    none) the report's targets as written, one after another."""
+    goal = report.round.project.overall_goal if report.unit_id is None else ""
+    if goal:
+        return goal
+    return "；".join(f"{v.label}{v.target_raw}{unit_shown(v)}" for v in values if v.target_raw) + (
+        "。" if values else ""
+    )
 
 
 @dataclass
@@ -156,17 +198,19 @@ def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[Val
     return lines
 
 
-def report_scores(report: Report, lines: list[ValueLine]) -> dict:
-    """The 自评's budget points, indicator points, total and grade (None parts not yet scorable)."""
-    budget = scoring.budget_score(report.execution_rate) if report.budget_applicable else None
+def report_scores(report: Report, lines: list[ValueLine], budget: Budget | None = None) -> dict:
+    """The 自评's budget points, indicator points, total and grade (None parts not yet scorable).
+    `budget`: the report's block, when the caller has it (else read)."""
+    budget = report.budget if budget is None else budget
+    applicable = budget.applicable
+    points = budget.points
     weight_total = sum((line.weight for line in lines), Decimal(0))
     indicator_points = [line.score.points for line in lines if line.score is not None]
-    complete = all(line.score is not None for line in lines) and (budget is not None or not report.budget_applicable)
-    total = scoring.total(
-        indicator_points, budget, budget_applicable=report.budget_applicable, weight_total=weight_total
-    )
+    complete = all(line.score is not None for line in lines) and (points is not None or not applicable)
+    total = scoring.total(indicator_points, points, budget_applicable=applicable, weight_total=weight_total)
     return {
-        "budget_points": budget,
+        "budget_points": points,
+        "budget_applicable": applicable,
         "indicator_points": sum(indicator_points, Decimal(0)),
         "weight_total": weight_total,
         "total": total,
@@ -179,19 +223,49 @@ def report_scores(report: Report, lines: list[ValueLine]) -> dict:
 REVIEW_EVENTS = [ReviewEvent.APPROVED, ReviewEvent.RETURNED, ReviewEvent.REOPENED]
 CHANGE_FIELDS = {
     "raw": "完成值",
+    "expected": "全年预计完成值",
+    "likelihood": "完成目标可能性",
+    "deviation_categories": "偏差原因类别",
     "deviation_reason": "偏差原因",
     "corrective_measure": "纠偏措施",
     "shortfall_reason": "未完成原因分析",
 }
-BUDGET_LABELS = {
+AMOUNT_LABELS = {
+    "initial_budget": "年初预算数",
     "annual_budget": "全年预算数",
-    "adjusted_budget": "调整后预算数",
     "executed": "执行数",
-    "budget_reason": "预算执行偏低原因",
+    "expected": "全年预计执行数",
 }
+TEXT_LABELS = {"budget_reason": "预算执行偏低原因", "goal_achievement": "实际完成情况"}
 
 
-def changes_since(snapshot: ReportSnapshot | None, report: Report, values: list[ReportValue]) -> list[dict]:
+def _budget_now(report: Report, budget: Budget) -> dict[str, tuple[str, str]]:
+    """{key: (label, value as the snapshot keeps it)} of the block and the report's texts."""
+    now = {
+        f"{line.source}.{name}": (
+            f"{FundSource(line.source).label} · {AMOUNT_LABELS[name]}",
+            "" if getattr(line, name) is None else f"{getattr(line, name)}",
+        )
+        for line in budget.lines
+        for name in BUDGET_AMOUNTS
+    }
+    return now | {name: (label, getattr(report, name)) for name, label in TEXT_LABELS.items()}
+
+
+def shown(field: str, stored: str) -> str:
+    """A value's field as the page and the history name it: 完成目标可能性 and 偏差原因类别 by their
+    names (有可能; 经费保障、人员保障), not their codes."""
+    if field == "likelihood":
+        return Likelihood(stored).label if stored in Likelihood.values else stored
+    if field == "deviation_categories":
+        codes = set(stored.split(","))
+        return "、".join(label for code, label in DeviationCategory.choices if code in codes)
+    return stored
+
+
+def changes_since(
+    snapshot: ReportSnapshot | None, report: Report, values: list[ReportValue], budget: Budget
+) -> list[dict]:
     """What differs from the snapshot of the last review, value by value (no query)."""
     if snapshot is None:
         return []
@@ -203,15 +277,13 @@ def changes_since(snapshot: ReportSnapshot | None, report: Report, values: list[
                 changes.append(
                     {
                         "label": f"{value.label} · {label}",
-                        "before": before.get(field, ""),
-                        "after": getattr(value, field),
+                        "before": shown(field, before.get(field, "")),
+                        "after": shown(field, getattr(value, field)),
                     }
                 )
-    for field, label in BUDGET_LABELS.items():
-        now = getattr(report, field)
-        now = "" if now is None else f"{now}"
-        if snapshot.budget.get(field, "") != now:
-            changes.append({"label": label, "before": snapshot.budget.get(field, ""), "after": now})
+    for key, (label, now) in _budget_now(report, budget).items():
+        if snapshot.budget.get(key, "") != now:
+            changes.append({"label": label, "before": snapshot.budget.get(key, ""), "after": now})
     return changes
 
 
@@ -222,6 +294,7 @@ def report_page(report: Report, user, weights: dict | None = None) -> dict:
     `weights`: the round's `weights_by_key`, when the caller reads many reports of one round (the
     .zip of every unit's form): read per report, they scan the whole round's values each time."""
     values = list(report.values.select_related("grade", "graded_by", "category__parent"))
+    budget = report.budget
     files = list(report.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
     for value in values:
         value.files = [f for f in files if f.value_id == value.pk]
@@ -235,9 +308,15 @@ def report_page(report: Report, user, weights: dict | None = None) -> dict:
         "round": round_,
         "project": round_.project,
         "lines": lines,
-        "scores": report_scores(report, lines) if round_.kind == RoundKind.SELF_EVALUATION else None,
+        "scores": report_scores(report, lines, budget) if round_.kind == RoundKind.SELF_EVALUATION else None,
         "elapsed": scoring.time_elapsed(round_.reference_date, round_.year),
-        "rate_pct": percent(report.execution_rate),
+        "budget": budget,
+        "rate_pct": percent(budget.rate),
+        "period": period_label(round_),
+        "expected_goal": expected_goal(report, values),
+        "can_set_budget": report.status != ReviewStatus.APPROVED and policy.can_set_report_budget(user, report),
+        "likelihoods": Likelihood.choices,
+        "deviation_categories": DeviationCategory.choices,
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "evidence": [f for f in files if f.value_id is None],
         "editable": editable,
@@ -248,7 +327,7 @@ def report_page(report: Report, user, weights: dict | None = None) -> dict:
         "levels": GradeLevel.in_force() if reviewing else [],
         "history": list(audit_entries_for(report)[:100]),
         "last_review": last_review,
-        "changes": changes_since(last_review, report, values),
+        "changes": changes_since(last_review, report, values, budget),
     }
 
 

@@ -5,6 +5,7 @@ files are written in `monitoring.evidence`."""
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from datetime import date, datetime
 from decimal import Decimal
@@ -13,10 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from projects.agreements.selectors import stored_budget
-from projects.models import Agreement, Project
+from projects.models import Project
 from targets import values as tv
-from targets.models import Cell, TableRow, Target, TargetPeriod, check_value_fits
+from targets.models import Cell, Target, TargetPeriod, check_value_fits
 from targets.review import EDITABLE, ReviewEvent, ReviewStatus, lock, transition
 from units import policy
 from units.audit import AuditAction, audit_record
@@ -25,28 +25,24 @@ from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
 from . import scoring
-from .models import BUDGET_FIELDS, GradeLevel, Report, ReportValue, Round, RoundKind, RoundStatus, Weight
+from .budget_services import budget_figures_save, budget_lines, project_budget, unit_budgets
+from .models import (
+    UNIT_BUDGET_FIELDS,
+    DeviationCategory,
+    GradeLevel,
+    Likelihood,
+    Report,
+    ReportBudget,
+    ReportValue,
+    Round,
+    RoundKind,
+    RoundStatus,
+    Weight,
+)
 from .rules import submit_problems
-from .selectors import weight_groups
+from .selectors import shown, weight_groups
 
 # --- rounds ----------------------------------------------------------------------------------------
-
-
-def _unit_budgets(project: Project) -> dict[int, Decimal]:
-    """Each unit's money in the project: its rows' funding, or its 任务书's 专项经费 (a 平台)."""
-    budgets: dict[int, Decimal] = defaultdict(Decimal)
-    for unit_id, funding in TableRow.objects.filter(table__project=project, funding__isnull=False).values_list(
-        "unit_id", "funding"
-    ):
-        budgets[unit_id] += funding
-    agreements = Agreement.objects.filter(project=project, undertaker__isnull=False).prefetch_related(
-        "budget_sources", "allocations", "expenses"
-    )
-    for agreement in agreements:
-        special = stored_budget(agreement)[3]["special"]
-        if special and agreement.undertaker_id not in budgets:
-            budgets[agreement.undertaker_id] = special
-    return budgets
 
 
 def _unit_values(project: Project) -> dict[int, list[ReportValue]]:
@@ -99,13 +95,12 @@ def _project_values(project: Project) -> list[ReportValue]:
     ]
 
 
-def _create_report(round_: Round, unit_id: int | None, budget: Decimal | None, values: list[ReportValue]) -> Report:
-    report = Report.objects.create(
-        round=round_, unit_id=unit_id, budget_applicable=bool(budget), annual_budget=budget or None
-    )
+def _create_report(round_: Round, unit_id: int | None, budget: dict | None, values: list[ReportValue]) -> Report:
+    report = Report.objects.create(round=round_, unit_id=unit_id)
     for value in values:
         value.report = report
     ReportValue.objects.bulk_create(values)
+    ReportBudget.objects.bulk_create(budget_lines(report, budget))
     return report
 
 
@@ -135,10 +130,10 @@ def round_open(
             )
     except IntegrityError:
         raise ValidationError(f"该项目在 {reference_date:%Y-%m-%d} 已有一轮{RoundKind(kind).label}") from None
-    budgets = _unit_budgets(project)
+    budgets = unit_budgets(project)
     for unit_id, values in _unit_values(project).items():
         _create_report(round_, unit_id, budgets.get(unit_id), values)
-    _create_report(round_, None, project.funding_requirement, _project_values(project))
+    _create_report(round_, None, project_budget(project), _project_values(project))
     audit_record(
         actor=actor,
         action=AuditAction.MONITORING_ROUND_OPENED,
@@ -175,7 +170,7 @@ def round_units_add(*, round_id: int, actor) -> list[str]:
     missing = {u: v for u, v in _unit_values(round_.project).items() if u not in present}
     if not missing:
         return []
-    budgets = _unit_budgets(round_.project)
+    budgets = unit_budgets(round_.project)
     reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
     names = sorted(r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit"))
     audit_record(
@@ -254,6 +249,7 @@ VALUE_TEXTS = {
     "shortfall_reason": "未完成原因分析",
 }
 REPORT_TEXTS = {
+    "goal_achievement": "实际完成情况",
     "budget_reason": "预算执行偏低原因",
     "conclusion": "评价结论",
     "problems": "存在问题",
@@ -265,49 +261,81 @@ def _locked_report(report_id: int) -> Report:
     return lock(Report, report_id, related=("round__project", "unit"))
 
 
-def _read_actual(value: ReportValue, raw: str) -> tv.TargetValue:
-    where = f"“{value.label}”的完成值"
+def _read_actual(value: ReportValue, raw: str, what: str = "完成值") -> tv.TargetValue:
+    where = f"“{value.label}”的{what}"
     check_text(raw, where)
     actual = tv.parse(raw, default_unit=value.target_unit)
     check_value_fits(actual, where)
     return actual
 
 
+CATEGORY_CODES = {label: code for code, label in DeviationCategory.choices} | {c: c for c in DeviationCategory.values}
+
+
+def _categories(value: ReportValue, posted) -> str:
+    """The 偏差原因 categories posted (a list, or a text separated by commas or 、), each by its code
+    or its name (经费保障), stored as codes in the form's order."""
+    items = re.split("[,，、]", posted) if isinstance(posted, str) else list(posted or [])
+    items = {item.strip() for item in items if item and item.strip()}
+    codes = {CATEGORY_CODES.get(item, item) for item in items}
+    unknown = {item for item in items if item not in CATEGORY_CODES}
+    if unknown:
+        raise ValidationError(f"“{value.label}”的偏差原因类别无效：{'、'.join(sorted(unknown))}")
+    return ",".join(code for code in DeviationCategory.values if code in codes)
+
+
+def _answers(value: ReportValue, fields: dict) -> None:
+    """The monitoring form's answers: 全年预计完成值 (read as a 完成值 is), 完成目标可能性, 偏差原因类别."""
+    if "expected" in fields:
+        expected = (fields["expected"] or "").strip()
+        _read_actual(value, expected, "全年预计完成值")
+        value.expected = expected
+    if "likelihood" in fields:
+        likelihood = (fields["likelihood"] or "").strip()
+        if likelihood not in ("", *Likelihood.values):
+            raise ValidationError(f"“{value.label}”的完成目标可能性应为确定能、有可能或完全不可能")
+        value.likelihood = likelihood
+    if "deviation_categories" in fields:
+        value.deviation_categories = _categories(value, fields["deviation_categories"])
+
+
+VALUE_FIELDS = {
+    "raw": "完成值",
+    "expected": "全年预计完成值",
+    "likelihood": "完成目标可能性",
+    "deviation_categories": "偏差原因类别",
+    **VALUE_TEXTS,
+}
+
+
 def _save_values(report: Report, posted: dict[int, dict]) -> dict:
-    """Write the posted 完成值 and texts of `report`'s values; returns {label: ({field: before}, {field: after})}
-    of what changed, fields named as the page names them."""
+    """Write the posted 完成值, answers and texts of `report`'s values; returns {label: ({field: before},
+    {field: after})} of what changed, fields named as the page names them."""
     changes = {}
-    names = {"raw": "完成值", **VALUE_TEXTS}
     for value in report.values.all():
         fields = posted.get(value.pk)
         if fields is None:
             continue
-        before = {f: getattr(value, f) for f in names}
+        before = {f: getattr(value, f) for f in VALUE_FIELDS}
         if "raw" in fields:
             value.set_value(_read_actual(value, fields["raw"] or ""))
+        _answers(value, fields)
         for name, label in VALUE_TEXTS.items():
             if name in fields:
                 check_text(fields[name], f"“{value.label}”的{label}")
                 setattr(value, name, (fields[name] or "").strip())
-        changed = [f for f in names if getattr(value, f) != before[f]]
+        changed = [f for f in VALUE_FIELDS if getattr(value, f) != before[f]]
         if changed:
             value.save()
             changes[value.label] = (
-                {names[f]: before[f] for f in changed},
-                {names[f]: getattr(value, f) for f in changed},
+                {VALUE_FIELDS[f]: shown(f, before[f]) for f in changed},
+                {VALUE_FIELDS[f]: shown(f, getattr(value, f)) for f in changed},
             )
     return changes
 
 
-def _save_report_fields(report: Report, budget: dict, texts: dict) -> dict:
+def _save_texts(report: Report, texts: dict) -> dict:
     changes = {}
-    for name in BUDGET_FIELDS:
-        if name in budget and budget[name] != getattr(report, name):
-            check_number(budget[name], Report._meta.get_field(name), f"“{Report._meta.get_field(name).verbose_name}”")
-            if budget[name] is not None and budget[name] < 0:
-                raise ValidationError(f"“{Report._meta.get_field(name).verbose_name}”不能为负数")
-            changes[name] = tuple("" if v is None else f"{v}" for v in (getattr(report, name), budget[name]))
-            setattr(report, name, budget[name])
     for name, label in REPORT_TEXTS.items():
         if name in texts:
             check_text(texts[name], f"“{label}”")
@@ -328,14 +356,17 @@ def report_save(
     budget: dict | None = None,
     texts: dict | None = None,
 ) -> Report:
-    """Save what a unit typed: 完成值 and reasons per value (`values` maps a value's id to its
-    fields), the budget figures and the report's texts. All or nothing; a change raises the version."""
+    """Save what a unit typed: 完成值, answers and reasons per value (`values` maps a value's id to
+    its fields), the execution figures by source (`budget`: {source: {"executed", "expected"}}; the
+    budget itself is the bureau's, `budget_services.report_budget_set`) and the report's texts.
+    All or nothing; a change raises the version."""
     report = _locked_report(report_id)
     if not policy.can_edit_report(actor, report):
         raise PermissionDenied("您没有修改该报告的权限")
     report.check_editable(expected_version)
     changed = _save_values(report, values)
-    fields = _save_report_fields(report, budget or {}, texts or {})
+    fields = budget_figures_save(report=report, posted=budget or {}, fields=UNIT_BUDGET_FIELDS)
+    fields |= _save_texts(report, texts or {})
     if not changed and not fields:
         return report
     report.mark_edited()

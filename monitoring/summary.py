@@ -3,7 +3,8 @@ the indicators not met (or, in a monitoring round, lagging).
 
 The figures are those of the report page: the same `selectors._lines` and `selectors.report_scores`
 over the same values and weights, fetched for the whole round at once. Queries: the reports (with
-unit and round), their values (with category and grade), the weights (values seen, stored): four."""
+unit and round), their budget lines, their values (with category and grade), the weights (values seen,
+stored): five."""
 
 from __future__ import annotations
 
@@ -39,6 +40,7 @@ def round_summary(round_: Round) -> dict:
     reports = list(
         Report.objects.filter(round=round_)
         .select_related("unit", "round")
+        .prefetch_related("budget_lines")
         .order_by("unit__category", "unit__name", "pk")
     )
     reports.sort(key=lambda r: r.unit_id is not None)

@@ -20,6 +20,7 @@ urlpatterns = [
     path("monitoring/reports/<int:pk>/approve/", views.report_approve, name="report_approve"),
     path("monitoring/reports/<int:pk>/reopen/", views.report_reopen, name="report_reopen"),
     path("monitoring/reports/<int:pk>/grade/", views.report_grade, name="report_grade"),
+    path("monitoring/reports/<int:pk>/budget/", views.report_budget, name="report_budget"),
     path("monitoring/reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("monitoring/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("monitoring/evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),

@@ -14,8 +14,8 @@ from units import policy
 from units.files import file_response
 from units.inputs import parse_id
 
-from . import access, evidence, selectors, services
-from .forms import RoundOpenForm, read_grades, read_report, read_weights
+from . import access, budget_services, evidence, selectors, services
+from .forms import RoundOpenForm, read_budget_set, read_grades, read_report, read_weights
 
 
 def _rounds_page(request, project, form, status=200):
@@ -106,27 +106,53 @@ def report_detail(request, pk):
     return render(request, "monitoring/report.html", selectors.report_page(report, request.user))
 
 
+def _report_form(request, report, write, refused: str, success: str, anchor: str = ""):
+    """Post one of the report page's forms: `write(version)` saves it; a refusal shows the page
+    again (400) with what was refused."""
+    try:
+        write(int(request.POST.get("version", "")))
+    except ValueError:
+        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
+    except ValidationError as exc:
+        messages.error(request, refused + "；".join(exc.messages))
+        report.refresh_from_db()
+        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
+    else:
+        messages.success(request, success)
+    return redirect(f"{report.get_absolute_url()}{anchor}")
+
+
 @login_required
 @require_POST
 def report_save(request, pk):
     report = access.report_for_user(request.user, pk)
     if not policy.can_edit_report(request.user, report):
         raise PermissionDenied("您没有修改该报告的权限")
-    try:
-        version = int(request.POST.get("version", ""))
+
+    def write(version):
         values, budget, texts = read_report(request.POST, list(report.values.values_list("pk", flat=True)))
         services.report_save(
             report_id=report.pk, expected_version=version, actor=request.user, values=values, budget=budget, texts=texts
         )
-    except ValueError:
-        messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
-    except ValidationError as exc:
-        messages.error(request, "未保存：" + "；".join(exc.messages))
-        report.refresh_from_db()
-        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
-    else:
-        messages.success(request, "已保存")
-    return redirect("monitoring:report", pk=report.pk)
+
+    return _report_form(request, report, write, "未保存：", "已保存")
+
+
+@login_required
+@require_POST
+def report_budget(request, pk):
+    """The bureau's 年初预算数 and 全年预算数 of a report, by source."""
+    report = access.report_for_user(request.user, pk)
+    if not policy.can_set_report_budget(request.user, report):
+        raise PermissionDenied("只有本项目的审核员或管理员可以设定预算数")
+
+    def write(version):
+        budget = read_budget_set(request.POST)
+        budget_services.report_budget_set(
+            report_id=report.pk, expected_version=version, actor=request.user, budget=budget
+        )
+
+    return _report_form(request, report, write, "预算数未保存：", "预算数已保存", "#budget")
 
 
 def _step(request, pk, allowed, service, success, **kwargs):

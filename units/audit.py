@@ -75,6 +75,7 @@ class AuditAction(models.TextChoices):
     MONITORING_WEIGHTS_CHANGED = "monitoring.round.weights_changed", "修改权重"
     MONITORING_REPORT_CHANGED = "monitoring.report.changed", "修改完成值"
     MONITORING_REPORT_GRADED = "monitoring.report.graded", "评定等级"
+    MONITORING_REPORT_BUDGET_SET = "monitoring.report.budget_set", "设定预算数"
     MONITORING_REPORT_SUBMITTED = "monitoring.report.submitted", "提交"
     MONITORING_REPORT_RETURNED = "monitoring.report.returned", "退回"
     MONITORING_REPORT_APPROVED = "monitoring.report.approved", "审核通过"

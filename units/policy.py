@@ -481,6 +481,11 @@ def can_submit_report(user, report) -> bool:
     return can_edit_report(user, report)
 
 
+def can_set_report_budget(user, report) -> bool:
+    """年初预算数 and 全年预算数 of a report's 项目资金 block: the project's reviewers and admins."""
+    return reviews_project(user, report.round.project)
+
+
 def can_review_report(user, report) -> bool:
     """Return, approve and grade: the project's reviewers and admins."""
     return reviews_project(user, report.round.project)

@@ -91,6 +91,7 @@ def _value_errors(report: Report, values: dict) -> tuple[dict[int, dict], list[d
             continue
         checks = {
             "actual": f"“{value.label}”的完成值",
+            "expected": f"“{value.label}”的全年预计完成值",
             **{n: f"“{value.label}”的{label}" for n, label in VALUE_TEXTS.items()},
         }
         for name, where in checks.items():
@@ -98,7 +99,7 @@ def _value_errors(report: Report, values: dict) -> tuple[dict[int, dict], list[d
                 continue
             try:
                 check_text(fields[name], where)
-                if name == "actual":
+                if name in ("actual", "expected"):
                     check_value_fits(tv.parse(fields[name], default_unit=value.target_unit), where)
             except ValidationError as exc:
                 errors.extend({"field": f"values.{key}.{name}", "message": m} for m in exc.messages)
@@ -111,7 +112,7 @@ def _report_texts(data: dict) -> tuple[dict, dict]:
     texts = {name: data[name] for name in REPORT_TEXTS if name in data}
     if "budget_reason" in budget:
         texts["budget_reason"] = budget.pop("budget_reason")
-    return budget, texts
+    return {source: dict(figures) for source, figures in (budget.get("lines") or {}).items()}, texts
 
 
 class ReportDetail(generics.GenericAPIView):

@@ -145,6 +145,7 @@ class SheetWriter:
         number_format: str | None = None,
         measure=True,
         fill: str | None = None,
+        indent: int = 0,
     ):
         value = xml_safe(value)
         props = {
@@ -158,6 +159,8 @@ class SheetWriter:
             props.update(BOX)
         if number_format:
             props["num_format"] = number_format
+        if indent:  # levels of indentation, as a form sets 上年结转资金 under 其中：
+            props["indent"] = indent
         if fill:  # a solid background, e.g. "#FFF4D6"
             props.update(pattern=1, bg_color=fill)
         self.cells[(row, col)] = (value, props)

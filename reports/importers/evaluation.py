@@ -1,38 +1,75 @@
-"""The 项目支出绩效自评表 and the 绩效运行监控表 filled offline: the unit's 完成值, reasons, budget
-figures and texts, read back into its report through `monitoring.services.report_save` (the same
-validation as the report page).
+"""The 项目支出绩效自评表 and the 绩效运行监控表 filled offline, read back into their report through
+`monitoring.services.report_save` (the same validation as the report page).
 
 The report a sheet belongs to travels in the export's provenance ({"report": id, "version": v},
 see reports.provenance); its indicator rows are matched to the report's values in order, by their
-三级指标. Every 完成值 is read in the preview with the service's own reader, so an error names its cell."""
+三级指标 (the 自评表's 小计 rows skipped). Read: each indicator's 完成值 and texts (and, in the 监控表,
+its 全年预计完成值, the 偏差原因 categories and the 完成目标可能性 ticked √), the unit's 执行数 (and
+全年预计执行数) per source of the 项目资金 block, 实际完成情况 and 预算执行偏低原因. The 年初预算数 and
+全年预算数 are the bureau's: a changed one is not imported, and the preview says so. Every value is
+read in the preview with the service's own reader, so an error names its cell."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
-from monitoring.models import Report, RoundKind
+from monitoring.budget import ROW_LABELS, FundSource
+from monitoring.models import DeviationCategory, Likelihood, Report, ReportValue, RoundKind
 from monitoring.services import _read_actual
 from targets.review import EDITABLE
 from units import policy
 
+from ..exporters import evaluation_common as common
+from ..exporters import monitoring_table, self_evaluation
 from .files import Grid
 from .plan import CellChange, ImportPlan, Issue, ReportUpdate
 
-TITLES = {"项目支出绩效自评表": RoundKind.SELF_EVALUATION, "绩效运行监控表": RoundKind.MONITORING}
-# columns of the indicator table: 三级指标, 完成值, and the texts by field
-COLUMNS = {
-    RoundKind.SELF_EVALUATION: (3, 7, {"shortfall_reason": (10, "未完成原因分析")}),
-    RoundKind.MONITORING: (3, 6, {"deviation_reason": (10, "偏差原因"), "corrective_measure": (11, "纠偏措施")}),
-}
-# columns of the budget figures, in the row under 预算执行情况
-BUDGET_COLUMNS = {RoundKind.SELF_EVALUATION: (5, 6), RoundKind.MONITORING: (5, 7)}
-REPORT_TEXTS = {
-    "评价结论": "conclusion",
-    "存在问题": "problems",
-    "改进措施": "improvements",
-    "执行偏低原因": "budget_reason",
+TITLES = {self_evaluation.TITLE: RoundKind.SELF_EVALUATION, monitoring_table.TITLE: RoundKind.MONITORING}
+TICKS = {"√", "✓", "✔", "☑", "v", "V", "是"}
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Where a form keeps what the unit fills."""
+
+    first_offset: int  # indicator rows start this many rows below the 一级指标 heading
+    texts: dict[str, tuple[int, str]]  # value field -> (column, heading)
+    unit_figures: dict[str, tuple[int, str]]  # budget field -> (column, heading) of the unit's
+    bureau_figures: dict[str, tuple[int, str]]  # budget field -> (column, heading) of the bureau's
+    goal_col: int  # 实际完成情况
+    reason_col: int  # 预算执行偏低原因's text
+    expected_col: int | None = None
+    categories: dict[str, int] = field(default_factory=dict)
+    likelihoods: dict[str, int] = field(default_factory=dict)
+
+
+LABEL_COL, ACTUAL_COL = 4, 6
+LAYOUTS = {
+    RoundKind.SELF_EVALUATION: Layout(
+        first_offset=1,
+        texts={"shortfall_reason": (9, "偏差原因分析及改进措施")},
+        unit_figures={"executed": (6, "全年执行数")},
+        bureau_figures={"initial_budget": (4, "年初预算数"), "annual_budget": (5, "全年预算数")},
+        goal_col=6,
+        reason_col=4,
+    ),
+    RoundKind.MONITORING: Layout(
+        first_offset=2,
+        texts={
+            "deviation_reason": (monitoring_table.REASON_COL, "原因说明"),
+            "corrective_measure": (monitoring_table.MEASURE_COL, "完成目标采取的措施"),
+        },
+        unit_figures={"executed": (7, "执行数"), "expected": (13, "全年预计执行数")},
+        bureau_figures={"initial_budget": (5, "年初预算数"), "annual_budget": (6, "全年预算数")},
+        goal_col=8,
+        reason_col=5,
+        expected_col=7,
+        categories=monitoring_table.CATEGORY_COLS,
+        likelihoods=monitoring_table.LIKELIHOOD_COLS,
+    ),
 }
 
 
@@ -70,7 +107,7 @@ def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> Decimal
     if _formula(grid, r, c, plan, label):
         return None
     text = grid.text(r, c).replace(",", "")
-    if text in ("", "不适用"):
+    if text in ("", common.NOT_APPLICABLE, common.DASH):
         return None
     try:
         number = Decimal(text)
@@ -83,82 +120,155 @@ def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> Decimal
     return number
 
 
+def _ticked(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> bool:
+    """A tick box of the 监控表: √ (or ✓, v, 是) or blank; anything else names its cell."""
+    if _formula(grid, r, c, plan, label):
+        return False
+    text = grid.text(r, c)
+    if text and text not in TICKS:
+        plan.errors.append(Issue(grid.name, r, c, f"“{label}”请打“√”或留空，而不是“{text}”"))
+        return False
+    return bool(text)
+
+
 def plan_evaluation_sheet(grid: Grid, report: Report, version: int | None) -> ImportPlan:
     plan = ImportPlan(sheets=[grid.name])
-    kind = report.round.kind
+    layout = LAYOUTS[report.round.kind]
     update = ReportUpdate(report_id=report.pk, version=report.version, values={}, budget={}, texts={})
     if version is not None and version != report.version:
         plan.warnings.append(Issue(grid.name, 1, 1, "导出后该报告已被修改：导入将以文件为准覆盖其中的值"))
-    _plan_values(grid, report, kind, plan, update)
-    _plan_budget(grid, report, kind, plan, update)
-    for label, name in REPORT_TEXTS.items():
-        r = _find(grid, label)
-        if r is None or _formula(grid, r, 3, plan, label):
+    _plan_values(grid, report, layout, plan, update)
+    _plan_budget(grid, report, layout, plan, update)
+    goal = _find(grid, common.GOAL_LABEL)
+    texts = [("实际完成情况", "goal_achievement", goal + 1 if goal else None, layout.goal_col)]
+    reason = _find(grid, common.BUDGET_REASON)
+    texts.append((common.BUDGET_REASON, "budget_reason", reason, layout.reason_col))
+    for label, name, r, col in texts:
+        if r is None or _formula(grid, r, col, plan, label):
             continue
-        text = grid.text(r, 3)
-        if text != getattr(report, name):
-            update.texts[name] = text
-            plan.changes.append(CellChange(f"{report.owner_label} · {label}", getattr(report, name), text))
-        else:
-            plan.unchanged += 1
+        _plan_text(grid.text(r, col), report, name, label, plan, update)
     if plan.ok and (update.values or update.budget or update.texts):
         plan.reports.append(update)
     return plan
 
 
-def _plan_values(grid: Grid, report: Report, kind: str, plan: ImportPlan, update: ReportUpdate) -> None:
-    label_col, actual_col, texts = COLUMNS[kind]
-    header = _find(grid, "一级指标")
+def _plan_text(text: str, report: Report, name: str, label: str, plan: ImportPlan, update: ReportUpdate) -> None:
+    if text != getattr(report, name):
+        update.texts[name] = text
+        plan.changes.append(CellChange(f"{report.owner_label} · {label}", getattr(report, name), text))
+    else:
+        plan.unchanged += 1
+
+
+def _indicator_rows(grid: Grid, first: int) -> list[int]:
+    """The rows of the indicators, from `first` down to the first row with no 三级指标 (the 自评表's
+    小计 rows skipped)."""
+    rows, r = [], first
+    while grid.text(r, LABEL_COL) or grid.text(r, 3) == self_evaluation.SUBTOTAL:
+        if grid.text(r, 3) != self_evaluation.SUBTOTAL:
+            rows.append(r)
+        r += 1
+    return rows
+
+
+def _plan_values(grid: Grid, report: Report, layout: Layout, plan: ImportPlan, update: ReportUpdate) -> None:
+    header = _find(grid, "一级指标", col=2)
     if header is None:
         plan.errors.append(Issue(grid.name, None, None, "找不到指标表的表头（一级指标）"))
         return
-    for offset, value in enumerate(report.values.order_by("order", "pk")):
-        r = header + 1 + offset
-        if grid.text(r, label_col) != value.label:
-            plan.errors.append(Issue(grid.name, r, label_col, f"此处应为指标“{value.label}”：请勿增删或调换指标行"))
+    values = list(report.values.order_by("order", "pk"))
+    rows = _indicator_rows(grid, header + layout.first_offset)
+    for offset, value in enumerate(values):
+        r = rows[offset] if offset < len(rows) else header + layout.first_offset + offset
+        if grid.text(r, LABEL_COL) not in (common.indicator_label(value), value.label):
+            plan.errors.append(Issue(grid.name, r, LABEL_COL, f"此处应为指标“{value.label}”：请勿增删或调换指标行"))
             return
-        fields = {}
-        where = f"{value.label}”的“"
-        formulas = [_formula(grid, r, actual_col, plan, f"{where}完成值")]
-        formulas += [_formula(grid, r, col, plan, f"{where}{title}") for col, title in texts.values()]
-        if any(formulas):
+        fields = _value_fields(grid, r, value, layout, plan)
+        if fields is None:
             continue
-        raw = grid.text(r, actual_col)
-        if raw != value.raw:
-            try:
-                _read_actual(value, raw)
-            except ValidationError as exc:
-                plan.errors.append(Issue(grid.name, r, actual_col, "；".join(exc.messages)))
-                continue
-            fields["raw"] = raw
-            plan.changes.append(
-                CellChange(f"{report.owner_label} · {value.label} · 完成值", value.raw, raw, not value.raw)
-            )
-        for name, (col, title) in texts.items():
-            text = grid.text(r, col)
-            if text != getattr(value, name):
-                fields[name] = text
-                plan.changes.append(
-                    CellChange(f"{report.owner_label} · {value.label} · {title}", getattr(value, name), text)
-                )
+        for name, (before, after, title) in fields.items():
+            created = name == "raw" and not before
+            plan.changes.append(CellChange(f"{report.owner_label} · {value.label} · {title}", before, after, created))
         if fields:
-            update.values[str(value.pk)] = fields
+            update.values[str(value.pk)] = {name: after for name, (_, after, _) in fields.items()}
         else:
             plan.unchanged += 1
+    if len(rows) > len(values):
+        extra = rows[len(values)]
+        plan.errors.append(Issue(grid.name, extra, LABEL_COL, "此处多出一行指标：请勿增删或调换指标行"))
 
 
-def _plan_budget(grid: Grid, report: Report, kind: str, plan: ImportPlan, update: ReportUpdate) -> None:
-    head = _find(grid, "预算执行情况")
-    if head is None or not report.budget_applicable:
+def _value_fields(grid: Grid, r: int, value: ReportValue, layout: Layout, plan: ImportPlan) -> dict | None:
+    """{field: (before, after, heading)} of what the row changes; None where a cell is refused."""
+    where = f"{value.label}”的“"
+    errors = len(plan.errors)
+    readings = [("raw", ACTUAL_COL, "完成值")]
+    if layout.expected_col:
+        readings.append(("expected", layout.expected_col, "全年预计完成值"))
+    fields = {}
+    for name, col, title in readings:
+        if _formula(grid, r, col, plan, f"{where}{title}"):
+            continue
+        text = grid.text(r, col)
+        if text != getattr(value, name):
+            try:
+                _read_actual(value, text, title)
+            except ValidationError as exc:
+                plan.errors.append(Issue(grid.name, r, col, "；".join(exc.messages)))
+                continue
+            fields[name] = (getattr(value, name), text, title)
+    for name, (col, title) in layout.texts.items():
+        if not _formula(grid, r, col, plan, f"{where}{title}") and grid.text(r, col) != getattr(value, name):
+            fields[name] = (getattr(value, name), grid.text(r, col), title)
+    _ticks(grid, r, value, layout, plan, fields)
+    return None if len(plan.errors) > errors else fields
+
+
+def _ticks(grid: Grid, r: int, value: ReportValue, layout: Layout, plan: ImportPlan, fields: dict) -> None:
+    """The 偏差原因 categories (any) and the 完成目标可能性 (at most one) ticked on the 监控表."""
+    if not layout.categories:
         return
-    adjusted_col, executed_col = BUDGET_COLUMNS[kind]
-    r = head + 1
-    shown_adjusted = report.adjusted_budget if report.adjusted_budget is not None else report.annual_budget
-    for name, col, label, shown in (
-        ("adjusted_budget", adjusted_col, "调整后预算数", shown_adjusted),
-        ("executed", executed_col, "预算执行数", report.executed),
-    ):
-        number = _number(grid, r, col, plan, label)
-        if number != shown:
-            update.budget[name] = str(number) if number is not None else ""
-            plan.changes.append(CellChange(f"{report.owner_label} · {label}", f"{shown or ''}", f"{number or ''}"))
+    where = f"{value.label}”的“"
+    chosen = [
+        code
+        for code, col in layout.categories.items()
+        if _ticked(grid, r, col, plan, f"{where}{DeviationCategory(code).label}")
+    ]
+    if chosen != value.category_codes:
+        labels = "、".join(DeviationCategory(code).label for code in chosen)
+        fields["deviation_categories"] = ("、".join(value.category_labels), labels, "偏差原因类别")
+    ticked = [
+        (code, col)
+        for code, col in layout.likelihoods.items()
+        if _ticked(grid, r, col, plan, f"{where}{Likelihood(code).label}")
+    ]
+    if len(ticked) > 1:
+        plan.errors.append(Issue(grid.name, r, ticked[1][1], f"“{value.label}”的完成目标可能性只能选一项"))
+        return
+    likelihood = ticked[0][0] if ticked else ""
+    if likelihood != value.likelihood:
+        fields["likelihood"] = (value.likelihood, likelihood, "完成目标可能性")
+
+
+def _plan_budget(grid: Grid, report: Report, layout: Layout, plan: ImportPlan, update: ReportUpdate) -> None:
+    """The unit's figures per source; a changed budget (the bureau's) is a warning, not imported."""
+    lines = {line.source: line for line in report.budget.lines}
+    for source in FundSource:
+        r = _find(grid, ROW_LABELS[source], col=2)
+        if r is None:
+            continue
+        line, name_of = lines[source.value], f"{report.owner_label} · {source.label}"
+        for name, (col, heading) in layout.unit_figures.items():
+            number = _number(grid, r, col, plan, f"{source.label}的{heading}")
+            if number != getattr(line, name):
+                update.budget.setdefault(source.value, {})[name] = "" if number is None else str(number)
+                plan.changes.append(CellChange(f"{name_of} · {heading}", _text(getattr(line, name)), _text(number)))
+        for name, (col, heading) in layout.bureau_figures.items():
+            number = _number(grid, r, col, plan, f"{source.label}的{heading}")
+            if number != getattr(line, name):
+                message = f"{source.label}的{heading}由省局设定，文件中的“{_text(number)}”未导入（现为“{_text(getattr(line, name))}”）"
+                plan.warnings.append(Issue(grid.name, r, col, message))
+
+
+def _text(number: Decimal | None) -> str:
+    return "" if number is None else f"{number}"

@@ -85,7 +85,7 @@ class ReportUpdate:
     report_id: int
     version: int
     values: dict[str, dict[str, str]]  # value id -> {field: text}
-    budget: dict[str, str]  # field -> Decimal as text, "" for blank
+    budget: dict[str, dict[str, str]]  # source -> {field: Decimal as text, "" for blank}
     texts: dict[str, str]
 
 
@@ -266,7 +266,12 @@ def _annex_apply(annex: AnnexUpdate, *, user, actor) -> None:
 def apply_report_updates(updates: list[ReportUpdate], *, user) -> None:
     """Write each report through the service (its own checks and audit), inside the caller's transaction."""
     for update in updates:
-        budget = {k: (Decimal(v) if v != "" else None) for k, v in update.budget.items()}
+        if any(not isinstance(figures, dict) for figures in update.budget.values()):
+            raise ValidationError("该预览已过期，请重新上传文件")  # stored before the budget was by source
+        budget = {
+            source: {k: (Decimal(v) if v != "" else None) for k, v in figures.items()}
+            for source, figures in update.budget.items()
+        }
         try:
             with transaction.atomic():
                 report_save(

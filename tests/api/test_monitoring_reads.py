@@ -81,14 +81,27 @@ def test_the_rollup_is_the_rollup_pages_selector(report, reviewer_api, wuhan_api
 
 
 def test_a_negative_budget_figure_is_refused_with_its_path(report, wuhan_api):
+    budget = {"lines": {"current": {"executed": "-5"}}}
     response = wuhan_api.patch(
-        f"/api/v1/reports/{report.pk}/", {"version": report.version, "budget": {"executed": "-5"}}, format="json"
+        f"/api/v1/reports/{report.pk}/", {"version": report.version, "budget": budget}, format="json"
     )
     assert response.status_code == 400
-    assert [e["field"] for e in response.json()["errors"]] == ["budget.executed"]
-    assert "budget.executed" in response.json()["detail"], response.json()
+    assert [e["field"] for e in response.json()["errors"]] == ["budget.lines.current.executed"]
+    assert "budget.lines.current.executed" in response.json()["detail"], response.json()
     report.refresh_from_db()
-    assert report.executed is None and report.version == 1
+    assert report.budget.total.executed is None and report.version == 1
+
+
+def test_the_budget_itself_is_the_bureaus_and_refused_from_the_unit(report, wuhan_api):
+    budget = {"annual_budget": "1000", "executed": "5"}
+    response = wuhan_api.patch(
+        f"/api/v1/reports/{report.pk}/", {"version": report.version, "budget": budget}, format="json"
+    )
+    assert response.status_code == 400
+    assert {e["field"] for e in response.json()["errors"]} == {"budget.annual_budget"}
+    assert "由省局设定" in response.json()["detail"]
+    report.refresh_from_db()
+    assert report.budget.total.annual_budget != Decimal("1000") and report.version == 1
 
 
 def test_a_grade_of_a_value_of_another_report_is_refused_with_its_path(report, reviewer_api):

@@ -100,7 +100,8 @@ def test_a_unit_reports_its_completed_values_and_a_reviewer_grades_and_approves_
 ):
     """After the year: the bureau opens the 自评 (on its page); the unit reports 完成值 and submits,
     the reviewer grades what needs a judgment and approves, all by token."""
-    TableRow.objects.filter(pk=wuhan_row.pk).update(status=ReviewStatus.APPROVED)
+    # 100万 of the bureau's money on the row: the report's budget, which the unit does not type
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status=ReviewStatus.APPROVED, funding=Decimal(100))
     round_ = round_open(
         project=open_table.project,
         kind=RoundKind.SELF_EVALUATION,
@@ -134,14 +135,14 @@ def test_a_unit_reports_its_completed_values_and_a_reviewer_grades_and_approves_
         {
             "version": report["version"],
             "values": actual,
-            "budget": {"annual_budget": "100", "adjusted_budget": "100", "executed": "95"},
+            "budget": {"lines": {"current": {"executed": "95"}}},
         },
         format="json",
     )
     assert saved.status_code == 200, saved.json()
     body = saved.json()
     assert body["version"] == report["version"] + 1
-    assert body["budget"]["execution_rate"] == "95.00"
+    assert body["budget"]["execution_rate"] == "95.00" and body["budget"]["total"]["annual_budget"] == "100.00"
     line = next(v for v in body["values"] if v["id"] == first["id"])
     assert line["actual"]["number"] == "1" and line["score"]["rule"] and not line["needs_judgment"]
 

@@ -53,7 +53,14 @@ def _fill_monitoring(unit):
             "政策惠及的中小微企业就业人数增幅": "稳步增长",
         },
     )
-    unit.fill("input[name=executed]", "80")
+    unit.fill("input[name=executed-current]", "80")
+    # the 监控表's answers (财预〔2019〕136号): projection, likelihood, the reason's categories
+    label = "收集中小微企业专利技术需求"
+    unit.fill(f"textarea[aria-label='{label}的全年预计完成值']", "450条")
+    unit.select_option(f"select[aria-label='{label}的完成目标可能性']", value="possible")
+    unit.check(f"fieldset[aria-label='{label}的偏差原因类别'] input[value=staff]")
+    unit.fill("input[name=expected-current]", "150")
+    unit.fill("textarea[aria-label='实际完成情况']", "上半年征集需求150条")
     _save(unit)
     assert "落后超过阈值" in unit.inner_text("tr.lagging")
     _submit(unit)
@@ -81,7 +88,7 @@ def _fill_evaluation(unit, tmp_path):
         },
     )
     unit.fill("textarea[aria-label='收集中小微企业专利技术需求的未完成原因分析']", "需求征集渠道不足")
-    unit.fill("input[name=executed]", "152")
+    unit.fill("input[name=executed-current]", "152")
     unit.fill("textarea[name=conclusion]", "总体完成年度目标")
     _save(unit)
     evidence = tmp_path / "专利质押台账.pdf"
@@ -127,6 +134,10 @@ def test_a_unit_reports_monitoring_and_self_evaluation_and_the_reviewer_grades_a
     reviewer.click("tr:has-text('绩效运行监控') >> a:has-text('查看与审核')")
     reviewer.click("#approve")
     reviewer.wait_for_selector(".messages >> text=已审核通过")
+    value = Report.objects.get(unit__name="武汉市", round__kind="monitoring").values.get(
+        label="收集中小微企业专利技术需求"
+    )
+    assert (value.expected, value.likelihood, value.category_codes) == ("450条", "possible", ["staff"])
     assert sorted(Report.objects.filter(unit__name="武汉市").values_list("status", flat=True)) == [
         "approved",
         "approved",

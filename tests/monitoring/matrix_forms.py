@@ -1,7 +1,7 @@
 """The URLs of the monitoring forms, summary and dashboard in the URL × role matrix
 (tests/test_security_matrix.py), on the objects of tests/monitoring/matrix.py."""
 
-from tests.monitoring.matrix import _REPORT, _ROUNDS
+from tests.monitoring.matrix import _REPORT, _REVIEW, _ROUNDS
 
 FORMS_MATRIX = {
     # the 自评表 / 监控表 download: whoever may see the report
@@ -17,4 +17,7 @@ FORMS_MATRIX = {
         {**_ROUNDS, "admin": 302, "reviewer": 302, "observer": 302},
     ),
     "monitoring:round_dashboard": ("GET", "monitoring_round", _ROUNDS),
+    # the bureau's 年初预算数 / 全年预算数 of a report: the project's reviewers and admins (a post
+    # without its version is answered on the page); the unit and observers may not
+    "monitoring:report_budget": ("POST", "monitoring_report", _REVIEW),
 }

@@ -162,10 +162,10 @@ def test_the_summary_page_queries_do_not_grow_with_the_units_reporting(
         raw="10", kind=tv.Kind.QUANTITY, number=10
     )
     assert _lines(large)[COLLECT].sums[Group.FILLED] == 30 * 10
-    # session, user, memberships, the round, reports, values, values seen and stored weights,
-    # linked columns, their targets, unread notifications
+    # session, user, memberships, the round, reports, their budget lines, values, values seen and
+    # stored weights, linked columns, their targets, unread notifications
     for round_ in (three_units, large):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             response = client.get(reverse("monitoring:round_summary", args=[round_.pk]))
         assert response.status_code == 200
     assert {line.indicator.name: line for line in response.context["actuals"]}[COLLECT].units[Group.FILLED] == 30

@@ -20,8 +20,17 @@ def test_load_demo_shows_scored_forms_at_once_and_is_idempotent():
     assert rows["黄石市"].report.budget_reason
     assert rows["黄石市"].rate_pct is not None
     assert any(line.value.grade_id for row in rows.values() for line in row.lines)  # graded by the reviewer
-    lagging = {r.report.owner_label for r in round_summary(rounds["monitoring"])["rows"] if r.short}
-    assert "黄石市" in lagging
+    monitoring = {r.report.owner_label: r for r in round_summary(rounds["monitoring"])["rows"]}
+    assert monitoring["黄石市"].short  # lagging
+    # the forms' new fields: the 监控表's answers, the unit's words, the budget by source
+    huangshi = monitoring["黄石市"].lines
+    assert all(line.value.expected and line.value.likelihood for line in huangshi)
+    assert any(line.value.category_codes for line in huangshi)
+    assert monitoring["黄石市"].report.goal_achievement and rows["襄阳市"].report.goal_achievement
+    assert rows["黄石市"].report.budget.lines[0].executed is not None
+    assert monitoring["黄石市"].report.budget.total.expected is not None
+    project = rows["项目整体（附件2）"].report.budget
+    assert project.applicable and project.total.annual_budget == 5000  # 中央补助 in its 资金来源
     before = (Report.objects.count(), Report.objects.values_list("version", flat=True).order_by("pk")[::1])
     call_command("load_demo")
     assert (Report.objects.count(), Report.objects.values_list("version", flat=True).order_by("pk")[::1]) == before

@@ -13,11 +13,18 @@ pytestmark = pytest.mark.django_db
 
 HOSTILE = {
     "raw": '=HYPERLINK("http://evil.example","点此")',
+    "expected": "=2+2",
     "deviation_reason": "=1+1",
     "corrective_measure": "+cmd|' /C calc'!A0",
     "shortfall_reason": "@SUM(A1:A9)",
 }
-REPORT_TEXTS = {"conclusion": "-2+3", "problems": "=A1", "improvements": "@A1", "budget_reason": "+1"}
+REPORT_TEXTS = {
+    "conclusion": "-2+3",
+    "problems": "=A1",
+    "improvements": "@A1",
+    "budget_reason": "+1",
+    "goal_achievement": "=WEBSERVICE(A1)",
+}
 
 
 def _poison(report: Report) -> None:

@@ -7,7 +7,7 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from monitoring.models import Report
+from monitoring.models import Report, ReportBudget
 from monitoring.selectors import report_page
 from monitoring.services import report_approve, report_grade, report_reopen, report_return, report_save, report_submit
 from targets.review import NotEditable, ReviewStatus, StaleVersion
@@ -204,7 +204,7 @@ def test_refused_grades_are_shown_again_as_chosen_and_nothing_is_approved(
 
 
 def test_without_money_the_total_is_scaled_to_100(wuhan_evaluation, wuhan, reviewer):
-    Report.objects.filter(pk=wuhan_evaluation.pk).update(budget_applicable=False, annual_budget=None)
+    ReportBudget.objects.filter(report=wuhan_evaluation).update(initial_budget=None, annual_budget=None)
     _submitted_evaluation(wuhan_evaluation, wuhan)
     values = {v.label: v.pk for v in wuhan_evaluation.values.all()}
     grades = {values["政策惠及的中小微企业营业收入增幅"]: ("achieved", None)}
@@ -284,16 +284,23 @@ def test_another_unit_cannot_save_or_submit(wuhan_report, outsider, observer):
 def test_the_form_posts_values_budget_and_reasons(client, wuhan_report, wuhan):
     client.force_login(wuhan)
     value = wuhan_report.values.get(label="收集中小微企业专利技术需求")
-    data = {"version": 1, f"actual-{value.pk}": "≥260条", f"deviation_reason-{value.pk}": "无", "executed": "80.5"}
+    data = {
+        "version": 1,
+        f"actual-{value.pk}": "≥260条",
+        f"deviation_reason-{value.pk}": "无",
+        "executed-current": "80.5",
+        "expected-current": "150",
+    }
     response = client.post(reverse("monitoring:report_save", args=[wuhan_report.pk]), data)
     assert response.status_code == 302
     value.refresh_from_db()
     assert (value.raw, value.number, value.comparator, value.deviation_reason) == ("≥260条", Decimal("260"), "≥", "无")
-    assert Report.objects.get(pk=wuhan_report.pk).executed == Decimal("80.5")
+    current = Report.objects.get(pk=wuhan_report.pk).budget.lines[0]
+    assert (current.executed, current.expected) == (Decimal("80.5"), Decimal("150"))
     response = client.post(
-        reverse("monitoring:report_save", args=[wuhan_report.pk]), {"version": 2, "executed": "八十"}
+        reverse("monitoring:report_save", args=[wuhan_report.pk]), {"version": 2, "executed-current": "八十"}
     )
-    assert response.status_code == 400 and "“执行数”应填写数字" in response.content.decode()
+    assert response.status_code == 400 and "“当年财政拨款的执行数”应填写数字" in response.content.decode()
 
 
 def test_the_report_appears_in_the_reviewers_queue_once_submitted(client, wuhan_report, wuhan, reviewer):
@@ -314,10 +321,10 @@ def test_report_page_query_count_is_constant(
     _submitted_evaluation(wuhan_evaluation, wuhan)
     client.force_login({"wuhan": wuhan, "reviewer": reviewer}[role])
     # 1 session, 2 user, 3 the report with round, project, unit, submitter and reviewer, 4 memberships
-    # (policy), [reviewer: grants], 5 values with grade, grader and category, 6 evidence with uploaders,
-    # 7 values seen and 8 stored weights, 9 the last review's snapshot, [reviewer: grade levels],
-    # 10 history, 11 unread notifications.
-    expected = {"wuhan": 11, "reviewer": 13}[role]
+    # (policy), [reviewer: grants], 5 values with grade, grader and category, 6 the budget lines,
+    # 7 evidence with uploaders, 8 values seen and 9 stored weights, 10 the last review's snapshot,
+    # [reviewer: grade levels], 11 history, 12 unread notifications.
+    expected = {"wuhan": 12, "reviewer": 14}[role]
     with django_assert_num_queries(expected):
         response = client.get(reverse("monitoring:report", args=[wuhan_evaluation.pk]))
     assert response.status_code == 200
@@ -346,7 +353,7 @@ def test_after_a_return_the_page_shows_what_changed_since(wuhan_report, wuhan, r
     assert context["last_review"].event == "returned"
     assert [(c["label"], c["before"], c["after"]) for c in context["changes"]] == [
         ("专利质押项目数 · 完成值", "90", "95"),
-        ("执行数", "80.00", "82.00"),
+        ("当年财政拨款 · 执行数", "80.00", "82.00"),
     ]
 
 

@@ -36,7 +36,13 @@ def test_a_round_gives_each_unit_with_approved_rows_a_report_of_its_non_blank_ta
     targets = dict(wuhan.values.values_list("label", "target_raw"))
     assert targets["收集中小微企业专利技术需求"] == "500" and targets["政策惠及的中小微企业营业收入增幅"] == "显著增长"
     assert set(wuhan.values.values_list("cell__row", flat=True)) == {approved_wuhan.pk}
-    assert (wuhan.budget_applicable, wuhan.annual_budget) == (True, Decimal("160"))
+    assert wuhan.budget_applicable and wuhan.budget.total.annual_budget == Decimal("160")
+    current = wuhan.budget.lines[0]
+    assert (current.source, current.initial_budget, current.annual_budget) == (
+        "current",
+        Decimal("160"),
+        Decimal("160"),
+    )
     project_report = reports.get(unit__isnull=True)
     assert project_report.values.filter(indicator__isnull=False).count() == project_report.values.count() > 0
 
@@ -55,13 +61,13 @@ def test_a_round_records_who_opened_it_and_tells_the_units_fillers(wuhan, monito
 def test_a_unit_without_money_in_the_project_has_no_budget_block(hubei, approved_wuhan, admin_user):
     TableRow.objects.filter(pk=approved_wuhan.pk).update(funding=None)
     report = Report.objects.get(round=_open(hubei, admin_user), unit__name="武汉市")
-    assert report.budget_applicable is False and report.annual_budget is None
+    assert report.budget_applicable is False and report.budget.total.annual_budget is None
 
 
 def test_a_platform_brings_its_agreements_special_budget(hubei, approved_wuhan, admin_user, platform_agreement):
-    from monitoring.services import _unit_budgets
+    from monitoring.budget_services import unit_budgets
 
-    assert _unit_budgets(hubei)[platform_agreement.undertaker_id] == Decimal("160")
+    assert unit_budgets(hubei)[platform_agreement.undertaker_id]["current"] == Decimal("160")
 
 
 def test_the_same_round_cannot_be_opened_twice(hubei, monitoring_round, admin_user):

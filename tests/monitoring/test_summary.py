@@ -64,10 +64,10 @@ def test_the_summary_page_queries_do_not_grow_with_units(
     assert Report.objects.filter(round=large).count() > Report.objects.filter(round=small).count()
     client.force_login(admin_user)
     # 1 session, 2 user, 3 memberships (policy), 4 the round with project and opener, 5 reports with
-    # units, 6 values, 7 values seen (weights), 8 stored weights, 9 the linked columns and 10 their
-    # targets (完成值汇总, over the values of 6), 11 unread notifications.
+    # units, 6 their budget lines, 7 values, 8 values seen (weights), 9 stored weights, 10 the linked
+    # columns and 11 their targets (完成值汇总, over the values of 7), 12 unread notifications.
     for round_ in (small, large):
-        with django_assert_num_queries(11):
+        with django_assert_num_queries(12):
             assert client.get(reverse("monitoring:round_summary", args=[round_.pk])).status_code == 200
 
 
@@ -94,8 +94,8 @@ def test_the_dashboard_has_the_summarys_figures_and_constant_queries(
     more = TableRow.objects.filter(table__project=hubei).exclude(pk=approved_wuhan.pk)[:3]
     TableRow.objects.filter(pk__in=[r.pk for r in more]).update(status=ReviewStatus.APPROVED)
     large = _open(hubei, admin_user, 31)
-    # as the summary page: 1 session, 2 user, 3 memberships, 4 the round, 5 reports, 6 values,
-    # 7 values seen and 8 stored weights, 9 unread notifications.
+    # as the summary page: 1 session, 2 user, 3 memberships, 4 the round, 5 reports, 6 their budget
+    # lines, 7 values, 8 values seen and 9 stored weights, 10 unread notifications.
     for round_ in (small, large):
-        with django_assert_num_queries(9):
+        with django_assert_num_queries(10):
             assert client.get(reverse("monitoring:round_dashboard", args=[round_.pk])).status_code == 200

@@ -69,7 +69,7 @@ def test_the_zip_holds_one_self_evaluation_per_unit_report_with_progress(
     ws = load_workbook(BytesIO(archive.read(wuhan_name))).active
     texts = [str(c.value) for row in ws.iter_rows() for c in row if c.value not in (None, "")]
     assert texts[0] == "项目支出绩效自评表" and "武汉市" in texts
-    assert "收集中小微企业专利技术需求" in texts and "一级指标" in texts
+    assert "收集中小微企业专利技术需求（条）" in texts and "一级指标" in texts
     assert not list((tmp_path / "exports").glob("*.partial"))
 
 
@@ -101,9 +101,9 @@ def test_the_worker_asks_the_policy_again_and_refuses_who_may_no_longer_see_the_
     assert not (tmp_path / "exports").exists() or not list((tmp_path / "exports").iterdir())
 
 
-# Pinned: one form is the report refetched, its values, its evidence, its last review, its
-# history and the job's progress; the job itself a fixed few around them.
-QUERIES_PER_FORM = 6
+# Pinned: one form is the report refetched, its values, its budget lines, its evidence, its last
+# review, its history and the job's progress; the job itself a fixed few around them.
+QUERIES_PER_FORM = 7
 
 
 def _job_queries(round_, owner) -> int:

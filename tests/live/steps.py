@@ -206,10 +206,8 @@ def report_saved(db, filler: User, report_id: int, *, changes: bool | None = Tru
     form = filler.form(here, f"{here}save/")
     fields = {f"actual-{pk}": raw for pk, raw in actuals(db, report_id).items()}
     shown = dict(form.fields)
-    fields |= {
-        name: "100" for name in ("annual_budget", "adjusted_budget") if name in form.names and not shown.get(name)
-    }
-    fields |= {name: "95" for name in ("executed",) if name in form.names and not shown.get(name)}
+    # 执行数 per 资金来源 (the bureau set the budget): every line the form offers, where still empty.
+    fields |= {name: "95" for name in form.names if name.startswith("executed-") and not shown.get(name)}
     fields |= {name: "按计划推进" for name in TEXTS if name in form.names and not shown.get(name)}
     version = db.one("select version from monitoring_report where id = %s", report_id)
     page = filler.step(form.action, form.data(fields))

@@ -274,6 +274,9 @@ class ReportValue(TargetValueFields):
     )
     target_raw = models.TextField("指标值", blank=True)
     target_unit = models.CharField("度量单位", max_length=20, blank=True)
+    # A change target's base (增长10%): last year's 完成值 of the same indicator, found when the
+    # round opened (monitoring.baselines); blank where the product has none.
+    baseline_raw = models.CharField("基数（上年完成值）", max_length=200, blank=True)
     deviation_reason = models.TextField("偏差原因", blank=True)
     corrective_measure = models.TextField("纠偏措施", blank=True)
     shortfall_reason = models.TextField("未完成原因分析", blank=True)
@@ -319,9 +322,19 @@ class ReportValue(TargetValueFields):
 
     @property
     def actual(self) -> tv.TargetValue:
-        return tv.TargetValue(
-            **self.value_fields() | {"kind": tv.Kind(self.kind), "comparator": tv.Comparator(self.comparator)}
-        )
+        """The 完成值 read as it was saved (with the target's unit for a bare number)."""
+        return tv.parse(self.raw, default_unit=self.target_unit)
+
+    @property
+    def direction(self) -> str:
+        """The bureau's 指标性质 for this indicator ("" to read it from the target): the column's
+        for a unit's value, the indicator's for the project's own (select_related them)."""
+        source = self.column if self.column_id else self.indicator
+        return source.direction if source is not None else ""
+
+    @property
+    def direction_label(self) -> str:
+        return tv.effective_direction(self.direction, self.target).label
 
     @property
     def judgment(self) -> Decimal | None:

@@ -266,10 +266,16 @@ def _locked_report(report_id: int) -> Report:
 
 
 def _read_actual(value: ReportValue, raw: str) -> tv.TargetValue:
+    """The 完成值 read against its target: refused (naming why) where it cannot be scored as
+    written — a negative count, a unit contradicting the target's, a bare 0.96 against a percent,
+    a part of a compound target missing."""
     where = f"“{value.label}”的完成值"
     check_text(raw, where)
     actual = tv.parse(raw, default_unit=value.target_unit)
     check_value_fits(actual, where)
+    assessment = scoring.assess(value.target, raw, Decimal(1), direction=value.direction, baseline=value.baseline_raw)
+    if assessment.refused:
+        raise ValidationError(f"{where}{assessment.explanation.removeprefix('不能评分')}")
     return actual
 
 
@@ -278,7 +284,7 @@ def _save_values(report: Report, posted: dict[int, dict]) -> dict:
     of what changed, fields named as the page names them."""
     changes = {}
     names = {"raw": "完成值", **VALUE_TEXTS}
-    for value in report.values.all():
+    for value in report.values.select_related("column", "indicator"):
         fields = posted.get(value.pk)
         if fields is None:
             continue
@@ -405,7 +411,7 @@ def report_submit(*, report_id: int, actor) -> Report:
     if not policy.can_submit_report(actor, report):
         raise PermissionDenied("您没有提交该报告的权限")
     if report.status in EDITABLE:
-        problems = submit_problems(report, list(report.values.all()))
+        problems = submit_problems(report, list(report.values.select_related("grade", "column", "indicator")))
         if problems:
             raise ValidationError(problems)
     return transition(report, event=ReviewEvent.SUBMITTED, actor=actor)
@@ -423,8 +429,8 @@ def report_approve(*, report_id: int, actor, comment: str = "") -> Report:
     if report.round.kind == RoundKind.SELF_EVALUATION and report.status == ReviewStatus.SUBMITTED:
         ungraded = [
             v.label
-            for v in report.values.select_related("grade")
-            if scoring.needs_judgment(v.target, v.actual) and v.judgment is None
+            for v in report.values.select_related("grade", "column", "indicator")
+            if scoring.needs_judgment(v.target, v.actual, v.direction) and v.judgment is None
         ]
         if ungraded:
             raise ValidationError(f"请先评定：{'、'.join(ungraded)}")

@@ -65,6 +65,20 @@ class ValueKind(models.TextChoices):
     ANY = "any", "不限"
 
 
+DIRECTION_CHOICES = [("", "按指标值判断")] + [(d.value, d.label) for d in tv.Direction]
+
+
+def direction_field() -> models.CharField:
+    """指标性质 (正向/反向/区间/定性) as the bureau set it; blank: read from the target itself."""
+    return models.CharField(
+        "指标性质",
+        max_length=16,
+        blank=True,
+        choices=DIRECTION_CHOICES,
+        help_text="留空则按指标值判断：≤、< 为反向，区间为区间，无数值为定性，单独的 0 为反向，其余为正向",
+    )
+
+
 class TargetValueFields(models.Model):
     """A written target value and what it means (DESIGN §3): raw beside its parsed parts."""
 
@@ -134,6 +148,7 @@ class Indicator(models.Model):
     name = models.CharField("三级指标", max_length=500, blank=True)
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     basis = models.TextField("指标值确定依据", blank=True)
+    direction = direction_field()
     order = models.PositiveIntegerField("排序")
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
 
@@ -254,6 +269,7 @@ class TableColumn(models.Model):
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     value_kind = models.CharField("值类型", max_length=16, choices=ValueKind.choices, default=ValueKind.ANY)
     allow_blank = models.BooleanField("允许空白", default=True)
+    direction = direction_field()
     indicator = models.ForeignKey(
         Indicator, verbose_name="对应三级指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

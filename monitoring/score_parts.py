@@ -59,8 +59,8 @@ def level_unit(part: Part, base_unit: str = "") -> str:
     return part.unit
 
 
-def _reach(part: Part, actual: Part, raw: str, unit: str) -> Reached:
-    written = show(actual.number, actual.unit)
+def _reach(part: Part, actual: Part, raw: str, unit: str, alone: bool = False) -> Reached:
+    written = raw.strip() if alone else show(actual.number, actual.unit)
     if part.is_change and not actual.is_change:
         _check(Part(comparator=part.comparator, number=Decimal(0), unit=unit), actual, raw)
         return Reached(convert(actual.number, actual.unit, unit), written)
@@ -90,7 +90,7 @@ def match(parts: tuple[Part, ...], raw: str, units: list[str]) -> list[Reached] 
         return WORDS
     if len(parts) == 1:
         chosen = next((a for a in written if a.unit_written and _fits(parts[0], a, units[0])), written[0])
-        return [_reach(parts[0], chosen, raw, units[0])]
+        return [_reach(parts[0], chosen, raw, units[0], alone=len(written) == 1 and len(raw.strip()) <= 20)]
     unused = list(written)
     reached = []
     for part, unit in zip(parts, units):

@@ -311,11 +311,11 @@ def test_the_finance_officers_table_on_the_report_page_and_in_the_api(officer_ro
     page = report_page(Report.objects.get(pk=report.pk), reviewer)
     lines = {line.value.label: line for line in page["lines"]}
     scored = [(n, case) for n, case in enumerate(FINANCE_OFFICER) if case[3] != "不能评分"]
-    for n, (_t, _a, _p, expected, words) in scored:
+    for n, (_t, _a, points, expected, words) in scored:
         line = lines[f"核对{n}"]
         # the same rule for the line's own 分值: the points are its share of them
         assert line.score is not None and all(w in line.explanation for w in words), line.explanation
-        assert abs(line.score.ratio * D(10) - D(expected)) < D("0.02"), (n, line.score)
+        assert abs(line.score.ratio * D(points) - D(expected)) < D("0.02"), (n, line.score)
         again = scoring.assess(line.value.target, line.value.raw, line.weight)
         assert line.score.points == again.score.points and line.explanation == again.explanation
     html = client_page(client, reviewer, report)

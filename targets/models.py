@@ -358,8 +358,20 @@ class TableColumn(models.Model):
                 raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
         elif self.value_kind == ValueKind.QUANTITY and value.kind != tv.Kind.QUANTITY:
             raise ValidationError(f"{where}应填写指标值（如 ≥70、≥15%），“{raw}”无法识别为数值")
+        self.check_unit(value, where)
         check_value_fits(value, where)
         return value
+
+    def check_unit(self, value: tv.TargetValue, where: str) -> None:
+        """A unit written in the cell must be the column's (or convert to it: 亿元 in a 万元 column):
+        `5%` in a 件 column is refused naming both units."""
+        if not self.measure_unit:
+            return
+        for part in value.parts:
+            if part.unit_written and not tv.units_agree(part.unit, self.measure_unit):
+                raise ValidationError(
+                    f"{where}的计量单位为“{self.measure_unit}”，“{value.raw.strip()}”写的单位是“{part.unit}”，单位不一致"
+                )
 
 
 # In `reopened_column_ids`, beside column ids: the row's 文字目标 was reopened too.

@@ -353,12 +353,12 @@ class TableColumn(models.Model):
             if not self.allow_blank:
                 raise ValidationError(f"{where}不能为空")
             return value
+        self.check_unit(value, where)
         if self.value_kind == ValueKind.NUMBER:
             if value.kind != tv.Kind.QUANTITY or value.comparator or value.unit_token not in ("", self.measure_unit):
                 raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
         elif self.value_kind == ValueKind.QUANTITY and value.kind != tv.Kind.QUANTITY:
             raise ValidationError(f"{where}应填写指标值（如 ≥70、≥15%），“{raw}”无法识别为数值")
-        self.check_unit(value, where)
         check_value_fits(value, where)
         return value
 

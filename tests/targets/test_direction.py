@@ -196,4 +196,4 @@ def test_a_cell_whose_unit_contradicts_its_column_is_refused_naming_both(client,
     response = client.post(
         reverse("targets:row_cells_save", args=[wuhan_row.pk]), json.dumps(body), content_type="application/json"
     )
-    assert response.status_code == 400 and "单位不一致" in response.content.decode()
+    assert response.status_code == 400 and "单位不一致" in json.dumps(response.json(), ensure_ascii=False)

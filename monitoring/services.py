@@ -25,6 +25,7 @@ from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
 from . import scoring
+from .baselines import with_baselines
 from .models import BUDGET_FIELDS, GradeLevel, Report, ReportValue, Round, RoundKind, RoundStatus, Weight
 from .rules import submit_problems
 from .selectors import weight_groups
@@ -136,9 +137,11 @@ def round_open(
     except IntegrityError:
         raise ValidationError(f"该项目在 {reference_date:%Y-%m-%d} 已有一轮{RoundKind(kind).label}") from None
     budgets = _unit_budgets(project)
-    for unit_id, values in _unit_values(project).items():
+    unit_values, project_values = _unit_values(project), _project_values(project)
+    with_baselines(project, unit_values, project_values)
+    for unit_id, values in unit_values.items():
         _create_report(round_, unit_id, budgets.get(unit_id), values)
-    _create_report(round_, None, project.funding_requirement, _project_values(project))
+    _create_report(round_, None, project.funding_requirement, project_values)
     audit_record(
         actor=actor,
         action=AuditAction.MONITORING_ROUND_OPENED,
@@ -175,6 +178,7 @@ def round_units_add(*, round_id: int, actor) -> list[str]:
     missing = {u: v for u, v in _unit_values(round_.project).items() if u not in present}
     if not missing:
         return []
+    with_baselines(round_.project, missing, [])
     budgets = _unit_budgets(round_.project)
     reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
     names = sorted(r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit"))

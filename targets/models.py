@@ -368,6 +368,8 @@ class TableColumn(models.Model):
         if not self.measure_unit:
             return
         for part in value.parts:
+            if part.is_change and (part.is_percent or part.is_points):
+                continue  # 增长10% in a 件 column: the change is in percent, the level in 件
             if part.unit_written and not tv.units_agree(part.unit, self.measure_unit):
                 raise ValidationError(
                     f"{where}的计量单位为“{self.measure_unit}”，“{value.raw.strip()}”写的单位是“{part.unit}”，单位不一致"

@@ -13,7 +13,7 @@ from django.utils import timezone
 
 from monitoring.models import Report
 from monitoring.selectors import report_page
-from targets.values import Kind
+from targets.values import direction_symbol
 
 from .base import SheetWriter
 
@@ -61,11 +61,9 @@ def categories(value) -> tuple[str, str]:
 
 
 def nature(value) -> str:
-    """指标性质: 定性 for a target without a number, else 定量 with its direction."""
-    target = value.target
-    if target.kind == Kind.QUALITATIVE or target.number is None:
-        return "定性"
-    return "定量（反向）" if target.comparator in ("≤", "<") else "定量"
+    """指标性质 as the MoF form prints it: ≥ (正向), ≤ (反向), ＝, 区间, 定性 — the bureau's choice for
+    the indicator, else the target's own (`targets.values.direction_symbol`)."""
+    return direction_symbol(value.direction, value.target)
 
 
 def target_text(value) -> str:

@@ -135,6 +135,7 @@ def indicator_table(sheet: SheetWriter, context: dict, r: int) -> int:
         sheet.put(r, 7, value.raw)
         sheet.put(r, 8, line.weight, number_format=common.POINTS)
         sheet.put(r, 9, line.score.points if line.score else "待评定", number_format=common.POINTS)
+        sheet.comment(r, 9, line.explanation)  # which rule, which numbers (monitoring.scoring.assess)
         sheet.put(r, 10, value.shortfall_reason, align="left")
         r += 1
     common.merge_runs(sheet, 1, first, keys1)

@@ -344,3 +344,23 @@ def test_the_page_refuses_a_bare_fraction_against_a_percent_target_and_asks(offi
     )
     assert response.status_code == 400 and "是否指 96%" in response.content.decode()
     assert Report.objects.get(pk=officer_round.pk).values.get(pk=ids["核对5"]).raw == ""
+
+
+@pytest.mark.django_db
+def test_the_self_evaluation_form_prints_the_direction_and_each_scores_explanation(officer_round, admin_user):
+    from tests.monitoring.test_forms import _sheet
+
+    ids = _values(officer_round)
+    report_save(
+        report_id=officer_round.pk,
+        expected_version=officer_round.version,
+        actor=admin_user,
+        values={ids["核对0"]: {"raw": "1次"}, ids["核对3"]: {"raw": "95%"}},
+    )
+    report = Report.objects.get(pk=officer_round.pk)
+    lines = {line.value.label: line for line in report_page(report, admin_user)["lines"]}
+    ws = _sheet(report, admin_user)
+    rows = {row[2].value: row for row in ws.iter_rows() if row[2].value in ("核对0", "核对3")}
+    assert (rows["核对0"][3].value, rows["核对3"][3].value) == ("≤", "区间")
+    assert rows["核对0"][8].comment.text == lines["核对0"].explanation
+    assert "反向" in rows["核对0"][8].comment.text and "高于上限" in rows["核对3"][8].comment.text

@@ -197,3 +197,23 @@ def test_a_cell_whose_unit_contradicts_its_column_is_refused_naming_both(client,
         reverse("targets:row_cells_save", args=[wuhan_row.pk]), json.dumps(body), content_type="application/json"
     )
     assert response.status_code == 400 and "单位不一致" in json.dumps(response.json(), ensure_ascii=False)
+
+
+@pytest.mark.django_db
+def test_the_reparse_migration_brings_stored_readings_to_the_parts_parser(wuhan_row):
+    """Rows read by the old parser (3.5万件 as 3.5 “万”; 达到 as “=”) are read again; the text is kept."""
+    import importlib
+
+    from django.apps import apps
+
+    from targets.models import Cell
+
+    migration = importlib.import_module("targets.migrations.0009_reparse_target_values")
+    cell = wuhan_row.cells.select_related("column").first()
+    Cell.objects.filter(pk=cell.pk).update(raw="3.5万", kind="quantity", number=3.5, measure_unit="万", comparator="")
+    stale = wuhan_row.cells.exclude(pk=cell.pk).first()
+    Cell.objects.filter(pk=stale.pk).update(raw="达到500", kind="quantity", number=500, comparator="=")
+    migration.reparse(apps, None)
+    cell.refresh_from_db()
+    assert (cell.raw, cell.number, cell.measure_unit) == ("3.5万", 35000, cell.column.measure_unit)
+    assert Cell.objects.get(pk=stale.pk).comparator == "≥"

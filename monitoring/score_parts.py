@@ -108,4 +108,4 @@ def match(parts: tuple[Part, ...], raw: str, units: list[str]) -> list[Reached] 
 
 def example(parts: tuple[Part, ...]) -> str:
     """How to write the 完成值 of a compound target: each part's number with its unit."""
-    return "，".join(f"{p.subject}{show(p.number, p.unit)}" for p in parts)
+    return "，".join(show(p.number, p.unit) + (f"（{p.subject}）" if p.subject else "") for p in parts)

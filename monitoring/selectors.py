@@ -13,11 +13,12 @@ from django.conf import settings
 
 from targets.models import Cell
 from targets.review import EDITABLE, ReviewEvent, ReviewStatus
-from targets.values import Kind, describe
+from targets.values import Kind, Shape, describe
 from units import policy
 from units.audit import audit_entries_for
 
 from . import scoring
+from .score_parts import example
 from .models import GradeLevel, Report, ReportSnapshot, ReportValue, Round, RoundKind, Weight
 
 PROJECT_GROUP = "project"
@@ -152,6 +153,7 @@ class ValueLine:
     target_reading: str = ""
     direction: str = ""  # 正向 / 反向 / 区间 / 定性, as scored
     assessment: scoring.Assessment | None = None
+    hint: str = ""  # how to write the 完成值 of a compound target: each part's number
 
     @property
     def explanation(self) -> str:
@@ -189,6 +191,7 @@ def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[Val
             reading=describe(actual),
             target_reading=describe(target) + baseline_words(value),
             direction=value.direction_label,
+            hint=actual_hint(target),
         )
         if round_.kind == RoundKind.MONITORING:
             line.progress = scoring.progress(actual, target, value.direction)
@@ -200,6 +203,11 @@ def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[Val
             line.score = line.assessment.score
         lines.append(line)
     return lines
+
+
+def actual_hint(target) -> str:
+    """A compound target's 完成值 gives each part's number: 如“18家，25篇”."""
+    return f"请分项填写，如：{example(target.parts)}" if target.shape == Shape.COMPOUND else ""
 
 
 def baseline_words(value: ReportValue) -> str:

@@ -364,3 +364,27 @@ def test_the_self_evaluation_form_prints_the_direction_and_each_scores_explanati
     assert (rows["核对0"][3].value, rows["核对3"][3].value) == ("≤", "区间")
     assert rows["核对0"][8].comment.text == lines["核对0"].explanation
     assert "反向" in rows["核对0"][8].comment.text and "高于上限" in rows["核对3"][8].comment.text
+
+
+@pytest.mark.django_db
+def test_the_form_asks_for_each_part_of_a_compound_target(officer_round, admin_user, client):
+    page = client_page(client, admin_user, officer_round)
+    assert "请分项填写，如：15家（媒体），30篇" in page
+
+
+@pytest.mark.django_db
+def test_the_check_page_costs_the_same_queries_for_2_rows_and_200(client, reviewer, django_assert_num_queries):
+    client.force_login(reviewer)
+    url = reverse("monitoring:scoring_check")
+    client.post(url, {"cases": "指标值,完成值,分值\n≥5,3,10\n"})  # sessions and the grade table warmed
+
+    def count(rows: int) -> int:
+        text = "指标值,完成值,分值\n" + "".join(f"≥{n + 1}条,{n}条,10\n" for n in range(rows))
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as queries:
+            assert client.post(url, {"cases": text}).status_code == 200
+        return len(queries)
+
+    assert count(2) == count(200)

@@ -18,8 +18,8 @@ from units import policy
 from units.audit import audit_entries_for
 
 from . import scoring
-from .score_parts import example
 from .models import GradeLevel, Report, ReportSnapshot, ReportValue, Round, RoundKind, Weight
+from .score_parts import example
 
 PROJECT_GROUP = "project"
 

@@ -188,7 +188,7 @@ def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[Val
         line = ValueLine(
             value=value,
             weight=weights.get(key, Decimal(0)),
-            reading=describe(actual),
+            reading=describe(actual, as_actual=True),
             target_reading=describe(target) + baseline_words(value),
             direction=value.direction_label,
             hint=actual_hint(target),

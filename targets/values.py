@@ -221,7 +221,7 @@ def parse_number(raw: str) -> Decimal:
     return number
 
 
-def describe_part(part: Part) -> str:
+def describe_part(part: Part, *, as_actual: bool = False) -> str:
     unit = part.unit
     subject = f"（{part.subject}）" if part.subject else ""
     if part.is_change:
@@ -235,21 +235,24 @@ def describe_part(part: Part) -> str:
             if part.baseline is not None
             else "上年完成值"
         )
+        if as_actual and part.baseline is None:
+            return f"{word} {format_number(part.number)}{unit}{subject}"
         return f"{word}{bound} {format_number(part.number)}{unit}（基数：{base}）{subject}"
     if part.is_range:
         return f"区间 {format_number(part.number)}{unit}–{format_number(part.upper)}{unit}{subject}"
     return f"{part.comparator.value}{format_number(part.number)}{unit}{subject}"
 
 
-def describe(value: TargetValue) -> str:
-    """How the product read a value, for the person who typed it: `≥15家（媒体）且 ≥30篇`,
-    `区间 80%–90%`, `增长 10%（基数：上年完成值）`, `定性，由审核员评定`."""
+def describe(value: TargetValue, *, as_actual: bool = False) -> str:
+    """How the product read a value, for the person who typed it: `≥15家（媒体） 且 ≥30篇`,
+    `区间 80%–90%`, `增长 10%（基数：上年完成值）`, `定性，由审核员评定`. `as_actual`: a 完成值
+    (a change it reports has no base of its own; words are for the reviewer to grade)."""
     if value.kind == Kind.BLANK:
         return "空白"
     parts = value.parts or _fallback_parts(value)
     if not parts:
-        return "定性，由审核员评定"
-    return " 且 ".join(describe_part(part) for part in parts)
+        return "文字，由审核员评定" if as_actual else "定性，由审核员评定"
+    return " 且 ".join(describe_part(part, as_actual=as_actual) for part in parts)
 
 
 def _fallback_parts(value: TargetValue) -> tuple[Part, ...]:

@@ -100,6 +100,7 @@ class IndicatorSerializer(serializers.ModelSerializer):
             "annual",
             "direction",
             "direction_label",
+            "part_shares",
         ]
 
     def get_direction_label(self, obj) -> str:
@@ -176,6 +177,7 @@ class ColumnSerializer(serializers.ModelSerializer):
             "value_kind",
             "allow_blank",
             "direction",
+            "part_shares",
         ]
 
 

@@ -40,7 +40,7 @@ from django.db import models
 from django.urls import reverse
 
 from targets import values as tv
-from targets.models import TargetValueFields, value_constraints
+from targets.models import TargetValueFields, part_shares, value_constraints
 from targets.review import Notice, Reviewable, ReviewEvent
 from units import inputs, policy
 from units.models import NotificationKind, Unit
@@ -331,6 +331,12 @@ class ReportValue(TargetValueFields):
         for a unit's value, the indicator's for the project's own (select_related them)."""
         source = self.column if self.column_id else self.indicator
         return source.direction if source is not None else ""
+
+    @property
+    def part_shares(self) -> list | None:
+        """The bureau's shares of a compound target's parts (None: equal)."""
+        source = self.column if self.column_id else self.indicator
+        return part_shares(source.part_shares) if source is not None else None
 
     @property
     def direction_label(self) -> str:

@@ -174,6 +174,7 @@ def assess_value(value: ReportValue, weight: Decimal) -> scoring.Assessment:
         direction=value.direction,
         judgment=value.judgment,
         baseline=value.baseline_raw,
+        shares=value.part_shares,
         grade_label=value.grade.name if value.grade_id else "",
     )
 

@@ -27,6 +27,7 @@ from .models import (
     TargetPeriods,
     TargetTable,
     ValueKind,
+    read_part_shares,
 )
 from .tasks import table_cells_reparse_queue
 from .workflow import row_remove, row_restore
@@ -87,7 +88,7 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
     """Save names, units, categories, bases and both targets of many indicators at once.
 
     `items`: dicts with id, category_id, name, measure_unit, basis, long_term, annual, and
-    optionally direction (指标性质: "" to read it from the target). Long-term and annual targets
+    optionally direction (指标性质: "" to read it from the target) and part_shares (6:4). Long-term and annual targets
     are kept one to one where the project sets both.
     """
     indicators = {i.pk: i for i in Indicator.objects.filter(project=project).prefetch_related("targets")}
@@ -107,6 +108,7 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
             "measure_unit": indicator.measure_unit,
             "basis": indicator.basis,
             "direction": indicator.direction,
+            "part_shares": indicator.part_shares,
         }
         after = {
             "name": item["name"],
@@ -114,12 +116,13 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
             "measure_unit": item["measure_unit"],
             "basis": item["basis"],
             "direction": checked_direction(item.get("direction", indicator.direction), item["name"]),
+            "part_shares": read_part_shares(item.get("part_shares", indicator.part_shares), f"“{item['name']}”"),
         }
         if before != after:
             indicator.name, indicator.category_id = item["name"], item["category_id"]
             indicator.measure_unit, indicator.basis = item["measure_unit"], item["basis"]
-            indicator.direction = after["direction"]
-            indicator.save(update_fields=["name", "category", "measure_unit", "basis", "direction"])
+            indicator.direction, indicator.part_shares = after["direction"], after["part_shares"]
+            indicator.save(update_fields=["name", "category", "measure_unit", "basis", "direction", "part_shares"])
             audit_record(
                 actor=actor,
                 action=AuditAction.INDICATOR_CHANGED,
@@ -246,7 +249,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
 
     `columns`: dicts with id (None for a new one), category_id, name, measure_unit,
     value_kind, allow_blank, delete, and optionally direction (指标性质, "" to read it from each
-    unit's target).
+    unit's target) and part_shares (a compound target's shares, 6:4).
     """
     _check_columns(columns)
     existing = {c.pk: c for c in TableColumn.objects.select_for_update().filter(table=table)}
@@ -269,8 +272,11 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
         column.delete()
     for order, item in enumerate(keep, start=1):
         fields = {k: item[k] for k in ("category_id", "name", "measure_unit", "value_kind", "allow_blank")}
+        where = item.get("name", "") or f"第 {order} 列"
         if "direction" in item:
-            fields["direction"] = checked_direction(item["direction"], item.get("name", "") or f"第 {order} 列")
+            fields["direction"] = checked_direction(item["direction"], where)
+        if "part_shares" in item:
+            fields["part_shares"] = read_part_shares(item["part_shares"], f"“{where}”")
         if item.get("id"):
             column = existing[item["id"]]
             before = {k: getattr(column, k) for k in fields}

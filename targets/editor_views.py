@@ -35,6 +35,7 @@ def table_edit(request, pk):
                         "value_kind": request.POST[prefix + "kind"],
                         "allow_blank": bool(request.POST.get(prefix + "blank")),
                         "direction": request.POST.get(prefix + "direction", ""),
+                        "part_shares": request.POST.get(prefix + "shares", ""),
                         "delete": bool(request.POST.get(prefix + "delete")),
                     }
                 )

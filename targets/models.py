@@ -79,6 +79,34 @@ def direction_field() -> models.CharField:
     )
 
 
+def part_shares_field() -> models.CharField:
+    """The shares of a compound target's parts in its points (6:4); blank: equal."""
+    return models.CharField(
+        "分项分值比例",
+        max_length=50,
+        blank=True,
+        help_text="指标值含多个分项时各分项的分值比例，如 6:4；留空则平均分配",
+    )
+
+
+def read_part_shares(text: str, where: str) -> str:
+    """The shares as stored (`6:4`), refused unless numbers ≥ 0 with a positive sum."""
+    numbers = tv.NUMBER_RE.findall(text or "")
+    if not numbers:
+        if (text or "").strip():
+            raise ValidationError(f"{where}的分项分值比例应为数字，如 6:4")
+        return ""
+    shares = [tv.parse_number(n) for n in numbers]
+    if sum(shares) <= 0:
+        raise ValidationError(f"{where}的分项分值比例之和应大于 0")
+    return ":".join(tv.format_number(n) for n in shares)
+
+
+def part_shares(text: str) -> list | None:
+    """The stored shares as numbers, None for blank (equal shares)."""
+    return [tv.parse_number(n) for n in tv.NUMBER_RE.findall(text or "")] or None
+
+
 class TargetValueFields(models.Model):
     """A written target value and what it means (DESIGN §3): raw beside its parsed parts."""
 
@@ -149,6 +177,7 @@ class Indicator(models.Model):
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     basis = models.TextField("指标值确定依据", blank=True)
     direction = direction_field()
+    part_shares = part_shares_field()
     order = models.PositiveIntegerField("排序")
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
 
@@ -270,6 +299,7 @@ class TableColumn(models.Model):
     value_kind = models.CharField("值类型", max_length=16, choices=ValueKind.choices, default=ValueKind.ANY)
     allow_blank = models.BooleanField("允许空白", default=True)
     direction = direction_field()
+    part_shares = part_shares_field()
     indicator = models.ForeignKey(
         Indicator, verbose_name="对应三级指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )

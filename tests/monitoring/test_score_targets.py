@@ -388,3 +388,42 @@ def test_the_check_page_costs_the_same_queries_for_2_rows_and_200(client, review
         return len(queries)
 
     assert count(2) == count(200)
+
+
+@pytest.mark.django_db
+def test_the_bureaus_part_shares_weigh_a_compound_targets_parts_on_the_report(officer_round, admin_user, client):
+    ids = _values(officer_round)
+    client.force_login(admin_user)
+    indicator = Indicator.objects.get(project=officer_round.round.project, name="核对1")
+    tree = {i.pk: i for i in Indicator.objects.filter(project=indicator.project)}
+    data = {"indicator": [indicator.pk]}
+    annual = Target.objects.get(indicator=indicator, period=TargetPeriod.ANNUAL)
+    prefix = f"ind-{indicator.pk}-"
+    data.update(
+        {
+            prefix + "category": tree[indicator.pk].category_id,
+            prefix + "name": indicator.name,
+            prefix + "unit": "",
+            prefix + "basis": "",
+            prefix + "long_term": annual.raw,
+            prefix + "annual": annual.raw,
+            prefix + "shares": "6：4",
+        }
+    )
+    response = client.post(reverse("projects:indicators_save", args=[indicator.project_id]), data, follow=True)
+    page = response.content.decode()
+    assert Indicator.objects.get(pk=indicator.pk).part_shares == "6:4", page[page.find("messages") :][:500]
+    report_save(
+        report_id=officer_round.pk,
+        expected_version=officer_round.version,
+        actor=admin_user,
+        values={ids["核对1"]: {"raw": "18家媒体发布25篇"}},
+    )
+    line = next(
+        x for x in report_page(Report.objects.get(pk=officer_round.pk), admin_user)["lines"] if x.value.label == "核对1"
+    )
+    assert "按设定比例" in line.explanation
+    assert abs(line.score.ratio - D("0.9333")) < D("0.001")
+    data[prefix + "shares"] = "六比四"
+    response = client.post(reverse("projects:indicators_save", args=[indicator.project_id]), data, follow=True)
+    assert "分项分值比例应为数字" in response.content.decode()

@@ -111,9 +111,17 @@ def test_the_table_editor_sets_a_columns_direction(client, admin_user):
             }
         )
     column = table.columns.get(order=2)
-    data.update({f"c-{column.pk}-direction": "range", "c-new-category": column.category_id, "c-new-kind": "any"})
+    data.update(
+        {
+            f"c-{column.pk}-direction": "range",
+            f"c-{column.pk}-shares": "1 : 2",
+            "c-new-category": column.category_id,
+            "c-new-kind": "any",
+        }
+    )
     assert client.post(reverse("targets:table_edit", args=[table.pk]), data).status_code == 302
-    assert TableColumn.objects.get(pk=column.pk).direction == "range"
+    saved = TableColumn.objects.get(pk=column.pk)
+    assert (saved.direction, saved.part_shares) == ("range", "1:2")
     assert '<option value="range" selected>区间</option>' in client.get(
         reverse("targets:table_edit", args=[table.pk])
     ).content.decode().replace("\n", "")

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from targets import values as tv
-from targets.value_words import PERCENT, POINTS
+from targets.value_words import MONEY, PERCENT, POINTS
 from targets.values import Part, convert, format_number, units_agree
 
 WORDS = "words"  # the 完成值 has no number: the reviewer grades it
@@ -41,6 +41,11 @@ def _check(part: Part, actual: Part, raw: str) -> None:
         raise Refused(f"完成值“{raw.strip()}”为负数：数量和金额不能为负")
     if actual.unit_written and part.unit and not units_agree(actual.unit, part.unit):
         raise Refused(f"完成值的单位“{actual.unit}”与指标值的单位“{part.unit}”不一致")
+    if part.unit in ("万", "亿") and not actual.unit_written:
+        raise Refused(
+            f"完成值“{format_number(actual.number)}”没有写单位，指标值以“{part.unit}”计："
+            f"请写明单位，如“{format_number(actual.number / MONEY[part.unit])}{part.unit}”"
+        )
     if part.is_percent and not actual.unit_written and 0 < abs(actual.number) <= 1:
         pct = format_number(actual.number * 100)
         raise Refused(
@@ -62,6 +67,10 @@ def level_unit(part: Part, base_unit: str = "") -> str:
 def _reach(part: Part, actual: Part, raw: str, unit: str, alone: bool = False) -> Reached:
     written = raw.strip() if alone else show(actual.number, actual.unit)
     if part.is_change and not actual.is_change:
+        if part.is_percent and actual.unit_written and actual.is_percent:
+            # 增长10% → 12%: the rate reached; a 下降 target's rate is a fall however it is signed
+            rate = -abs(actual.number) if part.change < 0 else actual.number
+            return Reached(None, written, change=rate)
         _check(Part(comparator=part.comparator, number=Decimal(0), unit=unit), actual, raw)
         return Reached(convert(actual.number, actual.unit, unit), written)
     _check(part, actual, raw)
@@ -83,7 +92,7 @@ def _fits(part: Part, actual: Part, unit: str) -> bool:
 def match(parts: tuple[Part, ...], raw: str, units: list[str]) -> list[Reached] | str:
     """The 完成值 `raw` for each part of a target, in the parts' order (`units`: the unit each
     part's level is read in); WORDS when it has no number. Raises Refused."""
-    default = units[0] if len(parts) == 1 else ""
+    default = units[0] if len(parts) == 1 and units[0] not in ("万", "亿") else ""
     actual = tv.parse(raw, default_unit=default)
     written = tv.parts_of(actual)
     if not written:

@@ -155,9 +155,10 @@ def _change_reached(part: Part, reached: Reached, baseline: Decimal | None) -> t
     if reached.change is not None:
         return reached.change * part.change, ""
     if baseline is None:
+        asked = tv.describe_part(part, as_actual=True).split("（")[0].replace(" ", "")
         raise Refused(
-            "变化类指标没有基数（上年完成值）：请在指标值中写明基数（如“增长10%（基数：500件）”），"
-            "或将完成值写为变化幅度（如“增长12%”）"
+            f"变化类指标没有基数（上年完成值）：请在指标值中写明基数，如“{asked}（基数：上年的值）”，"
+            f"或将完成值写为实际变化，如“{asked}”"
         )
     level = reached.number
     if part.is_percent:

@@ -206,10 +206,23 @@ def _is_baseline(raw: str, found: Found, floor: int) -> bool:
     return head.endswith(BASELINE_WORDS) or tail in ("为基数", "为基期")
 
 
-def _is_date(found: Found) -> bool:
-    if found.unit == "年" and found.number == found.number.to_integral() and 1900 <= found.number <= 2100:
-        return True
-    return found.unit in ("月", "日")
+def _date_kind(raw: str, found: Found) -> str:
+    """ "year" for 2022年, "day" for the 12月 and 31日 of 12月31日 / 12月底 (a deadline, never a
+    target), "" for anything else (6个月, 30日内 are durations)."""
+    whole = found.number == found.number.to_integral()
+    if found.unit == "年" and whole and 1900 <= found.number <= 2100:
+        return "year"
+    after = raw[found.unit_end : found.unit_end + 1]
+    if (
+        found.unit_token == "月"
+        and whole
+        and 1 <= found.number <= 12
+        and (after.isdigit() or after in "底末前份中初上下")
+    ):
+        return "day"
+    if found.unit_token == "日" and raw[: found.start].rstrip(" \u3000").endswith("月"):
+        return "day"
+    return ""
 
 
 def _range_end(raw: str, first: Found, second: Found) -> int | None:
@@ -237,12 +250,12 @@ def _subject(raw: str, start: int, end: int, floor: int, ceiling: int, word_firs
         before = before.replace(word, "")
     for word in RANGE_WORDS_BEFORE:
         before = before.removesuffix(word)
-    before = before.strip(" \u3000的为是：:（(")
+    before = before.strip(" \u3000的为是：:（(且并和及与")
     stop = min([ceiling] + [i for i in (raw.find(ch, end, ceiling) for ch in CLAUSE_BREAKS) if i >= 0])
     after = raw[end:stop]
     for word in (*(w for w, _ in WORD_COMPARATORS), "（", "("):
         after = after.split(word)[0]
-    after = after.strip(" \u3000的、（()）")
+    after = after.strip(" \u3000的、（()）且并和及与")
     found = [after, before] if word_first else [before, after]
     subject = next((s for s in found if s), "")
     return subject if len(subject) <= _SUBJECT_CAP else subject[: _SUBJECT_CAP - 1] + "…"
@@ -255,7 +268,7 @@ class _Draft:
     start: int
     end: int
     word_comparator: bool
-    date: bool
+    date: str
 
 
 def _draft(raw: str, found: Found, upper: Found | None, end: int, floor: int) -> _Draft:
@@ -285,7 +298,7 @@ def _draft(raw: str, found: Found, upper: Found | None, end: int, floor: int) ->
     for word_before in RANGE_WORDS_BEFORE:
         if upper and raw[:start].rstrip(" \u3000").endswith(word_before):
             start = raw[:start].rstrip(" \u3000").rfind(word_before)
-    return _Draft(found, part, start, end, word or not found.before, _is_date(found) and upper is None)
+    return _Draft(found, part, start, end, word or not found.before, "" if upper else _date_kind(raw, found))
 
 
 def _attach_baselines(drafts: list[_Draft], baselines: list[Found]) -> None:
@@ -316,6 +329,8 @@ def read(raw: str, default_unit: str = "") -> Reading:
         floor = drafts[-1].end
         i += 2 if upper else 1
     _attach_baselines(drafts, baselines)
+    deadline = any(d.date == "day" for d in drafts)  # 2022年12月31日前: the year is a date too
+    drafts = [d for d in drafts if d.date != "day" and not (deadline and d.date == "year")]
     if any(not d.date for d in drafts):
         drafts = [d for d in drafts if not d.date]
     parts = []
@@ -327,4 +342,23 @@ def read(raw: str, default_unit: str = "") -> Reading:
     index = next((n for n, d in enumerate(drafts) if d.part.comparator), 0)
     if not drafts:
         return Reading((), None)
+    bounded = _as_range(parts)
+    if bounded is not None:
+        return Reading((bounded,), drafts[0].found, bounded)
     return Reading(tuple(parts), drafts[index].found, parts[index])
+
+
+_FLOORS = (Comparator.GE, Comparator.GT)
+_CEILINGS = (Comparator.LE, Comparator.LT)
+
+
+def _as_range(parts: list[Part]) -> Part | None:
+    """`≥95%且≤100%`, `不低于80%，不高于90%`: a floor and a ceiling of one unit are one range."""
+    if len(parts) != 2 or any(p.is_change or p.is_range for p in parts) or parts[0].unit != parts[1].unit:
+        return None
+    floor = next((p for p in parts if p.comparator in _FLOORS), None)
+    ceiling = next((p for p in parts if p.comparator in _CEILINGS), None)
+    if floor is None or ceiling is None or floor.number > ceiling.number:
+        return None
+    subject = parts[0].subject or parts[1].subject
+    return replace(floor, comparator=Comparator.NONE, upper=ceiling.number, subject=subject)

@@ -118,6 +118,8 @@ SUFFIX_WORDS: list[tuple[str, Comparator]] = [
     ("及以下", Comparator.LE),
     ("以下", Comparator.LE),
     ("以内", Comparator.LE),
+    ("之内", Comparator.LE),
+    ("内", Comparator.LE),  # 30日内, 3个月内
 ]
 
 # Units of measure seen on these forms. Longest first so 人次 wins over 人, 万元 over 万.
@@ -172,6 +174,10 @@ MEASURE_UNITS: list[str] = sorted(
         "米",
         "公里",
         "小时",
+        "分钟",
+        "个工作日",
+        "工作日",
+        "周",
         "分",
     ],
     key=len,

@@ -277,7 +277,8 @@ def _read_actual(value: ReportValue, raw: str) -> tv.TargetValue:
     check_text(raw, where)
     actual = tv.parse(raw, default_unit=value.target_unit)
     check_value_fits(actual, where)
-    assessment = scoring.assess(value.target, raw, Decimal(1), direction=value.direction, baseline=value.baseline_raw)
+    # The refusals do not depend on the 指标性质 (read without its query: imports read many values).
+    assessment = scoring.assess(value.target, raw, Decimal(1), baseline=value.baseline_raw)
     if assessment.refused:
         raise ValidationError(f"{where}{assessment.explanation.removeprefix('不能评分')}")
     return actual

@@ -445,3 +445,17 @@ def test_the_bureaus_part_shares_weigh_a_compound_targets_parts_on_the_report(of
     data[prefix + "shares"] = "六比四"
     response = client.post(reverse("projects:indicators_save", args=[indicator.project_id]), data, follow=True)
     assert "分项分值比例应为数字" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_the_api_refuses_a_negative_count_on_its_field_and_saves_nothing(officer_round, admin_user):
+    ids = _values(officer_round)
+    response = token_client(admin_user).patch(
+        f"/api/v1/reports/{officer_round.pk}/",
+        {"version": officer_round.version, "values": {str(ids["核对7"]): {"actual": "-5份"}}},
+        format="json",
+    )
+    assert response.status_code == 400
+    error = response.json()["errors"][0]
+    assert error["field"] == f"values.{ids['核对7']}.actual" and "负数" in error["message"]
+    assert Report.objects.get(pk=officer_round.pk).values.get(pk=ids["核对7"]).raw == ""

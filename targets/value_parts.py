@@ -9,6 +9,7 @@ Pure, no Django."""
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -41,6 +42,22 @@ from .value_words import (
 )
 
 _PLAIN_UNITS = [u for u in MEASURE_UNITS if u not in ("万", "亿")]
+# Lookups by one character instead of scanning every word (a value is read in tens of µs).
+_UNITS_BY_FIRST: dict[str, list[str]] = {}
+for _unit in _PLAIN_UNITS:  # longest first, as MEASURE_UNITS
+    _UNITS_BY_FIRST.setdefault(_unit[0], []).append(_unit)
+_PREFIX_BY_LAST: dict[str, list[tuple[str, Comparator]]] = {}
+for _word, _comparator in PREFIX_WORDS:  # longest first
+    _PREFIX_BY_LAST.setdefault(_word[-1], []).append((_word, _comparator))
+_WORDS = dict(WORD_COMPARATORS)
+_WORD_RE = re.compile("|".join(re.escape(w) for w, _ in WORD_COMPARATORS))
+_AFTER_STOP_RE = re.compile("|".join([re.escape(w) for w, _ in WORD_COMPARATORS] + ["（", r"\("]))
+
+
+def _unit_at(raw: str, pos: int) -> str:
+    return next((u for u in _UNITS_BY_FIRST.get(raw[pos : pos + 1], ()) if raw.startswith(u, pos)), "")
+
+
 _SIGN_BEFORE = " \u3000：:，,（(；;为是≥≤<>=＞＜＝≧≦⩾⩽"
 _SUBJECT_CAP = 16
 
@@ -95,7 +112,7 @@ def _decimal(token: str) -> Decimal:
 def comparator_before(text: str, end: int) -> tuple[int, str, Comparator] | None:
     """The comparator written right before position `end` (spaces allowed between)."""
     head = text[:end].rstrip(" \u3000")
-    for word, comparator in PREFIX_WORDS:
+    for word, comparator in _PREFIX_BY_LAST.get(head[-1:], ()):
         if head.endswith(word):
             start = len(head) - len(word)
             return start, text[start:end], comparator
@@ -113,14 +130,14 @@ def _unit_after(raw: str, pos: int, default_unit: str) -> tuple[str, str, Decima
         rest = pos + len(word)
         if raw.startswith("元", rest):  # 百万元 = 100 万元
             return word + "元", "万元", factor / MONEY["万元"], True
-        unit = next((u for u in _PLAIN_UNITS if raw.startswith(u, rest)), "")
+        unit = _unit_at(raw, rest)
         if unit:
             return word + unit, normal_unit(unit), factor, True
         if word in ("万", "亿") and (not default_unit or default_unit in MONEY):
             return word, word, Decimal(1), True  # 3亿: money, as it always read
         if word in ("万", "亿", "千"):
             return word, normal_unit(default_unit), factor, False
-    unit = next((u for u in _PLAIN_UNITS if raw.startswith(u, pos)), "")
+    unit = _unit_at(raw, pos)
     if unit:
         return unit, normal_unit(unit), Decimal(1), True
     return "", normal_unit(default_unit), Decimal(1), False
@@ -162,19 +179,20 @@ def find_numbers(raw: str, default_unit: str) -> list[Found]:
 
 
 def _clause_start(raw: str, pos: int, floor: int, breaks: str = LIST_BREAKS) -> int:
-    head = raw[floor:pos]
-    cut = max(head.rfind(ch) for ch in breaks)
-    return floor + cut + 1 if cut >= 0 else floor
+    """Where the clause holding `pos` starts (after the last break), not before `floor`."""
+    for i in range(pos - 1, floor - 1, -1):
+        if raw[i] in breaks:
+            return i + 1
+    return floor
 
 
 def _word_comparator(text: str) -> Comparator | None:
     """A comparator word standing earlier in the clause (至少面向企业提供20次)."""
-    best = None
-    for word, comparator in WORD_COMPARATORS:  # longest first: 不低于 before 低于
-        at = text.rfind(word)
-        if at >= 0 and (best is None or at + len(word) > best[0]):
-            best = (at + len(word), comparator)
-    return best[1] if best else None
+    # the last one written; at one place the longest (不低于, not 低于: the alternation is longest first)
+    found = None
+    for match in _WORD_RE.finditer(text):
+        found = match
+    return _WORDS[found.group()] if found else None
 
 
 def _without_change(text: str) -> str:
@@ -245,16 +263,12 @@ def _range_end(raw: str, first: Found, second: Found) -> int | None:
 def _subject(raw: str, start: int, end: int, floor: int, ceiling: int, word_first: bool) -> str:
     """What a part counts: the words before it in its clause (拨付金额≥8000万元), or after it up
     to the next part (不少于15家媒体)."""
-    before = _without_change(raw[_clause_start(raw, start, floor) : start])
-    for word, _ in WORD_COMPARATORS:
-        before = before.replace(word, "")
+    before = _WORD_RE.sub("", _without_change(raw[_clause_start(raw, start, floor) : start]))
     for word in RANGE_WORDS_BEFORE:
         before = before.removesuffix(word)
     before = before.strip(" \u3000的为是：:（(且并和及与")
     stop = min([ceiling] + [i for i in (raw.find(ch, end, ceiling) for ch in CLAUSE_BREAKS) if i >= 0])
-    after = raw[end:stop]
-    for word in (*(w for w, _ in WORD_COMPARATORS), "（", "("):
-        after = after.split(word)[0]
+    after = _AFTER_STOP_RE.split(raw[end:stop], maxsplit=1)[0]
     after = after.strip(" \u3000的、（()）且并和及与")
     found = [after, before] if word_first else [before, after]
     subject = next((s for s in found if s), "")
@@ -264,7 +278,7 @@ def _subject(raw: str, start: int, end: int, floor: int, ceiling: int, word_firs
 @dataclass
 class _Draft:
     found: Found
-    part: Part
+    part: dict  # Part's fields; the Part is made once its subject is known
     start: int
     end: int
     word_comparator: bool
@@ -276,7 +290,7 @@ def _draft(raw: str, found: Found, upper: Found | None, end: int, floor: int) ->
     comparator, word = Comparator.NONE, False
     if found.before:
         comparator = found.before[2]
-        word = found.before[1].strip() in dict(WORD_COMPARATORS)
+        word = found.before[1].strip() in _WORDS
     elif found.after:
         comparator, word = found.after[1], True
     elif upper is None and (clause_word := _word_comparator(clause)) is not None:
@@ -286,14 +300,14 @@ def _draft(raw: str, found: Found, upper: Found | None, end: int, floor: int) ->
         comparator = Comparator.GE if change > 0 else Comparator.LE
     unit = found.unit or (upper.unit if upper else "")
     lower = found.number
-    part = Part(
-        comparator=Comparator.NONE if upper else comparator,
-        number=lower,
-        unit=unit,
-        upper=upper.number if upper else None,
-        change=0 if to_level else change,
-        unit_written=found.unit_written or bool(upper and upper.unit_written),
-    )
+    part = {
+        "comparator": Comparator.NONE if upper else comparator,
+        "number": lower,
+        "unit": unit,
+        "upper": upper.number if upper else None,
+        "change": 0 if to_level else change,
+        "unit_written": found.unit_written or bool(upper and upper.unit_written),
+    }
     start = found.token_start
     for word_before in RANGE_WORDS_BEFORE:
         if upper and raw[:start].rstrip(" \u3000").endswith(word_before):
@@ -303,12 +317,12 @@ def _draft(raw: str, found: Found, upper: Found | None, end: int, floor: int) ->
 
 def _attach_baselines(drafts: list[_Draft], baselines: list[Found]) -> None:
     for base in baselines:
-        changes = [d for d in drafts if d.part.is_change]
+        changes = [d for d in drafts if d.part["change"]]
         if not changes:
             return
         before = [d for d in changes if d.start < base.start]
         target = before[-1] if before else changes[0]
-        target.part = replace(target.part, baseline=base.number, baseline_unit=base.unit)
+        target.part.update(baseline=base.number, baseline_unit=base.unit)
 
 
 def read(raw: str, default_unit: str = "") -> Reading:
@@ -338,8 +352,8 @@ def read(raw: str, default_unit: str = "") -> Reading:
         floor = drafts[n - 1].end if n else 0
         ceiling = drafts[n + 1].start if n + 1 < len(drafts) else len(raw)
         subject = _subject(raw, draft.start, draft.end, floor, ceiling, draft.word_comparator)
-        parts.append(replace(draft.part, subject=subject))
-    index = next((n for n, d in enumerate(drafts) if d.part.comparator), 0)
+        parts.append(Part(**draft.part, subject=subject))
+    index = next((n for n, d in enumerate(drafts) if d.part["comparator"]), 0)
     if not drafts:
         return Reading((), None)
     bounded = _as_range(parts)

@@ -70,7 +70,10 @@ class ReportListSerializer(serializers.ModelSerializer):
 class ScoreSerializer(serializers.Serializer):
     points = serializers.CharField(help_text="得分")
     ratio = serializers.CharField(help_text="得分比例（0-1）")
-    rule = serializers.CharField(help_text="ratio / inverse / met / judged")
+    rule = serializers.CharField(
+        help_text="positive（正向）/ negative（反向）/ range（区间）/ change（增减）/ compound（多分项）/ judged（审核员评定）"
+    )
+    explanation = serializers.CharField(help_text="评分说明：所用规则与数值")
 
 
 class ReportLineSerializer(serializers.Serializer):
@@ -93,6 +96,12 @@ class ReportLineSerializer(serializers.Serializer):
     deviation = serializers.CharField(allow_null=True, help_text="监控：偏差（百分点）")
     lagging = serializers.BooleanField(help_text="监控：偏差超过阈值")
     needs_judgment = serializers.BooleanField(help_text="自评：须审核员评定")
+    direction = serializers.CharField(help_text="指标性质：正向 / 反向 / 区间 / 定性")
+    target_reading = serializers.CharField(help_text="系统对指标值的理解，如 ≥15家（媒体） 且 ≥30篇")
+    status = serializers.CharField(
+        allow_null=True, help_text="自评：scored（已评分）/ judge（待评定）/ refused（不能评分）/ blank（未填）"
+    )
+    explanation = serializers.CharField(help_text="自评：评分说明（规则与数值，或不能评分的原因）")
     grade = serializers.CharField(allow_null=True, help_text="评定等级代码")
     grade_percent = serializers.CharField(allow_null=True)
     score = ScoreSerializer(allow_null=True, help_text="自评：本指标得分")
@@ -125,6 +134,7 @@ class ScoresSerializer(serializers.Serializer):
     total = serializers.CharField(allow_null=True, help_text="总分")
     grade = serializers.CharField(allow_null=True, help_text="等级（优、良、中、差）；未评完为 null")
     complete = serializers.BooleanField()
+    budget_explanation = serializers.CharField(help_text="预算执行得分的说明")
 
 
 class ReportSerializer(ReportListSerializer):
@@ -178,11 +188,20 @@ def line_data(line) -> dict:
         "deviation": _dec(line.deviation),
         "lagging": line.lagging,
         "needs_judgment": line.needs_judgment,
+        "direction": line.direction,
+        "target_reading": line.target_reading,
+        "status": line.assessment.status.value if line.assessment else None,
+        "explanation": line.explanation,
         "grade": value.grade.code if value.grade_id else None,
         "grade_percent": _dec(value.grade_percent),
         "score": None
         if score is None
-        else {"points": _dec(score.points), "ratio": _dec(score.ratio), "rule": score.rule},
+        else {
+            "points": _dec(score.points),
+            "ratio": _dec(score.ratio),
+            "rule": score.rule,
+            "explanation": score.explanation,
+        },
     }
 
 

@@ -21,14 +21,41 @@ class ValueSerializer(serializers.Serializer):
     number = serializers.CharField(allow_null=True, help_text="数值（十进制字符串），无数值时为 null")
     unit = serializers.CharField(help_text="计量单位")
     text = serializers.CharField(help_text="文字（定性指标）")
+    reading = serializers.CharField(help_text="系统的理解：各分项（如 ≥15家（媒体） 且 ≥30篇）、区间、增减、定性")
+    parts = serializers.ListField(
+        child=serializers.DictField(),
+        help_text="分项：comparator、number、unit、upper（区间上限）、subject、change（+1 增长 / -1 下降）",
+    )
+
+
+def _part_data(part: tv.Part) -> dict:
+    return {
+        "comparator": part.comparator.value,
+        "number": tv.format_number(part.number),
+        "unit": part.unit,
+        "upper": None if part.upper is None else tv.format_number(part.upper),
+        "subject": part.subject,
+        "change": part.change,
+    }
 
 
 def value_data(obj) -> dict | None:
-    """A stored value (Cell, Target) as the API shows it; None for no object."""
+    """A stored value (Cell, Target, a 完成值) as the API shows it; None for no object. The first
+    part is the one the single fields (comparator, number, unit) mirror."""
     if obj is None:
         return None
     number = None if obj.number is None else tv.format_number(obj.number)
-    return {"raw": obj.raw, "comparator": obj.comparator, "number": number, "unit": obj.measure_unit, "text": obj.text}
+    value = tv.parse(obj.raw, default_unit=obj.measure_unit) if obj.kind != tv.Kind.QUALITATIVE else None
+    parts = tv.parts_of(value) if value is not None else ()
+    return {
+        "raw": obj.raw,
+        "comparator": obj.comparator,
+        "number": number,
+        "unit": obj.measure_unit,
+        "text": obj.text,
+        "reading": "" if obj.raw.strip() == "" else (tv.describe(value) if value is not None else "定性，由审核员评定"),
+        "parts": [_part_data(part) for part in parts],
+    }
 
 
 class FundingSerializer(serializers.ModelSerializer):
@@ -54,10 +81,31 @@ class IndicatorSerializer(serializers.ModelSerializer):
     level2 = serializers.CharField(source="category.name", help_text="二级指标")
     long_term = serializers.SerializerMethodField(help_text="长期绩效目标")
     annual = serializers.SerializerMethodField(help_text="年度绩效目标")
+    direction = serializers.CharField(
+        help_text="指标性质（设定值）：positive / negative / range / qualitative，空为按指标值判断"
+    )
+    direction_label = serializers.SerializerMethodField(help_text="指标性质（生效值）：正向 / 反向 / 区间 / 定性")
 
     class Meta:
         model = Indicator
-        fields = ["id", "order", "level1", "level2", "name", "measure_unit", "basis", "long_term", "annual"]
+        fields = [
+            "id",
+            "order",
+            "level1",
+            "level2",
+            "name",
+            "measure_unit",
+            "basis",
+            "long_term",
+            "annual",
+            "direction",
+            "direction_label",
+            "part_shares",
+        ]
+
+    def get_direction_label(self, obj) -> str:
+        annual = tv.parse(obj.annual.raw, default_unit=obj.measure_unit) if obj.annual else tv.parse("")
+        return tv.effective_direction(obj.direction, annual).label
 
     @extend_schema_field(TargetSerializer(allow_null=True))
     def get_long_term(self, obj):
@@ -118,7 +166,19 @@ class ColumnSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = TableColumn
-        fields = ["id", "order", "level1", "level2", "name", "measure_unit", "header", "value_kind", "allow_blank"]
+        fields = [
+            "id",
+            "order",
+            "level1",
+            "level2",
+            "name",
+            "measure_unit",
+            "header",
+            "value_kind",
+            "allow_blank",
+            "direction",
+            "part_shares",
+        ]
 
 
 class TableListSerializer(serializers.ModelSerializer):

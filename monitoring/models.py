@@ -43,7 +43,7 @@ from django.db import models
 from django.urls import reverse
 
 from targets import values as tv
-from targets.models import TargetValueFields, value_constraints
+from targets.models import TargetValueFields, part_shares, value_constraints
 from targets.review import Notice, Reviewable, ReviewEvent
 from units import inputs, policy
 from units.models import NotificationKind, Unit
@@ -329,6 +329,9 @@ class ReportValue(TargetValueFields):
     deviation_categories = models.CharField(
         "偏差原因类别", max_length=100, blank=True, help_text="经费保障、制度保障…的代码，以逗号分隔"
     )
+    # A change target's base (增长10%): last year's 完成值 of the same indicator, found when the
+    # round opened (monitoring.baselines); blank where the product has none.
+    baseline_raw = models.CharField("基数（上年完成值）", max_length=200, blank=True)
     deviation_reason = models.TextField("偏差原因", blank=True)
     corrective_measure = models.TextField("纠偏措施", blank=True, help_text="监控表的“完成目标采取的措施”")
     shortfall_reason = models.TextField("未完成原因分析", blank=True, help_text="自评表的“偏差原因分析及改进措施”")
@@ -374,9 +377,25 @@ class ReportValue(TargetValueFields):
 
     @property
     def actual(self) -> tv.TargetValue:
-        return tv.TargetValue(
-            **self.value_fields() | {"kind": tv.Kind(self.kind), "comparator": tv.Comparator(self.comparator)}
-        )
+        """The 完成值 read as it was saved (with the target's unit for a bare number)."""
+        return tv.parse(self.raw, default_unit=self.target_unit)
+
+    @property
+    def direction(self) -> str:
+        """The bureau's 指标性质 for this indicator ("" to read it from the target): the column's
+        for a unit's value, the indicator's for the project's own (select_related them)."""
+        source = self.column if self.column_id else self.indicator
+        return source.direction if source is not None else ""
+
+    @property
+    def part_shares(self) -> list | None:
+        """The bureau's shares of a compound target's parts (None: equal)."""
+        source = self.column if self.column_id else self.indicator
+        return part_shares(source.part_shares) if source is not None else None
+
+    @property
+    def direction_label(self) -> str:
+        return tv.effective_direction(self.direction, self.target).label
 
     @property
     def category_codes(self) -> list[str]:

@@ -16,9 +16,14 @@ def value_problems(report: Report, value: ReportValue) -> list[str]:
         return [f"“{value.label}”未填写完成值"]
     round_ = report.round
     target, actual = value.target, value.actual
+    assessment = scoring.assess(
+        target, value.raw, Decimal(1), direction=value.direction, baseline=value.baseline_raw, judgment=value.judgment
+    )
+    if assessment.refused:
+        return [f"“{value.label}”{assessment.explanation}"]
     if round_.kind == RoundKind.MONITORING:
         elapsed = scoring.time_elapsed(round_.reference_date, round_.year)
-        if scoring.lags(scoring.progress(actual, target), elapsed, round_.lag_threshold):
+        if scoring.lags(scoring.progress(actual, target, value.direction), elapsed, round_.lag_threshold):
             missing = [
                 n
                 for n, f in (("偏差原因", "deviation_reason"), ("纠偏措施", "corrective_measure"))
@@ -29,7 +34,7 @@ def value_problems(report: Report, value: ReportValue) -> list[str]:
                     f"“{value.label}”进度落后于时间进度超过 {round_.lag_threshold:.0f} 个百分点，须填写{'和'.join(missing)}"
                 ]
         return []
-    score = scoring.indicator_score(target, actual, Decimal(1))
+    score = assessment.score
     if score is not None and not score.full and not value.shortfall_reason:
         return [f"“{value.label}”未完全达成，须填写未完成原因分析"]
     return []

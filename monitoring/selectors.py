@@ -14,7 +14,7 @@ from django.conf import settings
 
 from targets.models import Cell
 from targets.review import EDITABLE, ReviewEvent, ReviewStatus
-from targets.values import Kind, describe
+from targets.values import Kind, Shape, describe
 from units import policy
 from units.audit import audit_entries_for
 
@@ -32,6 +32,7 @@ from .models import (
     RoundKind,
     Weight,
 )
+from .score_parts import example
 
 PROJECT_GROUP = "project"
 
@@ -54,19 +55,30 @@ def weight_groups(round_: Round) -> list[dict]:
     "total", "stored"}."""
     seen = (
         ReportValue.objects.filter(report__round=round_)
-        .values_list("column_id", "column__table_id", "column__table__title", "indicator_id", "label")
+        .values_list(
+            "column_id",
+            "column__table_id",
+            "column__table__title",
+            "indicator_id",
+            "label",
+            "category__name",
+            "category__parent__name",
+        )
         .order_by("column__table__order", "column__order", "order")
     )
     groups: dict = {}
-    for column_id, table_id, title, indicator_id, label in seen:
+    level1: dict = {}
+    for column_id, table_id, title, indicator_id, label, category, parent in seen:
         if column_id:
             group = groups.setdefault(table_id, {"key": table_id, "title": title, "items": {}})
-            group["items"].setdefault(("column", column_id), label)
+            key = ("column", column_id)
         else:
             group = groups.setdefault(
                 PROJECT_GROUP, {"key": PROJECT_GROUP, "title": "项目年度指标（附件2）", "items": {}}
             )
-            group["items"].setdefault(("indicator", indicator_id), label)
+            key = ("indicator", indicator_id)
+        group["items"].setdefault(key, label)
+        level1.setdefault(key, parent or category or "")
     stored = {
         (("column", c) if c else ("indicator", i)): w
         for c, i, w in Weight.objects.filter(round=round_).values_list("column_id", "indicator_id", "weight")
@@ -74,7 +86,8 @@ def weight_groups(round_: Round) -> list[dict]:
     result = []
     for group in sorted(groups.values(), key=lambda g: g["key"] == PROJECT_GROUP):
         keys = list(group["items"])
-        defaults = scoring.default_weights(len(keys))
+        names = [level1[k] for k in keys]
+        defaults = scoring.default_weights_by_level1(names)
         has_stored = all(k in stored for k in keys)
         items = [
             {
@@ -82,12 +95,20 @@ def weight_groups(round_: Round) -> list[dict]:
                 "label": group["items"][k],
                 "weight": stored[k] if has_stored else d,
                 "field": f"w-{k[0]}-{k[1]}",
+                "level1": level1[k],
             }
             for k, d in zip(keys, defaults)
         ]
         total = sum((i["weight"] for i in items), Decimal(0))
         result.append(
-            {"key": group["key"], "title": group["title"], "items": items, "total": total, "stored": has_stored}
+            {
+                "key": group["key"],
+                "title": group["title"],
+                "items": items,
+                "total": total,
+                "stored": has_stored,
+                "default_note": scoring.level1_note(names),
+            }
         )
     return result
 
@@ -172,6 +193,32 @@ class ValueLine:
     needs_judgment: bool = False
     reading: str = ""  # how the 完成值 was read (targets.values.describe)
     target_reading: str = ""
+    direction: str = ""  # 正向 / 反向 / 区间 / 定性, as scored
+    assessment: scoring.Assessment | None = None
+    hint: str = ""  # how to write the 完成值 of a compound target: each part's number
+
+    @property
+    def explanation(self) -> str:
+        """Which rule gave the score, with which numbers (or why there is none yet)."""
+        return self.assessment.explanation if self.assessment else ""
+
+    @property
+    def refused(self) -> bool:
+        return bool(self.assessment and self.assessment.refused)
+
+
+def assess_value(value: ReportValue, weight: Decimal) -> scoring.Assessment:
+    """The one scoring of a reported value (page, summary, exports, API, rules)."""
+    return scoring.assess(
+        value.target,
+        value.raw,
+        weight,
+        direction=value.direction,
+        judgment=value.judgment,
+        baseline=value.baseline_raw,
+        shares=value.part_shares,
+        grade_label=value.grade.name if value.grade_id else "",
+    )
 
 
 def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[ValueLine]:
@@ -184,18 +231,30 @@ def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[Val
         line = ValueLine(
             value=value,
             weight=weights.get(key, Decimal(0)),
-            reading=describe(actual),
-            target_reading=describe(target),
+            reading=describe(actual, as_actual=True),
+            target_reading=describe(target) + baseline_words(value),
+            direction=value.direction_label,
+            hint=actual_hint(target),
         )
         if round_.kind == RoundKind.MONITORING:
-            line.progress = scoring.progress(actual, target)
+            line.progress = scoring.progress(actual, target, value.direction)
             line.deviation = scoring.deviation(line.progress, elapsed)
             line.lagging = scoring.lags(line.progress, elapsed, round_.lag_threshold)
         else:
-            line.needs_judgment = scoring.needs_judgment(target, actual)
-            line.score = scoring.indicator_score(target, actual, line.weight, value.judgment)
+            line.assessment = assess_value(value, line.weight)
+            line.needs_judgment = line.assessment.needs_judgment
+            line.score = line.assessment.score
         lines.append(line)
     return lines
+
+
+def actual_hint(target) -> str:
+    """A compound target's 完成值 gives each part's number: 如“18家，25篇”."""
+    return f"请分项填写，如：{example(target.parts)}" if target.shape == Shape.COMPOUND else ""
+
+
+def baseline_words(value: ReportValue) -> str:
+    return f"；上年完成值 {value.baseline_raw}" if value.baseline_raw else ""
 
 
 def report_scores(report: Report, lines: list[ValueLine], budget: Budget | None = None) -> dict:
@@ -204,6 +263,9 @@ def report_scores(report: Report, lines: list[ValueLine], budget: Budget | None 
     budget = report.budget if budget is None else budget
     applicable = budget.applicable
     points = budget.points
+    budget_explanation = scoring.budget_explanation(
+        budget.total.executed, budget.total.annual_budget, applicable=applicable
+    )
     weight_total = sum((line.weight for line in lines), Decimal(0))
     indicator_points = [line.score.points for line in lines if line.score is not None]
     complete = all(line.score is not None for line in lines) and (points is not None or not applicable)
@@ -217,6 +279,7 @@ def report_scores(report: Report, lines: list[ValueLine], budget: Budget | None 
         "grade": scoring.grade(total) if complete else None,
         "complete": complete,
         "scaled": weight_total != scoring.INDICATOR_POINTS,
+        "budget_explanation": budget_explanation,
     }
 
 
@@ -293,7 +356,7 @@ def report_page(report: Report, user, weights: dict | None = None) -> dict:
 
     `weights`: the round's `weights_by_key`, when the caller reads many reports of one round (the
     .zip of every unit's form): read per report, they scan the whole round's values each time."""
-    values = list(report.values.select_related("grade", "graded_by", "category__parent"))
+    values = list(report.values.select_related("grade", "graded_by", "category__parent", "column", "indicator"))
     budget = report.budget
     files = list(report.evidence.select_related("uploaded_by").order_by("uploaded_at", "id"))
     for value in values:

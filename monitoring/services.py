@@ -25,6 +25,7 @@ from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
 from . import scoring
+from .baselines import with_baselines
 from .budget_services import budget_figures_save, budget_lines, project_budget, unit_budgets
 from .models import (
     UNIT_BUDGET_FIELDS,
@@ -131,9 +132,11 @@ def round_open(
     except IntegrityError:
         raise ValidationError(f"该项目在 {reference_date:%Y-%m-%d} 已有一轮{RoundKind(kind).label}") from None
     budgets = unit_budgets(project)
-    for unit_id, values in _unit_values(project).items():
+    unit_values, project_values = _unit_values(project), _project_values(project)
+    with_baselines(project, unit_values, project_values)
+    for unit_id, values in unit_values.items():
         _create_report(round_, unit_id, budgets.get(unit_id), values)
-    _create_report(round_, None, project_budget(project), _project_values(project))
+    _create_report(round_, None, project_budget(project), project_values)
     audit_record(
         actor=actor,
         action=AuditAction.MONITORING_ROUND_OPENED,
@@ -170,6 +173,7 @@ def round_units_add(*, round_id: int, actor) -> list[str]:
     missing = {u: v for u, v in _unit_values(round_.project).items() if u not in present}
     if not missing:
         return []
+    with_baselines(round_.project, missing, [])
     budgets = unit_budgets(round_.project)
     reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
     names = sorted(r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit"))
@@ -262,10 +266,17 @@ def _locked_report(report_id: int) -> Report:
 
 
 def _read_actual(value: ReportValue, raw: str, what: str = "完成值") -> tv.TargetValue:
+    """The 完成值 (or 全年预计完成值) read against its target: refused (naming why) where it cannot be
+    scored as written — a negative count, a unit contradicting the target's, a bare 0.96 against a
+    percent, a part of a compound target missing."""
     where = f"“{value.label}”的{what}"
     check_text(raw, where)
     actual = tv.parse(raw, default_unit=value.target_unit)
     check_value_fits(actual, where)
+    # The refusals do not depend on the 指标性质 (read without its query: imports read many values).
+    assessment = scoring.assess(value.target, raw, Decimal(1), baseline=value.baseline_raw)
+    if assessment.refused:
+        raise ValidationError(f"{where}{assessment.explanation.removeprefix('不能评分')}")
     return actual
 
 
@@ -312,7 +323,7 @@ def _save_values(report: Report, posted: dict[int, dict]) -> dict:
     """Write the posted 完成值, answers and texts of `report`'s values; returns {label: ({field: before},
     {field: after})} of what changed, fields named as the page names them."""
     changes = {}
-    for value in report.values.all():
+    for value in report.values.select_related("column", "indicator"):
         fields = posted.get(value.pk)
         if fields is None:
             continue
@@ -436,7 +447,7 @@ def report_submit(*, report_id: int, actor) -> Report:
     if not policy.can_submit_report(actor, report):
         raise PermissionDenied("您没有提交该报告的权限")
     if report.status in EDITABLE:
-        problems = submit_problems(report, list(report.values.all()))
+        problems = submit_problems(report, list(report.values.select_related("grade", "column", "indicator")))
         if problems:
             raise ValidationError(problems)
     return transition(report, event=ReviewEvent.SUBMITTED, actor=actor)
@@ -454,8 +465,8 @@ def report_approve(*, report_id: int, actor, comment: str = "") -> Report:
     if report.round.kind == RoundKind.SELF_EVALUATION and report.status == ReviewStatus.SUBMITTED:
         ungraded = [
             v.label
-            for v in report.values.select_related("grade")
-            if scoring.needs_judgment(v.target, v.actual) and v.judgment is None
+            for v in report.values.select_related("grade", "column", "indicator")
+            if scoring.needs_judgment(v.target, v.actual, v.direction) and v.judgment is None
         ]
         if ungraded:
             raise ValidationError(f"请先评定：{'、'.join(ungraded)}")

@@ -46,7 +46,9 @@ def round_summary(round_: Round) -> dict:
     reports.sort(key=lambda r: r.unit_id is not None)
     by_report = defaultdict(list)
     for value in (
-        ReportValue.objects.filter(report__round=round_).select_related("category", "grade").order_by("order", "pk")
+        ReportValue.objects.filter(report__round=round_)
+        .select_related("category", "grade", "column", "indicator")
+        .order_by("order", "pk")
     ):
         by_report[value.report_id].append(value)
     weights = weights_by_key(round_)

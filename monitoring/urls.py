@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import summary_views, views
+from . import casebook_views, summary_views, views
 
 app_name = "monitoring"
 
@@ -24,4 +24,5 @@ urlpatterns = [
     path("monitoring/reports/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
     path("monitoring/evidence/<int:pk>/", views.evidence_download, name="evidence"),
     path("monitoring/evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
+    path("monitoring/scoring-check/", casebook_views.scoring_check, name="scoring_check"),
 ]

@@ -77,6 +77,11 @@ def indicators_save(request, pk):
                     "basis": request.POST.get(prefix + "basis", ""),
                     TargetPeriod.LONG_TERM: request.POST.get(prefix + "long_term", ""),
                     TargetPeriod.ANNUAL: request.POST.get(prefix + "annual", ""),
+                    **{
+                        name: request.POST[prefix + field]
+                        for name, field in (("direction", "direction"), ("part_shares", "shares"))
+                        if prefix + field in request.POST
+                    },
                 }
             )
         changed = editing.indicators_update(project=project, items=items, actor=request.user)

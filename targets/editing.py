@@ -15,6 +15,7 @@ from units import inputs
 from units.audit import AuditAction, audit_record
 from units.models import Unit, UnitCategory
 
+from . import values as tv
 from .models import (
     Cell,
     Indicator,
@@ -26,6 +27,7 @@ from .models import (
     TargetPeriods,
     TargetTable,
     ValueKind,
+    read_part_shares,
 )
 from .tasks import table_cells_reparse_queue
 from .workflow import row_remove, row_restore
@@ -48,6 +50,16 @@ def _set_target(
         target.year = year
     target.save()
     return (before or "", value.raw)
+
+
+def checked_direction(direction: str | None, where: str) -> str:
+    """A stored 指标性质: "" (read from the target) or one of 正向/反向/区间/定性, as a code or as
+    people write it (反向, ≤ …)."""
+    try:
+        found = tv.read_direction(direction or "")
+    except ValueError as exc:
+        raise ValidationError(f"“{where}”的{exc}") from None
+    return found.value if found else ""
 
 
 def _check_indicator_texts(name: str, measure_unit: str, basis: str) -> None:
@@ -75,8 +87,9 @@ def target_change_record(*, actor, indicator: Indicator, period: str, before: st
 def indicators_update(*, project, items: list[dict], actor) -> int:
     """Save names, units, categories, bases and both targets of many indicators at once.
 
-    `items`: dicts with id, category_id, name, measure_unit, basis, long_term, annual.
-    Long-term and annual targets are kept one to one where the project sets both.
+    `items`: dicts with id, category_id, name, measure_unit, basis, long_term, annual, and
+    optionally direction (指标性质: "" to read it from the target) and part_shares (6:4). Long-term and annual targets
+    are kept one to one where the project sets both.
     """
     indicators = {i.pk: i for i in Indicator.objects.filter(project=project).prefetch_related("targets")}
     categories = set(IndicatorCategory.objects.values_list("pk", flat=True))
@@ -94,17 +107,22 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
             "category": indicator.category_id,
             "measure_unit": indicator.measure_unit,
             "basis": indicator.basis,
+            "direction": indicator.direction,
+            "part_shares": indicator.part_shares,
         }
         after = {
             "name": item["name"],
             "category": item["category_id"],
             "measure_unit": item["measure_unit"],
             "basis": item["basis"],
+            "direction": checked_direction(item.get("direction", indicator.direction), item["name"]),
+            "part_shares": read_part_shares(item.get("part_shares", indicator.part_shares), f"“{item['name']}”"),
         }
         if before != after:
             indicator.name, indicator.category_id = item["name"], item["category_id"]
             indicator.measure_unit, indicator.basis = item["measure_unit"], item["basis"]
-            indicator.save(update_fields=["name", "category", "measure_unit", "basis"])
+            indicator.direction, indicator.part_shares = after["direction"], after["part_shares"]
+            indicator.save(update_fields=["name", "category", "measure_unit", "basis", "direction", "part_shares"])
             audit_record(
                 actor=actor,
                 action=AuditAction.INDICATOR_CHANGED,
@@ -120,6 +138,32 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
             if change:
                 target_change_record(actor=actor, indicator=indicator, period=period, before=change[0], after=change[1])
                 changed += 1
+    return changed
+
+
+@transaction.atomic
+def indicator_directions_set(*, updates: list[tuple[int, str]], actor) -> int:
+    """Set the 指标性质 of indicators (an import's 指标性质 column): `updates` are (indicator id,
+    direction as written, "" to read it from the target). Returns how many changed."""
+    indicators = {i.pk: i for i in Indicator.objects.select_for_update().filter(pk__in=[u[0] for u in updates])}
+    changed = 0
+    for indicator_id, direction in updates:
+        indicator = indicators.get(indicator_id)
+        if indicator is None:
+            raise ValidationError("要修改的指标不存在")
+        value = checked_direction(direction, indicator.name)
+        if value == indicator.direction:
+            continue
+        before, indicator.direction = indicator.direction, value
+        indicator.save(update_fields=["direction"])
+        audit_record(
+            actor=actor,
+            action=AuditAction.INDICATOR_CHANGED,
+            obj=indicator,
+            before={"direction": before},
+            after={"direction": value},
+        )
+        changed += 1
     return changed
 
 
@@ -204,7 +248,8 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
     """Replace the table's column definitions: update, add, remove (only empty ones), reorder.
 
     `columns`: dicts with id (None for a new one), category_id, name, measure_unit,
-    value_kind, allow_blank, delete.
+    value_kind, allow_blank, delete, and optionally direction (指标性质, "" to read it from each
+    unit's target) and part_shares (a compound target's shares, 6:4).
     """
     _check_columns(columns)
     existing = {c.pk: c for c in TableColumn.objects.select_for_update().filter(table=table)}
@@ -227,6 +272,11 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
         column.delete()
     for order, item in enumerate(keep, start=1):
         fields = {k: item[k] for k in ("category_id", "name", "measure_unit", "value_kind", "allow_blank")}
+        where = item.get("name", "") or f"第 {order} 列"
+        if "direction" in item:
+            fields["direction"] = checked_direction(item["direction"], where)
+        if "part_shares" in item:
+            fields["part_shares"] = read_part_shares(item["part_shares"], f"“{where}”")
         if item.get("id"):
             column = existing[item["id"]]
             before = {k: getattr(column, k) for k in fields}

@@ -11,6 +11,7 @@ from units.inputs import parse_id
 from units.models import Unit
 
 from . import access, editing, selectors
+from . import values as tv
 from .layout import header_rows
 from .models import Indicator, IndicatorCategory, TableRow, TargetPeriod, ValueKind
 from .rollup import factor_input
@@ -33,6 +34,8 @@ def table_edit(request, pk):
                         "measure_unit": request.POST.get(prefix + "unit", "").strip(),
                         "value_kind": request.POST[prefix + "kind"],
                         "allow_blank": bool(request.POST.get(prefix + "blank")),
+                        "direction": request.POST.get(prefix + "direction", ""),
+                        "part_shares": request.POST.get(prefix + "shares", ""),
                         "delete": bool(request.POST.get(prefix + "delete")),
                     }
                 )
@@ -54,6 +57,7 @@ def table_edit(request, pk):
         "header": header_rows(columns),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
         "kinds": ValueKind.choices,
+        "directions": [(d.value, d.label) for d in tv.Direction],
         "units": Unit.objects.filter(category=table.unit_category).order_by("category", "order", "name"),
         # unit id → the row's 序号, for the units in the table (one query)
         "seqs": dict(TableRow.objects.filter(table=table).values_list("unit_id", "seq")),

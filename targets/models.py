@@ -10,6 +10,7 @@ from units.notifications import unit_fillers
 
 from . import values as tv
 from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
+from .fields import direction_field, part_shares, part_shares_field, read_part_shares  # noqa: F401
 from .layout import unit_label
 from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
 
@@ -134,6 +135,8 @@ class Indicator(models.Model):
     name = models.CharField("三级指标", max_length=500, blank=True)
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     basis = models.TextField("指标值确定依据", blank=True)
+    direction = direction_field()
+    part_shares = part_shares_field()
     order = models.PositiveIntegerField("排序")
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
 
@@ -254,6 +257,8 @@ class TableColumn(models.Model):
     measure_unit = models.CharField("计量单位", max_length=20, blank=True)
     value_kind = models.CharField("值类型", max_length=16, choices=ValueKind.choices, default=ValueKind.ANY)
     allow_blank = models.BooleanField("允许空白", default=True)
+    direction = direction_field()
+    part_shares = part_shares_field()
     indicator = models.ForeignKey(
         Indicator, verbose_name="对应三级指标", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -337,6 +342,7 @@ class TableColumn(models.Model):
             if not self.allow_blank:
                 raise ValidationError(f"{where}不能为空")
             return value
+        self.check_unit(value, where)
         if self.value_kind == ValueKind.NUMBER:
             if value.kind != tv.Kind.QUANTITY or value.comparator or value.unit_token not in ("", self.measure_unit):
                 raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
@@ -344,6 +350,19 @@ class TableColumn(models.Model):
             raise ValidationError(f"{where}应填写指标值（如 ≥70、≥15%），“{raw}”无法识别为数值")
         check_value_fits(value, where)
         return value
+
+    def check_unit(self, value: tv.TargetValue, where: str) -> None:
+        """A unit written in the cell must be the column's (or convert to it: 亿元 in a 万元 column):
+        `5%` in a 件 column is refused naming both units."""
+        if not self.measure_unit:
+            return
+        for part in value.parts:
+            if part.is_change and (part.is_percent or part.is_points):
+                continue  # 增长10% in a 件 column: the change is in percent, the level in 件
+            if part.unit_written and not tv.units_agree(part.unit, self.measure_unit):
+                raise ValidationError(
+                    f"{where}的计量单位为“{self.measure_unit}”，“{value.raw.strip()}”写的单位是“{part.unit}”，单位不一致"
+                )
 
 
 # In `reopened_column_ids`, beside column ids: the row's 文字目标 was reopened too.

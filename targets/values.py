@@ -9,21 +9,27 @@ words, the digits with their separators, the unit, the rest of the sentence), so
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 from functools import lru_cache
 
-
-class Comparator(StrEnum):
-    NONE = ""
-    GE = "≥"
-    GT = ">"
-    EQ = "="
-    LT = "<"
-    LE = "≤"
+from . import value_parts
+from .value_words import (  # noqa: F401 (the names callers import from here)
+    DIGITS,
+    DIRECTION_LABELS,
+    DIRECTION_WORDS,
+    MEASURE_UNITS,
+    MONEY,
+    NUMBER_RE,
+    PREFIX_WORDS,
+    SUFFIX_WORDS,
+    SYNONYMS,
+    Comparator,
+    Direction,
+    Part,
+)
 
 
 class Kind(StrEnum):
@@ -33,117 +39,21 @@ class Kind(StrEnum):
     QUALITATIVE = "qualitative"  # no number: 显著增长, 是, 进一步提升
 
 
-# Comparators written before the number. Longest first so 不少于 wins over 少于.
-_PREFIX_WORDS: list[tuple[str, Comparator]] = sorted(
-    [
-        ("不少于", Comparator.GE),
-        ("不低于", Comparator.GE),
-        ("不小于", Comparator.GE),
-        ("大于等于", Comparator.GE),
-        ("大于或等于", Comparator.GE),
-        ("至少", Comparator.GE),
-        ("不超过", Comparator.LE),
-        ("不高于", Comparator.LE),
-        ("不多于", Comparator.LE),
-        ("不大于", Comparator.LE),
-        ("小于等于", Comparator.LE),
-        ("小于或等于", Comparator.LE),
-        ("至多", Comparator.LE),
-        ("超过", Comparator.GT),
-        ("大于", Comparator.GT),
-        ("多于", Comparator.GT),
-        ("高于", Comparator.GT),
-        ("少于", Comparator.LT),
-        ("低于", Comparator.LT),
-        ("小于", Comparator.LT),
-        ("达到", Comparator.EQ),
-        (">=", Comparator.GE),
-        ("<=", Comparator.LE),
-        ("＞＝", Comparator.GE),
-        ("＜＝", Comparator.LE),
-        ("≥", Comparator.GE),
-        ("≧", Comparator.GE),
-        ("⩾", Comparator.GE),
-        ("≤", Comparator.LE),
-        ("≦", Comparator.LE),
-        ("⩽", Comparator.LE),
-        (">", Comparator.GT),
-        ("＞", Comparator.GT),
-        ("<", Comparator.LT),
-        ("＜", Comparator.LT),
-        ("=", Comparator.EQ),
-        ("＝", Comparator.EQ),
-    ],
-    key=lambda pair: -len(pair[0]),
-)
+class Shape(StrEnum):
+    """What a target asks for, as a finance officer reads it (the parts say the details)."""
 
-# Comparators written after the number and its unit: 100人以上, 10件以内.
-_SUFFIX_WORDS: list[tuple[str, Comparator]] = [
-    ("及以上", Comparator.GE),
-    ("以上", Comparator.GE),
-    ("及以下", Comparator.LE),
-    ("以下", Comparator.LE),
-    ("以内", Comparator.LE),
-]
+    BLANK = "blank"
+    QUANTITY = "quantity"  # one part: ≥500条, 0次, 举办活动≥4场
+    RANGE = "range"  # 80%-90%, 介于80%和90%之间
+    COMPOUND = "compound"  # several parts: 不少于15家媒体…不少于30篇
+    CHANGE = "change"  # 增长10%, 提高5个百分点, 下降3%
+    QUALITATIVE = "qualitative"  # 显著增长, 是, 有所提升
 
-# Units of measure seen on these forms. Longest first so 人次 wins over 人, 万元 over 万.
-MEASURE_UNITS: list[str] = sorted(
-    [
-        "亿元",
-        "万元",
-        "千元",
-        "元",
-        "亿",
-        "万",
-        "%",
-        "％",
-        "‰",
-        "条",
-        "件",
-        "家",
-        "场次",
-        "场",
-        "人次",
-        "人",
-        "份",
-        "支",
-        "个",
-        "项",
-        "次",
-        "篇",
-        "期",
-        "年",
-        "个月",
-        "月",
-        "天",
-        "日",
-        "倍",
-        "台",
-        "套",
-        "本",
-        "册",
-        "部",
-        "所",
-        "户",
-        "名",
-        "位",
-        "批",
-        "类",
-        "种",
-        "笔",
-        "亩",
-        "平方米",
-        "米",
-        "公里",
-        "小时",
-    ],
-    key=len,
-    reverse=True,
-)
 
-_DIGITS = "0-9０-９"
-# A number as written: digits with optional thousands separators and decimals.
-_NUMBER_RE = re.compile(rf"[{_DIGITS}](?:[{_DIGITS},，]*[{_DIGITS}])?(?:[.．][{_DIGITS}]+)?")
+_DIGITS = DIGITS
+_NUMBER_RE = NUMBER_RE
+_PREFIX_WORDS = PREFIX_WORDS
+_SUFFIX_WORDS = SUFFIX_WORDS
 
 
 @dataclass(frozen=True)
@@ -161,6 +71,8 @@ class TargetValue:
     number_token: str = ""
     unit_token: str = ""
     suffix: str = ""
+    # Every part the text asks for (value_parts.read); empty for blank and qualitative values.
+    parts: tuple[Part, ...] = ()
 
     @classmethod
     def of(
@@ -184,7 +96,10 @@ class TargetValue:
                 measure_unit=measure_unit,
                 unit_token=measure_unit,
             )
-        return value.with_raw(format_value(value))
+        value = value.with_raw(format_value(value))
+        if value.number is None:
+            return value
+        return TargetValue(**{**value.__dict__, "parts": value_parts.read(value.raw, measure_unit).parts})
 
     def with_raw(self, raw: str) -> TargetValue:
         return TargetValue(**{**self.__dict__, "raw": raw})
@@ -192,6 +107,18 @@ class TargetValue:
     @property
     def is_blank(self) -> bool:
         return self.kind == Kind.BLANK
+
+    @property
+    def shape(self) -> Shape:
+        if self.kind == Kind.BLANK:
+            return Shape.BLANK
+        if not self.parts:
+            return Shape.QUALITATIVE
+        if any(part.is_change for part in self.parts):
+            return Shape.CHANGE
+        if len(self.parts) > 1:
+            return Shape.COMPOUND
+        return Shape.RANGE if self.parts[0].is_range else Shape.QUANTITY
 
 
 class ParseError(ValueError):
@@ -211,37 +138,14 @@ def _decimal(token: str) -> Decimal | None:
         return None
 
 
-def _comparator_before(text: str, end: int) -> tuple[int, str, Comparator] | None:
-    """The comparator written right before position `end` (spaces allowed between)."""
-    gap = len(text[:end]) - len(text[:end].rstrip(" \u3000"))
-    head = text[: end - gap]
-    for word, comparator in _PREFIX_WORDS:
-        if head.endswith(word):
-            start = end - gap - len(word)
-            return start, text[start:end], comparator
-    return None
-
-
-def _unit_at(text: str, start: int) -> str:
-    for unit in MEASURE_UNITS:
-        if text.startswith(unit, start):
-            return unit
-    return ""
-
-
-def _suffix_comparator_at(text: str, start: int) -> tuple[str, Comparator] | None:
-    for word, comparator in _SUFFIX_WORDS:
-        if text.startswith(word, start):
-            return word, comparator
-    return None
-
-
 def parse(raw: str | None, *, default_unit: str = "") -> TargetValue:
     """Read a written target value (memoised: values repeat, and a TargetValue is immutable).
 
     `default_unit` is the unit from the column header (`专利质押融资金额（万元）`):
     it becomes the value's unit when the cell itself names none.
-    """
+
+    The single-value fields (comparator, number, measure_unit) mirror one part: the first that
+    has a comparator, else the first (what every reader before `parts` expected)."""
     return _parse("" if raw is None else str(raw), default_unit)
 
 
@@ -249,49 +153,34 @@ def parse(raw: str | None, *, default_unit: str = "") -> TargetValue:
 def _parse(raw: str, default_unit: str) -> TargetValue:
     if not raw.strip():
         return TargetValue(raw=raw, kind=Kind.BLANK, measure_unit="")
-
-    candidates = []
-    for match in _NUMBER_RE.finditer(raw):
-        number = _decimal(match.group())
-        if number is None:
-            continue
-        before = _comparator_before(raw, match.start())
-        unit = _unit_at(raw, match.end())
-        after = _suffix_comparator_at(raw, match.end() + len(unit))
-        candidates.append((match, number, before, unit, after))
-    if not candidates:
+    reading = value_parts.read(raw, default_unit)
+    found = reading.principal
+    if found is None:
         return TargetValue(raw=raw, kind=Kind.QUALITATIVE, text=raw)
-
-    # In a sentence the number that carries a comparator is the target; else the first.
-    chosen = next((c for c in candidates if c[2] or c[4]), candidates[0])
-    match, number, before, unit, after = chosen
-
-    if before:
-        start, token, comparator = before
-        comparator_after = False
-    elif after:
-        start, token, comparator = match.start(), after[0], after[1]
-        comparator_after = True
+    part = reading.principal_part
+    if found.before:
+        start, token, comparator_after = found.before[0], found.before[1], False
+    elif found.after:
+        start, token, comparator_after = found.start, found.after[0], True
     else:
-        start, token, comparator, comparator_after = match.start(), "", Comparator.NONE, False
-
-    end = match.end() + len(unit) + (len(token) if comparator_after else 0)
-    prefix, suffix = raw[:start], raw[end:]
+        start, token, comparator_after = found.start, "", False
+    prefix, suffix = raw[:start], raw[found.token_end :]
     # Trailing sentence punctuation does not make a quantity a sentence.
     is_quantity = not prefix.strip() and not suffix.strip(" \u3000。.;；")
     return TargetValue(
         raw=raw,
         kind=Kind.QUANTITY if is_quantity else Kind.SENTENCE,
-        comparator=comparator,
-        number=number,
-        measure_unit=unit or default_unit,
+        comparator=part.comparator,
+        number=found.number,
+        measure_unit=part.unit if part.number == found.number else found.unit,
         text="" if is_quantity else raw,
         prefix=prefix,
         comparator_token=token,
         comparator_after=comparator_after,
-        number_token=match.group(),
-        unit_token=unit,
+        number_token=raw[found.start : found.end],
+        unit_token=found.unit_token,
         suffix=suffix,
+        parts=reading.parts,
     )
 
 
@@ -332,12 +221,124 @@ def parse_number(raw: str) -> Decimal:
     return number
 
 
-def describe(value: TargetValue) -> str:
-    """How the product read a value, for the person who typed it: `≥ 500 条`, `文字`."""
+def describe_part(part: Part, *, as_actual: bool = False) -> str:
+    unit = part.unit
+    subject = f"（{part.subject}）" if part.subject else ""
+    if part.is_change:
+        word = "增长" if part.change > 0 else "下降"
+        if part.is_points:
+            word = "提高" if part.change > 0 else "降低"
+            unit = "个百分点"
+        bound = {"≥": "不少于", ">": "超过", "≤": "不超过", "<": "少于"}.get(part.comparator.value, "")
+        base = (
+            f"{format_number(part.baseline)}{part.baseline_unit or part.unit}"
+            if part.baseline is not None
+            else "上年完成值"
+        )
+        if as_actual and part.baseline is None:
+            return f"{word} {format_number(part.number)}{unit}{subject}"
+        return f"{word}{bound} {format_number(part.number)}{unit}（基数：{base}）{subject}"
+    if part.is_range:
+        return f"区间 {format_number(part.number)}{unit}–{format_number(part.upper)}{unit}{subject}"
+    return f"{part.comparator.value}{format_number(part.number)}{unit}{subject}"
+
+
+def describe(value: TargetValue, *, as_actual: bool = False) -> str:
+    """How the product read a value, for the person who typed it: `≥15家（媒体） 且 ≥30篇`,
+    `区间 80%–90%`, `增长 10%（基数：上年完成值）`, `定性，由审核员评定`. `as_actual`: a 完成值
+    (a change it reports has no base of its own; words are for the reviewer to grade)."""
     if value.kind == Kind.BLANK:
         return "空白"
-    if value.kind == Kind.QUALITATIVE:
-        return "文字（定性指标）"
-    parts = [value.comparator.value, format_number(value.number), value.measure_unit]
-    reading = " ".join(part for part in parts if part)
-    return reading if value.kind == Kind.QUANTITY else f"含数值的文字：{reading}"
+    parts = value.parts or _fallback_parts(value)
+    if not parts:
+        return "文字，由审核员评定" if as_actual else "定性，由审核员评定"
+    return " 且 ".join(describe_part(part, as_actual=as_actual) for part in parts)
+
+
+def _fallback_parts(value: TargetValue) -> tuple[Part, ...]:
+    """The parts of a value rebuilt from stored fields (no parts kept): read its text again."""
+    if value.number is None:
+        return ()
+    return parse(value.raw, default_unit="" if value.unit_token else value.measure_unit).parts or (
+        Part(comparator=value.comparator, number=value.number, unit=value.measure_unit),
+    )
+
+
+def parts_of(value: TargetValue) -> tuple[Part, ...]:
+    """The parts of any value, parsed or rebuilt from stored fields."""
+    if value.is_blank:
+        return ()
+    return value.parts or _fallback_parts(value)
+
+
+def derived_direction(value: TargetValue) -> Direction:
+    """指标性质 as the target says it: ≤ < → 反向, a range → 区间, no number → 定性, a bare 0
+    (it can only be a ceiling) → 反向, 下降/减少 → 反向, else 正向."""
+    parts = parts_of(value)
+    if not parts:
+        return Direction.QUALITATIVE if value.kind == Kind.QUALITATIVE else Direction.POSITIVE
+    return part_direction(parts[0])
+
+
+def part_direction(part: Part) -> Direction:
+    if part.is_range:
+        return Direction.RANGE
+    if part.is_change:
+        return Direction.NEGATIVE if part.change < 0 else Direction.POSITIVE
+    if part.comparator in (Comparator.LE, Comparator.LT):
+        return Direction.NEGATIVE
+    if part.comparator in (Comparator.NONE, Comparator.EQ) and part.number == 0:
+        return Direction.NEGATIVE
+    return Direction.POSITIVE
+
+
+def effective_direction(stored: str, value: TargetValue) -> Direction:
+    """The bureau's choice where it made one, else the target's own."""
+    return Direction(stored) if stored else derived_direction(value)
+
+
+def read_direction(text: str) -> Direction | None:
+    """A direction as people write it (正向, 反向, ≥, ≤, 区间, 定性 …); None for blank.
+    Raises ValueError for anything else."""
+    word = unicodedata.normalize("NFKC", (text or "")).strip().replace(" ", "")
+    if not word:
+        return None
+    for key, direction in DIRECTION_WORDS.items():
+        if unicodedata.normalize("NFKC", key) == word:
+            return direction
+    raise ValueError(f"“{text}”不是指标性质（应为 正向、反向、区间 或 定性）")
+
+
+def direction_symbol(direction: str | Direction | None, value: TargetValue | None = None) -> str:
+    """指标性质 as the forms print it: ≥ (正向), ≤ (反向), ＝ (a target written with =), 区间, 定性."""
+    if not direction:
+        direction = derived_direction(value) if value is not None else Direction.POSITIVE
+    direction = Direction(direction)
+    if direction == Direction.POSITIVE:
+        parts = parts_of(value) if value is not None else ()
+        if parts and parts[0].comparator == Comparator.EQ:
+            return "＝"
+        return "≥"
+    return {Direction.NEGATIVE: "≤", Direction.RANGE: "区间", Direction.QUALITATIVE: "定性"}[direction]
+
+
+def units_agree(unit: str, target_unit: str) -> bool:
+    """Whether a number written in `unit` can be held against `target_unit` (see `convert`)."""
+    return convert(Decimal(1), unit, target_unit) is not None
+
+
+def convert(number: Decimal, unit: str, target_unit: str) -> Decimal | None:
+    """A number written in `unit` expressed in `target_unit`: as is for the same unit (or one not
+    given, or a synonym: 场/场次), converted between money units (万元 ↔ 亿元 ↔ 元), a bare 万 / 亿
+    taken as a multiplier against a unit that is not money (3.5万 against 件 is 35000); None where
+    the units contradict each other (件 against 万元, % against 件)."""
+    unit, target_unit = value_parts.normal_unit(unit), value_parts.normal_unit(target_unit)
+    if unit in ("万", "亿") and target_unit not in MONEY:
+        return number * MONEY[unit]
+    if not unit or not target_unit or unit == target_unit:
+        return number
+    if any(unit in group and target_unit in group for group in SYNONYMS):
+        return number
+    if unit in MONEY and target_unit in MONEY:
+        return number * MONEY[unit] / MONEY[target_unit]
+    return None

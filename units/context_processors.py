@@ -10,4 +10,5 @@ def navigation(request):
     return {
         "nav_unread": Notification.objects.filter(recipient=user, read_at__isnull=True).count(),
         "nav_reviews": policy.can_use_review_queue(user),
+        "nav_scoring_check": policy.can_check_scoring(user),
     }

@@ -457,6 +457,12 @@ def can_view_rounds(user, project, checker: ObjectPermissionChecker | None = Non
     return oversees(user, project) or reviews_project(user, project, checker=checker)
 
 
+def can_check_scoring(user) -> bool:
+    """评分规则核对 (score a table of cases by the rules): bureau staff — admins, reviewers,
+    observers — not fillers. It reads no project's data."""
+    return is_bureau_staff(user)
+
+
 def can_view_report(user, report) -> bool:
     return (
         oversees(user, report.round.project)

@@ -112,6 +112,9 @@ def sheet_name(text: str, used: set[str]) -> str:
     return name
 
 
+COMMENT = {"x_scale": 3, "y_scale": 2, "author": "评分规则"}
+
+
 class SheetWriter:
     """Writes one small official sheet: cells with the form's fonts, boxes and wrapping.
 
@@ -128,7 +131,13 @@ class SheetWriter:
         self.merges: list[tuple[int, int, int, int]] = []
         self.heights: dict[int, float] = {}
         self.column_widths: dict[int, float] = {}
+        self.comments: dict[tuple[int, int], str] = {}
         ws.on_finish(self.flush)
+
+    def comment(self, row: int, col: int, text: str) -> None:
+        """A cell comment (a note shown on hover: how a score was given)."""
+        if text:
+            self.comments[(row, col)] = xml_safe(text)
 
     def put(
         self,
@@ -232,6 +241,8 @@ class SheetWriter:
                 ws.ws.set_row(r - 1, self.heights[r])
             for c, (value, props) in sorted(by_row[r], key=lambda item: item[0]):
                 ws.put(r - 1, c - 1, value, ws.style(props))
+                if (r, c) in self.comments:  # with its row: constant memory takes no earlier row later
+                    ws.ws.write_comment(r - 1, c - 1, self.comments[(r, c)], COMMENT)
         for merged in self.merges:
             ws.merge(*merged)
 

@@ -20,6 +20,7 @@ from django.utils import timezone
 from monitoring.budget import BudgetLine
 from monitoring.models import Report
 from monitoring.selectors import report_page, unit_shown
+from targets.values import direction_symbol
 
 from .base import SheetWriter
 
@@ -78,6 +79,12 @@ def indicator_label(value) -> str:
     """三级指标 as printed: the name, with its 度量单位 where the target (a bare 500) does not write it."""
     unit = unit_shown(value)
     return f"{value.label}（{unit}）" if unit else value.label
+
+
+def nature(value) -> str:
+    """指标性质 as the MoF form prints it: ≥ (正向), ≤ (反向), ＝, 区间, 定性 — the bureau's choice for
+    the indicator, else the target's own (`targets.values.direction_symbol`)."""
+    return direction_symbol(value.direction, value.target)
 
 
 def merge_runs(sheet: SheetWriter, col: int, first: int, keys: list) -> None:

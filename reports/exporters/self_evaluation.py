@@ -119,6 +119,8 @@ def _indicator_row(sheet: SheetWriter, r: int, line) -> None:
     sheet.put(r, 6, value.raw)
     sheet.put(r, 7, line.weight, number_format=common.POINTS)
     sheet.put(r, 8, line.score.points if line.score else PENDING, number_format=common.POINTS)
+    # Which rule and which numbers (monitoring.scoring.assess), with the 指标性质 it was read by.
+    sheet.comment(r, 8, f"指标性质：{common.nature(value)}；{line.explanation}" if line.explanation else "")
     sheet.put(r, 9, value.shortfall_reason, align="left")
 
 

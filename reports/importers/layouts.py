@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from django.core.exceptions import ValidationError
 
 from projects.models import Project, ProjectLevel, TargetPeriods
+from targets import values as tv
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
@@ -26,6 +27,7 @@ from .headers import match_header
 from .plan import (
     CellChange,
     Conflict,
+    DirectionUpdate,
     ImportPlan,
     Issue,
     RowUpdate,
@@ -248,8 +250,39 @@ def _tree_rows(grid: Grid, start: int, name_col: int) -> list[int]:
     return rows
 
 
+DIRECTION_HEADERS = ("指标性质", "指标方向", "方向")
+
+
+def _direction_col(grid: Grid, header: int) -> int | None:
+    """The 指标性质 column of a header row, if the file has one (the bureau may add it)."""
+    width = max((len(row) for row in grid.rows), default=0)
+    return next((c for c in range(1, width + 1) if grid.text(header, c).replace(" ", "") in DIRECTION_HEADERS), None)
+
+
+def _plan_direction(plan: ImportPlan, grid: Grid, r: int, col: int, indicator) -> None:
+    written = grid.text(r, col)
+    try:
+        found = tv.read_direction(written)
+    except ValueError as exc:
+        plan.errors.append(Issue(grid.name, r, col, f"“{indicator.name}”的{exc}"))
+        return
+    value = found.value if found else ""
+    if value == indicator.direction or any(d.indicator_id == indicator.pk for d in plan.directions):
+        return
+    plan.directions.append(DirectionUpdate(indicator_id=indicator.pk, direction=value))
+    before = tv.Direction(indicator.direction).label if indicator.direction else "按指标值"
+    plan.changes.append(CellChange(f"{indicator.name}（指标性质）", before, found.label if found else "按指标值"))
+
+
 def _plan_tree(
-    plan: ImportPlan, grid: Grid, project: Project, rows: list[int], period: str, name_col: int, value_col: int
+    plan: ImportPlan,
+    grid: Grid,
+    project: Project,
+    rows: list[int],
+    period: str,
+    name_col: int,
+    value_col: int,
+    direction_col: int | None = None,
 ):
     tree = project_indicator_tree(project)
     if len(rows) != len(tree):
@@ -269,6 +302,8 @@ def _plan_tree(
                 Issue(grid.name, r, name_col, f"三级指标应为“{indicator.name}”，实际为“{name}”（导入不改名指标）")
             )
             continue
+        if direction_col is not None:
+            _plan_direction(plan, grid, r, direction_col, indicator)
         text = read_value(plan, grid, r, value_col, indicator.name)
         if text is None:
             continue
@@ -296,7 +331,7 @@ def plan_attachment2(grid: Grid, project: Project) -> ImportPlan:
         if heading in ("长期绩效目标表", "年度绩效目标表") and grid.text(r + 1, 4) == "三级指标":
             found = True
             period = TargetPeriod.LONG_TERM if heading.startswith("长期") else TargetPeriod.ANNUAL
-            _plan_tree(plan, grid, project, _tree_rows(grid, r + 2, 4), period, 4, 5)
+            _plan_tree(plan, grid, project, _tree_rows(grid, r + 2, 4), period, 4, 5, _direction_col(grid, r + 1))
     if not found:
         plan.errors.append(
             Issue(grid.name, None, None, "没有找到“长期绩效目标表”和“年度绩效目标表”（表头应含“三级指标”）")
@@ -313,7 +348,8 @@ def plan_transfer(grid: Grid, project: Project) -> ImportPlan:
     if header is None:
         plan.errors.append(Issue(grid.name, None, None, "没有找到指标表头（一级指标、二级指标、三级指标、指标值）"))
         return plan
-    _plan_tree(plan, grid, project, list(range(header + 1, len(grid.rows) + 1)), TargetPeriod.ANNUAL, 4, 5)
+    rows = list(range(header + 1, len(grid.rows) + 1))
+    _plan_tree(plan, grid, project, rows, TargetPeriod.ANNUAL, 4, 5, _direction_col(grid, header))
     return plan
 
 

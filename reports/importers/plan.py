@@ -17,7 +17,7 @@ from django.db import transaction
 from monitoring.services import report_save
 from projects.agreements.services import agreement_save_annex
 from projects.models import Agreement, Project
-from targets.editing import target_values_set
+from targets.editing import indicator_directions_set, target_values_set
 from targets.models import Indicator, TableStatus
 from targets.services import RowEdit, rows_cells_update
 from units import policy
@@ -60,6 +60,14 @@ class TargetUpdate:
     indicator_id: int
     period: str
     raw: str
+
+
+@dataclass
+class DirectionUpdate:
+    """An indicator's 指标性质 read from an import's 指标性质 column (as written: 正向, ≤ …)."""
+
+    indicator_id: int
+    direction: str
 
 
 @dataclass
@@ -117,6 +125,7 @@ class ImportPlan:
     annexes: list[AnnexUpdate] = field(default_factory=list)
     conflicts: list[Conflict] = field(default_factory=list)
     reports: list[ReportUpdate] = field(default_factory=list)
+    directions: list[DirectionUpdate] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -155,6 +164,7 @@ class ImportPlan:
             ],
             conflicts=[Conflict(**c) for c in data.get("conflicts", [])],
             reports=[ReportUpdate(**r) for r in data.get("reports", [])],
+            directions=[DirectionUpdate(**d) for d in data.get("directions", [])],
         )
         if data.get("metrics"):  # a preview stored before 附表 imports named their 任务书
             plan.errors.append(Issue("", None, None, "该预览已过期，请重新上传文件"))
@@ -171,6 +181,7 @@ class ImportPlan:
         self.annexes += other.annexes
         self.conflicts += other.conflicts
         self.reports += other.reports
+        self.directions += other.directions
 
 
 class ImportRefused(ValidationError):
@@ -218,8 +229,10 @@ def plan_apply(plan: ImportPlan, *, actor, confirmed: Iterable[int] = ()) -> int
     edits = _row_edits(plan, set(confirmed))
     # Asked again of the rows as they are locked for the write: a close or a submit waits for us.
     rows_cells_update(edits=edits, actor=actor, check=lambda rows: _refuse_rows(user, rows))
-    _recheck_projects(user, [t.indicator_id for t in plan.targets])
+    _recheck_projects(user, [t.indicator_id for t in plan.targets] + [d.indicator_id for d in plan.directions])
     target_values_set(updates=[(t.indicator_id, t.period, t.raw) for t in plan.targets], actor=actor)
+    if plan.directions:
+        indicator_directions_set(updates=[(d.indicator_id, d.direction) for d in plan.directions], actor=actor)
     for annex in plan.annexes:
         _annex_apply(annex, user=user, actor=actor)
     apply_report_updates(plan.reports, user=user)

@@ -1,5 +1,6 @@
 from django import template
 
+from targets import values as tv
 from targets.models import ReviewStatus, TableStatus
 from targets.values import format_number
 from units import audit
@@ -78,3 +79,22 @@ def money(value) -> str:
 @register.filter
 def participant_fields(participant):
     return [(f, getattr(participant, f)) for f in ("name", "contact", "contact_title", "phone", "email", "address")]
+
+
+@register.filter
+def reading(raw, unit: str = "") -> str:
+    """How the product reads a written target (`≥15家（媒体） 且 ≥30篇`, `区间 80%–90%`); "" for blank."""
+    value = tv.parse(raw or "", default_unit=unit or "")
+    return "" if value.is_blank else tv.describe(value)
+
+
+@register.filter
+def derived_direction(raw, unit: str = "") -> str:
+    """指标性质 as the target itself says it (正向 / 反向 / 区间 / 定性), for the "按指标值判断" choice."""
+    value = tv.parse(raw or "", default_unit=unit or "")
+    return "" if value.is_blank else tv.derived_direction(value).label
+
+
+@register.simple_tag
+def direction_choices():
+    return [(d.value, d.label) for d in tv.Direction]

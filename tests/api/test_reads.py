@@ -18,7 +18,7 @@ def test_a_project_gives_its_header_funding_and_both_targets_of_each_indicator(w
     first = project["indicators"][0]
     assert first["level1"] and first["level2"] and first["name"]
     assert first["long_term"]["period"] == "long_term" and first["annual"]["year"] == 2022
-    assert set(first["annual"]["value"]) == {"raw", "comparator", "number", "unit", "text"}
+    assert set(first["annual"]["value"]) == {"raw", "comparator", "number", "unit", "text", "reading", "parts"}
 
 
 def test_rows_filter_by_year_table_unit_and_status(admin_user, hubei, open_table):

@@ -27,7 +27,15 @@ def test_a_unit_reads_its_targets_fills_and_submits_and_a_reviewer_returns_then_
     project = wuhan_api.get("/api/v1/projects/", {"year": 2022}).json()["results"][0]
     tree = wuhan_api.get(f"/api/v1/projects/{project['id']}/").json()["indicators"]
     annual = [i["annual"]["value"] for i in tree if i["annual"]]
-    assert {"raw": "3000条", "comparator": "", "number": "3000", "unit": "条", "text": ""} in annual
+    assert {
+        "raw": "3000条",
+        "comparator": "",
+        "number": "3000",
+        "unit": "条",
+        "text": "",
+        "reading": "3000条",
+        "parts": [{"comparator": "", "number": "3000", "unit": "条", "upper": None, "subject": "", "change": 0}],
+    } in annual
 
     # The table's columns, the unit's own row, then fill it at the version it was read.
     table = wuhan_api.get(f"/api/v1/tables/{open_table.pk}/").json()
@@ -43,7 +51,9 @@ def test_a_unit_reads_its_targets_fills_and_submits_and_a_reviewer_returns_then_
     assert saved.json()["version"] == row["version"] + 1
     assert saved.json()["status"] == ReviewStatus.DRAFT
     cell = next(c for c in saved.json()["cells"] if c["column"] == first["id"])
-    assert cell["value"] == {"raw": "2,600", "comparator": "", "number": "2600", "unit": "条", "text": ""}
+    single = {k: cell["value"][k] for k in ("raw", "comparator", "number", "unit", "text")}
+    assert single == {"raw": "2,600", "comparator": "", "number": "2600", "unit": "条", "text": ""}
+    assert cell["value"]["reading"] == "2600条"
 
     assert wuhan_api.post(f"/api/v1/rows/{row['id']}/submit/").json()["status"] == ReviewStatus.SUBMITTED
 
@@ -86,7 +96,11 @@ def test_a_unit_writes_a_target_in_the_written_form_of_the_grid(wtu_row, wtu_api
     )
     assert response.status_code == 200, response.json()
     value = next(c["value"] for c in response.json()["cells"] if c["column"] == column.pk)
-    assert value == {"raw": "≥50件", "comparator": "≥", "number": "50", "unit": "件", "text": ""}
+    single = {k: value[k] for k in ("raw", "comparator", "number", "unit", "text")}
+    assert single == {"raw": "≥50件", "comparator": "≥", "number": "50", "unit": "件", "text": ""}
+    assert value["parts"] == [
+        {"comparator": "≥", "number": "50", "unit": "件", "upper": None, "subject": "", "change": 0}
+    ]
 
 
 def _my_report(api, round_id):

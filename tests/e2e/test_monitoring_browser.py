@@ -108,8 +108,8 @@ def test_a_unit_reports_monitoring_and_self_evaluation_and_the_reviewer_grades_a
     reviewer = login("reviewer")
     _open_round(reviewer, "绩效运行监控", "2022-06-30")
     _open_round(reviewer, "绩效自评", "2022-12-31")
-    # the 市州 table's six columns, equal weights (the project's indicators follow)
-    assert reviewer.input_value("input[aria-label='收集中小微企业专利技术需求的权重'] >> nth=0") == "15.00"
+    # the 市州 table's six columns by 一级: 产出 56.25 over two, 效益 33.75 over four (no 满意度 column)
+    assert reviewer.input_value("input[aria-label='收集中小微企业专利技术需求的权重'] >> nth=0") == "28.13"
 
     unit = login("wuhan")
     _fill_monitoring(unit)
@@ -123,7 +123,7 @@ def test_a_unit_reports_monitoring_and_self_evaluation_and_the_reviewer_grades_a
     reviewer.fill("input[aria-label='政策惠及的中小微企业就业人数增幅的得分比例']", "60")
     reviewer.click("button:has-text('保存评定')")
     reviewer.wait_for_selector(".messages >> text=评定已保存")
-    # 12 + 15 + 15 + 15 + 15 + 9 = 81 of 90; budget 152 of 160 = 95%: 9.50; total 90.50, 优
+    # 22.50 + 28.12 + 8.44 × 3 + 5.06 = 81 of 90; budget 152 of 160 = 95%: 9.50; total 90.50, 优
     assert "90.50" in reviewer.inner_text(".score-summary .total")
     assert reviewer.inner_text(".score-summary .grade") == "优"
     reviewer.click("#approve")

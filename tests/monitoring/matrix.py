@@ -50,6 +50,12 @@ MONITORING_MATRIX = {
         {**_REPORT, "admin": 400, "reviewer": 400, "observer": 403, "wuhan": 400},
     ),
     "monitoring:evidence": ("GET", "monitoring_evidence", _REPORT),
+    # 评分规则核对: any bureau staff (it reads no project's data), never a unit
+    "monitoring:scoring_check": (
+        "GET",
+        None,
+        {**{role: 200 for role in ROLES}, "anonymous": LOGIN, "wuhan": 403, "outsider": 403},
+    ),
     "monitoring:evidence_remove": (
         "POST",
         "monitoring_evidence",

@@ -19,8 +19,8 @@ from openpyxl import load_workbook
 from monitoring.budget_services import report_budget_set
 from monitoring.evidence import evidence_add
 from monitoring.models import Report, ReportBudget
-from monitoring.selectors import report_page
-from monitoring.services import report_grade, report_save, report_submit
+from monitoring.selectors import report_page, weight_groups
+from monitoring.services import report_grade, report_save, report_submit, weights_save
 from reports.exporters import export_workbook, exporter_for
 from tests.reports.test_rendered_exports import _assert_all_present, _render, soffice  # noqa: F401
 
@@ -52,6 +52,11 @@ ACHIEVED = "全年征集需求400条，促成专利转让600次，质押融资25
 
 
 def _scored(report, filler, reviewer, budget=None, **texts):
+    """Filled, submitted and graded, with the 市州 table's six indicators at 15 points each (the
+    layout's figures, not the default 分值 by 一级指标, which tests/monitoring/test_scoring.py checks)."""
+    table = weight_groups(report.round)[0]
+    weights = {item["key"]: Decimal(15) for item in table["items"]}
+    weights_save(round_id=report.round_id, weights=weights, actor=reviewer)
     report.refresh_from_db()
     report_save(
         report_id=report.pk,

@@ -44,7 +44,7 @@ def test_a_unit_fills_its_report_and_sees_the_reading_and_progress(wuhan_report,
     context = report_page(Report.objects.get(pk=wuhan_report.pk), wuhan)
     lines = {line.value.label: line for line in context["lines"]}
     pledge = lines["专利质押融资金额"]
-    assert pledge.value.raw == "10亿元" and pledge.reading == "10 亿元"
+    assert pledge.value.raw == "10亿元" and pledge.reading == "10亿元"
     assert pledge.progress == Decimal("50.00")  # 10亿元 = 100000万元 of 200000万元
     assert lines["收集中小微企业专利技术需求"].progress == Decimal("52.00")
     assert lines["政策惠及的中小微企业营业收入增幅"].progress is None
@@ -153,7 +153,8 @@ def test_the_reviewer_grades_qualitative_targets_and_the_score_follows(wuhan_eva
     )
     context = report_page(Report.objects.get(pk=wuhan_evaluation.pk), reviewer)
     points = {line.value.label: line.score.points for line in context["lines"]}
-    assert list(points.values()) == [Decimal(p) for p in ("12.00", "15.00", "15.00", "15.00", "15.00", "9.00")]
+    # default 分值 by 一级 (no 满意度 here: 产出 56.25 over two columns, 效益 33.75 over four)
+    assert list(points.values()) == [Decimal(p) for p in ("22.50", "28.12", "8.44", "8.44", "8.44", "5.06")]
     scores = context["scores"]
     assert (scores["indicator_points"], scores["budget_points"], scores["total"], scores["grade"]) == (
         Decimal("81.00"),
@@ -211,8 +212,8 @@ def test_without_money_the_total_is_scaled_to_100(wuhan_evaluation, wuhan, revie
     grades[values["政策惠及的中小微企业就业人数增幅"]] = ("not_achieved", None)
     report_grade(report_id=wuhan_evaluation.pk, actor=reviewer, grades=grades)
     scores = report_page(Report.objects.get(pk=wuhan_evaluation.pk), reviewer)["scores"]
-    # 12 + 15 + 15 + 15 + 15 + 0 = 72 of 90 → 80.00 of 100
-    assert (scores["budget_points"], scores["total"], scores["grade"]) == (None, Decimal("80.00"), "良")
+    # 22.50 + 28.12 + 8.44 × 3 + 0 = 75.94 of 90 → 84.38 of 100
+    assert (scores["budget_points"], scores["total"], scores["grade"]) == (None, Decimal("84.38"), "良")
 
 
 def test_only_the_projects_reviewers_grade_and_only_submitted_reports(

@@ -89,10 +89,14 @@ def test_a_threshold_outside_0_to_100_is_refused(hubei, approved_wuhan, admin_us
         _open(hubei, admin_user, lag_threshold=Decimal("120"))
 
 
-def test_default_weights_are_equal_and_sum_to_90_per_table(monitoring_round):
+def test_default_weights_follow_the_level1_points_and_sum_to_90_per_table(monitoring_round):
+    """产出 50, 效益 30, 满意度 10; the table has no 满意度 column, so its 10 go to the others in
+    proportion (产出 56.25 over two columns, 效益 33.75 over four), and the page says so."""
     groups = weight_groups(monitoring_round)
     table = groups[0]
-    assert [i["weight"] for i in table["items"]] == [Decimal("15.00")] * 6 and table["total"] == 90
+    expected = [Decimal(w) for w in ("28.13", "28.12", "8.44", "8.44", "8.44", "8.43")]
+    assert [i["weight"] for i in table["items"]] == expected and table["total"] == 90
+    assert "没有满意度指标" in table["default_note"] and "产出指标 56.25" in table["default_note"]
     assert groups[-1]["key"] == "project" and groups[-1]["total"] == 90
 
 

@@ -13,29 +13,29 @@ W = D("15")
 # (target as written, 完成值 as written, reviewer's judgment %, expected points or None, rule)
 INDICATOR_CASES = [
     # ≥ / > / bare number: min(完成值 ÷ 指标值, 1) × weight
-    ("≥500条", "500条", None, D("15.00"), "ratio"),
-    ("≥500条", "250条", None, D("7.50"), "ratio"),
-    ("≥500条", "800条", None, D("15.00"), "ratio"),  # exceeding is capped at the weight
-    ("≥500条", "0", None, D("0.00"), "ratio"),
-    (">10家", "5家", None, D("7.50"), "ratio"),
-    ("3000条", "2400条", None, D("12.00"), "ratio"),  # bare number counts as ≥
-    ("不少于200件", "150", None, D("11.25"), "ratio"),
-    ("≥15%", "12%", None, D("12.00"), "ratio"),
-    ("≥35亿元", "470100万元", None, D("15.00"), "ratio"),  # units converted: 47.01亿 of 35亿
-    ("≥35亿元", "47010万元", None, D("2.01"), "ratio"),  # 4.701亿 of 35亿
-    ("≥35亿元", "175000万元", None, D("7.50"), "ratio"),
-    ("≥500条", "333条", None, D("9.99"), "ratio"),  # rounded half up to cents
-    # ≤ / <: min(指标值 ÷ 完成值, 1) × weight, the full weight when 完成值 is 0
-    ("≤10件", "5件", None, D("15.00"), "inverse"),
-    ("≤10件", "10件", None, D("15.00"), "inverse"),
-    ("≤10件", "20件", None, D("7.50"), "inverse"),
-    ("≤10件", "0", None, D("15.00"), "inverse"),
-    ("<5%", "10%", None, D("7.50"), "inverse"),
-    ("10件以内", "40件", None, D("3.75"), "inverse"),
-    # =: full when met, else the reviewer's judgment
-    ("=100%", "100%", None, D("15.00"), "met"),
-    ("=100%", "90%", None, None, None),
-    ("=100%", "90%", D("60"), D("9.00"), "judged"),
+    ("≥500条", "500条", None, D("15.00"), "positive"),
+    ("≥500条", "250条", None, D("7.50"), "positive"),
+    ("≥500条", "800条", None, D("15.00"), "positive"),  # exceeding is capped at the weight
+    ("≥500条", "0", None, D("0.00"), "positive"),
+    (">10家", "5家", None, D("7.50"), "positive"),
+    ("3000条", "2400条", None, D("12.00"), "positive"),  # bare number counts as ≥
+    ("不少于200件", "150", None, D("11.25"), "positive"),
+    ("≥15%", "12%", None, D("12.00"), "positive"),
+    ("≥35亿元", "470100万元", None, D("15.00"), "positive"),  # units converted: 47.01亿 of 35亿
+    ("≥35亿元", "47010万元", None, D("2.01"), "positive"),  # 4.701亿 of 35亿
+    ("≥35亿元", "175000万元", None, D("7.50"), "positive"),
+    ("≥500条", "333条", None, D("9.99"), "positive"),  # rounded half up to cents
+    # ≤ / <: min(指标值 ÷ 完成值, 1) × weight, the full weight when 完成值 ≤ 指标值
+    ("≤10件", "5件", None, D("15.00"), "negative"),
+    ("≤10件", "10件", None, D("15.00"), "negative"),
+    ("≤10件", "20件", None, D("7.50"), "negative"),
+    ("≤10件", "0", None, D("15.00"), "negative"),
+    ("<5%", "10%", None, D("7.50"), "negative"),
+    ("10件以内", "40件", None, D("3.75"), "negative"),
+    # = is 正向 (DESIGN §8: only ≤ < a range or no number change the direction): no judgment needed
+    ("=100%", "100%", None, D("15.00"), "positive"),
+    ("=100%", "90%", None, D("13.50"), "positive"),
+    ("=100%", "90%", D("60"), D("13.50"), "positive"),
     # qualitative: graded by the reviewer (达成 100, 部分达成 judged, 未达成 0)
     ("显著增长", "增长明显", None, None, None),
     ("显著增长", "增长明显", D("100"), D("15.00"), "judged"),

@@ -85,7 +85,7 @@ TABLE: dict[str, tuple] = {
     "建立黄埔区广州开发区商业秘密保护工作站1个": (S, "", "1", "个"),
     "每季度按时报送运营报告": (T, "", None, ""),
     "年末所有者权益/年初所有者权益*100%≥1": (S, "≥", "1", ""),
-    "对区内企业的投资规模不低于引导资金出资规模的2倍": (S, "", "2", "倍"),
+    "对区内企业的投资规模不低于引导资金出资规模的2倍": (S, "≥", "2", "倍"),
     "≥2份": (Q, "≥", "2", "份"),
     "≥800家": (Q, "≥", "800", "家"),
     "≥5000项": (Q, "≥", "5000", "项"),
@@ -120,7 +120,8 @@ TABLE: dict[str, tuple] = {
     ),
     "举办至少2场次面向企业、高校、科技园区的培训,每场培训规模至少为50人次": (S, "≥", "2", "场次"),
     "举办至少2场次面向企业、高校、科技园区的培训,每场培训规模至少为50人次。": (S, "≥", "2", "场次"),
-    "至少面向企业提供20次专业数据库检索服务,至少面向20个企业提供专业技术答复咨询。": (S, "", "20", "次"),
+    # a word comparator a few words before its number governs it (至少 … 20次)
+    "至少面向企业提供20次专业数据库检索服务,至少面向20个企业提供专业技术答复咨询。": (S, "≥", "20", "次"),
     "组织或参与至少2次TISC机构推广宣传活动,组织或参与至少2次以上与其他技术与创新支持中心的交流活动。": (
         S,
         "≥",
@@ -261,3 +262,48 @@ def test_parse_number_accepts_written_numbers(raw):
 def test_parse_number_refuses_what_is_not_a_number(raw):
     with pytest.raises(tv.ParseError):
         tv.parse_number(raw)
+
+
+# raw → the reading shown beside it (its parts, as a finance officer reads the target)
+READINGS = {
+    "不少于15家媒体…不少于30篇": "≥15家（媒体） 且 ≥30篇",
+    "≥5000项，拨付金额≥8000万元": "≥5000项 且 ≥8000万元（拨付金额）",
+    "政策兑现受理量≥5000项，拨付金额≥8000万元": "≥5000项（政策兑现受理量） 且 ≥8000万元（拨付金额）",
+    "80%-90%": "区间 80%–90%",
+    "80%～90%": "区间 80%–90%",
+    "80-90%": "区间 80%–90%",
+    "介于80%和90%之间": "区间 80%–90%",
+    "≥95%且≤100%": "区间 95%–100%",
+    "增长10%": "增长 10%（基数：上年完成值）",
+    "增长10%（基数：500件）": "增长 10%（基数：500件）",
+    "提高5个百分点": "提高 5个百分点（基数：上年完成值）",
+    "下降3%": "下降 3%（基数：上年完成值）",
+    "提高到95%": "≥95%",
+    "显著增长": "定性，由审核员评定",
+    "有所提升": "定性，由审核员评定",
+    "是": "定性，由审核员评定",
+    "3.5万件": "35000件",
+    "≥2万人次": "≥20000人次",
+    "0次": "0次",
+    "-5份": "-5份",
+    "10件以内": "≤10件",
+    "30日内完成": "≤30日（完成）",
+    "2022年12月31日前完成": "定性，由审核员评定",
+    "年末所有者权益/年初所有者权益*100%≥1": "≥1（年末所有者权益/年初所有者权益…）",
+    "1.优化平台功能": "定性，由审核员评定",
+}
+
+
+@pytest.mark.parametrize("raw", list(READINGS))
+def test_a_target_is_read_into_its_parts(raw):
+    value = tv.parse(raw)
+    assert tv.describe(value) == READINGS[raw]
+    assert tv.format_value(value) == raw
+
+
+def test_the_single_fields_mirror_the_first_part_with_a_comparator():
+    value = tv.parse("2期，每期培训人数≥30人")
+    assert [p.number for p in value.parts] == [2, 30]
+    assert (value.comparator, value.number, value.measure_unit) == ("≥", 30, "人")
+    multiplied = tv.parse("3.5万件")
+    assert (multiplied.number, multiplied.measure_unit, multiplied.unit_token) == (35000, "件", "万件")

@@ -79,7 +79,8 @@ def _reach(part: Part, actual: Part, raw: str, unit: str, alone: bool = False) -
             raise Refused(f"完成值“{written}”与指标值“{show(part.number, part.unit)}”的口径不一致")
         signed = actual.number * actual.change
         word = "增长" if actual.change > 0 else "下降"
-        return Reached(None, f"{word}{written}", change=signed)
+        # A 完成值 written whole (增长12%) already says its word; a part read out of it does not.
+        return Reached(None, written if alone else f"{word}{written}", change=signed)
     return Reached(convert(actual.number, actual.unit, part.unit), written)
 
 

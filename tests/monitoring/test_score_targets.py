@@ -5,6 +5,7 @@ import codecs
 import csv
 import io
 from datetime import date
+from decimal import Decimal
 from decimal import Decimal as D
 
 import pytest
@@ -464,3 +465,33 @@ def test_the_api_refuses_a_negative_count_on_its_field_and_saves_nothing(officer
     error = response.json()["errors"][0]
     assert error["field"] == f"values.{ids['核对7']}.actual" and "负数" in error["message"]
     assert Report.objects.get(pk=officer_round.pk).values.get(pk=ids["核对7"]).raw == ""
+
+
+def test_a_change_written_whole_is_quoted_once_in_the_explanation():
+    from monitoring import scoring
+    from targets import values as tv
+
+    line = scoring.assess(tv.parse("增长10%"), "增长12%", Decimal(10))
+    assert "完成值 增长12%，" in line.explanation and "增长增长" not in line.explanation
+    line = scoring.assess(tv.parse("下降3%"), "下降2%", Decimal(10))
+    assert "完成值 下降2%，" in line.explanation and "下降下降" not in line.explanation
+
+
+def test_score_targets_runs_on_a_database_not_yet_migrated(tmp_path):
+    """A finance officer checks the rules on a fresh copy, before any database exists."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    cases = tmp_path / "cases.csv"
+    cases.write_text("指标值,完成值,分值\n0次,1次,10\n显著增长,增长明显,10\n", encoding="utf-8-sig")
+    env = os.environ | {"DJANGO_SETTINGS_MODULE": "config.settings_local", "SQLITE_PATH": str(tmp_path / "empty.db")}
+    env.pop("DATABASE_URL", None)
+    root = Path(__file__).resolve().parents[2]
+    done = subprocess.run(
+        [sys.executable, "manage.py", "score_targets", str(cases)], cwd=root, env=env, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert lines[1].startswith("0次,1次,10,0.00,反向") and lines[2].startswith("显著增长,增长明显,10,待评定")

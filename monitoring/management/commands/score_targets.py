@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from monitoring import casebook
-from monitoring.models import GradeLevel
+from monitoring.models import DEFAULT_GRADE_LEVELS, GradeLevel
 
 
 class Command(BaseCommand):
@@ -30,6 +31,11 @@ class Command(BaseCommand):
             raise CommandError(f"无法读取 {cases}：{exc.strerror}") from None
         try:
             levels = [(level.name, level.percent) for level in GradeLevel.in_force()]
+        except DatabaseError:
+            # No database yet (a finance officer checking the rules on a fresh copy): the rules' own
+            # grade table, the one migration 0002 writes.
+            levels = [(name, percent) for _code, name, percent, _order in DEFAULT_GRADE_LEVELS]
+        try:
             table = casebook.score_table(casebook.decode(data), levels)
         except casebook.CaseError as exc:
             raise CommandError(str(exc)) from None

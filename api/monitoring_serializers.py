@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from monitoring.models import Report, Round
+from monitoring.models import Report, ReportValue, Round
 
+from .fields import NumberField
 from .serializers import ValueSerializer, value_data
 
 
@@ -193,13 +194,13 @@ class ValueWriteSerializer(serializers.Serializer):
 
 
 class BudgetWriteSerializer(serializers.Serializer):
-    annual_budget = serializers.DecimalField(
-        14, 2, min_value=0, required=False, allow_null=True, help_text="全年预算数（万元）"
+    annual_budget = NumberField(
+        Report._meta.get_field("annual_budget"), negative=False, required=False, allow_null=True
     )
-    adjusted_budget = serializers.DecimalField(
-        14, 2, min_value=0, required=False, allow_null=True, help_text="调整后预算数"
+    adjusted_budget = NumberField(
+        Report._meta.get_field("adjusted_budget"), negative=False, required=False, allow_null=True
     )
-    executed = serializers.DecimalField(14, 2, min_value=0, required=False, allow_null=True, help_text="执行数（万元）")
+    executed = NumberField(Report._meta.get_field("executed"), negative=False, required=False, allow_null=True)
     budget_reason = serializers.CharField(required=False, allow_blank=True, help_text="预算执行偏低原因")
 
 
@@ -218,7 +219,9 @@ class ReportWriteSerializer(serializers.Serializer):
 
 class GradeWriteSerializer(serializers.Serializer):
     grade = serializers.CharField(allow_blank=True, help_text="评定等级代码；空为取消评定")
-    percent = serializers.DecimalField(5, 2, required=False, allow_null=True, help_text="部分达成时的得分比例")
+    percent = NumberField(
+        ReportValue._meta.get_field("grade_percent"), required=False, allow_null=True, help_text="部分达成时的得分比例"
+    )
 
 
 class GradesSerializer(serializers.Serializer):

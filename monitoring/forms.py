@@ -3,13 +3,14 @@ posted fields (named by the ids of the objects they belong to)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from .models import Round, RoundKind
+from units.inputs import NumberFormField, read_number
+
+from .models import Report, ReportValue, Round, RoundKind, Weight
 from .services import BUDGET_FIELDS, REPORT_TEXTS, VALUE_TEXTS
 
 
@@ -21,13 +22,12 @@ class RoundOpenForm(forms.Form):
     deadline = forms.DateTimeField(
         label="填报截止时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    lag_threshold = forms.DecimalField(
+    lag_threshold = NumberFormField(
+        Round._meta.get_field("lag_threshold"),
         label="偏差阈值（百分点）",
         initial=Round._meta.get_field("lag_threshold").default,
         min_value=0,
         max_value=100,
-        max_digits=5,
-        decimal_places=2,
     )
 
     # A round's dates are in the projects' years; 0001-01-01 in UTC+8 falls before year 1 when stored (a 500).
@@ -50,17 +50,8 @@ class RoundOpenForm(forms.Form):
         return deadline
 
 
-def decimal_or_none(raw: str | None, label: str) -> Decimal | None:
-    text = (raw or "").strip().replace(",", "").replace("，", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"“{label}”应填写数字，“{raw}”不是数字") from None
-    if not number.is_finite():
-        raise ValidationError(f"“{label}”应填写数字，“{raw}”不是数字")
-    return number
+def decimal_or_none(raw: str | None, label: str, field) -> Decimal | None:
+    return read_number(raw, f"“{label}”", field)
 
 
 def read_report(post, value_ids: list[int]) -> tuple[dict[int, dict], dict, dict]:
@@ -77,7 +68,11 @@ def read_report(post, value_ids: list[int]) -> tuple[dict[int, dict], dict, dict
         if fields:
             values[pk] = fields
     labels = {"annual_budget": "全年预算数", "adjusted_budget": "调整后预算数", "executed": "执行数"}
-    budget = {name: decimal_or_none(post[name], labels[name]) for name in BUDGET_FIELDS if name in post}
+    budget = {
+        name: decimal_or_none(post[name], labels[name], Report._meta.get_field(name))
+        for name in BUDGET_FIELDS
+        if name in post
+    }
     texts = {name: post[name] for name in REPORT_TEXTS if name in post}
     return values, budget, texts
 
@@ -87,7 +82,9 @@ def read_weights(post, groups: list[dict]) -> dict[tuple[str, int], Decimal]:
     for group in groups:
         for item in group["items"]:
             if item["field"] in post:
-                number = decimal_or_none(post[item["field"]], f"{item['label']}的权重")
+                number = decimal_or_none(
+                    post[item["field"]], f"{item['label']}的权重", Weight._meta.get_field("weight")
+                )
                 weights[item["key"]] = number if number is not None else Decimal(0)
     return weights
 
@@ -96,5 +93,8 @@ def read_grades(post, value_ids: list[int]) -> dict[int, tuple[str, Decimal | No
     grades = {}
     for pk in value_ids:
         if f"grade-{pk}" in post:
-            grades[pk] = (post[f"grade-{pk}"], decimal_or_none(post.get(f"percent-{pk}"), "得分比例"))
+            grades[pk] = (
+                post[f"grade-{pk}"],
+                decimal_or_none(post.get(f"percent-{pk}"), "得分比例", ReportValue._meta.get_field("grade_percent")),
+            )
     return grades

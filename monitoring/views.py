@@ -67,8 +67,8 @@ def round_weights(request, pk):
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, f"权重未保存：{message}")
-    else:
-        messages.success(request, "权重已保存")
+        return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
+    messages.success(request, "权重已保存")
     return redirect("monitoring:round", pk=round_.pk)
 
 

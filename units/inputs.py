@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import decimal
 import re
+import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
@@ -29,16 +31,33 @@ def too_large_message(field) -> str:
     return f"数值过大（最多 {whole} 位整数、{places} 位小数）"
 
 
-def number_problem(number: decimal.Decimal, field) -> str | None:
-    """Why `field` cannot store `number` exactly as written."""
+# No column holds more than this many decimal places: a number written with a smaller exponent
+# (`1e-1000000`) is as far out of range as `1E+1000000`, not merely "too many decimals".
+_SMALLEST_EXPONENT = -100
+
+
+def number_problem(number, field) -> str | None:
+    """Why `field` cannot store `number` exactly as written; never raises.
+
+    Read from the number's digits and exponent, not computed: `normalize()`, `abs()` and
+    comparisons round in the default context, and overflow on `1E+1000000` (a 500 before)."""
     whole, places = _precision(field)
-    if not isinstance(number, decimal.Decimal):  # an int from a spreadsheet or a caller
+    if not isinstance(number, decimal.Decimal):  # an int or a float from a spreadsheet or a caller
         number = decimal.Decimal(str(number))
     if not number.is_finite():
         return too_large_message(field)
-    if number.normalize().as_tuple().exponent < -places:
+    if number.is_zero():
+        return None
+    _sign, digits, exponent = number.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    lowest = exponent + trailing_zeros  # the exponent of the last non-zero digit
+    if number.adjusted() >= whole:
+        return too_large_message(field)
+    if lowest < _SMALLEST_EXPONENT:
+        return f"数值过大或过小，超出可保存的范围（最多 {whole} 位整数、{places} 位小数）"
+    if lowest < -places:
         return f"小数位数过多（最多 {places} 位小数）"
-    return None if abs(number) < decimal.Decimal(10) ** whole else too_large_message(field)
+    return None
 
 
 def check_number(number: decimal.Decimal | None, field, where: str = "") -> None:
@@ -46,6 +65,50 @@ def check_number(number: decimal.Decimal | None, field, where: str = "") -> None
     problem = None if number is None else number_problem(number, field)
     if problem:
         raise ValidationError(f"{where}{problem}")
+
+
+# Thousands separators as typed (full-width ones are folded to these first).
+_SEPARATORS = str.maketrans("", "", ",")
+# ASCII only: `Decimal()` also reads other scripts' digits, which no export prints back.
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def read_number(raw, where: str, field, *, negative: bool = True) -> decimal.Decimal | None:
+    """The one reader of a number typed in a form, sent in JSON or read from a file's cell.
+
+    Blank is None; separators and full-width digits are allowed; anything else that is not a plain
+    decimal number is refused naming `where`, as is a number the model field `field` cannot store
+    (`1E+1000000`, `Infinity`, `NaN`: “数值过大”), so callers may compute with what it returns.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):  # JSON true is no number
+        raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
+    if isinstance(raw, float | int | decimal.Decimal):
+        text = str(raw)
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).translate(_SEPARATORS).strip()
+    if not text:
+        return None
+    if text.lower().lstrip("+-") in ("inf", "infinity", "nan", "snan"):
+        raise ValidationError(f"{where}{too_large_message(field)}")
+    if not _PLAIN_NUMBER_RE.fullmatch(text):
+        raise ValidationError(f"{where}应填写数字，“{_shown(raw)}”不是数字")
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:  # an exponent beyond what Decimal holds: 1E+99999999999999999999
+        raise ValidationError(f"{where}{too_large_message(field)}") from None
+    check_number(number, field, where)
+    if number.as_tuple().exponent > 0:  # 1e3 is stored and shown as 1000 (it fits: no overflow)
+        number = number.quantize(decimal.Decimal(1))
+    if not negative and number < 0:
+        raise ValidationError(f"{where}不能为负数")
+    return number
+
+
+def _shown(raw) -> str:
+    text = str(raw)
+    return text if len(text) <= 40 else text[:40] + "…"
 
 
 # A cell or a 文字目标 is printed in one spreadsheet cell (at most 32,767 characters in Excel);
@@ -106,8 +169,25 @@ class DecimalField(models.DecimalField):
         check_number(value, self)
 
     def formfield(self, **kwargs):
-        # The model's own check gives the one message; the form field only reads the number.
-        return super().formfield(**{"max_digits": None, "decimal_places": None, **kwargs})
+        return super().formfield(**{"form_class": NumberFormField, "model_field": self, **kwargs})
+
+
+class NumberFormField(forms.DecimalField):
+    """A form's number, read by `read_number` against the model field it is stored in: the same
+    reading and messages as every other entry path (`1E+1000000` is “数值过大”, not a 500)."""
+
+    def __init__(self, model_field, **kwargs):
+        kwargs.pop("max_digits", None), kwargs.pop("decimal_places", None)  # the model field's, checked once
+        super().__init__(max_digits=None, decimal_places=None, **kwargs)
+        self.model_field = model_field
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return read_number(value, "", self.model_field)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0], code="invalid") from None
 
 
 class RefuseControlCharacters:

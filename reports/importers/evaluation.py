@@ -8,7 +8,7 @@ see reports.provenance); its indicator rows are matched to the report's values i
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
@@ -16,6 +16,7 @@ from monitoring.models import Report, RoundKind
 from monitoring.services import _read_actual
 from targets.review import EDITABLE
 from units import policy
+from units.inputs import read_number
 
 from .files import Grid
 from .plan import CellChange, ImportPlan, Issue, ReportUpdate
@@ -66,21 +67,17 @@ def _formula(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> bool:
     return cell.formula
 
 
-def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> Decimal | None:
+def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str, field: str) -> Decimal | None:
     if _formula(grid, r, c, plan, label):
         return None
-    text = grid.text(r, c).replace(",", "")
-    if text in ("", "不适用"):
+    text = grid.text(r, c)
+    if text == "不适用":
         return None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        plan.errors.append(Issue(grid.name, r, c, f"“{label}”应为数字，而不是“{text}”"))
+        return read_number(text, f"“{label}”", Report._meta.get_field(field), negative=False)
+    except ValidationError as exc:
+        plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
         return None
-    if not number.is_finite() or number < 0:
-        plan.errors.append(Issue(grid.name, r, c, f"“{label}”应为不小于 0 的数字"))
-        return None
-    return number
 
 
 def plan_evaluation_sheet(grid: Grid, report: Report, version: int | None) -> ImportPlan:
@@ -158,7 +155,7 @@ def _plan_budget(grid: Grid, report: Report, kind: str, plan: ImportPlan, update
         ("adjusted_budget", adjusted_col, "调整后预算数", shown_adjusted),
         ("executed", executed_col, "预算执行数", report.executed),
     ):
-        number = _number(grid, r, col, plan, label)
+        number = _number(grid, r, col, plan, label, name)
         if number != shown:
             update.budget[name] = str(number) if number is not None else ""
             plan.changes.append(CellChange(f"{report.owner_label} · {label}", f"{shown or ''}", f"{number or ''}"))

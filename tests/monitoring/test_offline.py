@@ -130,3 +130,17 @@ def test_a_formula_in_the_filled_form_is_refused_naming_its_cell_not_stored_as_t
     assert any("公式" in m and "专利质押项目数”的“完成值" in m for m in messages), messages
     assert any("公式" in m and "未完成原因分析" in m for m in messages), messages
     assert not plan.reports
+
+
+@pytest.mark.parametrize("number", ["1E+1000000", "1e-1000000", "Infinity", "NaN", "1E+999999999999"])
+def test_a_huge_budget_cell_is_refused_at_preview_naming_it_never_left_to_fail_at_apply(
+    client, wuhan_evaluation, wuhan, number
+):
+    data = _filled(_export(client, wuhan, wuhan_evaluation), executed=number)
+    client.post(reverse("reports:import_upload"), {"file": SimpleUploadedFile("自评表.xlsx", data)})
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "invalid"
+    assert any("预算执行数" in e["message"] and "数值过大" in e["message"] for e in job.plan["errors"]), job.plan
+    assert client.post(reverse("reports:import_apply", args=[job.pk])).status_code in (302, 400)
+    report = Report.objects.get(pk=wuhan_evaluation.pk)
+    assert report.executed is None and report.values.exclude(raw="").count() == 0

@@ -205,3 +205,13 @@ def test_the_submit_button_is_offered_once_the_table_is_open(client, open_table,
     submit = reverse("targets:row_submit", args=[wuhan_row.pk])
     assert submit in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
     assert submit in client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
+
+
+@pytest.mark.parametrize("raw", ["1E+1000000", "9" * 1999, "0." + "0" * 1990 + "1", "Infinity", "NaN", "1e-1000000"])
+def test_a_number_no_column_holds_is_a_400_on_its_cell(client, wuhan, wuhan_row, open_table, raw):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: raw}, version=1)
+    assert response.status_code == 400
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    assert "收集中小微企业专利技术需求" in response.json()["errors"][column]
+    assert TableRow.objects.get(pk=wuhan_row.pk).version == 1

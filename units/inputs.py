@@ -8,6 +8,7 @@ export, so they are refused before anything is written, with a message naming wh
 from __future__ import annotations
 
 import decimal
+import json
 import re
 import unicodedata
 
@@ -214,6 +215,43 @@ def xml_safe(value):
     if isinstance(value, str):
         return XML_ILLEGAL.sub("", value)
     return value
+
+
+# The product's JSON bodies nest three or four levels ({"values": {"12": "≥500条"}}); a body nested
+# thousands deep (`[[[[…`, 100 KB) made json.loads raise RecursionError, which no view caught (a 500).
+MAX_JSON_DEPTH = 32
+
+
+class MalformedJson(ValueError):
+    """A body that is not JSON, or JSON no endpoint of the product takes (too deep, NaN)."""
+
+
+def _refuse_constant(name: str):
+    raise MalformedJson(f"{name} 不是 JSON 数值")
+
+
+def read_json(data: bytes | str):
+    """The one parser of JSON sent by a browser or a client (web views, DRF's parser) or found in an
+    uploaded file: the parsed value, or MalformedJson for anything else (never RecursionError)."""
+    try:
+        value = json.loads(data or "null", parse_constant=_refuse_constant)
+    except RecursionError:
+        raise MalformedJson("嵌套层数过多") from None
+    except (ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+        raise MalformedJson("不是有效的 JSON") from exc
+    _check_depth(value)
+    return value
+
+
+def _check_depth(value) -> None:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise MalformedJson(f"嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def parse_id(value) -> int | None:

@@ -5,7 +5,7 @@ stale version) and `targets.workflow` (each step a `targets.review.transition`).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.response import Response
 
 from targets import access, workflow
@@ -13,7 +13,6 @@ from targets.models import Cell, TableColumn
 from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
-from units.inputs import parse_id
 
 from .. import selectors
 from ..exceptions import Conflict
@@ -66,15 +65,6 @@ def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
     return errors
 
 
-def _typed_cells(data: dict) -> dict[int, str]:
-    cells = {}
-    for key, raw in data.get("cells", {}).items():
-        if parse_id(key) is None:
-            raise serializers.ValidationError({"cells": {key: "列编号应为数字"}})
-        cells[parse_id(key)] = raw
-    return cells
-
-
 class RowDetail(generics.GenericAPIView):
     serializer_class = RowSerializer
 
@@ -92,7 +82,7 @@ class RowDetail(generics.GenericAPIView):
         _require(policy.can_edit_row(request.user, row))
         payload = RowWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        cells = _typed_cells(payload.validated_data)
+        cells = payload.validated_data["cells"]
         columns = {c.pk: c for c in TableColumn.objects.filter(table_id=row.table_id).select_related("category")}
         errors = _cell_errors(columns, cells)
         if errors:

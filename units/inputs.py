@@ -118,15 +118,47 @@ MAX_CELL_CHARS = 2000
 MAX_LONG_TEXT_CHARS = 20000
 
 
-def check_text(text: str | None, where: str = "", *, limit: int = MAX_LONG_TEXT_CHARS) -> None:
-    """Refuse text with control characters or longer than `limit`, naming `where`."""
-    if text and len(text) > limit:
-        raise ValidationError(f"{where}内容过长（{len(text)} 字，最多 {limit} 字）")
+# Characters that change what printed text reads as without being seen: bidi embeddings, overrides,
+# isolates and marks (U+202E turns "1000" into "0001" on screen and in Excel), zero-width characters
+# and the BOM (two values that look equal differ), and the noncharacters Unicode reserves
+# (U+FDD0–FDEF and the last two of every plane, which XML refuses). Refused as controls are.
+_INVISIBLE = [
+    (
+        re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"),
+        "改变文字显示方向的不可见字符（{}），会使显示、打印的文字与实际内容不同",
+    ),
+    (re.compile("[\u200b-\u200d\u2060-\u2064\ufeff]"), "零宽度的不可见字符（{}），会使看起来相同的内容实际不同"),
+    (
+        re.compile(
+            "[\ufdd0-\ufdef"
+            + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+            + "]"
+        ),
+        " Unicode 非字符（{}），无法导出到 Excel 或 Word",
+    ),
+]
+
+
+def text_problem(text: str | None) -> str | None:
+    """Why `text` cannot be stored as typed (a control, bidi, zero-width or noncharacter), or None."""
     match = _CONTROL_RE.search(text or "")
     if match:
-        raise ValidationError(
-            f"{where}含有不可见的控制字符（U+{ord(match.group()):04X}），请删除后重新填写（常见于从其他软件复制的文字）"
-        )
+        return f"含有不可见的控制字符（U+{ord(match.group()):04X}），请删除后重新填写（常见于从其他软件复制的文字）"
+    for pattern, what in _INVISIBLE:
+        match = pattern.search(text or "")
+        if match:
+            return f"含有{what.format(f'U+{ord(match.group()):04X}')}，请删除后重新填写"
+    return None
+
+
+def check_text(text: str | None, where: str = "", *, limit: int = MAX_LONG_TEXT_CHARS) -> None:
+    """Refuse text with control or other invisible characters (`text_problem`), or longer than
+    `limit`, naming `where`."""
+    if text and len(text) > limit:
+        raise ValidationError(f"{where}内容过长（{len(text)} 字，最多 {limit} 字）")
+    problem = text_problem(text)
+    if problem:
+        raise ValidationError(f"{where}{problem}")
 
 
 def check_texts(items: dict[str, str | None]) -> dict[str, str]:

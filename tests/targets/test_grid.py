@@ -294,3 +294,22 @@ def test_a_value_sent_as_a_json_number_or_null_is_read_as_typed(client, wuhan, w
     first, second = (str(wuhan_row.table.columns.get(order=o).pk) for o in (1, 2))
     assert cells[first]["raw"] == "520" and cells[second]["raw"] == ""
     assert Cell.objects.get(row=wuhan_row, column__order=1).raw == "520"
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2067", "\u200b", "\ufeff", "\ufdd0", "\uffff"])
+def test_an_invisible_character_in_a_cell_or_the_narrative_is_refused_naming_it(
+    client, wuhan, admin_user, wuhan_row, open_table, char
+):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: f"5{char}20"}, version=1)
+    assert response.status_code == 400
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    error = response.json()["errors"][column]
+    assert error.startswith("“收集中小微企业专利技术需求（条）”含有") and f"U+{ord(char):04X}" in error
+    assert TableRow.objects.get(pk=wuhan_row.pk).version == 1
+
+    row = TableRow.objects.get(unit__name="湖北省地理标志科技创新有限公司")
+    client.force_login(admin_user)
+    response = _save(client, row, {}, version=1, narrative=f"新的{char}文字目标")
+    assert response.status_code == 400 and f"U+{ord(char):04X}" in response.json()["message"]
+    assert TableRow.objects.get(pk=row.pk).narrative != f"新的{char}文字目标"

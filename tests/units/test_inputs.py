@@ -101,3 +101,26 @@ def test_control_characters_are_refused_naming_where_and_which(char):
 def test_tabs_line_breaks_and_ordinary_text_pass():
     check_text("第一行\r\n第二行\t≥500条　（全角空格）", "“备注”")
     check_text(None)
+
+
+INVISIBLE = {
+    "改变文字显示方向": ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069"],
+    "零宽度": ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff"],
+    "非字符": ["\ufdd0", "\ufdef", "\ufffe", "\uffff", "\U0001fffe", "\U0010ffff"],
+}
+
+
+@pytest.mark.parametrize(
+    "kind, char", [(kind, char) for kind, chars in INVISIBLE.items() for char in chars], ids=lambda v: repr(v)
+)
+def test_bidi_zero_width_and_noncharacters_are_refused_naming_where_and_which(kind, char):
+    """U+202E shows "0001" for "1000" on screen and on paper; a zero-width space makes two equal-looking
+    values differ; a noncharacter cannot be written to .xlsx/.docx."""
+    with pytest.raises(ValidationError) as refused:
+        check_text(f"1000{char}条", "“备注”")
+    message = refused.value.messages[0]
+    assert message.startswith("“备注”含有") and kind in message and f"U+{ord(char):04X}" in message
+
+
+def test_ordinary_chinese_punctuation_and_symbols_pass():
+    check_text("≥500条；“显著增长”（较上年）·—…《通知》①％‰㎡ 中文　全角空格 emoji 🙂")

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "drf_spectacular_sidecar",  # Swagger UI's files, vendored: served from STATIC_ROOT, no CDN
     "units",
     "projects",

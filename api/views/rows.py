@@ -14,11 +14,10 @@ from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
 
-from .. import selectors
+from .. import filters, selectors
 from ..exceptions import Conflict
 from ..pagination import CellCursorPagination
 from ..serializers import CellSerializer, ReturnSerializer, RowListSerializer, RowSerializer, RowWriteSerializer
-from .common import COLUMN, ROW, ROW_STATUS, TABLE, UNIT, YEAR
 
 ERRORS = OpenApiResponse(description="错误：{detail: 中文信息, errors: [{field, message}]}")
 
@@ -33,21 +32,25 @@ def _row_response(request, pk) -> Response:
     return Response(RowSerializer(row, context=selectors.row_detail(row)).data)
 
 
-@extend_schema(parameters=[YEAR, TABLE, UNIT, ROW_STATUS], summary="可见的填报行（单位只见本单位的行）")
+@extend_schema(summary="可见的填报行（单位只见本单位的行）")
 class RowList(generics.ListAPIView):
+    filter_backends = [filters.QueryFilterBackend]
+    filterset_class = filters.RowFilter
     serializer_class = RowListSerializer
 
     def get_queryset(self):
-        return selectors.rows_for(self.request.user, self.request.query_params)
+        return selectors.rows_for(self.request.user)
 
 
-@extend_schema(parameters=[YEAR, TABLE, UNIT, ROW, COLUMN, ROW_STATUS], summary="可见行的单元格（游标分页）")
+@extend_schema(summary="可见行的单元格（游标分页）")
 class CellList(generics.ListAPIView):
+    filter_backends = [filters.QueryFilterBackend]
+    filterset_class = filters.CellFilter
     serializer_class = CellSerializer
     pagination_class = CellCursorPagination
 
     def get_queryset(self):
-        return selectors.cells_for(self.request.user, self.request.query_params)
+        return selectors.cells_for(self.request.user)
 
 
 def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:

@@ -292,14 +292,16 @@ elif not DEBUG:
     SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 
 # The JSON API (api/, docs/api.md): tokens for machine clients, the session (with CSRF) for the browser.
-API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")  # per token, or per user for the browser
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")  # per user: their tokens and session together
+# Tokens a user may make in 24 hours (revoking and making tokens again would otherwise be unbounded).
+API_TOKENS_PER_DAY = env_int("API_TOKENS_PER_DAY", 20)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.parsers.BodyIsJson"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ListPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["api.parsers.JsonParser"],

@@ -14,7 +14,25 @@ from .models import Report, ReportValue, Round, RoundKind, Weight
 from .services import BUDGET_FIELDS, REPORT_TEXTS, VALUE_TEXTS
 
 
-class RoundOpenForm(forms.Form):
+class _RoundDates:
+    # A round's dates are in the projects' years; 0001-01-01 in UTC+8 falls before year 1 when stored (a 500).
+    YEARS = (2000, 2100)
+
+    def _in_years(self, name: str, label: str):
+        value = self.cleaned_data[name]
+        if value is not None and not self.YEARS[0] <= value.year <= self.YEARS[1]:
+            raise forms.ValidationError(f"{label}应在 {self.YEARS[0]} 到 {self.YEARS[1]} 年之间")
+        return value
+
+    def clean_deadline(self):
+        # As for a table's deadline (targets.forms.OpenTableForm): a past one tells the units nothing.
+        deadline = self._in_years("deadline", "填报截止时间")
+        if deadline is not None and deadline <= timezone.now():
+            raise forms.ValidationError("填报截止时间必须晚于现在")
+        return deadline
+
+
+class RoundOpenForm(_RoundDates, forms.Form):
     kind = forms.ChoiceField(label="类型", choices=RoundKind.choices)
     reference_date = forms.DateField(
         label="监控时点 / 自评截至日", widget=forms.DateInput(attrs={"type": "date"}), help_text="如 2022-06-30"
@@ -30,24 +48,14 @@ class RoundOpenForm(forms.Form):
         max_value=100,
     )
 
-    # A round's dates are in the projects' years; 0001-01-01 in UTC+8 falls before year 1 when stored (a 500).
-    YEARS = (2000, 2100)
-
-    def _in_years(self, name: str, label: str):
-        value = self.cleaned_data[name]
-        if value is not None and not self.YEARS[0] <= value.year <= self.YEARS[1]:
-            raise forms.ValidationError(f"{label}应在 {self.YEARS[0]} 到 {self.YEARS[1]} 年之间")
-        return value
-
     def clean_reference_date(self):
         return self._in_years("reference_date", "监控时点 / 自评截至日")
 
-    def clean_deadline(self):
-        # As for a table's deadline (targets.forms.OpenTableForm): a past one tells the units nothing.
-        deadline = self._in_years("deadline", "填报截止时间")
-        if deadline is not None and deadline <= timezone.now():
-            raise forms.ValidationError("填报截止时间必须晚于现在")
-        return deadline
+
+class RoundDeadlineForm(_RoundDates, forms.Form):
+    """Extend (or clear) a round's deadline: the same checks as when the round was opened."""
+
+    deadline = forms.DateTimeField(label="填报截止时间", required=False, help_text="留空为不限")
 
 
 def decimal_or_none(raw: str | None, label: str, field) -> Decimal | None:

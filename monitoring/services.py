@@ -25,6 +25,7 @@ from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
 from . import scoring
+from .deadlines import SAVE, SUBMIT, refuse_after_deadline
 from .models import BUDGET_FIELDS, GradeLevel, Report, ReportValue, Round, RoundKind, RoundStatus, Weight
 from .rules import submit_problems
 from .selectors import weight_groups
@@ -334,6 +335,7 @@ def report_save(
     if not policy.can_edit_report(actor, report):
         raise PermissionDenied("您没有修改该报告的权限")
     report.check_editable(expected_version)
+    refuse_after_deadline(report, actor, SAVE)
     changed = _save_values(report, values)
     fields = _save_report_fields(report, budget or {}, texts or {})
     if not changed and not fields:
@@ -404,6 +406,7 @@ def report_submit(*, report_id: int, actor) -> Report:
     report = _locked_report(report_id)
     if not policy.can_submit_report(actor, report):
         raise PermissionDenied("您没有提交该报告的权限")
+    refuse_after_deadline(report, actor, SUBMIT)
     if report.status in EDITABLE:
         problems = submit_problems(report, list(report.values.all()))
         if problems:

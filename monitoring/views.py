@@ -15,8 +15,8 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.inputs import parse_id
 
-from . import access, evidence, selectors, services
-from .forms import RoundOpenForm, read_grades, read_report, read_weights
+from . import access, deadlines, evidence, selectors, services
+from .forms import RoundDeadlineForm, RoundOpenForm, read_grades, read_report, read_weights
 
 
 def _rounds_page(request, project, form, status=200):
@@ -69,6 +69,25 @@ def round_weights(request, pk):
             messages.error(request, f"权重未保存：{message}")
         return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
     messages.success(request, "权重已保存")
+    return redirect("monitoring:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_deadline(request, pk):
+    round_ = access.round_for_manager(request.user, pk)
+    form = RoundDeadlineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
+        round_ = deadlines.round_deadline_set(
+            round_id=round_.pk, deadline=form.cleaned_data["deadline"], actor=request.user
+        )
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, f"截止时间未修改：{message}")
+        return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
+    messages.success(request, "截止时间已修改，尚未提交的单位已收到通知")
     return redirect("monitoring:round", pk=round_.pk)
 
 

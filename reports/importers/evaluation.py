@@ -12,6 +12,7 @@ from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
+from monitoring.deadlines import SAVE, may_after_deadline
 from monitoring.models import Report, RoundKind
 from monitoring.services import _read_actual
 from targets.review import EDITABLE
@@ -51,6 +52,8 @@ def sheet_report(grid: Grid, source: dict | None, user) -> tuple[Report | None, 
         return None, None, "没有找到该表所属的报告"
     if report.status not in EDITABLE or not policy.can_edit_report(user, report):
         return None, None, f"{report.owner_label}的报告当前不可修改（{report.get_status_display()}）"
+    if not may_after_deadline(user, report, SAVE):
+        return None, None, f"{report.owner_label}的报告已过本轮截止时间，不能再导入；如需延期请联系省局审核员"
     return report, entry.get("version"), ""
 
 

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.inputs import parse_id
 
-from . import access, deadlines, evidence, selectors, services
+from . import access, deadline_services, evidence, selectors, services
 from .forms import RoundDeadlineForm, RoundOpenForm, read_grades, read_report, read_weights
 
 
@@ -80,7 +80,7 @@ def round_deadline(request, pk):
     try:
         if not form.is_valid():
             raise ValidationError([m for ms in form.errors.values() for m in ms])
-        round_ = deadlines.round_deadline_set(
+        round_ = deadline_services.round_deadline_set(
             round_id=round_.pk, deadline=form.cleaned_data["deadline"], actor=request.user
         )
     except ValidationError as exc:

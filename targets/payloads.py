@@ -4,16 +4,31 @@
 
 from __future__ import annotations
 
+from django.core.validators import ProhibitNullCharactersValidator
 from rest_framework import serializers
+from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from units.inputs import parse_id
+
+
+class TypedText(serializers.CharField):
+    """Text as typed: its characters are checked where it is stored (units.inputs.check_text names the
+    cell or field), not here, where DRF would refuse NUL or a lone surrogate without saying where."""
+
+    def __init__(self, **kwargs):
+        super().__init__(allow_blank=True, trim_whitespace=False, **kwargs)
+        self.validators = [
+            v
+            for v in self.validators
+            if not isinstance(v, ProhibitNullCharactersValidator | ProhibitSurrogateCharactersValidator)
+        ]
 
 
 class ColumnValuesField(serializers.DictField):
     """{column id: the value as written}: ids are plain whole numbers, values text (null is blank)."""
 
     def __init__(self, **kwargs):
-        kwargs.setdefault("child", serializers.CharField(allow_blank=True, allow_null=True, trim_whitespace=False))
+        kwargs.setdefault("child", TypedText(allow_null=True))
         super().__init__(**kwargs)
 
     def to_internal_value(self, data):
@@ -30,7 +45,7 @@ def version_field(**kwargs) -> serializers.IntegerField:
 
 
 def narrative_field(**kwargs) -> serializers.CharField:
-    return serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, **kwargs)
+    return TypedText(required=False, **kwargs)
 
 
 class RowValuesSave(serializers.Serializer):

@@ -13,6 +13,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.csp import policy as csp_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -94,6 +96,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response, error pages included (config/csp.py).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -290,6 +294,8 @@ if HTTPS:
 elif not DEBUG:
     # Plain HTTP was chosen explicitly: the HTTPS-only deployment checks cannot apply.
     SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
+
+CONTENT_SECURITY_POLICY = csp_policy()
 
 # The JSON API (api/, docs/api.md): tokens for machine clients, the session (with CSRF) for the browser.
 API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")  # per user: their tokens and session together

@@ -57,6 +57,13 @@ def round_detail(request, pk):
     return render(request, "monitoring/round.html", selectors.round_page(round_, request.user))
 
 
+def _round_refused(request, round_, what: str, exc: ValidationError):
+    """The round page again (400) with why nothing was changed."""
+    for message in exc.messages:
+        messages.error(request, f"{what}：{message}")
+    return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
+
+
 @login_required
 @require_POST
 def round_weights(request, pk):
@@ -65,9 +72,7 @@ def round_weights(request, pk):
         weights = read_weights(request.POST, selectors.weight_groups(round_))
         services.weights_save(round_id=round_.pk, weights=weights, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, f"权重未保存：{message}")
-        return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
+        return _round_refused(request, round_, "权重未保存", exc)
     messages.success(request, "权重已保存")
     return redirect("monitoring:round", pk=round_.pk)
 
@@ -84,9 +89,7 @@ def round_deadline(request, pk):
             round_id=round_.pk, deadline=form.cleaned_data["deadline"], actor=request.user
         )
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, f"截止时间未修改：{message}")
-        return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
+        return _round_refused(request, round_, "截止时间未修改", exc)
     messages.success(request, "截止时间已修改，尚未提交的单位已收到通知")
     return redirect("monitoring:round", pk=round_.pk)
 

@@ -68,7 +68,8 @@ def api_exception_handler(exc, context):
         return None
     if isinstance(exc, exceptions.ValidationError):
         errors = _flatten(exc.detail)
-        detail = "提交的数据有误：" + "；".join(f"{e['field'] or '请求'}：{e['message']}" for e in errors)
+        what = "查询参数有误：" if getattr(exc, "query_parameters", False) else "提交的数据有误："
+        detail = what + "；".join(f"{e['field'] or '请求'}：{e['message']}" for e in errors)
     elif isinstance(exc, exceptions.NotAuthenticated):
         errors = []
         detail = GENERIC[401]

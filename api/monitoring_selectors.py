@@ -5,11 +5,6 @@ from __future__ import annotations
 
 from monitoring import selectors as monitoring
 from monitoring.models import Report, Round
-from units.inputs import parse_id
-
-
-def _int(value) -> int | None:
-    return parse_id(value)
 
 
 def project_rounds(project) -> list[Round]:
@@ -24,13 +19,12 @@ def round_reports(round_: Round) -> list[Report]:
     return reports
 
 
-def my_reports(user, params) -> list[Report]:
+def my_reports(user, round_id: int | None = None) -> list[Report]:
     """The caller's reports: their units' (to fill), then those waiting for their review (one query
-    each, after the policy's), filtered by `round`."""
+    each, after the policy's), of one round if `round_id`."""
     reports = monitoring.reports_for_filler(user)
     seen = {r.pk for r in reports}
     reports += [r for r in monitoring.reports_to_review(user) if r.pk not in seen]
-    round_id = _int(params.get("round"))
     if round_id is not None:
         reports = [r for r in reports if r.round_id == round_id]
     return reports

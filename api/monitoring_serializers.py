@@ -10,8 +10,9 @@ from decimal import Decimal
 
 from rest_framework import serializers
 
-from monitoring.models import DeviationCategory, Likelihood, Report, Round
+from monitoring.models import DeviationCategory, Likelihood, Report, ReportBudget, ReportValue, Round
 
+from .fields import NumberField
 from .serializers import ValueSerializer, value_data
 
 
@@ -252,9 +253,19 @@ class ValueWriteSerializer(serializers.Serializer):
 
 
 class BudgetFiguresWriteSerializer(serializers.Serializer):
-    executed = serializers.DecimalField(14, 2, min_value=0, required=False, allow_null=True, help_text="执行数（万元）")
-    expected = serializers.DecimalField(
-        14, 2, min_value=0, required=False, allow_null=True, help_text="全年预计执行数（万元，监控）"
+    executed = NumberField(
+        ReportBudget._meta.get_field("executed"),
+        negative=False,
+        required=False,
+        allow_null=True,
+        help_text="执行数（万元）",
+    )
+    expected = NumberField(
+        ReportBudget._meta.get_field("expected"),
+        negative=False,
+        required=False,
+        allow_null=True,
+        help_text="全年预计执行数（万元，监控）",
     )
 
 
@@ -296,7 +307,9 @@ class ReportWriteSerializer(serializers.Serializer):
 
 class GradeWriteSerializer(serializers.Serializer):
     grade = serializers.CharField(allow_blank=True, help_text="评定等级代码；空为取消评定")
-    percent = serializers.DecimalField(5, 2, required=False, allow_null=True, help_text="部分达成时的得分比例")
+    percent = NumberField(
+        ReportValue._meta.get_field("grade_percent"), required=False, allow_null=True, help_text="部分达成时的得分比例"
+    )
 
 
 class GradesSerializer(serializers.Serializer):

@@ -11,6 +11,7 @@ from projects.models import FundingSource, Project
 from reports.models import ExportJob
 from targets import values as tv
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetTable
+from targets.payloads import ColumnValuesField, narrative_field, version_field
 
 
 class ValueSerializer(serializers.Serializer):
@@ -252,14 +253,10 @@ class RowSerializer(RowListSerializer):
 class RowWriteSerializer(serializers.Serializer):
     """The caller's own row: values as written, by column id, and the version they were read at."""
 
-    version = serializers.IntegerField(min_value=1, help_text="读取时的行版本；他人已保存时返回 409")
-    cells = serializers.DictField(
-        child=serializers.CharField(allow_blank=True, trim_whitespace=False),
-        required=False,
-        default=dict,
-        help_text='{列编号: 指标值原文}，如 {"12": "≥500条"}',
-    )
-    narrative = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False)
+    # The grid's own fields (targets.payloads): both refuse the same bodies.
+    version = version_field(help_text="读取时的行版本；他人已保存时返回 409")
+    cells = ColumnValuesField(required=False, default=dict, help_text='{列编号: 指标值原文}，如 {"12": "≥500条"}')
+    narrative = narrative_field()
 
 
 class ReturnSerializer(serializers.Serializer):

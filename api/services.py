@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
+from datetime import timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -17,8 +18,9 @@ from units.inputs import check_text
 
 from .models import ApiToken
 
-# The rate is counted per token (docs/api.md): without a cap, a user making a hundred tokens would
-# have a hundred times the rate. Ten active tokens are plenty for the scripts of one person.
+# Ten active tokens are plenty for the scripts of one person (the rate is counted per user, across
+# all of them: api.throttling). How many a user may make in 24 hours is settings.API_TOKENS_PER_DAY,
+# counted in the database (revoked ones too), under the user's row lock: exact across processes.
 MAX_ACTIVE_TOKENS = 10
 # A token is used at most this often to move `last_used_at` (one UPDATE a minute, not one a request).
 LAST_USED_EVERY_SECONDS = 60
@@ -37,6 +39,14 @@ def api_token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
     get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.filter(user=user, revoked_at__isnull=True).count() >= MAX_ACTIVE_TOKENS:
         raise ValidationError(f"每个用户最多同时持有 {MAX_ACTIVE_TOKENS} 个有效令牌，请先吊销不再使用的令牌")
+    per_day = settings.API_TOKENS_PER_DAY
+    made = ApiToken.objects.filter(user=user, created_at__gte=timezone.now() - timedelta(days=1))
+    if made.count() >= per_day:
+        first = made.order_by("created_at").values_list("created_at", flat=True).first()
+        again = timezone.localtime(first + timedelta(days=1)).strftime("%Y-%m-%d %H:%M")
+        raise ValidationError(
+            f"24 小时内最多创建 {per_day} 个令牌（含已吊销的），请于 {again} 后再创建，或继续使用已有的令牌"
+        )
     prefix = secrets.token_hex(4)
     while ApiToken.objects.filter(prefix=prefix).exists():
         prefix = secrets.token_hex(4)

@@ -14,6 +14,8 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
+from config.csp import policy as csp_policy
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 _TRUE = {"1", "true", "yes", "on"}
@@ -114,6 +116,7 @@ INSTALLED_APPS = [
     "axes",
     "rest_framework",
     "drf_spectacular",
+    "django_filters",
     "drf_spectacular_sidecar",  # Swagger UI's files, vendored: served from STATIC_ROOT, no CDN
     "units",
     "projects",
@@ -127,6 +130,8 @@ MIDDLEWARE = [
     # First: /healthz and /readyz answer load balancers before host checks, redirects and sessions.
     "config.health.HealthMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # The Content-Security-Policy header on every response, error pages included (config/csp.py).
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -403,18 +408,22 @@ elif not DEBUG:
     # Plain HTTP was chosen explicitly: the HTTPS-only deployment checks cannot apply.
     SILENCED_SYSTEM_CHECKS = ["security.W004", "security.W008", "security.W012", "security.W016"]
 
+CONTENT_SECURITY_POLICY = csp_policy()
+
 # The JSON API (api/, docs/api.md): tokens for machine clients, the session (with CSRF) for the browser.
-API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")  # per token, or per user for the browser
+API_THROTTLE_RATE = env_str("API_THROTTLE_RATE", "600/min")  # per user: their tokens and session together
+# Tokens a user may make in 24 hours (revoking and making tokens again would otherwise be unbounded).
+API_TOKENS_PER_DAY = env_int("API_TOKENS_PER_DAY", 20)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.TokenRateThrottle"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated", "api.parsers.BodyIsJson"],
+    "DEFAULT_THROTTLE_CLASSES": ["api.throttling.UserRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "api.pagination.ListPagination",
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_PARSER_CLASSES": ["api.parsers.JsonParser"],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "EXCEPTION_HANDLER": "api.exceptions.api_exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",

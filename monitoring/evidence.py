@@ -23,6 +23,7 @@ from units.audit import AuditAction, audit_record
 from units.files import UNREACHABLE
 from units.inputs import check_text
 
+from .deadlines import SAVE, refuse_after_deadline
 from .models import Evidence, Report
 
 logger = logging.getLogger(__name__)
@@ -132,6 +133,7 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
         raise PermissionDenied("您没有为该报告上传材料的权限")
     if report.status not in EDITABLE:
         raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能上传材料")
+    refuse_after_deadline(report, actor, SAVE)
     _check_room(report, upload)
     value = None
     if value_id is not None:
@@ -185,6 +187,7 @@ def evidence_remove(*, evidence_id: int, actor) -> None:
         raise PermissionDenied("您没有删除该材料的权限")
     if report.status not in EDITABLE:
         raise ValidationError(f"{report.edit_label}当前为“{report.get_status_display()}”，不能删除材料")
+    refuse_after_deadline(report, actor, SAVE)
     name, storage, path = evidence.original_name, evidence.file.storage, evidence.file.name
     evidence.delete()
     audit_record(

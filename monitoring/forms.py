@@ -3,35 +3,20 @@ posted fields (named by the ids of the objects they belong to)."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from units.inputs import NumberFormField, read_number
 
 from .budget import FundSource
 from .budget_services import FIELD_LABELS
-from .models import BUREAU_BUDGET_FIELDS, UNIT_BUDGET_FIELDS, Round, RoundKind
+from .models import BUREAU_BUDGET_FIELDS, UNIT_BUDGET_FIELDS, ReportBudget, ReportValue, Round, RoundKind, Weight
 from .services import REPORT_TEXTS, VALUE_TEXTS
 
 
-class RoundOpenForm(forms.Form):
-    kind = forms.ChoiceField(label="类型", choices=RoundKind.choices)
-    reference_date = forms.DateField(
-        label="监控时点 / 自评截至日", widget=forms.DateInput(attrs={"type": "date"}), help_text="如 2022-06-30"
-    )
-    deadline = forms.DateTimeField(
-        label="填报截止时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    lag_threshold = forms.DecimalField(
-        label="偏差阈值（百分点）",
-        initial=Round._meta.get_field("lag_threshold").default,
-        min_value=0,
-        max_value=100,
-        max_digits=5,
-        decimal_places=2,
-    )
-
+class _RoundDates:
     # A round's dates are in the projects' years; 0001-01-01 in UTC+8 falls before year 1 when stored (a 500).
     YEARS = (2000, 2100)
 
@@ -41,9 +26,6 @@ class RoundOpenForm(forms.Form):
             raise forms.ValidationError(f"{label}应在 {self.YEARS[0]} 到 {self.YEARS[1]} 年之间")
         return value
 
-    def clean_reference_date(self):
-        return self._in_years("reference_date", "监控时点 / 自评截至日")
-
     def clean_deadline(self):
         # As for a table's deadline (targets.forms.OpenTableForm): a past one tells the units nothing.
         deadline = self._in_years("deadline", "填报截止时间")
@@ -52,17 +34,34 @@ class RoundOpenForm(forms.Form):
         return deadline
 
 
-def decimal_or_none(raw: str | None, label: str) -> Decimal | None:
-    text = (raw or "").strip().replace(",", "").replace("，", "")
-    if not text:
-        return None
-    try:
-        number = Decimal(text)
-    except InvalidOperation:
-        raise ValidationError(f"“{label}”应填写数字，“{raw}”不是数字") from None
-    if not number.is_finite():
-        raise ValidationError(f"“{label}”应填写数字，“{raw}”不是数字")
-    return number
+class RoundOpenForm(_RoundDates, forms.Form):
+    kind = forms.ChoiceField(label="类型", choices=RoundKind.choices)
+    reference_date = forms.DateField(
+        label="监控时点 / 自评截至日", widget=forms.DateInput(attrs={"type": "date"}), help_text="如 2022-06-30"
+    )
+    deadline = forms.DateTimeField(
+        label="填报截止时间", required=False, widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    lag_threshold = NumberFormField(
+        Round._meta.get_field("lag_threshold"),
+        label="偏差阈值（百分点）",
+        initial=Round._meta.get_field("lag_threshold").default,
+        min_value=0,
+        max_value=100,
+    )
+
+    def clean_reference_date(self):
+        return self._in_years("reference_date", "监控时点 / 自评截至日")
+
+
+class RoundDeadlineForm(_RoundDates, forms.Form):
+    """Extend (or clear) a round's deadline: the same checks as when the round was opened."""
+
+    deadline = forms.DateTimeField(label="填报截止时间", required=False, help_text="留空为不限")
+
+
+def decimal_or_none(raw: str | None, label: str, field) -> Decimal | None:
+    return read_number(raw, f"“{label}”", field)
 
 
 def read_budget(post, fields: tuple[str, ...]) -> dict[str, dict]:
@@ -74,7 +73,9 @@ def read_budget(post, fields: tuple[str, ...]) -> dict[str, dict]:
             key = f"{name}-{source.value}"
             if key in post:
                 label = f"{source.label}的{FIELD_LABELS[name]}"
-                budget.setdefault(source.value, {})[name] = decimal_or_none(post[key], label)
+                budget.setdefault(source.value, {})[name] = decimal_or_none(
+                    post[key], label, ReportBudget._meta.get_field(name)
+                )
     return budget
 
 
@@ -109,7 +110,9 @@ def read_weights(post, groups: list[dict]) -> dict[tuple[str, int], Decimal]:
     for group in groups:
         for item in group["items"]:
             if item["field"] in post:
-                number = decimal_or_none(post[item["field"]], f"{item['label']}的权重")
+                number = decimal_or_none(
+                    post[item["field"]], f"{item['label']}的权重", Weight._meta.get_field("weight")
+                )
                 weights[item["key"]] = number if number is not None else Decimal(0)
     return weights
 
@@ -118,5 +121,8 @@ def read_grades(post, value_ids: list[int]) -> dict[int, tuple[str, Decimal | No
     grades = {}
     for pk in value_ids:
         if f"grade-{pk}" in post:
-            grades[pk] = (post[f"grade-{pk}"], decimal_or_none(post.get(f"percent-{pk}"), "得分比例"))
+            grades[pk] = (
+                post[f"grade-{pk}"],
+                decimal_or_none(post.get(f"percent-{pk}"), "得分比例", ReportValue._meta.get_field("grade_percent")),
+            )
     return grades

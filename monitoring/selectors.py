@@ -20,6 +20,7 @@ from units.audit import audit_entries_for
 
 from . import scoring
 from .budget import Budget, FundSource
+from .deadlines import SAVE, SUBMIT, deadline_passed, may_after_deadline
 from .models import (
     BUDGET_AMOUNTS,
     DeviationCategory,
@@ -363,7 +364,9 @@ def report_page(report: Report, user, weights: dict | None = None) -> dict:
         value.files = [f for f in files if f.value_id == value.pk]
     lines = _lines(report, values, weights if weights is not None else weights_by_key(report.round))
     last_review = report.snapshots.filter(event__in=REVIEW_EVENTS).select_related("actor").first()
-    editable = report.status in EDITABLE and policy.can_edit_report(user, report)
+    editable = (
+        report.status in EDITABLE and policy.can_edit_report(user, report) and may_after_deadline(user, report, SAVE)
+    )
     reviewing = report.status == ReviewStatus.SUBMITTED and policy.can_review_report(user, report)
     round_ = report.round
     return {
@@ -383,7 +386,10 @@ def report_page(report: Report, user, weights: dict | None = None) -> dict:
         "max_mb": settings.EVIDENCE_MAX_BYTES // (1024 * 1024),
         "evidence": [f for f in files if f.value_id is None],
         "editable": editable,
-        "can_submit": report.status in EDITABLE and policy.can_submit_report(user, report),
+        "can_submit": report.status in EDITABLE
+        and policy.can_submit_report(user, report)
+        and may_after_deadline(user, report, SUBMIT),
+        "deadline_passed": deadline_passed(round_),
         "can_review": reviewing,
         "can_reopen": report.status == ReviewStatus.APPROVED and policy.can_reopen_report(user, report),
         "can_see_round": policy.can_view_rounds(user, round_.project),

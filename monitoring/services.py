@@ -27,6 +27,7 @@ from units.notifications import notify, unit_fillers
 from . import scoring
 from .baselines import with_baselines
 from .budget_services import budget_figures_save, budget_lines, project_budget, unit_budgets
+from .deadlines import SAVE, SUBMIT, refuse_after_deadline
 from .models import (
     UNIT_BUDGET_FIELDS,
     DeviationCategory,
@@ -375,6 +376,7 @@ def report_save(
     if not policy.can_edit_report(actor, report):
         raise PermissionDenied("您没有修改该报告的权限")
     report.check_editable(expected_version)
+    refuse_after_deadline(report, actor, SAVE)
     changed = _save_values(report, values)
     fields = budget_figures_save(report=report, posted=budget or {}, fields=UNIT_BUDGET_FIELDS)
     fields |= _save_texts(report, texts or {})
@@ -446,6 +448,7 @@ def report_submit(*, report_id: int, actor) -> Report:
     report = _locked_report(report_id)
     if not policy.can_submit_report(actor, report):
         raise PermissionDenied("您没有提交该报告的权限")
+    refuse_after_deadline(report, actor, SUBMIT)
     if report.status in EDITABLE:
         problems = submit_problems(report, list(report.values.select_related("grade", "column", "indicator")))
         if problems:

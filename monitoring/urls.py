@@ -12,6 +12,7 @@ urlpatterns = [
     path("monitoring/rounds/<int:pk>/summary/", summary_views.round_summary_page, name="round_summary"),
     path("monitoring/rounds/<int:pk>/weights/", views.round_weights, name="round_weights"),
     path("monitoring/rounds/<int:pk>/close/", views.round_close, name="round_close"),
+    path("monitoring/rounds/<int:pk>/deadline/", views.round_deadline, name="round_deadline"),
     path("monitoring/rounds/<int:pk>/add-units/", views.round_units_add, name="round_units_add"),
     path("monitoring/reports/<int:pk>/", views.report_detail, name="report"),
     path("monitoring/reports/<int:pk>/save/", views.report_save, name="report_save"),

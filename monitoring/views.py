@@ -14,8 +14,8 @@ from units import policy
 from units.files import file_response
 from units.inputs import parse_id
 
-from . import access, budget_services, evidence, selectors, services
-from .forms import RoundOpenForm, read_budget_set, read_grades, read_report, read_weights
+from . import access, budget_services, deadline_services, evidence, selectors, services
+from .forms import RoundDeadlineForm, RoundOpenForm, read_budget_set, read_grades, read_report, read_weights
 
 
 def _rounds_page(request, project, form, status=200):
@@ -56,6 +56,13 @@ def round_detail(request, pk):
     return render(request, "monitoring/round.html", selectors.round_page(round_, request.user))
 
 
+def _round_refused(request, round_, what: str, exc: ValidationError):
+    """The round page again (400) with why nothing was changed."""
+    for message in exc.messages:
+        messages.error(request, f"{what}：{message}")
+    return render(request, "monitoring/round.html", selectors.round_page(round_, request.user), status=400)
+
+
 @login_required
 @require_POST
 def round_weights(request, pk):
@@ -64,10 +71,25 @@ def round_weights(request, pk):
         weights = read_weights(request.POST, selectors.weight_groups(round_))
         services.weights_save(round_id=round_.pk, weights=weights, actor=request.user)
     except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, f"权重未保存：{message}")
-    else:
-        messages.success(request, "权重已保存")
+        return _round_refused(request, round_, "权重未保存", exc)
+    messages.success(request, "权重已保存")
+    return redirect("monitoring:round", pk=round_.pk)
+
+
+@login_required
+@require_POST
+def round_deadline(request, pk):
+    round_ = access.round_for_manager(request.user, pk)
+    form = RoundDeadlineForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise ValidationError([m for ms in form.errors.values() for m in ms])
+        round_ = deadline_services.round_deadline_set(
+            round_id=round_.pk, deadline=form.cleaned_data["deadline"], actor=request.user
+        )
+    except ValidationError as exc:
+        return _round_refused(request, round_, "截止时间未修改", exc)
+    messages.success(request, "截止时间已修改，尚未提交的单位已收到通知")
     return redirect("monitoring:round", pk=round_.pk)
 
 

@@ -134,8 +134,12 @@ def indicator_move(request, pk):
 @require_POST
 def indicator_remove(request, pk):
     indicator = access.indicator_for_manager(request.user, pk)
-    workflow.indicator_remove(indicator_id=indicator.pk, actor=request.user, reason=request.POST.get("reason", ""))
-    messages.success(request, f"已删除指标“{indicator.name}”（管理员可在后台恢复）")
+    try:
+        workflow.indicator_remove(indicator_id=indicator.pk, actor=request.user, reason=request.POST.get("reason", ""))
+    except ValidationError as exc:
+        messages.error(request, "未删除：" + "；".join(exc.messages))
+    else:
+        messages.success(request, f"已删除指标“{indicator.name}”（管理员可在后台恢复）")
     return redirect("projects:edit", pk=indicator.project_id)
 
 

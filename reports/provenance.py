@@ -22,6 +22,7 @@ from defusedxml.ElementTree import fromstring
 
 from targets.models import TableRow
 from units import policy
+from units.inputs import read_json
 
 PREFIX = "jxgl.export."
 # Office keeps a text property to 255 characters; a large table needs several.
@@ -83,7 +84,7 @@ def read_provenance(data: bytes) -> dict | None:
         text = inflater.decompress(base64.b64decode("".join(text for _, text in chunks)), MAX_UNPACKED)
         if inflater.unconsumed_tail:
             raise ValueError("too large")
-        return _checked(json.loads(text))
+        return _checked(read_json(text))
     except (ValueError, TypeError, KeyError, AttributeError, OverflowError, zlib.error) as exc:
         raise ProvenanceError("文件中的导出信息已损坏，请重新导出后再修改、导入") from exc
 

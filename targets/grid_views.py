@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import json
-
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -13,11 +11,13 @@ from django.views.decorators.http import require_POST
 
 from units import policy
 from units.audit import audit_entries_for
+from units.inputs import MalformedJson, read_json
 
 from . import access, handdown_selectors, last_year, selectors
 from . import values as tv
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
+from .payloads import RowValuesSave, payload_problem
 from .review import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
 from .services import row_cells_update
 
@@ -69,15 +69,21 @@ def _cell_payload(raw: str, column) -> dict:
     return {"raw": raw, "reading": tv.describe(column.parse(raw))}
 
 
+MALFORMED = "请求格式不正确，请刷新页面后重试"
+
+
 def _save_payload(body: bytes) -> tuple[int, dict[int, str], str | None]:
-    """The grid's JSON: the version it was read at, values by column id, the narrative if sent."""
-    payload = json.loads(body or b"{}")
-    if isinstance(payload["version"], float):  # 1e400 is infinity: int() raises OverflowError, a 500
-        raise ValueError("version")
-    version = int(payload["version"])
-    raw_values = payload.get("values") or {}
-    values = {int(column_id): "" if raw is None else str(raw) for column_id, raw in raw_values.items()}
-    return version, values, payload.get("narrative")
+    """The grid's JSON: the version it was read at, values by column id, the narrative if sent.
+    MalformedJson (a ValueError) names what is wrong with a body of another shape."""
+    payload = RowValuesSave(data=read_json(body or b"{}"))
+    if not payload.is_valid():
+        raise MalformedJson(payload_problem(payload))
+    data = payload.validated_data
+    return data["version"], data["values"], data.get("narrative")
+
+
+def malformed_response(exc: MalformedJson) -> JsonResponse:
+    return JsonResponse({"message": f"{MALFORMED}（{exc}）"}, status=400)
 
 
 def _cell_errors(columns: dict, values: dict[int, str]) -> dict[str, str]:
@@ -119,8 +125,8 @@ def row_cells_save(request, pk):
         raise PermissionDenied("您没有修改该行的权限")
     try:
         version, values, narrative = _save_payload(request.body)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return JsonResponse({"message": "请求格式不正确，请刷新页面后重试"}, status=400)
+    except MalformedJson as exc:
+        return malformed_response(exc)
 
     columns = {c.pk: c for c in selectors.table_columns(row.table)}
     unknown = set(values) - set(columns)
@@ -136,7 +142,7 @@ def row_cells_save(request, pk):
             values=values,
             expected_version=version,
             actor=request.user,
-            narrative=None if narrative is None else str(narrative),
+            narrative=narrative,
             columns=columns,
         )
     except StaleVersion as exc:

@@ -11,10 +11,11 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.inputs import MalformedJson
 
 from . import access, handdown, selectors
 from . import values as tv
-from .grid_views import _cell_errors, _conflict_response, _save_payload
+from .grid_views import _cell_errors, _conflict_response, _save_payload, malformed_response
 from .models import AssignedValue
 from .review import NotEditable, StaleVersion
 from .views import _back, _row_context
@@ -32,8 +33,8 @@ def row_assigned_save(request, pk):
         raise PermissionDenied("只有省局管理员或本项目的审核员可以填写下达值")
     try:
         version, values, _narrative = _save_payload(request.body)
-    except (ValueError, KeyError, TypeError, AttributeError):
-        return JsonResponse({"message": "请求格式不正确，请刷新页面后重试"}, status=400)
+    except MalformedJson as exc:
+        return malformed_response(exc)
     columns = {c.pk: c for c in selectors.table_columns(row.table)}
     if set(values) - set(columns):
         return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)

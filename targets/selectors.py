@@ -112,9 +112,9 @@ def row_history(row: TableRow):
 
 
 def rows_for_filler(user) -> list[TableRow]:
-    """The filler's own rows, with table and project (one query)."""
+    """The filler's own rows of published tables, with table and project (one query)."""
     return list(
-        TableRow.objects.filter(unit_id__in=policy.filler_unit_ids(user))
+        TableRow.objects.filter(policy.filler_rows_filter(user))
         .select_related("table__project", "unit")
         .order_by("table__deadline", "table__project__order", "table__order")
     )

@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from units.audit import AuditAction, audit_record
+from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 from units.policy import deadline_passed
@@ -184,6 +185,7 @@ def row_restore(*, row_id: int, actor) -> TableRow:
 
 @transaction.atomic
 def indicator_remove(*, indicator_id: int, actor, reason: str = "") -> Indicator:
+    check_text(reason, "“删除原因”")
     indicator = Indicator.all_objects.select_for_update().get(pk=indicator_id)
     if indicator.removed_at is None:
         indicator.removed_at = timezone.now()

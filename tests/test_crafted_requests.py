@@ -57,11 +57,12 @@ ODD_IDS = ["²", "99999999999999999999999"]
         "reports/?round=",
     ],
 )
-def test_an_api_filter_that_is_not_a_plain_id_is_ignored_never_a_500(admin_user, query, odd):
+def test_an_api_filter_that_is_not_a_plain_id_is_a_400_naming_it_never_a_500(admin_user, query, odd):
     from tests.api.conftest import token_client
 
     response = token_client(admin_user).get(f"/api/v1/{query}{odd}")
-    assert response.status_code == 200
+    name = query.split("?")[1].rstrip("=")
+    assert response.status_code == 400 and [e["field"] for e in response.json()["errors"]] == [name]
 
 
 @pytest.mark.parametrize("odd", ODD_IDS)

@@ -717,3 +717,61 @@ def test_api_route_answers_each_role_as_expected(route, role, cast, objects, api
         assert response.status_code == expected, (route, role, response.status_code)
     if expected in (LOGIN, 401, 403, 404, 405, 409):
         assert _row_state(wuhan_row.pk) == before
+
+
+# --- a copied year's tables before they are published (未发布) ------------------------------------
+# The copy holds last year's values until the bureau has checked them and opened the table: its
+# fillers see nothing of it (page, file, API, home page) until then; the bureau sees it all along.
+
+UNPUBLISHED_URLS = [
+    ("targets:table_grid", "table"),
+    ("targets:row", "row"),
+    ("targets:row_versions", "row"),
+    ("reports:export_table", "table"),
+    ("reports:table_template", "table"),
+    ("api:table", "table"),
+    ("api:row", "row"),
+]
+
+
+@pytest.fixture
+def unpublished(hubei, admin_user, wuhan_row):
+    from projects.copying import project_copy_year
+    from targets.models import TargetTable
+
+    copy = project_copy_year(project=hubei, year=2023, actor=admin_user, copy_values=True)
+    table = TargetTable.objects.get(project=copy, unit_category="region")
+    assert table.status == "draft"
+    return {"project": copy, "table": table, "row": TableRow.objects.get(table=table, unit=wuhan_row.unit)}
+
+
+@pytest.mark.parametrize("name, obj", UNPUBLISHED_URLS)
+def test_a_filler_sees_no_table_of_a_copied_year_until_it_is_published(
+    client, wuhan, reviewer, admin_user, unpublished, name, obj
+):
+    from targets.workflow import table_open
+
+    url = reverse(name, args=[unpublished[obj].pk])
+    client.force_login(wuhan)
+    assert client.get(url).status_code == 404, name
+    client.force_login(admin_user)
+    assert client.get(url).status_code == 200, name  # the bureau checks the copy before publishing it
+    table_open(table_id=unpublished["table"].pk, actor=admin_user, deadline=None)
+    client.force_login(wuhan)
+    assert client.get(url).status_code == 200, name
+
+
+def test_a_filler_lists_nothing_of_an_unpublished_copy(client, wuhan, unpublished):
+    from tests.api.conftest import token_client
+
+    copy, table, row = unpublished["project"], unpublished["table"], unpublished["row"]
+    client.force_login(wuhan)
+    home = client.get(reverse("home"))
+    assert copy.pk not in [p.pk for p in home.context["projects"]]
+    assert row.pk not in [r.pk for r in home.context["my_rows"]]
+    assert client.get(reverse("reports:export_bundle", args=[copy.pk])).status_code in (404, 405)
+    api = token_client(wuhan)
+    assert copy.pk not in [p["id"] for p in api.get("/api/v1/projects/").json()["results"]]
+    assert table.pk not in [t["id"] for t in api.get("/api/v1/tables/").json()["results"]]
+    assert row.pk not in [r["id"] for r in api.get("/api/v1/rows/").json()["results"]]
+    assert not api.get("/api/v1/cells/", {"row": row.pk}).json()["results"]

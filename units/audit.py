@@ -72,6 +72,7 @@ class AuditAction(models.TextChoices):
     MONITORING_ROUND_OPENED = "monitoring.round.opened", "发起监控/自评"
     MONITORING_ROUND_CLOSED = "monitoring.round.closed", "结束监控/自评"
     MONITORING_ROUND_UNITS_ADDED = "monitoring.round.units_added", "加入单位"
+    MONITORING_ROUND_DEADLINE_CHANGED = "monitoring.round.deadline_changed", "修改截止时间"
     MONITORING_WEIGHTS_CHANGED = "monitoring.round.weights_changed", "修改权重"
     MONITORING_REPORT_CHANGED = "monitoring.report.changed", "修改完成值"
     MONITORING_REPORT_GRADED = "monitoring.report.graded", "评定等级"

@@ -8,8 +8,11 @@ export, so they are refused before anything is written, with a message naming wh
 from __future__ import annotations
 
 import decimal
+import json
 import re
+import unicodedata
 
+from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.functional import cached_property
@@ -29,16 +32,33 @@ def too_large_message(field) -> str:
     return f"数值过大（最多 {whole} 位整数、{places} 位小数）"
 
 
-def number_problem(number: decimal.Decimal, field) -> str | None:
-    """Why `field` cannot store `number` exactly as written."""
+# No column holds more than this many decimal places: a number written with a smaller exponent
+# (`1e-1000000`) is as far out of range as `1E+1000000`, not merely "too many decimals".
+_SMALLEST_EXPONENT = -100
+
+
+def number_problem(number, field) -> str | None:
+    """Why `field` cannot store `number` exactly as written; never raises.
+
+    Read from the number's digits and exponent, not computed: `normalize()`, `abs()` and
+    comparisons round in the default context, and overflow on `1E+1000000` (a 500 before)."""
     whole, places = _precision(field)
-    if not isinstance(number, decimal.Decimal):  # an int from a spreadsheet or a caller
+    if not isinstance(number, decimal.Decimal):  # an int or a float from a spreadsheet or a caller
         number = decimal.Decimal(str(number))
     if not number.is_finite():
         return too_large_message(field)
-    if number.normalize().as_tuple().exponent < -places:
+    if number.is_zero():
+        return None
+    _sign, digits, exponent = number.as_tuple()
+    trailing_zeros = len(digits) - len("".join(map(str, digits)).rstrip("0"))
+    lowest = exponent + trailing_zeros  # the exponent of the last non-zero digit
+    if number.adjusted() >= whole:
+        return too_large_message(field)
+    if lowest < _SMALLEST_EXPONENT:
+        return f"数值过大或过小，超出可保存的范围（最多 {whole} 位整数、{places} 位小数）"
+    if lowest < -places:
         return f"小数位数过多（最多 {places} 位小数）"
-    return None if abs(number) < decimal.Decimal(10) ** whole else too_large_message(field)
+    return None
 
 
 def check_number(number: decimal.Decimal | None, field, where: str = "") -> None:
@@ -48,21 +68,97 @@ def check_number(number: decimal.Decimal | None, field, where: str = "") -> None
         raise ValidationError(f"{where}{problem}")
 
 
+# Thousands separators as typed (full-width ones are folded to these first).
+_SEPARATORS = str.maketrans("", "", ",")
+# ASCII only: `Decimal()` also reads other scripts' digits, which no export prints back.
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def read_number(raw, where: str, field, *, negative: bool = True) -> decimal.Decimal | None:
+    """The one reader of a number typed in a form, sent in JSON or read from a file's cell.
+
+    Blank is None; separators and full-width digits are allowed; anything else that is not a plain
+    decimal number is refused naming `where`, as is a number the model field `field` cannot store
+    (`1E+1000000`, `Infinity`, `NaN`: “数值过大”), so callers may compute with what it returns.
+    """
+    if raw is None:
+        return None
+    if isinstance(raw, bool):  # JSON true is no number
+        raise ValidationError(f"{where}应填写数字，“{raw}”不是数字")
+    if isinstance(raw, float | int | decimal.Decimal):
+        text = str(raw)
+    else:
+        text = unicodedata.normalize("NFKC", str(raw)).translate(_SEPARATORS).strip()
+    if not text:
+        return None
+    if text.lower().lstrip("+-") in ("inf", "infinity", "nan", "snan"):
+        raise ValidationError(f"{where}{too_large_message(field)}")
+    if not _PLAIN_NUMBER_RE.fullmatch(text):
+        raise ValidationError(f"{where}应填写数字，“{_shown(raw)}”不是数字")
+    try:
+        number = decimal.Decimal(text)
+    except decimal.InvalidOperation:  # an exponent beyond what Decimal holds: 1E+99999999999999999999
+        raise ValidationError(f"{where}{too_large_message(field)}") from None
+    check_number(number, field, where)
+    if number.as_tuple().exponent > 0:  # 1e3 is stored and shown as 1000 (it fits: no overflow)
+        number = number.quantize(decimal.Decimal(1))
+    if not negative and number < 0:
+        raise ValidationError(f"{where}不能为负数")
+    return number
+
+
+def _shown(raw) -> str:
+    text = str(raw)
+    return text if len(text) <= 40 else text[:40] + "…"
+
+
 # A cell or a 文字目标 is printed in one spreadsheet cell (at most 32,767 characters in Excel);
 # these caps keep every stored text exportable whole and re-importable from the template.
 MAX_CELL_CHARS = 2000
 MAX_LONG_TEXT_CHARS = 20000
 
 
-def check_text(text: str | None, where: str = "", *, limit: int = MAX_LONG_TEXT_CHARS) -> None:
-    """Refuse text with control characters or longer than `limit`, naming `where`."""
-    if text and len(text) > limit:
-        raise ValidationError(f"{where}内容过长（{len(text)} 字，最多 {limit} 字）")
+# Characters that change what printed text reads as without being seen: bidi embeddings, overrides,
+# isolates and marks (U+202E turns "1000" into "0001" on screen and in Excel), zero-width characters
+# and the BOM (two values that look equal differ), and the noncharacters Unicode reserves
+# (U+FDD0–FDEF and the last two of every plane, which XML refuses). Refused as controls are.
+_INVISIBLE = [
+    (
+        re.compile("[\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]"),
+        "改变文字显示方向的不可见字符（{}），会使显示、打印的文字与实际内容不同",
+    ),
+    (re.compile("[\u200b-\u200d\u2060-\u2064\ufeff]"), "零宽度的不可见字符（{}），会使看起来相同的内容实际不同"),
+    (
+        re.compile(
+            "[\ufdd0-\ufdef"
+            + "".join(f"{chr(p * 0x10000 + 0xFFFE)}{chr(p * 0x10000 + 0xFFFF)}" for p in range(17))
+            + "]"
+        ),
+        " Unicode 非字符（{}），无法导出到 Excel 或 Word",
+    ),
+]
+
+
+def text_problem(text: str | None) -> str | None:
+    """Why `text` cannot be stored as typed (a control, bidi, zero-width or noncharacter), or None."""
     match = _CONTROL_RE.search(text or "")
     if match:
-        raise ValidationError(
-            f"{where}含有不可见的控制字符（U+{ord(match.group()):04X}），请删除后重新填写（常见于从其他软件复制的文字）"
-        )
+        return f"含有不可见的控制字符（U+{ord(match.group()):04X}），请删除后重新填写（常见于从其他软件复制的文字）"
+    for pattern, what in _INVISIBLE:
+        match = pattern.search(text or "")
+        if match:
+            return f"含有{what.format(f'U+{ord(match.group()):04X}')}，请删除后重新填写"
+    return None
+
+
+def check_text(text: str | None, where: str = "", *, limit: int = MAX_LONG_TEXT_CHARS) -> None:
+    """Refuse text with control or other invisible characters (`text_problem`), or longer than
+    `limit`, naming `where`."""
+    if text and len(text) > limit:
+        raise ValidationError(f"{where}内容过长（{len(text)} 字，最多 {limit} 字）")
+    problem = text_problem(text)
+    if problem:
+        raise ValidationError(f"{where}{problem}")
 
 
 def check_texts(items: dict[str, str | None]) -> dict[str, str]:
@@ -106,8 +202,25 @@ class DecimalField(models.DecimalField):
         check_number(value, self)
 
     def formfield(self, **kwargs):
-        # The model's own check gives the one message; the form field only reads the number.
-        return super().formfield(**{"max_digits": None, "decimal_places": None, **kwargs})
+        return super().formfield(**{"form_class": NumberFormField, "model_field": self, **kwargs})
+
+
+class NumberFormField(forms.DecimalField):
+    """A form's number, read by `read_number` against the model field it is stored in: the same
+    reading and messages as every other entry path (`1E+1000000` is “数值过大”, not a 500)."""
+
+    def __init__(self, model_field, **kwargs):
+        kwargs.pop("max_digits", None), kwargs.pop("decimal_places", None)  # the model field's, checked once
+        super().__init__(max_digits=None, decimal_places=None, **kwargs)
+        self.model_field = model_field
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return read_number(value, "", self.model_field)
+        except ValidationError as exc:
+            raise ValidationError(exc.messages[0], code="invalid") from None
 
 
 class RefuseControlCharacters:
@@ -134,6 +247,43 @@ def xml_safe(value):
     if isinstance(value, str):
         return XML_ILLEGAL.sub("", value)
     return value
+
+
+# The product's JSON bodies nest three or four levels ({"values": {"12": "≥500条"}}); a body nested
+# thousands deep (`[[[[…`, 100 KB) made json.loads raise RecursionError, which no view caught (a 500).
+MAX_JSON_DEPTH = 32
+
+
+class MalformedJson(ValueError):
+    """A body that is not JSON, or JSON no endpoint of the product takes (too deep, NaN)."""
+
+
+def _refuse_constant(name: str):
+    raise MalformedJson(f"{name} 不是 JSON 数值")
+
+
+def read_json(data: bytes | str):
+    """The one parser of JSON sent by a browser or a client (web views, DRF's parser) or found in an
+    uploaded file: the parsed value, or MalformedJson for anything else (never RecursionError)."""
+    try:
+        value = json.loads(data or "null", parse_constant=_refuse_constant)
+    except RecursionError:
+        raise MalformedJson("嵌套层数过多") from None
+    except (ValueError, TypeError) as exc:  # UnicodeDecodeError is a ValueError
+        raise MalformedJson("不是有效的 JSON") from exc
+    _check_depth(value)
+    return value
+
+
+def _check_depth(value) -> None:
+    stack = [(value, 1)]
+    while stack:
+        item, depth = stack.pop()
+        if isinstance(item, dict | list):
+            if depth > MAX_JSON_DEPTH:
+                raise MalformedJson(f"嵌套层数过多（最多 {MAX_JSON_DEPTH} 层）")
+            children = item.values() if isinstance(item, dict) else item
+            stack.extend((child, depth + 1) for child in children if isinstance(child, dict | list))
 
 
 def parse_id(value) -> int | None:

@@ -127,6 +127,27 @@ def filler_unit_ids(user) -> set[int]:
     return {m.unit_id for m in memberships(user) if m.role == Role.FILLER}
 
 
+# --- published tables ------------------------------------------------------------------
+# A filler sees a table, and their row of it, only once it is published (opened for filling: 填报中
+# or 已截止). A 未发布 table is the bureau's draft: a copied year's holds last year's values until
+# the bureau has checked them (docs/year.md). targets.models.TableStatus.DRAFT (a layer above).
+UNPUBLISHED = "draft"
+
+
+def published_filter(prefix: str = "") -> Q:
+    """A filter on TargetTable (or on a relation to it, via `prefix`) for published tables."""
+    return ~Q(**{f"{prefix}status": UNPUBLISHED})
+
+
+def is_published(table) -> bool:
+    return table.status != UNPUBLISHED
+
+
+def filler_rows_filter(user, prefix: str = "") -> Q:
+    """A filter on TableRow (or via `prefix`) for the user's own units' rows of published tables."""
+    return Q(**{f"{prefix}unit_id__in": filler_unit_ids(user)}) & published_filter(f"{prefix}table__")
+
+
 def reviewed_project_ids(user) -> set[int]:
     """Projects the user reviews (one query, cached on the user object)."""
     if Role.REVIEWER not in bureau_roles(user):
@@ -190,21 +211,21 @@ def visible_projects(user, projects: QuerySet) -> QuerySet:
     return projects.filter(
         governed_filter(overseen_bureau_ids(user))
         | Q(pk__in=reviewed_project_ids(user))
-        | Q(tables__rows__unit_id__in=filler_unit_ids(user))
+        | (Q(tables__rows__unit_id__in=filler_unit_ids(user)) & published_filter("tables__"))
         | Q(local_department_id__in=filler_unit_ids(user))
     ).distinct()
 
 
 def visible_tables(user, tables: QuerySet) -> QuerySet:
     """The tables whose grid the user may open (can_open_grid, as a filter): bureau staff of the
-    project, and a filler the tables holding one of their rows."""
+    project, and a filler the published tables holding one of their rows."""
     if not user.is_authenticated:
         return tables.none()
     if sees_everything(user):
         return tables
     return tables.filter(
         Q(project_id__in=reviewed_project_ids(user))
-        | Q(rows__unit_id__in=filler_unit_ids(user))
+        | (Q(rows__unit_id__in=filler_unit_ids(user)) & published_filter())
         | governed_filter(overseen_bureau_ids(user), "project__")
     ).distinct()
 
@@ -214,7 +235,7 @@ def visible_rows_filter(user, prefix: str = "") -> Q:
     if sees_everything(user):
         return Q()
     return (
-        Q(**{f"{prefix}unit_id__in": filler_unit_ids(user)})
+        filler_rows_filter(user, prefix)
         | Q(**{f"{prefix}table__project_id__in": reviewed_project_ids(user)})
         | governed_filter(overseen_bureau_ids(user), f"{prefix}table__project__")
     )
@@ -225,13 +246,16 @@ def can_view_project(user, project) -> bool:
         oversees(user, project)
         or project.pk in reviewed_project_ids(user)
         or (project.local_department_id is not None and project.local_department_id in filler_unit_ids(user))
-        or bool(filler_unit_ids(user) and project.tables.filter(rows__unit_id__in=filler_unit_ids(user)).exists())
+        or bool(
+            filler_unit_ids(user)
+            and project.tables.filter(published_filter(), rows__unit_id__in=filler_unit_ids(user)).exists()
+        )
     )
 
 
 def can_view_row(user, row) -> bool:
     return (
-        row.unit_id in filler_unit_ids(user)
+        (row.unit_id in filler_unit_ids(user) and is_published(row.table))
         or oversees(user, row.table.project)
         or reviews_project(user, row.table.project)
     )
@@ -297,8 +321,9 @@ def can_change_table_mode(user, table) -> bool:
 
 
 def can_open_grid(user, table) -> bool:
-    """The grid shows a table to bureau staff of its project, and to a filler their own rows."""
-    return can_view_table(user, table) or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists()
+    """The grid shows a table to bureau staff of its project, and to a filler their own rows once
+    the table is published."""
+    return can_view_table(user, table) or table.rows.filter(filler_rows_filter(user)).exists()
 
 
 def can_import(user) -> bool:
@@ -308,7 +333,7 @@ def can_import(user) -> bool:
 
 def can_import_into(user, table) -> bool:
     """The table's fill-in template and its import: users who may edit a row of it."""
-    return reviews_project(user, table.project) or table.rows.filter(unit_id__in=filler_unit_ids(user)).exists()
+    return reviews_project(user, table.project) or table.rows.filter(filler_rows_filter(user)).exists()
 
 
 def system_user():
@@ -434,7 +459,7 @@ def may_export(user, permission: str, obj) -> bool:
 
 def can_request_adjustment(user, row) -> bool:
     """Ask to change an approved row's values: the row's own unit's filler, or the bureau's admin."""
-    return row.unit_id in filler_unit_ids(user) or is_admin_of(user, row.table.project)
+    return (row.unit_id in filler_unit_ids(user) and is_published(row.table)) or is_admin_of(user, row.table.project)
 
 
 def can_review_adjustment(user, row) -> bool:

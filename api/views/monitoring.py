@@ -16,7 +16,7 @@ from targets.review import StaleVersion
 from units import policy
 from units.inputs import check_text, parse_id
 
-from .. import monitoring_selectors
+from .. import filters, monitoring_selectors
 from ..exceptions import Conflict
 from ..monitoring_serializers import (
     ApproveSerializer,
@@ -74,7 +74,8 @@ class ReportList(generics.GenericAPIView):
 
     @extend_schema(responses=ReportListSerializer(many=True))
     def get(self, request):
-        reports = monitoring_selectors.my_reports(request.user, request.query_params)
+        params = filters.checked(filters.ReportFilter, request.query_params)
+        reports = monitoring_selectors.my_reports(request.user, params["round"])
         return Response(ReportListSerializer(reports, many=True).data)
 
 

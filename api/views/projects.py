@@ -6,17 +6,18 @@ from rest_framework.response import Response
 
 from projects.access import project_for_user
 
-from .. import selectors
+from .. import filters, selectors
 from ..serializers import ProjectListSerializer, ProjectSerializer
-from .common import YEAR
 
 
-@extend_schema(parameters=[YEAR], summary="可见的项目")
+@extend_schema(summary="可见的项目")
 class ProjectList(generics.ListAPIView):
+    filter_backends = [filters.QueryFilterBackend]
+    filterset_class = filters.ProjectFilter
     serializer_class = ProjectListSerializer
 
     def get_queryset(self):
-        return selectors.projects_for(self.request.user, self.request.query_params)
+        return selectors.projects_for(self.request.user)
 
 
 @extend_schema(summary="项目：表头、资金来源、指标体系及长期、年度目标")

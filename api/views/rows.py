@@ -5,7 +5,7 @@ stale version) and `targets.workflow` (each step a `targets.review.transition`).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics, serializers
+from rest_framework import generics
 from rest_framework.response import Response
 
 from targets import access, workflow
@@ -13,13 +13,11 @@ from targets.models import Cell, TableColumn
 from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
-from units.inputs import parse_id
 
-from .. import selectors
+from .. import filters, selectors
 from ..exceptions import Conflict
 from ..pagination import CellCursorPagination
 from ..serializers import CellSerializer, ReturnSerializer, RowListSerializer, RowSerializer, RowWriteSerializer
-from .common import COLUMN, ROW, ROW_STATUS, TABLE, UNIT, YEAR
 
 ERRORS = OpenApiResponse(description="错误：{detail: 中文信息, errors: [{field, message}]}")
 
@@ -34,21 +32,25 @@ def _row_response(request, pk) -> Response:
     return Response(RowSerializer(row, context=selectors.row_detail(row)).data)
 
 
-@extend_schema(parameters=[YEAR, TABLE, UNIT, ROW_STATUS], summary="可见的填报行（单位只见本单位的行）")
+@extend_schema(summary="可见的填报行（单位只见本单位的行）")
 class RowList(generics.ListAPIView):
+    filter_backends = [filters.QueryFilterBackend]
+    filterset_class = filters.RowFilter
     serializer_class = RowListSerializer
 
     def get_queryset(self):
-        return selectors.rows_for(self.request.user, self.request.query_params)
+        return selectors.rows_for(self.request.user)
 
 
-@extend_schema(parameters=[YEAR, TABLE, UNIT, ROW, COLUMN, ROW_STATUS], summary="可见行的单元格（游标分页）")
+@extend_schema(summary="可见行的单元格（游标分页）")
 class CellList(generics.ListAPIView):
+    filter_backends = [filters.QueryFilterBackend]
+    filterset_class = filters.CellFilter
     serializer_class = CellSerializer
     pagination_class = CellCursorPagination
 
     def get_queryset(self):
-        return selectors.cells_for(self.request.user, self.request.query_params)
+        return selectors.cells_for(self.request.user)
 
 
 def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
@@ -64,15 +66,6 @@ def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
         except ValidationError as exc:
             errors.extend({"field": f"cells.{column_id}", "message": m} for m in exc.messages)
     return errors
-
-
-def _typed_cells(data: dict) -> dict[int, str]:
-    cells = {}
-    for key, raw in data.get("cells", {}).items():
-        if parse_id(key) is None:
-            raise serializers.ValidationError({"cells": {key: "列编号应为数字"}})
-        cells[parse_id(key)] = raw
-    return cells
 
 
 class RowDetail(generics.GenericAPIView):
@@ -92,7 +85,7 @@ class RowDetail(generics.GenericAPIView):
         _require(policy.can_edit_row(request.user, row))
         payload = RowWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
-        cells = _typed_cells(payload.validated_data)
+        cells = payload.validated_data["cells"]
         columns = {c.pk: c for c in TableColumn.objects.filter(table_id=row.table_id).select_related("category")}
         errors = _cell_errors(columns, cells)
         if errors:

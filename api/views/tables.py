@@ -8,17 +8,18 @@ from targets.models import TargetTable
 from units import policy
 from units.access import visible_or_404
 
-from .. import selectors
+from .. import filters, selectors
 from ..serializers import TableListSerializer, TableSerializer
-from .common import PROJECT, TABLE_STATUS, YEAR
 
 
-@extend_schema(parameters=[YEAR, PROJECT, TABLE_STATUS], summary="可见的目标表")
+@extend_schema(summary="可见的目标表")
 class TableList(generics.ListAPIView):
+    filter_backends = [filters.QueryFilterBackend]
+    filterset_class = filters.TableFilter
     serializer_class = TableListSerializer
 
     def get_queryset(self):
-        return selectors.tables_for(self.request.user, self.request.query_params)
+        return selectors.tables_for(self.request.user)
 
 
 @extend_schema(summary="目标表及其列")

@@ -14,10 +14,10 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 
-from targets.values import parse_number
+from units.inputs import read_number
 from units.models import Unit, UnitCategory
 
-from ..models import Agreement, BudgetSourceKind, PlatformKind, StaffRole
+from ..models import Agreement, AgreementExpense, AgreementMetricValue, BudgetSourceKind, PlatformKind, StaffRole
 from .services import BASIC_FIELDS, BUREAU_FIELDS, CONTENT_FIELDS
 
 PARTICIPANT_FIELDS = ["name", "contact", "contact_title", "phone", "email", "address"]
@@ -32,20 +32,15 @@ class FieldErrors(Exception):
         self.errors = errors
 
 
-def amount(value: str, label: str, *, required: bool = False) -> Decimal | None:
-    """A non-negative amount as typed (`5,000`, `１６０`); blank is None unless `required`."""
+def amount(value: str, label: str, *, field=None, required: bool = False) -> Decimal | None:
+    """A non-negative amount as typed (`5,000`, `１６０`), read as every number is (`read_number`)
+    against the column it is stored in (万元 by default); blank is None unless `required`."""
     value = (value or "").strip()
     if not value:
         if required:
             raise ValidationError(f"请填写{label}")
         return None
-    try:
-        number = parse_number(value)
-    except ValueError:
-        raise ValidationError(f"{label}“{value}”不是数字") from None
-    if number < 0:
-        raise ValidationError(f"{label}不能为负数")
-    return number
+    return read_number(value, label, field or AgreementExpense._meta.get_field("amount"), negative=False)
 
 
 def posted_numbers(post, prefix: str, fields: list[str]) -> list[int]:
@@ -210,7 +205,9 @@ def _annex(post, agreement: Agreement, locked: bool) -> tuple[dict, dict]:
         for year in agreement.years:
             key = f"m-{metric.pk}-{year}"
             try:
-                values[(metric.pk, year)] = amount(post.get(key, ""), f"{metric.label} {year}年")
+                values[(metric.pk, year)] = amount(
+                    post.get(key, ""), f"“{metric.label}”{year}年", field=AgreementMetricValue._meta.get_field("value")
+                )
             except ValidationError as exc:
                 errors[key] = exc.messages[0]
     return {"values": values}, errors

@@ -4,7 +4,7 @@ changes nothing and names every field or indicator it refuses."""
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
@@ -31,22 +31,12 @@ def _filing_locked(project_id: int) -> ProjectFiling:
 
 
 def _read_money(raw: str, errors: list[str]):
-    raw = (raw or "").strip().replace(",", "").replace("，", "")
-    if not raw:
-        return None
-    label = Project._meta.get_field(MONEY_FIELD).verbose_name
+    field = Project._meta.get_field(MONEY_FIELD)
     try:
-        number = Decimal(raw)
-    except InvalidOperation:
-        errors.append(f"“{label}”应为数字，收到“{raw}”")
-        return None
-    try:
-        inputs.check_number(number, Project._meta.get_field(MONEY_FIELD), f"“{label}”")
-        if number < 0:
-            raise ValidationError(f"“{label}”不能为负数")
+        return inputs.read_number(raw, f"“{field.verbose_name}”", field, negative=False)
     except ValidationError as exc:
         errors.extend(exc.messages)
-    return number
+    return None
 
 
 def _read_header(header: dict[str, str], errors: list[str]) -> dict:

@@ -2,14 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 from django.core.exceptions import ValidationError
 
 from projects.models import Agreement, AgreementMetricValue, Project
 from targets.review import EDITABLE
 from units import policy
-from units.inputs import check_number
+from units.inputs import read_number
 
 from ..provenance import sheet_source
 from .grids import Grid
@@ -64,12 +62,7 @@ def _plan_metric_line(plan: ImportPlan, annex: AnnexUpdate, grid: Grid, r: int, 
         if text is None:
             continue
         try:
-            value = Decimal(text) if text else None
-        except InvalidOperation:
-            plan.errors.append(Issue(grid.name, r, c, f"“{label}”{year}年应填写数字，“{text}”不是数字"))
-            continue
-        try:
-            check_number(value, AgreementMetricValue._meta.get_field("value"), f"“{label}”{year}年")
+            value = read_number(text, f"“{label}”{year}年", AgreementMetricValue._meta.get_field("value"))
         except ValidationError as exc:
             plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
             continue

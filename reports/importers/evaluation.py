@@ -12,15 +12,17 @@ read in the preview with the service's own reader, so an error names its cell.""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 
 from monitoring.budget import ROW_LABELS, FundSource
-from monitoring.models import DeviationCategory, Likelihood, Report, ReportValue, RoundKind
+from monitoring.deadlines import SAVE, may_after_deadline
+from monitoring.models import DeviationCategory, Likelihood, Report, ReportBudget, ReportValue, RoundKind
 from monitoring.services import _read_actual
 from targets.review import EDITABLE
 from units import policy
+from units.inputs import read_number
 
 from ..exporters import evaluation_common as common
 from ..exporters import monitoring_table, self_evaluation
@@ -87,6 +89,8 @@ def sheet_report(grid: Grid, source: dict | None, user) -> tuple[Report | None, 
         return None, None, "没有找到该表所属的报告"
     if report.status not in EDITABLE or not policy.can_edit_report(user, report):
         return None, None, f"{report.owner_label}的报告当前不可修改（{report.get_status_display()}）"
+    if not may_after_deadline(user, report, SAVE):
+        return None, None, f"{report.owner_label}的报告已过本轮截止时间，不能再导入；如需延期请联系省局审核员"
     return report, entry.get("version"), ""
 
 
@@ -103,21 +107,17 @@ def _formula(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> bool:
     return cell.formula
 
 
-def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> Decimal | None:
+def _number(grid: Grid, r: int, c: int, plan: ImportPlan, label: str, field: str = "executed") -> Decimal | None:
     if _formula(grid, r, c, plan, label):
         return None
-    text = grid.text(r, c).replace(",", "")
+    text = grid.text(r, c)
     if text in ("", common.NOT_APPLICABLE, common.DASH):
         return None
     try:
-        number = Decimal(text)
-    except InvalidOperation:
-        plan.errors.append(Issue(grid.name, r, c, f"“{label}”应为数字，而不是“{text}”"))
+        return read_number(text, f"“{label}”", ReportBudget._meta.get_field(field), negative=False)
+    except ValidationError as exc:
+        plan.errors.append(Issue(grid.name, r, c, exc.messages[0]))
         return None
-    if not number.is_finite() or number < 0:
-        plan.errors.append(Issue(grid.name, r, c, f"“{label}”应为不小于 0 的数字"))
-        return None
-    return number
 
 
 def _ticked(grid: Grid, r: int, c: int, plan: ImportPlan, label: str) -> bool:
@@ -259,12 +259,12 @@ def _plan_budget(grid: Grid, report: Report, layout: Layout, plan: ImportPlan, u
             continue
         line, name_of = lines[source.value], f"{report.owner_label} · {source.label}"
         for name, (col, heading) in layout.unit_figures.items():
-            number = _number(grid, r, col, plan, f"{source.label}的{heading}")
+            number = _number(grid, r, col, plan, f"{source.label}的{heading}", name)
             if number != getattr(line, name):
                 update.budget.setdefault(source.value, {})[name] = "" if number is None else str(number)
                 plan.changes.append(CellChange(f"{name_of} · {heading}", _text(getattr(line, name)), _text(number)))
         for name, (col, heading) in layout.bureau_figures.items():
-            number = _number(grid, r, col, plan, f"{source.label}的{heading}")
+            number = _number(grid, r, col, plan, f"{source.label}的{heading}", name)
             if number != getattr(line, name):
                 message = f"{source.label}的{heading}由省局设定，文件中的“{_text(number)}”未导入（现为“{_text(getattr(line, name))}”）"
                 plan.warnings.append(Issue(grid.name, r, col, message))

@@ -7,7 +7,6 @@ grid; every problem names its sheet, row and column.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -18,6 +17,7 @@ from targets import values as tv
 from targets.models import Cell, TableRow, TargetPeriod, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
+from units.inputs import read_json
 
 from ..provenance import exported_rows, sheet_source
 from .annex import annex_agreement, plan_agreement_annex
@@ -62,7 +62,7 @@ def template_meta(grids: list[Grid]) -> TemplateMeta | None:
     meta = next((g for g in grids if g.name == META_SHEET), None)
     if meta is None:
         return None
-    data = json.loads(meta.text(1, 1))
+    data = read_json(meta.text(1, 1))
     if not isinstance(data, dict) or not _is_id(data.get("table")) or not isinstance(data.get("rows"), dict):
         raise ValueError("malformed template meta")
     versions = {}

@@ -1,5 +1,7 @@
 """Errors are JSON in Chinese, each with the path of the field it is about; nothing is changed."""
 
+import json
+
 import pytest
 
 from targets.models import TableColumn, TableRow
@@ -85,3 +87,81 @@ def test_another_units_row_is_a_404_as_on_the_pages(wuhan_api, outsider, open_ta
         assert response.status_code == 404
         assert response.json() == {"detail": "没有找到该填报", "errors": []}
     assert wuhan_api.get("/api/v1/cells/", {"row": other.pk}).json()["results"] == []
+
+
+NESTED = "[" * 50000 + "]" * 50000  # 100 KB: DRF's JSONParser raised RecursionError (a 500)
+
+
+def _write_endpoints(row, report) -> list[tuple[str, str]]:
+    return [
+        ("PATCH", f"/api/v1/rows/{row.pk}/"),
+        ("POST", f"/api/v1/rows/{row.pk}/submit/"),
+        ("POST", f"/api/v1/rows/{row.pk}/approve/"),
+        ("POST", f"/api/v1/rows/{row.pk}/return/"),
+        ("PATCH", f"/api/v1/reports/{report.pk}/"),
+        ("POST", f"/api/v1/reports/{report.pk}/submit/"),
+        ("POST", f"/api/v1/reports/{report.pk}/grade/"),
+        ("POST", f"/api/v1/reports/{report.pk}/return/"),
+        ("POST", f"/api/v1/reports/{report.pk}/approve/"),
+        ("POST", f"/api/v1/projects/{row.table.project_id}/exports/"),
+    ]
+
+
+@pytest.mark.parametrize("body", [NESTED, '{"version": 1, "cells": ' + "{" * 40, '{"version": NaN}', "\udcff"])
+def test_a_malformed_body_is_a_400_on_every_write_and_changes_nothing(admin_user, open_table, wuhan_row, body):
+    from datetime import date
+    from decimal import Decimal
+
+    from monitoring.services import round_open
+    from reports.models import ExportJob
+
+    from .conftest import token_client
+
+    TableRow.objects.filter(pk=wuhan_row.pk).update(status="approved")
+    report = round_open(
+        project=open_table.project,
+        kind="monitoring",
+        reference_date=date(2022, 6, 30),
+        deadline=None,
+        lag_threshold=Decimal(10),
+        actor=admin_user,
+    ).reports.get(unit=wuhan_row.unit)
+    api = token_client(admin_user)
+    before = (_state(wuhan_row), report.version, report.status, ExportJob.objects.count())
+    data = body.encode("utf-8", "surrogatepass")
+    for method, url in _write_endpoints(wuhan_row, report):
+        response = api.generic(method, url, data, content_type="application/json")
+        assert response.status_code == 400, (method, url, response.content[:200])
+        assert response.json()["detail"].startswith("请求格式不正确"), response.json()
+    report.refresh_from_db()
+    assert (_state(wuhan_row), report.version, report.status, ExportJob.objects.count()) == before
+
+
+def test_the_api_parses_json_with_the_one_reader_everywhere():
+    from django.conf import settings
+    from rest_framework.views import APIView
+
+    from api import urls
+
+    assert settings.REST_FRAMEWORK["DEFAULT_PARSER_CLASSES"] == ["api.parsers.JsonParser"]
+    views = [p.callback.cls for p in urls.urlpatterns if hasattr(getattr(p, "callback", None), "cls")]
+    own = [v.__name__ for v in views if issubclass(v, APIView) and "parser_classes" in vars(v)]
+    assert not own, f"these views choose their own parsers: {own}"
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"version": 1, "cells": {}, "narrative": {"a": 1}}, "narrative"),
+        ({"version": True, "cells": {}}, "version"),
+        ({"version": 1, "cells": {"COL": {"raw": "1"}}}, "cells.COL"),
+    ],
+)
+def test_the_api_refuses_the_bodies_the_grid_refuses(wuhan_api, open_table, wuhan_row, body, field):
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    text = json.dumps(body).replace("COL", column)
+    before = _state(wuhan_row)
+    response = wuhan_api.generic("PATCH", f"/api/v1/rows/{wuhan_row.pk}/", text, content_type="application/json")
+    assert response.status_code == 400
+    assert field.replace("COL", column) in {e["field"] for e in response.json()["errors"]}
+    assert _state(wuhan_row) == before

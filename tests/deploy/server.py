@@ -64,7 +64,7 @@ def seeded_database(directory: Path) -> Path:
     env = production_env(directory)
     manage(env, "migrate", "--noinput")
     manage(env, "load_seeds")
-    manage(env, "load_demo")
+    manage(env, "load_demo", "--i-know-this-is-not-production")
     return directory / "db.sqlite3"
 
 

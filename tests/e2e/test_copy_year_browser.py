@@ -2,7 +2,10 @@
 市州 table's grid with last year's approved values under each cell, and builds a new table's
 unit list with 全选 by category, in the official order."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import Project
 from targets.models import ReviewStatus, TableRow, TargetTable
@@ -55,7 +58,7 @@ def test_copy_into_2023_and_see_last_years_values_in_the_grid(login, demo):
     page.keyboard.press("Control+A")
     page.keyboard.type("550")
     page.keyboard.press("Enter")
-    page.wait_for_function("document.getElementById('statusbar').textContent.startsWith('已保存')")
+    expect(page.locator("#statusbar")).to_have_text(re.compile("^已保存"), timeout=15000)
     assert cell.inner_text().strip() == "550"
     assert cell.get_attribute("data-last-year") == "500"
 

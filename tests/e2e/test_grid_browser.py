@@ -1,7 +1,10 @@
 """A unit fills its row in the grid, a reviewer returns it, the unit fixes it, the reviewer
 approves it; and two people editing one row at once never overwrite each other silently."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from targets.models import Cell, ReviewStatus, TableRow
 from units.models import AuditEntry
@@ -33,7 +36,7 @@ def _type(page, unit: str, order: int, text: str):
 
 
 def _wait_saved(page):
-    page.wait_for_function("document.getElementById('statusbar').textContent.startsWith('已保存')")
+    expect(page.locator("#statusbar")).to_have_text(re.compile("^已保存"), timeout=15000)
 
 
 def _paste(page, unit: str, order: int, text: str):

@@ -2,6 +2,7 @@
 confirmation; a returned row keeps its reviewer's comment in view until it is submitted again."""
 
 import pytest
+from playwright.sync_api import expect
 
 from targets.models import ReviewStatus, TableRow
 
@@ -34,14 +35,14 @@ def test_the_grid_refuses_to_submit_a_row_with_a_refused_cell_and_confirms_a_sub
     filler.wait_for_selector("tr.datarow[data-unit='武汉市'] td.cell.error")
 
     filler.click(SUBMIT)
-    filler.wait_for_function("document.getElementById('statusbar').textContent.includes('未提交')")
+    expect(filler.locator("#statusbar")).to_contain_text("未提交", timeout=15000)
     assert "未保存或被拒绝" in filler.inner_text("#statusbar")
     assert dialogs == [] and _status() == ReviewStatus.DRAFT
 
     _type(filler, "武汉市", 2, "610")
     _wait_saved(filler)
     filler.click(SUBMIT)  # dismissed: nothing is submitted
-    filler.wait_for_function("document.getElementById('statusbar').textContent.includes('已取消提交')")
+    expect(filler.locator("#statusbar")).to_contain_text("已取消提交", timeout=15000)
     assert len(dialogs) == 1 and "确定提交" in dialogs[0]
     assert _status() == ReviewStatus.DRAFT
 

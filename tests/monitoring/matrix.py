@@ -27,6 +27,7 @@ MONITORING_MATRIX = {
     "monitoring:round": ("GET", "monitoring_round", _ROUNDS),
     "monitoring:round_weights": ("POST", "monitoring_round", _ROUND_WRITE),
     "monitoring:round_close": ("POST", "monitoring_round", _ROUND_WRITE),
+    "monitoring:round_deadline": ("POST", "monitoring_round", _ROUND_WRITE),
     "monitoring:round_units_add": ("POST", "monitoring_round", _ROUND_WRITE),
     "monitoring:report": ("GET", "monitoring_report", _REPORT),
     # submitted: the save is refused as not editable (400) to whoever may edit it

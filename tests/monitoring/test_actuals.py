@@ -217,7 +217,7 @@ def test_the_demo_rounds_add_up_to_what_the_demo_reported(client, reviewer):
 
     from monitoring.models import Round
 
-    call_command("load_demo")
+    call_command("load_demo", "--i-know-this-is-not-production")
     for round_ in Round.objects.filter(project__code="hubei-2022-patent-transfer"):
         expected = demo_expected(round_.kind)
         lines = _lines(round_)

@@ -11,7 +11,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_load_demo_shows_scored_forms_at_once_and_is_idempotent():
-    call_command("load_demo")
+    call_command("load_demo", "--i-know-this-is-not-production")
     rounds = {r.kind: r for r in Round.objects.all()}
     assert set(rounds) == {"monitoring", "self_evaluation"}
     rows = {row.report.owner_label: row for row in round_summary(rounds["self_evaluation"])["rows"]}
@@ -32,5 +32,5 @@ def test_load_demo_shows_scored_forms_at_once_and_is_idempotent():
     project = rows["项目整体（附件2）"].report.budget
     assert project.applicable and project.total.annual_budget == 5000  # 中央补助 in its 资金来源
     before = (Report.objects.count(), Report.objects.values_list("version", flat=True).order_by("pk")[::1])
-    call_command("load_demo")
+    call_command("load_demo", "--i-know-this-is-not-production")
     assert (Report.objects.count(), Report.objects.values_list("version", flat=True).order_by("pk")[::1]) == before

@@ -226,3 +226,17 @@ def test_a_bad_monitoring_cell_is_named_and_nothing_is_written(wuhan_report, wuh
         plan_apply(plan, actor=wuhan)
     report = Report.objects.get(pk=wuhan_report.pk)
     assert report.version == 1 and not report.values.exclude(raw="").exists()
+
+
+@pytest.mark.parametrize("number", ["1E+1000000", "1e-1000000", "Infinity", "NaN", "1E+999999999999"])
+def test_a_huge_budget_cell_is_refused_at_preview_naming_it_never_left_to_fail_at_apply(
+    client, wuhan_evaluation, wuhan, number
+):
+    data = _filled(_export(client, wuhan, wuhan_evaluation), executed=number)
+    client.post(reverse("reports:import_upload"), {"file": SimpleUploadedFile("自评表.xlsx", data)})
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "invalid"
+    assert any("执行数" in e["message"] and "数值过大" in e["message"] for e in job.plan["errors"]), job.plan
+    assert client.post(reverse("reports:import_apply", args=[job.pk])).status_code in (302, 400)
+    report = Report.objects.get(pk=wuhan_evaluation.pk)
+    assert report.budget.lines[0].executed is None and report.values.exclude(raw="").count() == 0

@@ -38,7 +38,7 @@ def test_a_refused_budget_keeps_the_typed_amounts_with_the_error_beside_the_wron
     response = _save(client, agreement, "budget", {**BUDGET, "a-1-amount": "一百二"})
     page = response.content.decode()
     assert response.status_code == 400
-    assert _beside(page, "a-1-amount", "一百二", "湖北省知识产权发展中心金额“一百二”不是数字")
+    assert _beside(page, "a-1-amount", "一百二", "湖北省知识产权发展中心金额应填写数字，“一百二”不是数字")
     assert 'name="source-special" value="160"' in page and 'value="平台功能开发"' in page and 'value="68"' in page
     assert not agreement.allocations.exists()
 

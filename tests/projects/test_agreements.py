@@ -134,7 +134,10 @@ def test_a_sub_platform_agreement_goes_from_empty_to_approved(client, agreement,
     assert response.status_code == 400 and "超过专项经费的 20%（32.00 万元）" in response.content.decode()
     assert not agreement.expenses.exists()
     response = _save(client, agreement, "budget", {**BUDGET, "a-1-amount": "一百二"})
-    assert response.status_code == 400 and "湖北省知识产权发展中心金额“一百二”不是数字" in response.content.decode()
+    assert (
+        response.status_code == 400
+        and "湖北省知识产权发展中心金额应填写数字，“一百二”不是数字" in response.content.decode()
+    )
     assert _save(client, agreement, "budget", BUDGET).status_code == 302
 
     response = _save(client, agreement, "staff", _staff("leader", "finance", *["implementation"] * 9))

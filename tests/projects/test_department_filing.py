@@ -72,6 +72,16 @@ def test_a_bad_amount_and_a_control_character_are_refused_by_name(guangzhou, gua
     assert "资金需求" in text and "项目负责人" in text
 
 
+@pytest.mark.parametrize("number", ["1E+1000000", "1e-1000000", "Infinity", "NaN", "1E+999999999999"])
+def test_a_huge_funding_requirement_is_refused_as_too_large_on_the_page(client, guangzhou, guangzhou_filler, number):
+    client.force_login(guangzhou_filler)
+    url = reverse("projects:filing_save", args=[guangzhou.pk])
+    response = client.post(url, {"version": 1, "leader": "张三", "funding_requirement": number})
+    assert response.status_code == 400 and "“资金需求（万元）”数值过大" in response.content.decode()
+    guangzhou.refresh_from_db()
+    assert guangzhou.leader == "" and not ProjectFiling.objects.filter(project=guangzhou, version__gt=1).exists()
+
+
 def test_submit_locks_then_the_province_returns_with_a_comment(guangzhou, guangzhou_filler, other_province_admin):
     _save(guangzhou, guangzhou_filler, header={"leader": "张三"})
     filing_submit(project_id=guangzhou.pk, actor=guangzhou_filler)

@@ -46,6 +46,18 @@ def test_a_budget_amount_too_large_is_400_naming_it_and_nothing_is_saved(client,
     assert not AgreementBudgetSource.objects.filter(agreement=agreement, amount__isnull=False).exists()
 
 
+@pytest.mark.parametrize("number", ["1E+1000000", "1e-1000000", "Infinity", "NaN", "1E+999999999999"])
+def test_a_huge_exponent_in_the_budget_or_the_annex_is_400_too_large(client, agreement, platform_filler, number):
+    client.force_login(platform_filler)
+    response = _save(client, agreement, "budget", {**BUDGET, "e-2-amount": number})
+    assert response.status_code == 400 and "“专题培训”预算金额数值过大" in _page(response)
+    count = agreement.metrics.get(name="专利池入库专利数量")
+    response = _save(client, agreement, "annex", {f"m-{count.pk}-2022": number})
+    assert response.status_code == 400 and f"“{count.label}”2022年数值过大" in _page(response)
+    assert not agreement.expenses.exists()
+    assert not AgreementMetricValue.objects.filter(metric__agreement=agreement).exists()
+
+
 def test_the_project_form_and_the_admin_refuse_an_amount_too_large(client, admin_user, hubei):
     from tests.targets.test_editors import _project_post
 
@@ -141,3 +153,15 @@ def test_an_indicator_with_an_unknown_category_is_refused_and_not_created(client
     )
     assert "请选择指标类别" in response.content.decode()
     assert hubei.indicators.count() == count
+
+
+def test_a_removal_reason_with_a_bidi_override_is_refused_and_removes_nothing(client, admin_user, hubei):
+    from targets.models import Indicator
+
+    indicator = Indicator.objects.filter(project=hubei).first()
+    client.force_login(admin_user)
+    response = client.post(
+        reverse("projects:indicator_remove", args=[indicator.pk]), {"reason": "重复\u202e"}, follow=True
+    )
+    assert "U+202E" in response.content.decode()
+    assert Indicator.objects.filter(pk=indicator.pk).exists()

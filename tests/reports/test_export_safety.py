@@ -51,7 +51,7 @@ def test_every_exporter_declares_a_permission_the_policy_knows():
 
 
 def test_a_fillers_bundle_leaves_out_the_platforms_agreement_and_its_budget(
-    client, wuhan, hubei, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks
+    client, wuhan, hubei, open_table, platform_agreement, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     assert not any(isinstance(obj, Agreement) for _, obj in project_items(hubei, wuhan))
     status, workbook = _bundle(client, wuhan, hubei, settings, tmp_path, django_capture_on_commit_callbacks)

@@ -240,7 +240,7 @@ def test_the_guard_does_not_turn_numbers_into_text():
 # --- who may export what ----------------------------------------------------------------------------
 
 
-def test_a_filler_exports_only_their_own_row(client, wuhan):
+def test_a_filler_exports_only_their_own_row(client, wuhan, open_table):
     client.force_login(wuhan)
     table = TargetTable.objects.get(title__contains="市州类")
     response = client.get(reverse("reports:export_table", args=[table.pk]))
@@ -249,7 +249,7 @@ def test_a_filler_exports_only_their_own_row(client, wuhan):
     assert units == ["武汉市"]
 
 
-def test_a_fillers_bundle_leaves_out_tables_without_their_rows(wuhan, hubei):
+def test_a_fillers_bundle_leaves_out_tables_without_their_rows(wuhan, hubei, open_table):
     items = project_items(hubei, wuhan)
     assert [e.identifier for e, _ in items].count("unit_table") == 1
 
@@ -354,7 +354,7 @@ def test_an_export_job_no_worker_started_in_time_fails_with_a_retry_that_queues_
     assert job.status == "done" and job.error == ""  # eager here: queued again means built
 
 
-def test_posting_the_bundle_again_while_it_is_queued_shows_the_same_job(client, wuhan, hubei):
+def test_posting_the_bundle_again_while_it_is_queued_shows_the_same_job(client, wuhan, hubei, open_table):
     """The button (or the API) in a loop must not queue a build each time."""
     from reports.models import ExportJob
     from tests.api.conftest import token_client

@@ -50,7 +50,7 @@ def test_row_counts_by_status_come_from_the_data(client, observer):
     assert re.findall(r'class="num[^"]*">(\d+)<', row_html) == ["16", "13", "0", "2", "0", "1"]
 
 
-def test_a_filler_sees_only_projects_of_their_unit_and_counts_of_their_own_rows(client, wuhan):
+def test_a_filler_sees_only_projects_of_their_unit_and_counts_of_their_own_rows(client, wuhan, open_table):
     client.force_login(wuhan)
     response = client.get(reverse("home"))
     projects = response.context["projects"]
@@ -84,7 +84,7 @@ def test_home_page_query_count_does_not_grow_with_rows(client, admin_user, djang
     assert response.status_code == 200
 
 
-def test_filler_home_page_query_count_is_constant(client, wuhan, django_assert_num_queries):
+def test_filler_home_page_query_count_is_constant(client, wuhan, open_table, django_assert_num_queries):
     _add_region_rows(50)
     Membership.objects.create(user=wuhan, unit=Unit.objects.get(name="测试市1"), role=Role.FILLER)
     client.force_login(wuhan)

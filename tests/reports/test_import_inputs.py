@@ -69,3 +69,15 @@ def test_a_target_too_large_in_an_attachment2_table_is_an_error_on_its_cell(admi
         "工作表“表1”第3行第5列：“收集中小微企业专利技术需求”的长期绩效目标数值过大（最多 18 位整数、6 位小数）"
     ]
     assert _state() == before
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u200b", "\ufeff", "\ufdd0"])
+def test_a_file_cell_with_a_bidi_or_zero_width_character_is_an_error_on_its_cell(wuhan, region, open_table, char):
+    grids = read_upload("武汉市.xlsx", _template_with(region, wuhan, C5="520"))
+    grids[0].rows[4][2].value = f"5{char}20"
+    before = _state()
+    plan = plan_workbook(grids, wuhan)
+    [error] = _errors(plan)
+    assert error.startswith("工作表“市州类”第5行第3列：“收集中小微企业专利技术需求（条）”含有")
+    assert f"U+{ord(char):04X}" in error
+    assert _state() == before

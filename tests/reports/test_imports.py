@@ -298,7 +298,7 @@ def test_the_bureau_imports_a_changed_official_table_and_tree(admin_user, region
     assert Target.objects.get(indicator__name="全省专利质押融资金额", period="annual").raw == "40亿元"
 
 
-def test_a_filler_cannot_import_the_bureaus_indicator_tree(wuhan, hubei):
+def test_a_filler_cannot_import_the_bureaus_indicator_tree(wuhan, hubei, open_table):
     data = workbook_bytes(export_workbook([(exporter_for("attachment2"), hubei)], wuhan))
     assert _errors("附件2.xlsx", data, wuhan) == [
         f"工作表“附件2 项目绩效目标表”第1行第1列：您无权修改项目“{hubei.name}”的指标"

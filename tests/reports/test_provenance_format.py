@@ -37,3 +37,14 @@ def test_a_table_with_no_visible_rows_carries_an_empty_text():
 def test_a_tampered_row_list_is_refused(rows):
     with pytest.raises(ProvenanceError):
         read_provenance(_workbook_with({"附表": {"table": 3, "rows": rows}}))
+
+
+def test_provenance_nested_thousands_deep_is_refused_as_damaged_not_a_500():
+    out = io.BytesIO()
+    workbook = xlsxwriter.Workbook(out)
+    workbook.add_worksheet("附表")
+    nested = "[" * 50000 + "]" * 50000
+    workbook.set_custom_property(f"{PREFIX}00000", base64.b64encode(zlib.compress(nested.encode())).decode())
+    workbook.close()
+    with pytest.raises(ProvenanceError):
+        read_provenance(out.getvalue())

@@ -85,7 +85,7 @@ def test_the_rollup_prints_every_figure(soffice, tmp_path, hubei):  # noqa: F811
 def _demo_rounds():
     from monitoring.models import Round
 
-    call_command("load_demo")
+    call_command("load_demo", "--i-know-this-is-not-production")
     return {r.kind: r for r in Round.objects.filter(project__code=HUBEI)}
 
 

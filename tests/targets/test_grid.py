@@ -205,3 +205,111 @@ def test_the_submit_button_is_offered_once_the_table_is_open(client, open_table,
     submit = reverse("targets:row_submit", args=[wuhan_row.pk])
     assert submit in client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
     assert submit in client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
+
+
+@pytest.mark.parametrize("raw", ["1E+1000000", "9" * 1999, "0." + "0" * 1990 + "1", "Infinity", "NaN", "1e-1000000"])
+def test_a_number_no_column_holds_is_a_400_on_its_cell(client, wuhan, wuhan_row, open_table, raw):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: raw}, version=1)
+    assert response.status_code == 400
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    assert "收集中小微企业专利技术需求" in response.json()["errors"][column]
+    assert TableRow.objects.get(pk=wuhan_row.pk).version == 1
+
+
+NESTED = "[" * 50000 + "]" * 50000  # 100 KB: json.loads raised RecursionError (a 500)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [NESTED, '{"version": 1, "values": ' + "[" * 5000 + "]" * 5000 + "}", '{"version": 1, "values": {"1": ' * 40],
+    ids=["nested-array", "nested-values", "nested-objects-unclosed"],
+)
+def test_json_nested_thousands_deep_is_a_400_on_the_grids_saves(
+    client, admin_user, wuhan_row, open_table, handed_down_copy, body
+):
+    client.force_login(admin_user)
+    for url in (
+        reverse("targets:row_cells_save", args=[wuhan_row.pk]),
+        reverse("targets:row_assigned_save", args=[handed_down_copy.pk]),
+    ):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, url
+        assert "请求格式不正确" in response.json()["message"]
+
+
+@pytest.fixture
+def handed_down_copy(open_table, admin_user, hubei):
+    """Another table of the project, handed down, for the 下达值 save (the 高校院所 table's first row)."""
+    from targets import handdown
+
+    row = TableRow.objects.filter(table__project=hubei).exclude(table=open_table).order_by("table_id", "seq").first()
+    handdown.table_hand_down(table_id=row.table_id, actor=admin_user)
+    return row
+
+
+@pytest.mark.parametrize(
+    "body, field",
+    [
+        ({"version": 1, "values": {}, "narrative": {"a": 1}}, "narrative"),
+        ({"version": 1, "values": {}, "narrative": ["文字"]}, "narrative"),
+        ({"version": 1, "values": {}, "narrative": True}, "narrative"),
+        ({"version": True, "values": {}}, "version"),
+        ({"version": "一", "values": {}}, "version"),
+        ({"version": 1.5, "values": {}}, "version"),
+        ({"version": 0, "values": {}}, "version"),
+        ({"values": {}}, "version"),
+        ({"version": 1, "values": ["500"]}, "values"),
+        ({"version": 1, "values": "500"}, "values"),
+        ({"version": 1, "values": {"COL": {"raw": "500"}}}, "values.COL"),
+        ({"version": 1, "values": {"COL": ["500"]}}, "values.COL"),
+        ({"version": 1, "values": {"COL": True}}, "values.COL"),
+        ({"version": 1, "values": {"²": "500"}}, "values.²"),
+        ([1], None),
+        ("version", None),
+    ],
+)
+def test_a_body_of_another_shape_is_refused_naming_the_field_and_nothing_is_saved(
+    client, wuhan, wuhan_row, open_table, body, field
+):
+    """`"narrative": {"a": 1}` was stored as the text "{'a': 1}", `"version": true` counted as 1."""
+    client.force_login(wuhan)
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    text = json.dumps(body).replace("COL", column)
+    response = client.post(
+        reverse("targets:row_cells_save", args=[wuhan_row.pk]), text, content_type="application/json"
+    )
+    assert response.status_code == 400
+    message = response.json()["message"]
+    assert "请求格式不正确" in message and (field is None or field.replace("COL", column) in message), message
+    row = TableRow.objects.get(pk=wuhan_row.pk)
+    assert row.version == 1 and row.narrative == ""
+
+
+def test_a_value_sent_as_a_json_number_or_null_is_read_as_typed(client, wuhan, wuhan_row, open_table):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: 520, 2: None}, version=1)
+    assert response.status_code == 200
+    cells = response.json()["cells"]
+    first, second = (str(wuhan_row.table.columns.get(order=o).pk) for o in (1, 2))
+    assert cells[first]["raw"] == "520" and cells[second]["raw"] == ""
+    assert Cell.objects.get(row=wuhan_row, column__order=1).raw == "520"
+
+
+@pytest.mark.parametrize("char", ["\u202e", "\u2067", "\u200b", "\ufeff", "\ufdd0", "\uffff"])
+def test_an_invisible_character_in_a_cell_or_the_narrative_is_refused_naming_it(
+    client, wuhan, admin_user, wuhan_row, open_table, char
+):
+    client.force_login(wuhan)
+    response = _save(client, wuhan_row, {1: f"5{char}20"}, version=1)
+    assert response.status_code == 400
+    column = str(wuhan_row.table.columns.get(order=1).pk)
+    error = response.json()["errors"][column]
+    assert error.startswith("“收集中小微企业专利技术需求（条）”含有") and f"U+{ord(char):04X}" in error
+    assert TableRow.objects.get(pk=wuhan_row.pk).version == 1
+
+    row = TableRow.objects.get(unit__name="湖北省地理标志科技创新有限公司")
+    client.force_login(admin_user)
+    response = _save(client, row, {}, version=1, narrative=f"新的{char}文字目标")
+    assert response.status_code == 400 and f"U+{ord(char):04X}" in response.json()["message"]
+    assert TableRow.objects.get(pk=row.pk).narrative != f"新的{char}文字目标"

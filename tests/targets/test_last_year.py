@@ -96,6 +96,7 @@ def test_the_copied_grid_costs_one_query_more_whatever_the_rows(client, reviewer
 
 
 def test_the_copied_row_page_costs_one_query_more(client, wuhan, copied, django_assert_num_queries):
+    TargetTable.objects.filter(pk=copied.pk).update(status="open")  # a filler sees it once published
     row = TableRow.objects.get(table=copied, unit__name="武汉市")
     client.force_login(wuhan)
     client.get(reverse("targets:row", args=[row.pk]))

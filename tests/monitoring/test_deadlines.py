@@ -60,13 +60,13 @@ def test_after_the_deadline_the_pages_say_so_and_refuse_with_400(client, filled,
     body = page.content.decode()
     assert "已过截止时间" in body and 'id="save"' not in body and 'id="submit"' not in body
     response = client.post(
-        reverse("monitoring:report_save", args=[filled.pk]), {"version": filled.version, "executed": "90"}
+        reverse("monitoring:report_save", args=[filled.pk]), {"version": filled.version, "executed-current": "90"}
     )
     assert response.status_code == 400 and "已过本轮截止时间" in response.content.decode()
     response = client.post(reverse("monitoring:report_submit", args=[filled.pk]), follow=True)
     assert "已过本轮截止时间" in response.content.decode()
     report = Report.objects.get(pk=filled.pk)
-    assert report.executed == Decimal("80") and report.status != ReviewStatus.SUBMITTED
+    assert report.budget.total.executed == Decimal("80") and report.status != ReviewStatus.SUBMITTED
 
 
 def test_after_the_deadline_the_api_answers_409(filled, wuhan, monitoring_round):

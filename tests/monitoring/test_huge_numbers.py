@@ -24,12 +24,25 @@ def _page(response) -> str:
 def test_a_huge_budget_figure_on_the_report_page_is_refused_naming_it(client, wuhan_report, wuhan, number):
     client.force_login(wuhan)
     response = client.post(
-        reverse("monitoring:report_save", args=[wuhan_report.pk]), {"version": 1, "executed": number}
+        reverse("monitoring:report_save", args=[wuhan_report.pk]), {"version": 1, "executed-current": number}
     )
     assert response.status_code == 400
-    assert "“执行数”数值过大" in _page(response)
+    assert "“当年财政拨款的执行数”数值过大" in _page(response)
     report = Report.objects.get(pk=wuhan_report.pk)
-    assert report.executed is None and report.version == 1
+    assert report.budget.total.executed is None and report.version == 1
+
+
+@pytest.mark.parametrize("number", HUGE)
+def test_a_huge_budget_set_by_the_bureau_is_refused_naming_it(client, wuhan_report, reviewer, number):
+    before = Report.objects.get(pk=wuhan_report.pk).budget.total.annual_budget
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("monitoring:report_budget", args=[wuhan_report.pk]), {"version": 1, "annual_budget-current": number}
+    )
+    assert response.status_code == 400
+    assert "“当年财政拨款的全年预算数”数值过大" in _page(response)
+    report = Report.objects.get(pk=wuhan_report.pk)
+    assert report.budget.total.annual_budget == before and report.version == 1
 
 
 @pytest.mark.parametrize("number", HUGE)
@@ -71,18 +84,18 @@ def test_a_huge_budget_figure_by_the_api_is_refused_naming_its_path(wuhan_report
     api = token_client(wuhan)
     response = api.patch(
         f"/api/v1/reports/{wuhan_report.pk}/",
-        {"version": 1, "budget": {"executed": number}},
+        {"version": 1, "budget": {"lines": {"current": {"executed": number}}}},
         format="json",
     )
     assert response.status_code == 400, response.content
     [error] = response.json()["errors"]
-    assert error["field"] == "budget.executed" and "“执行数（万元）”数值过大" in error["message"]
-    assert Report.objects.get(pk=wuhan_report.pk).executed is None
+    assert error["field"] == "budget.lines.current.executed" and "数值过大" in error["message"]
+    assert Report.objects.get(pk=wuhan_report.pk).budget.total.executed is None
 
 
 def test_a_json_number_too_large_for_a_float_is_refused_by_the_api(wuhan_report, wuhan):
     api = token_client(wuhan)
-    body = '{"version": 1, "budget": {"executed": 1e400}}'
+    body = '{"version": 1, "budget": {"lines": {"current": {"executed": 1e400}}}}'
     response = api.generic("PATCH", f"/api/v1/reports/{wuhan_report.pk}/", body, content_type="application/json")
     assert response.status_code == 400 and "数值过大" in response.json()["errors"][0]["message"]
 
@@ -101,7 +114,7 @@ def test_a_huge_partial_grade_by_the_api_is_refused(wuhan_evaluation, reviewer):
 def test_an_ordinary_figure_still_saves_as_typed(client, wuhan_report, wuhan):
     client.force_login(wuhan)
     response = client.post(
-        reverse("monitoring:report_save", args=[wuhan_report.pk]), {"version": 1, "executed": "１,２00.5"}
+        reverse("monitoring:report_save", args=[wuhan_report.pk]), {"version": 1, "executed-current": "１,２00.5"}
     )
     assert response.status_code == 302
-    assert str(Report.objects.get(pk=wuhan_report.pk).executed) == "1200.50"
+    assert str(Report.objects.get(pk=wuhan_report.pk).budget.total.executed) == "1200.50"

@@ -16,7 +16,7 @@ def project_items(project: Project, user, *, bundled_only: bool = True) -> list[
     items = [(e, project) for e in exporters_for(project, user) if e.bundled or not bundled_only]
     for table in TargetTable.objects.filter(project=project).select_related("project").order_by("order"):
         items += [(e, table) for e in exporters_for(table, user) if e.bundled or not bundled_only]
-    for agreement in project.agreements.select_related("project").order_by("pk"):
+    for agreement in project.agreements.issued().select_related("project", "undertaker").order_by("pk"):
         items += [(e, agreement) for e in exporters_for(agreement, user)]
     return items
 

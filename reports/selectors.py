@@ -2,7 +2,7 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from projects.models import Project
+from projects.models import Agreement, Project
 from targets.models import ReviewStatus, TargetTable
 from units import policy
 
@@ -24,7 +24,10 @@ def project_overview(user) -> list[Project]:
         "competent_department", "local_department", "budget_unit"
     )
     projects = projects.annotate(n_indicators=Count("indicators", distinct=True))
-    projects = projects.prefetch_related(Prefetch("tables", queryset=tables), "agreements")
+    agreements = Agreement.objects.issued().select_related("undertaker").order_by("pk")  # the format is no one's
+    projects = projects.prefetch_related(
+        Prefetch("tables", queryset=tables), Prefetch("agreements", queryset=agreements)
+    )
     result = list(projects.order_by("order", "code"))
     staff = policy.is_bureau_staff(user)
     # A reviewer's grants for all these projects, fetched in one query.

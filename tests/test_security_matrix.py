@@ -289,6 +289,8 @@ MATRIX = {
     # Editors: bureau admins only. A filler of a unit in the project knows it exists (403);
     # a reviewer of another project does not (404). Whole tables are bureau-only (404 for fillers).
     "projects:edit": ("GET", "project", EDITOR),
+    "projects:new": ("GET", None, {**dict.fromkeys(EDITOR, 403), "anonymous": LOGIN, "admin": 200}),
+    "projects:agreement_format": ("GET", "project", {**READER, "wuhan": 404, "outsider": 404}),
     "projects:indicators_save": ("POST", "project", EDITOR_POST),
     "projects:indicator_add": ("POST", "project", EDITOR_POST),
     "projects:indicator_move": ("POST", "indicator", EDITOR_POST),

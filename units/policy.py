@@ -278,6 +278,16 @@ def can_manage_project(user, project) -> bool:
     return is_admin_of(user, project)
 
 
+def can_create_project(user) -> bool:
+    """The 新建项目 page: a superuser, or the admin of some bureau."""
+    return is_superuser(user) or bool(administered_bureau_ids(user))
+
+
+def can_create_project_for(user, unit_id: int | None) -> bool:
+    """A new project governed by `unit_id` (its 主管部门): a bureau's admin only in their own reach."""
+    return is_superuser(user) or (unit_id is not None and unit_id in administered_bureau_ids(user))
+
+
 # --- handed-down tables (下达) ------------------------------------------------------------
 
 
@@ -365,6 +375,16 @@ def can_submit_agreement(user, agreement) -> bool:
 
 def can_review_agreement(user, agreement) -> bool:
     return reviews_project(user, agreement.project)
+
+
+def can_view_agreement_format(user, project) -> bool:
+    """A project's 任务书格式 (甲方, period, 附表 metrics): its bureau staff, as the whole project."""
+    return oversees(user, project) or reviews_project(user, project)
+
+
+def can_edit_agreement_format(user, project) -> bool:
+    """Create and change the 任务书格式 the project's 任务书 are issued from: the bureau's admin."""
+    return is_admin_of(user, project)
 
 
 # --- 汇总 (roll-up) ---------------------------------------------------------------------------

@@ -8,7 +8,14 @@ from django.shortcuts import redirect, render
 from targets.models import IndicatorCategory
 from units import policy
 
-from .forms import FIRST_INDICATOR_ROWS, INDICATOR_FIELDS, NewFundingFormSet, ProjectCreateForm, read_first_indicators
+from .forms import (
+    FIRST_INDICATOR_ROWS,
+    INDICATOR_FIELDS,
+    NewFundingFormSet,
+    ProjectCreateForm,
+    named_errors,
+    read_first_indicators,
+)
 from .models import Project
 from .services import project_create
 
@@ -44,8 +51,12 @@ def project_new(request):
     form = ProjectCreateForm(request.POST, user=request.user)
     funding = NewFundingFormSet(request.POST, instance=Project())
     indicators, errors = read_first_indicators(request.POST)
-    if not (form.is_valid() and funding.is_valid()) or errors:
-        messages.error(request, "表单有误，请按提示修改（未创建项目）" + ("：" + "；".join(errors) if errors else ""))
+    if not form.is_valid():
+        errors = named_errors(form) + errors
+    if not funding.is_valid():
+        errors += [m for n, f in enumerate(funding.forms, start=1) for m in named_errors(f, f"资金来源第 {n} 行")]
+    if errors:
+        messages.error(request, "未创建项目：" + "；".join(errors))
         return _page(request, form, funding, status=400)
     lines = [
         {k: f.cleaned_data[k] for k in ("source_project", "label", "amount")}

@@ -106,9 +106,28 @@ class ProjectCreateForm(ProjectForm):
         super().__init__(*args, user=user, **kwargs)
         self.fields["competent_department"].required = True
         self.fields["code"].error_messages["invalid"] = "项目编号只能包含英文字母、数字、连字符和下划线"
+        self.fields["competent_department"].error_messages["required"] = "请选择主管部门"
         administered = policy.administered_bureau_ids(user) if user is not None else set()
         if len(administered) == 1 and not self.is_bound:
             self.initial.setdefault("competent_department", next(iter(administered)))
+
+    def clean_code(self):
+        code = self.cleaned_data["code"]
+        if code and Project.objects.filter(code=code).exists():
+            raise forms.ValidationError(f"项目编号“{code}”已被使用，请换一个（或留空自动生成）")
+        return code
+
+    def validate_unique(self):
+        pass  # the code is checked above, in Chinese; the service checks it again under its transaction
+
+
+def named_errors(form, where: str = "") -> list[str]:
+    """A form's errors, each naming its field (and `where`: 资金来源第 2 行)."""
+    return [
+        f"{where}“{form.fields[name].label}”：{m}" if name in form.fields else f"{where}{m}"
+        for name, errors in form.errors.items()
+        for m in errors
+    ]
 
 
 class IndicatorRowForm(RefuseControlCharacters, forms.Form):

@@ -44,6 +44,7 @@ def home(request):
             "my_reports": reports_for_filler(request.user),
             "staff": policy.is_bureau_staff(request.user),
             "can_import": policy.can_import(request.user),
+            "can_create_project": policy.can_create_project(request.user),
         },
     )
 

@@ -48,14 +48,6 @@ class AgreementFormatForm(RefuseControlCharacters, forms.ModelForm):
             self.add_error("end_year", "项目期限的结束早于开始")
         return data
 
-    def named_errors(self) -> list[str]:
-        """Each error with the label of its field (“甲方电子邮箱”：请输入合法的邮件地址。)."""
-        return [
-            f"“{self.fields[name].label}”：{m}" if name in self.fields else m
-            for name, errors in self.errors.items()
-            for m in errors
-        ]
-
     def service_data(self) -> dict:
         data = {name: self.cleaned_data.get(name.removesuffix("_id")) for name in FORMAT_FIELDS}
         data["principal_id"] = data["principal_id"].pk if data["principal_id"] else None

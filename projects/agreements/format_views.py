@@ -13,6 +13,7 @@ from units import policy
 from units.audit import audit_entries_for
 
 from .. import access
+from ..forms import named_errors
 from ..models import Agreement, MetricKind
 from .format_forms import BLANK_METRIC_ROWS, AgreementFormatForm, read_metrics
 from .format_services import METRIC_FIELDS, agreement_format_save, format_of
@@ -48,7 +49,7 @@ def agreement_format(request, pk):
     form = AgreementFormatForm(request.POST, instance=agreement or Agreement(project=project), user=request.user)
     metrics = read_metrics(request.POST)
     if not form.is_valid():
-        messages.error(request, "未保存：" + "；".join(form.named_errors()))
+        messages.error(request, "未保存：" + "；".join(named_errors(form)))
         return format_page(request, project, agreement, form=form, metrics=metrics, status=400)
     version = request.POST.get("version", "")
     try:

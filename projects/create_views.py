@@ -11,6 +11,7 @@ from units import policy
 from .forms import (
     FIRST_INDICATOR_ROWS,
     INDICATOR_FIELDS,
+    WIDE_FIELDS,
     NewFundingFormSet,
     ProjectCreateForm,
     named_errors,
@@ -29,15 +30,7 @@ def _page(request, form, funding, status=200):
             {"n": n, **{f: request.POST.get(f"ind-{n}-{f}", "") for f in INDICATOR_FIELDS}}
             for n in range(1, FIRST_INDICATOR_ROWS + 1)
         ],
-        "wide_fields": {
-            "name",
-            "title",
-            "expenditure_content",
-            "policy_basis",
-            "overall_goal",
-            "long_term_goal",
-            "note",
-        },
+        "wide_fields": WIDE_FIELDS,
     }
     return render(request, "projects/new.html", context, status=status)
 

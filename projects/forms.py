@@ -7,6 +7,11 @@ from units.models import Unit, UnitCategory
 
 from .models import FundingSource, Project
 
+# The header's long texts, shown across the whole form.
+WIDE_FIELDS = frozenset(
+    {"name", "title", "expenditure_content", "policy_basis", "overall_goal", "long_term_goal", "note"}
+)
+
 
 class ProjectForm(RefuseControlCharacters, forms.ModelForm):
     class Meta:

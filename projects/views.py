@@ -14,7 +14,7 @@ from units.models import Unit, UnitCategory
 
 from . import access
 from .agreements.format_services import format_of
-from .forms import FundingSourceFormSet, ProjectForm
+from .forms import WIDE_FIELDS, FundingSourceFormSet, ProjectForm
 from .services import project_update
 
 
@@ -31,15 +31,7 @@ def _render(request, project, form=None, funding=None, status=200):
         "agreements": project.agreements.issued().select_related("undertaker"),
         "agreement_format": format_of(project),
         "platforms": Unit.objects.filter(category=UnitCategory.PLATFORM).order_by("name"),
-        "wide_fields": {
-            "name",
-            "title",
-            "expenditure_content",
-            "policy_basis",
-            "overall_goal",
-            "long_term_goal",
-            "note",
-        },
+        "wide_fields": WIDE_FIELDS,
         "unit_categories": [
             c for c in UnitCategory.choices if c[0] not in (UnitCategory.BUREAU, UnitCategory.DEPARTMENT)
         ],

@@ -25,6 +25,7 @@ from targets.models import (
 from targets.rollup import parse_factor, unit_factor
 from units.models import UnitCategory
 
+from ..agreements.format_services import PRINCIPAL_FIELDS
 from ..models import (
     MetricKind,
     PlatformKind,
@@ -402,15 +403,7 @@ def _read_agreement(reader: _Reader, entry: dict, where: str, seeds: SeedSet, pr
         "issued_on": issued_on or None,
         "metrics": [],
     }
-    for key in (
-        "principal_representative",
-        "principal_representative_title",
-        "principal_liaison",
-        "principal_liaison_title",
-        "principal_phone",
-        "principal_email",
-        "principal_address",
-    ):
+    for key in PRINCIPAL_FIELDS:
         agreement[key] = reader.text(entry, key, where)
     for index, metric in enumerate(entry.get("annex_metrics") or []):
         sub = f"{where}.annex_metrics[{index}]"

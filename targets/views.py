@@ -14,6 +14,7 @@ from units import policy
 from . import access, handdown_selectors, last_year, review, selectors, workflow
 from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
+from .funding_services import funding_text, rows_funding_set
 from .models import TableRow, TableStatus
 from .review import ReviewStatus, StaleVersion
 from .services import row_cells_update
@@ -55,6 +56,8 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, handdow
         and policy.can_submit_row(user, row),
         "can_review": row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row),
         "can_reopen": row.status == ReviewStatus.APPROVED and policy.can_reopen_row(user, row),
+        "can_edit_funding": policy.can_edit_row_funding(user, row.table),
+        "funding": funding_text(row.funding),
         "deadline_passed": policy.deadline_passed(row.table),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
@@ -239,6 +242,26 @@ def table_close(request, pk):
     else:
         messages.success(request, "已截止填报")
     return redirect("targets:table_progress", pk=table.pk)
+
+
+@login_required
+@require_POST
+def row_funding(request, pk):
+    """The row's 资金（万元）, by the bureau (the project's admin or reviewer)."""
+    row = access.row_for_user(request.user, pk)
+    _require(policy.can_edit_row_funding(request.user, row.table))
+    try:
+        rows_funding_set(
+            table=row.table,
+            fundings={row.pk: request.POST.get("funding", "")},
+            shown={row.pk: request.POST["shown"]} if "shown" in request.POST else None,
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{row.unit.name}：资金已保存")
+    return redirect("targets:row", pk=row.pk)
 
 
 @login_required

@@ -300,6 +300,9 @@ MATRIX = {
     "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     "targets:table_rollup": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    "targets:table_funding": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    # A row's funding is the bureau's: its admin and the project's reviewer; the unit reads it only.
+    "targets:row_funding": ("POST", "row", {**EDITOR_POST, "reviewer": 302, "other_reviewer": 404, "outsider": 404}),
     # The roll-up adds up every unit's values: who sees whole tables of the project; fillers 404.
     "projects:rollup": ("GET", "project", {**READER, "wuhan": 404, "outsider": 404}),
     # Exports: what the user could read on screen. A filler's table export holds only their row

@@ -274,6 +274,11 @@ def can_manage_table(user, table) -> bool:
     return is_admin_of(user, table.project)
 
 
+def can_edit_row_funding(user, table) -> bool:
+    """A row's funding (资金（万元）) is the bureau's: the project's admin or reviewer, never the unit."""
+    return reviews_project(user, table.project)
+
+
 def can_manage_project(user, project) -> bool:
     return is_admin_of(user, project)
 

@@ -136,6 +136,10 @@ class Indicator(models.Model):
     basis = models.TextField("指标值确定依据", blank=True)
     order = models.PositiveIntegerField("排序")
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
+    # A blank row of the form (seed 004's “... ..”, “指标7: ....”) for the filling department to
+    # write an indicator of its own in: its name, value and unit are the department's, and it
+    # prints blank until filled (targets.write_in).
+    write_in = models.BooleanField("留白行（由填报单位自拟指标）", default=False)
 
     objects = ActiveManager()
     all_objects = models.Manager()

@@ -23,6 +23,7 @@ from targets.models import (
     ValueKind,
 )
 from targets.rollup import parse_factor, unit_factor
+from targets.write_in import is_write_in_line
 from units.models import UnitCategory
 
 from ..agreements.format_services import PRINCIPAL_FIELDS
@@ -306,6 +307,11 @@ def _read_indicator(reader: _Reader, item, sub: str, long_and_annual: bool) -> d
         indicator["long_term"] = tv.parse(reader.text(item, "long_term", sub))
     elif "long_term" in item:
         reader.fail(sub, "该项目只填年度目标（target_periods: annual_only），不应有 long_term")
+    long_term = indicator["long_term"].raw if indicator["long_term"] else ""
+    # The form's blank lines (“... ..”, “指标7: ....”) are rows for the department's own indicators.
+    indicator["write_in"] = is_write_in_line(indicator["name"], indicator["annual"].raw, long_term)
+    if indicator["write_in"]:
+        indicator["name"] = ""
     return indicator
 
 

@@ -61,7 +61,9 @@ def test_a_password_is_reset_by_e_mail_in_the_app_s_look(client, wuhan):
     _no_admin_look(form.content.decode())
     assert "设置新密码" in form.content.decode()
     complete = client.post(
-        form.redirect_chain[-1][0], {"new_password1": "Chong-she-2024!", "new_password2": "Chong-she-2024!"}, follow=True
+        form.redirect_chain[-1][0],
+        {"new_password1": "Chong-she-2024!", "new_password2": "Chong-she-2024!"},
+        follow=True,
     )
     _no_admin_look(complete.content.decode())
     assert "密码已重设" in complete.content.decode()

@@ -9,7 +9,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import Agreement, AgreementMetricValue, Project
+from projects.models import AgreementMetricValue, Project
 from reports.bundles import project_items
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview

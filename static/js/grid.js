@@ -155,6 +155,19 @@
     }
   }
 
+  // A pasted block is saved a row at a time, not all at once: 16 rows in parallel made 16 writers
+  // contend for the database (SQLite answered some with 503) and the server's other users wait.
+  async function savePasted(changes) {
+    const results = [];
+    let n = 0;
+    for (const [tr, values] of changes) {
+      n += 1;
+      say(`正在保存粘贴的内容：第 ${n}/${changes.size} 行（${tr.dataset.unit}）…`);
+      results.push(await saveRow(tr, values));
+    }
+    return results;
+  }
+
   // After a paste, one message for the whole block: what was saved, and which rows were not and why
   // (each row's own message would otherwise replace the one before, leaving a middle row's).
   function sayPasted(results) {
@@ -268,12 +281,10 @@
       if (!act) return;
       pasteDialog.close();
       if (act === "apply") {
-        const saves = [];
         for (const [tr, values] of changes) {
           for (const [col, raw] of Object.entries(values)) tr.querySelector(`td.cell[data-col="${col}"]`).textContent = raw;
-          saves.push(saveRow(tr, values));
         }
-        Promise.all(saves).then(sayPasted);
+        savePasted(changes).then(sayPasted);
       } else {
         say("已取消粘贴");
       }

@@ -9,9 +9,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from projects.downloads import attach
 from units import policy
 from units.inputs import parse_id
 
@@ -244,8 +244,7 @@ def evidence_download(request, pk):
         handle = item.file.open("rb")
     except (FileNotFoundError, OSError):
         raise Http404("文件已不存在") from None
-    response = FileResponse(handle, content_type=item.content_type)
-    response["Content-Disposition"] = content_disposition_header(True, item.original_name)
+    response = attach(FileResponse(handle, content_type=item.content_type), item.original_name)
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -213,6 +213,11 @@ class Agreement(Reviewable):
     def is_format(self) -> bool:
         return self.undertaker_id is None
 
+    @property
+    def owner_label(self) -> str:
+        """Whose it is, in a file name or a heading: the undertaking unit, or 任务书格式."""
+        return self.undertaker.name if self.undertaker_id else "任务书格式"
+
     # --- as a reviewable (targets.review) ---
     audit_code = "projects.agreement"
     review_noun = "任务书"

@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from projects.downloads import download_name
 from projects.models import Project
 
 
@@ -71,11 +72,10 @@ class ExportJob(models.Model):
     @property
     def download_name(self) -> str:
         if self.agreement_id:
-            return f"{self.agreement.title}.pdf"
+            return download_name(self.project, "任务书", self.agreement.owner_label, ext="pdf")
         if self.round_id:
-            name = f"{self.project.name}-{self.round.year}年各单位{self.round.form_name}.zip"
-            return "".join(ch for ch in name if ch not in '\\/:*?"<>|')
-        return f"{self.project.name}-全部附件.xlsx"
+            return download_name(self.project, str(self.round), f"各单位{self.round.form_name}", ext="zip")
+        return download_name(self.project, "全部附件", ext="xlsx")
 
     @property
     def content_type(self) -> str:

@@ -4,11 +4,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from monitoring.models import Round
 from monitoring.selectors import reports_for_filler
+from projects.downloads import attach, download_name
 from projects.filings.selectors import department_filings
 from projects.models import Agreement
 from targets.models import ReviewStatus, TargetTable
@@ -16,7 +16,6 @@ from targets.selectors import rows_for_filler
 from units import policy
 
 from . import access
-from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
 from .models import ExportJob
 from .selectors import project_overview
@@ -50,9 +49,7 @@ def home(request):
 
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return attach(HttpResponse(workbook_bytes(workbook), content_type=XLSX), filename)
 
 
 def _exportable(user, exporter, obj, missing: str):
@@ -69,12 +66,14 @@ def export_project(request, pk, layout):
     exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
     _exportable(request.user, exporter, project, "该项目没有这个版式")
     round_id = request.GET.get("round", "").strip()
+    round_ = None
     if round_id and hasattr(exporter, "for_round"):  # the roll-up with a round's 完成值
         round_ = Round.objects.filter(project=project, pk=_pk(round_id)).first()
         if round_ is None:
             raise Http404("该项目没有这个监控/自评轮次")
         exporter = exporter.for_round(round_)
-    return _xlsx(export_workbook([(exporter, project)], request.user), filename_for(project, exporter.title))
+    name = download_name(project, exporter.title, round_ or "", ext="xlsx")
+    return _xlsx(export_workbook([(exporter, project)], request.user), name)
 
 
 @login_required
@@ -88,7 +87,7 @@ def export_table(request, pk):
         if day is None:
             return HttpResponseBadRequest("日期格式不正确，应为 YYYY-MM-DD（如 2026-06-30）")
         exporter = exporter.at(day)
-    name = filename_for(table, f"批复值{as_of}" if as_of else None)
+    name = download_name(table.project, table.title, f"截至{as_of}的批复值" if as_of else "", ext="xlsx")
     return _xlsx(export_workbook([(exporter, table)], request.user), name)
 
 
@@ -111,14 +110,16 @@ def export_table_handdown(request, pk):
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
     exporter = exporter_for("handdown_review")
     _exportable(request.user, exporter if exporter.applies_to(table) else None, table, "没有找到该下达表")
-    return _xlsx(export_workbook([(exporter, table)], request.user), filename_for(table, exporter.title))
+    name = download_name(table.project, table.title, exporter.title, ext="xlsx")
+    return _xlsx(export_workbook([(exporter, table)], request.user), name)
 
 
 @login_required
 def export_agreement(request, pk):
-    agreement = get_object_or_404(Agreement.objects.select_related("project"), pk=pk)
+    agreement = get_object_or_404(Agreement.objects.select_related("project", "undertaker"), pk=pk)
     exporter = _exportable(request.user, exporter_for("agreement_annex"), agreement, "没有找到该任务书")
-    return _xlsx(export_workbook([(exporter, agreement)], request.user), filename_for(agreement, "附表"))
+    name = download_name(agreement.project, "任务书附表", agreement.owner_label, ext="xlsx")
+    return _xlsx(export_workbook([(exporter, agreement)], request.user), name)
 
 
 @login_required
@@ -172,6 +173,4 @@ def export_job_download(request, pk):
         raise PermissionDenied("文件尚未生成")
     if not policy.can_use_export_job(request.user, job):
         raise Http404("没有找到该项目")
-    return FileResponse(
-        job.file.open("rb"), as_attachment=True, filename=job.download_name, content_type=job.content_type
-    )
+    return attach(FileResponse(job.file.open("rb"), content_type=job.content_type), job.download_name)

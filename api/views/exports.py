@@ -7,6 +7,7 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics
 from rest_framework.response import Response
 
+from projects.downloads import attach
 from reports.access import export_job_for_owner, project_for_export
 from reports.services import export_job_create, export_job_expire_unstarted
 from units import policy
@@ -47,6 +48,4 @@ class ExportDownload(generics.GenericAPIView):
             raise PermissionDenied("文件尚未生成")
         if not policy.can_use_export_job(request.user, job):
             raise Http404("没有找到该项目")
-        return FileResponse(
-            job.file.open("rb"), as_attachment=True, filename=job.download_name, content_type=job.content_type
-        )
+        return attach(FileResponse(job.file.open("rb"), content_type=job.content_type), job.download_name)

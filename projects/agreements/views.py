@@ -7,12 +7,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from units import policy
 
 from .. import access
+from ..downloads import attach, download_name
 from ..models import Agreement
 from . import pdf, services
 from .docx import agreement_docx
@@ -147,9 +147,11 @@ def agreement_new(request, pk):
 @login_required
 def agreement_word(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
-    response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{agreement.title}.docx")
-    return response
+    who = agreement.undertaker.name if agreement.undertaker_id else "任务书格式（空白）"
+    return attach(
+        HttpResponse(agreement_docx(agreement), content_type=DOCX),
+        download_name(agreement.project, "任务书", who, ext="docx"),
+    )
 
 
 @login_required

@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from monitoring.models import Round
@@ -17,7 +18,7 @@ from units import policy
 
 from . import access
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
-from .models import ExportJob
+from .models import ExportJob, ExportStatus
 from .selectors import project_overview
 from .services import export_job_create, export_job_expire_unstarted, export_job_retry, export_job_waiting_or_create
 
@@ -122,38 +123,81 @@ def export_agreement(request, pk):
     return _xlsx(export_workbook([(exporter, agreement)], request.user), name)
 
 
+def _wants_json(request) -> bool:
+    """The page's script (static/js/jobs.js) starts a job and waits for it in place."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def job_state(job: ExportJob) -> dict:
+    """What a waiting page shows of a job, and where its file will be."""
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "percent": job.percent,
+        "done": job.done_sheets,
+        "total": job.total_sheets,
+        "error": job.error,
+        "page": reverse("reports:export_job", args=[job.pk]),
+        "download": reverse("reports:export_job_download", args=[job.pk]),
+        "download_name": job.download_name if job.status == ExportStatus.DONE else "",
+    }
+
+
+def _job_started(request, job: ExportJob, *, auto: bool = True):
+    """A job just started: its state for the script that waits in place, else its page, which
+    waits the same way and (`auto`) fetches the file when it is ready."""
+    job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, job.pk))
+    if _wants_json(request):
+        return JsonResponse(job_state(job))
+    page = reverse("reports:export_job", args=[job.pk])
+    return redirect(f"{page}?auto=1" if auto else page)
+
+
 @login_required
 @require_POST
 def export_bundle(request, pk):
     """全部附件: built by a worker; the job page shows progress and the download link."""
     project = access.project_for_export(request.user, pk)
-    job = export_job_create(project=project, owner=request.user)
-    return redirect("reports:export_job", pk=job.pk)
+    # The plain page without the script: the API and older links read its address as the job's.
+    return _job_started(request, export_job_create(project=project, owner=request.user), auto=False)
+
+
+@login_required
+@require_POST
+def export_project_pdf(request, pk, layout):
+    """A project's sheet (the 附件2 …) as PDF, printed by LibreOffice in a worker."""
+    project = access.project_for_export(request.user, pk)
+    exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
+    _exportable(request.user, exporter, project, "该项目没有这个版式")
+    return _job_started(request, export_job_create(project=project, owner=request.user, layout=layout))
+
+
+@login_required
+@require_POST
+def export_table_pdf(request, pk):
+    """A unit table as PDF (the rows the requester may see), printed by LibreOffice in a worker."""
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    _exportable(request.user, exporter_for("unit_table"), table, "没有找到该目标表")
+    job = export_job_create(project=table.project, owner=request.user, layout="unit_table", table=table)
+    return _job_started(request, job)
 
 
 def agreement_pdf_start(request, agreement):
     """The 任务书 PDF (projects:agreement_pdf, registered in reports.apps): the caller has fetched and
     authorised `agreement`. A job of the requester's still queued or running is shown, not doubled."""
     job = export_job_waiting_or_create(owner=request.user, agreement=agreement)
-    job = ExportJob.objects.select_related("project", "agreement").get(pk=job.pk)
-    return render(request, "reports/export_job.html", {"job": export_job_expire_unstarted(job=job)})
+    job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, job.pk))
+    if _wants_json(request):
+        return JsonResponse(job_state(job))
+    return render(request, "reports/export_job.html", {"job": job, "auto": True})
 
 
 @login_required
 def export_job(request, pk):
     job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, pk))
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "status": job.status,
-                "status_label": job.get_status_display(),
-                "percent": job.percent,
-                "done": job.done_sheets,
-                "total": job.total_sheets,
-                "error": job.error,
-            }
-        )
-    return render(request, "reports/export_job.html", {"job": job})
+    if request.GET.get("format") == "json" or _wants_json(request):
+        return JsonResponse(job_state(job))
+    return render(request, "reports/export_job.html", {"job": job, "auto": request.GET.get("auto") == "1"})
 
 
 @login_required

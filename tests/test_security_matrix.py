@@ -314,6 +314,13 @@ MATRIX = {
     # 下达值|申报值 对照表: only of a handed-down table (the matrix's is unit-filled: 404 to everyone).
     "reports:export_table_handdown": ("GET", "table", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
+    # A sheet as PDF (print what you see): a job for who may have the sheet, as 全部附件.
+    "reports:export_project_pdf": (
+        "POST",
+        "project_layout",
+        {**READER, **{r: 302 for r in READER if READER[r] == 200}},
+    ),
+    "reports:export_table_pdf": ("POST", "table", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
     "reports:export_job": ("GET", "job", OWNER),
     "reports:export_job_download": ("GET", "job", OWNER),
     # Importing writes: the observer, who changes nothing, is refused the template and the upload page.
@@ -598,7 +605,9 @@ def test_passwords_follow_djangos_validators(password):
 FILE_URLS = {
     "reports:export_project": ("project_layout", None, "GET"),
     "reports:export_bundle": ("project", None, "POST"),
+    "reports:export_project_pdf": ("project_layout", None, "POST"),
     "reports:export_table": ("table", "targets:table_grid", "GET"),
+    "reports:export_table_pdf": ("table", "targets:table_grid", "POST"),
     "reports:table_template": ("table", "targets:table_grid", "GET"),
     "reports:export_table_handdown": ("table", "targets:table_grid", "GET"),
     "reports:export_agreement": ("agreement", "projects:agreement", "GET"),

@@ -348,6 +348,8 @@ def can_use_export_job(user, job) -> bool:
         return can_view_agreement(user, job.agreement)
     if job.round_id is not None:  # every unit's form of a round: who sees all its reports, as its page
         return can_view_rounds(user, job.round.project)
+    if job.table_id is not None:  # a unit table as PDF: who may open its grid (the rows they see)
+        return can_open_grid(user, job.table)
     return can_export_project(user, job.project)
 
 

@@ -264,7 +264,17 @@ def test_the_bundle_job_builds_every_sheet_with_progress_and_can_run_again(
     job_url = response.url
     status = client.get(job_url, {"format": "json"}).json()
     # 附件2 and the 4 unit tables; the 任务书格式 is no one's 任务书, its blank 附表 is not filed.
-    assert status == {"status": "done", "status_label": "已完成", "percent": 100, "done": 5, "total": 5, "error": ""}
+    assert status == {
+        "status": "done",
+        "status_label": "已完成",
+        "percent": 100,
+        "done": 5,
+        "total": 5,
+        "error": "",
+        "page": job_url,
+        "download": job_url + "download/",
+        "download_name": f"{hubei.name}-2022年-全部附件.xlsx",
+    }
     download = client.get(job_url + "download/")
     workbook = load_workbook(BytesIO(b"".join(download.streaming_content)))
     assert len(workbook.sheetnames) == 5 and workbook.sheetnames[0] == "附件2 项目绩效目标表"

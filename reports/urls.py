@@ -9,6 +9,7 @@ urlpatterns = [
     path("exports/projects/<int:pk>/bundle/", views.export_bundle, name="export_bundle"),
     path("exports/projects/<int:pk>/<slug:layout>.pdf", views.export_project_pdf, name="export_project_pdf"),
     path("exports/tables/<int:pk>.pdf", views.export_table_pdf, name="export_table_pdf"),
+    path("exports/tables/<int:pk>/unsubmitted.xlsx", views.export_table_unsubmitted, name="export_table_unsubmitted"),
     path("exports/tables/<int:pk>.xlsx", views.export_table, name="export_table"),
     path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
     path("exports/reports/<int:pk>.xlsx", evaluation_views.export_report, name="export_report"),

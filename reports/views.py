@@ -116,6 +116,15 @@ def export_table_handdown(request, pk):
 
 
 @login_required
+def export_table_unsubmitted(request, pk):
+    """未提交单位名单 of a table (催报's list): the project's bureau staff."""
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    exporter = _exportable(request.user, exporter_for("unsubmitted"), table, "没有找到该目标表")
+    name = download_name(table.project, table.title, exporter.title, ext="xlsx")
+    return _xlsx(export_workbook([(exporter, table)], request.user), name)
+
+
+@login_required
 def export_agreement(request, pk):
     agreement = get_object_or_404(Agreement.objects.select_related("project", "undertaker"), pk=pk)
     exporter = _exportable(request.user, exporter_for("agreement_annex"), agreement, "没有找到该任务书")

@@ -29,6 +29,7 @@ urlpatterns = [
     path("rows/<int:pk>/funding/", views.row_funding, name="row_funding"),
     path("tables/<int:pk>/open/", views.table_open, name="table_open"),
     path("tables/<int:pk>/close/", views.table_close, name="table_close"),
+    path("tables/<int:pk>/remind/", views.table_remind_view, name="table_remind"),
     # handed-down tables (下达)
     path("rows/<int:pk>/assigned/", handdown_views.row_assigned_save, name="row_assigned_save"),
     path("rows/<int:pk>/answer/", handdown_views.row_assigned_answer, name="row_assigned_answer"),

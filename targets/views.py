@@ -16,6 +16,7 @@ from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
 from .funding_services import funding_text, rows_funding_set
 from .models import TableRow, TableStatus
+from .reminder_services import table_remind
 from .review import ReviewStatus, StaleVersion
 from .services import row_cells_update
 
@@ -199,11 +200,15 @@ def review_approve_many(request):
 @login_required
 def table_progress(request, pk):
     table = access.table_for_user(request.user, pk)
+    progress = selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip())
     context = {
         "table": table,
-        **selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip()),
+        **progress,
         "query": request.GET.get("q", ""),
         "can_manage": policy.can_manage_table(request.user, table),
+        "can_remind": table.status == "open" and policy.can_remind_table(request.user, table),
+        "reminders": selectors.reminders_by_unit(table),
+        "unsubmitted": sum(bar["count"] for bar in progress["bars"] if bar["status"] in review.EDITABLE),
         # Extending a deadline starts from the one in force, not from an empty field.
         "open_form": OpenTableForm(initial={"deadline": table.deadline and timezone.localtime(table.deadline)}),
         "deadline_passed": policy.deadline_passed(table),
@@ -227,6 +232,21 @@ def table_open(request, pk):
             _refused(request, exc)
         else:
             messages.success(request, "截止时间已延长" if was_open else "已开放填报，已通知各单位")
+    return redirect("targets:table_progress", pk=table.pk)
+
+
+@login_required
+@require_POST
+def table_remind_view(request, pk):
+    """催报: remind every unit that has not submitted (at most once a day each)."""
+    table = access.table_for_user(request.user, pk)
+    _require(policy.can_remind_table(request.user, table))
+    try:
+        result = table_remind(table_id=table.pk, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        (messages.success if result.reminded else messages.info)(request, result.message)
     return redirect("targets:table_progress", pk=table.pk)
 
 

@@ -301,6 +301,9 @@ MATRIX = {
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     "targets:table_rollup": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     "targets:table_funding": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    # 催报: the project's admin and reviewer; the list of units not submitted: its bureau staff.
+    "targets:table_remind": ("POST", "table", {**EDITOR_POST, "reviewer": 302, "wuhan": 404, "outsider": 404}),
+    "reports:export_table_unsubmitted": ("GET", "table", {**READER, "wuhan": 404, "outsider": 404}),
     # A row's funding is the bureau's: its admin and the project's reviewer; the unit reads it only.
     "targets:row_funding": ("POST", "row", {**EDITOR_POST, "reviewer": 302, "other_reviewer": 404, "outsider": 404}),
     # The roll-up adds up every unit's values: who sees whole tables of the project; fillers 404.

@@ -274,6 +274,11 @@ def can_manage_table(user, table) -> bool:
     return is_admin_of(user, table.project)
 
 
+def can_remind_table(user, table) -> bool:
+    """催报: the bureau reminds the units that have not submitted (its admin, the project's reviewer)."""
+    return reviews_project(user, table.project)
+
+
 def can_edit_row_funding(user, table) -> bool:
     """A row's funding (资金（万元）) is the bureau's: the project's admin or reviewer, never the unit."""
     return reviews_project(user, table.project)
@@ -443,6 +448,7 @@ def can_review_filing(user, filing) -> bool:
 
 EXPORT_PERMISSIONS = {
     "view_project": can_view_project,
+    "view_table": can_view_table,  # the whole table's units: the project's bureau staff
     "open_grid": can_open_grid,
     "view_agreement": can_view_agreement,
     "view_rollup": can_view_rollup,

@@ -335,6 +335,7 @@ def test_the_registry_names_every_layout():
         "self_evaluation",
         "monitoring_table",
         "round_summary",
+        "unsubmitted",
     }
     with pytest.raises(LookupError, match="没有名为“nope”的版式"):
         exporter_for("nope")

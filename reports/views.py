@@ -19,19 +19,30 @@ from units import policy
 from . import access
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
 from .models import ExportJob, ExportStatus
-from .selectors import project_overview
+from .selectors import project_overview, project_years
 from .services import export_job_create, export_job_expire_unstarted, export_job_retry, export_job_waiting_or_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+SEARCH_CHARS = 50
+
+
 @login_required
 def home(request):
+    year = _pk(request.GET.get("year", "").strip()) or None  # a crafted year is “every year”
+    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
+    projects = project_overview(request.user, year=year, query=query)
+    # Unfiltered, the years are the projects' own; filtered, every year must stay on offer (a query).
+    years = project_years(request.user) if year or query else sorted({p.budget_year for p in projects} - {None})[::-1]
     return render(
         request,
         "reports/home.html",
         {
-            "projects": project_overview(request.user),
+            "projects": projects,
+            "years": years,
+            "year": year,
+            "query": query,
             "statuses": list(ReviewStatus),
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],

@@ -10,6 +10,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.inputs import parse_id
 
 from . import access, handdown_selectors, last_year, review, selectors, workflow
 from .adjustment_selectors import row_adjustment_context
@@ -173,7 +174,14 @@ def row_reopen(request, pk):
 @login_required
 def review_queue(request):
     _require(policy.can_use_review_queue(request.user))
-    context = {"rows": selectors.review_queue(request.user), "others": review.queue_others(request.user)}
+    rows, others = selectors.review_queue(request.user), review.queue_others(request.user)
+    # ?project=: one project's queue (the home page's “您负责审核本项目” leads here).
+    project_id = parse_id(request.GET.get("project", ""))
+    if project_id is not None:
+        rows = [row for row in rows if row.table.project_id == project_id]
+        others = [item for item in others if item.project.pk == project_id]
+    named = rows[0].table.project if rows else others[0].project if others else None
+    context = {"rows": rows, "others": others, "project_id": project_id, "project_name": named.name if named else ""}
     return render(request, "targets/review_queue.html", context)
 
 

@@ -23,11 +23,10 @@
     box.textContent = text;
   }
 
-  async function wait(trigger, request) {
+  async function wait(trigger, what, request) {
     if (trigger.dataset.busy) return;
     trigger.dataset.busy = "1";
     trigger.setAttribute("aria-disabled", "true");
-    const what = trigger.dataset.job || "文件";
     const box = statusBox(trigger);
     const started = Date.now();
     const seconds = () => Math.round((Date.now() - started) / 1000);
@@ -64,14 +63,14 @@
     const link = event.target.closest("a[data-job]");
     if (!link || event.ctrlKey || event.metaKey || event.shiftKey) return;
     event.preventDefault();
-    wait(link, () => fetch(link.href, { credentials: "same-origin", headers: { Accept: "application/json" } }));
+    wait(link, link.dataset.job || "文件", () => fetch(link.href, { credentials: "same-origin", headers: { Accept: "application/json" } }));
   });
 
   document.addEventListener("submit", (event) => {
     const form = event.target.closest("form[data-job]");
     if (!form || event.defaultPrevented) return;
     event.preventDefault();
-    wait(form.querySelector("button") || form, () =>
+    wait(form.querySelector("button") || form, form.dataset.job || "文件", () =>
       fetch(form.action, {
         method: "POST",
         credentials: "same-origin",

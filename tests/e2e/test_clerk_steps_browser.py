@@ -178,6 +178,7 @@ def test_a_bureau_with_many_projects_finds_one_by_year_and_by_name(login, demo):
             budget_year=2019 + n % 4,
         )
     admin = login("admin")
+    screenshot(admin, "home-admin")
     in_2020 = Project.objects.filter(budget_year=2020).count()  # 3 of these, and seed 004's 广州 and 珠海
     admin.select_option("select[name=year]", "2020")  # applies itself: no button to press
     expect(admin.locator("section.card.project")).to_have_count(in_2020)

@@ -149,6 +149,8 @@ def _type(page, unit: str, text: str):
 
 def _hand_down_and_open(clerk):
     clerk.click("nav.crumbs >> text=" + PROJECT)
+    expect(clerk.locator("#agreement-format")).to_contain_text("附表 1 项指标")
+    screenshot(clerk, "project-editor")
     clerk.click(f"li:has-text('{TABLE}') >> text=填报表格")
     clerk.click("button:has-text('改为下达表')")
     expect(clerk.locator("table.sheet.handdown")).to_be_visible()

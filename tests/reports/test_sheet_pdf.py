@@ -91,3 +91,24 @@ def test_a_second_click_while_it_is_made_shows_the_same_job(client, admin_user, 
     first = client.post(reverse("reports:export_table_pdf", args=[wuhan_row.table_id]), **JSON).json()
     second = client.post(reverse("reports:export_table_pdf", args=[wuhan_row.table_id]), **JSON).json()
     assert first["page"] == second["page"] and ExportJob.objects.count() == 1
+
+
+@pytest.mark.celery_worker
+def test_a_real_worker_prints_the_table_and_the_page_reads_its_progress(
+    seeded_transactional_db, celery_worker, office, client, settings, tmp_path, request
+):
+    import time
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    admin = request.getfixturevalue("admin_user")
+    table = TargetTable.objects.get(title__contains="市州类")
+    client.force_login(admin)
+    state = client.post(reverse("reports:export_table_pdf", args=[table.pk]), **JSON).json()
+    for _ in range(300):  # the page's script polls the same way
+        state = client.get(state["page"], **JSON).json()
+        if state["status"] in ("done", "failed"):
+            break
+        time.sleep(0.5)
+    assert (state["status"], state["error"]) == ("done", "")
+    text = _pdf_text(client, state, tmp_path)
+    assert "武汉市" in text and "潜江市" in text

@@ -1,5 +1,7 @@
 # Two commands: `make run` serves the app with the seed data; `make test` runs the suite.
 PYTHON ?= python3
+# `make run PORT=8001` serves on another port (8000 may be taken).
+PORT ?= 8000
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
@@ -26,8 +28,8 @@ seed: migrate
 
 run: seed
 	@echo ""
-	@echo "绩效目标管理: http://127.0.0.1:8000/  (登录 /accounts/login/，密码均为 demo-pass-2022)"
-	$(PY) manage.py runserver 127.0.0.1:8000
+	@echo "绩效目标管理: http://127.0.0.1:$(PORT)/  (登录 /accounts/login/，密码均为 demo-pass-2022)"
+	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 test: $(STAMP)
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -12,9 +12,10 @@ the two things units.files asks of a backend beyond Django's storage API:
 from __future__ import annotations
 
 from botocore.exceptions import ClientError
-from django.utils.http import content_disposition_header
 from storages.backends.s3 import S3Storage
 from storages.utils import clean_name
+
+from units.files import content_disposition
 
 
 class ObjectStorage(S3Storage):
@@ -30,7 +31,7 @@ class ObjectStorage(S3Storage):
         params = {
             "Bucket": self.bucket_name,
             "Key": self._key(name),
-            "ResponseContentDisposition": content_disposition_header(True, filename),
+            "ResponseContentDisposition": content_disposition(filename),
             "ResponseContentType": content_type,
         }
         return self._signer().generate_presigned_url("get_object", Params=params, ExpiresIn=self.download_url_seconds)

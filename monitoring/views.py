@@ -208,12 +208,21 @@ def report_return(request, pk):
 @require_POST
 def report_approve(request, pk):
     """审核通过; a 自评 report's 审核通过 posts the grade form too, so grades chosen and not yet
-    saved are saved first instead of being lost (a refusal shows them again)."""
-    if any(name.startswith("grade-") for name in request.POST):
-        refused = _grades_save(request, pk)
-        if refused is not None:
-            return refused
-    return _step(request, pk, policy.can_review_report, services.report_approve, "已审核通过")
+    saved are saved first instead of being lost (a refusal shows them again). One message says
+    what became of both: never “评定已保存” beside “请先评定：…”."""
+    if not any(name.startswith("grade-") for name in request.POST):
+        return _step(request, pk, policy.can_review_report, services.report_approve, "已审核通过")
+    refused = _grades_save(request, pk, quiet=True)
+    if refused is not None:
+        return refused
+    report = access.report_for_user(request.user, pk)
+    try:
+        services.report_approve(report_id=report.pk, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "评定已保存，但未审核通过：" + "；".join(exc.messages))
+    else:
+        messages.success(request, "评定已保存，已审核通过")
+    return redirect("monitoring:report", pk=report.pk)
 
 
 @login_required
@@ -229,8 +238,9 @@ def report_grade(request, pk):
     return _grades_save(request, pk) or redirect("monitoring:report", pk=pk)
 
 
-def _grades_save(request, pk):
-    """Save the posted grades: None when saved, else the page again with the grades as chosen."""
+def _grades_save(request, pk, *, quiet: bool = False):
+    """Save the posted grades: None when saved, else the page again with the grades as chosen.
+    `quiet`: the caller says what happened (审核通过 reports both steps in one message)."""
     report = access.report_for_user(request.user, pk)
     if not policy.can_review_report(request.user, report):
         raise PermissionDenied("只有本项目的审核员可以评定")
@@ -238,7 +248,8 @@ def _grades_save(request, pk):
         grades = read_grades(request.POST, list(report.values.values_list("pk", flat=True)))
         services.report_grade(report_id=report.pk, actor=request.user, grades=grades)
     except ValidationError as exc:
-        messages.error(request, "评定未保存：" + "；".join(exc.messages))
+        refusal = "评定未保存，未审核通过：" if quiet else "评定未保存："
+        messages.error(request, refusal + "；".join(exc.messages))
         page = selectors.report_page(report, request.user)
         codes = {level.code: level.pk for level in page["levels"]}
         for line in page["lines"]:  # shown as chosen, not saved
@@ -247,7 +258,8 @@ def _grades_save(request, pk):
                 value.grade_id = codes.get(request.POST[f"grade-{value.pk}"])
                 value.grade_percent = request.POST.get(f"percent-{value.pk}", "")
         return render(request, "monitoring/report.html", page, status=400)
-    messages.success(request, "评定已保存")
+    if not quiet:
+        messages.success(request, "评定已保存")
     return None
 
 

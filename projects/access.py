@@ -43,5 +43,16 @@ def indicator_for_manager(user, pk: int) -> Indicator:
 
 
 def agreement_for_user(user, pk: int) -> Agreement:
+    """A 任务书, or the project's 任务书格式 (its page, its blank Word and PDF)."""
     agreements = Agreement.objects.select_related("project", "undertaker", "reviewed_by", "submitted_by")
     return visible_or_404(agreements, pk, user, policy.can_view_agreement, "没有找到该任务书")
+
+
+def issued_agreement_for_user(user, pk: int) -> Agreement:
+    """A unit's 任务书 to fill, submit or review: never the 任务书格式, which is no one's to fill."""
+    agreements = Agreement.objects.issued().select_related("project", "undertaker", "reviewed_by", "submitted_by")
+    return visible_or_404(agreements, pk, user, policy.can_view_agreement, "没有找到该任务书")
+
+
+def project_for_agreement_format(user, pk: int) -> Project:
+    return visible_or_404(Project.objects.all(), pk, user, policy.can_view_agreement_format, "没有找到该项目")

@@ -13,13 +13,13 @@ without it gets `-<year>` appended. The budget year becomes the new year; tables
 the same number of years; the project's period (start_year – end_year) is kept, its end moved to
 the new year when the new year falls after it. Long-term targets span the period: copied as is.
 
+The 任务书格式 (甲方, period, 附表 metrics) comes along, its period moved by the same years.
+
 The project's reviewers (their guardian grants) review the copy too: without them next year's
 submissions would wait in no reviewer's queue, and only a superuser can assign reviewers.
 """
 
 from __future__ import annotations
-
-import re
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
@@ -30,10 +30,11 @@ from targets.values import Kind
 from units import policy
 from units.audit import AuditAction, audit_record
 
+from .agreements.format_services import agreement_format_copy
 from .models import FundingSource, Project
+from .years import shift_years
 
 YEARS = (2000, 2100)
-YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20|21)\d\d(?!\d)")
 
 
 def _fields(obj: models.Model, skip: set[str]) -> dict:
@@ -46,18 +47,11 @@ def _fields(obj: models.Model, skip: set[str]) -> dict:
     }
 
 
-def _shift_years(text: str, years: set[int], shift: int) -> str:
-    """Each of `years` written in `text` moved by `shift`, all at once (2023-2024 → 2024-2025)."""
-    if not text or not shift:
-        return text
-    return YEAR_IN_TEXT.sub(lambda m: str(int(m[0]) + shift) if int(m[0]) in years else m[0], text)
-
-
 def copy_code(project: Project, year: int) -> str:
     """The new project's code: the year replaced in the old code, else `-<year>` appended; a
     code already taken gets `-2`, `-3` … so a copy never fails on it."""
     old = project.budget_year
-    base = _shift_years(project.code, {old}, year - old) if old and str(old) in project.code else ""
+    base = shift_years(project.code, {old}, year - old) if old and str(old) in project.code else ""
     base = base or f"{project.code}-{year}"
     base = base[: Project._meta.get_field("code").max_length - 4]
     code, n = base, 1
@@ -99,8 +93,8 @@ def _copy(project_id: int, year: int, actor, copy_values: bool) -> Project:
     check_copy_year(source, year)  # under the lock: a copy made meanwhile is seen
     old = source.budget_year
     fields = _fields(source, {"code", "copied_from", "budget_year"})
-    fields["name"] = _shift_years(source.name, {old}, year - old) if old else source.name
-    fields["title"] = _shift_years(source.title, {old}, year - old) if old else source.title
+    fields["name"] = shift_years(source.name, {old}, year - old) if old else source.name
+    fields["title"] = shift_years(source.title, {old}, year - old) if old else source.title
     if source.end_year is not None and source.end_year < year:
         fields["end_year"] = year
     copy = Project.objects.create(code=copy_code(source, year), copied_from=source, budget_year=year, **fields)
@@ -117,6 +111,8 @@ def _copy(project_id: int, year: int, actor, copy_values: bool) -> Project:
         raise ValidationError(f"复制到{year}年度后，“{beyond[0]}”的年度将超过 {YEARS[1]} 年，未复制")
     for table in tables:
         _copy_table(table, copy, indicators, shift, copy_values)
+    # Without it 下达任务书 on the copy was refused (“该项目没有任务书格式”): the format comes along.
+    agreement_format_copy(source=source, copy=copy, shift=shift, actor=actor)
     reviewers = policy.project_reviewers(source)
     for reviewer in reviewers:
         policy.grant_review(reviewer, copy)
@@ -155,7 +151,7 @@ def _copy_indicators(source: Project, copy: Project, year: int, copy_values: boo
 
 def _copy_table(table: TargetTable, copy: Project, indicators: dict, shift: int, copy_values: bool) -> None:
     fields = _fields(table, {"project", "copied_from", "status", "deadline"})
-    fields["title"] = _shift_years(table.title, set(range(table.start_year, table.end_year + 1)), shift)
+    fields["title"] = shift_years(table.title, set(range(table.start_year, table.end_year + 1)), shift)
     fields["start_year"] = table.start_year + shift
     fields["end_year"] = table.end_year + shift
     new_table = TargetTable.objects.create(project=copy, copied_from=table, **fields)

@@ -123,8 +123,22 @@ class PlatformKind(models.TextChoices):
     SUB = "sub", "子平台"
 
 
+class AgreementQuerySet(models.QuerySet):
+    def issued(self):
+        """Real 任务书: issued to an undertaking unit, filled by it."""
+        return self.filter(undertaker__isnull=False)
+
+    def formats(self):
+        """The bureau's 任务书格式 of a project (甲方, period, 附表 metrics): no unit's, never filled."""
+        return self.filter(undertaker__isnull=True)
+
+
 class Agreement(Reviewable):
-    """任务书 of a platform project: the parties, the period and its annexed yearly table."""
+    """任务书 of a platform project: the parties, the period and its annexed yearly table.
+
+    Without an undertaker it is the project's 任务书格式: the bureau's template each issued
+    任务书 is made from (projects.agreements.formats). A format is named and listed as such,
+    never as a unit's 任务书 (`Agreement.objects.issued()` lists the real ones)."""
 
     project = models.ForeignKey(Project, verbose_name="项目", on_delete=models.PROTECT, related_name="agreements")
     code = models.CharField("项目编号（省局填写）", max_length=60, blank=True)
@@ -171,10 +185,16 @@ class Agreement(Reviewable):
     deliverables_function = models.TextField("功能类指标", blank=True)
     deliverables_service = models.TextField("服务类指标", blank=True)
 
+    objects = AgreementQuerySet.as_manager()
+
     class Meta:
         verbose_name = "任务书"
         verbose_name_plural = "任务书"
         constraints = [
+            # A project has one 任务书格式: 下达任务书 copies it, and a second would be a guess.
+            models.UniqueConstraint(
+                fields=["project"], condition=models.Q(undertaker__isnull=True), name="agreement_one_format_per_project"
+            ),
             models.CheckConstraint(
                 condition=models.Q(start_month__gte=1, start_month__lte=12, end_month__gte=1, end_month__lte=12),
                 name="agreement_months_valid",
@@ -187,7 +207,16 @@ class Agreement(Reviewable):
         ]
 
     def __str__(self):
-        return self.title
+        return f"{self.title}（任务书格式）" if self.is_format else self.title
+
+    @property
+    def is_format(self) -> bool:
+        return self.undertaker_id is None
+
+    @property
+    def owner_label(self) -> str:
+        """Whose it is, in a file name or a heading: the undertaking unit, or 任务书格式."""
+        return self.undertaker.name if self.undertaker_id else "任务书格式"
 
     # --- as a reviewable (targets.review) ---
     audit_code = "projects.agreement"

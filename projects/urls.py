@@ -1,12 +1,14 @@
 from django.urls import path
 
-from . import copy_views, rollup_views, views
+from . import copy_views, create_views, rollup_views, views
+from .agreements import format_views
 from .agreements import views as agreement_views
 from .filings import views as filing_views
 
 app_name = "projects"
 
 urlpatterns = [
+    path("projects/new/", create_views.project_new, name="new"),
     path("projects/<int:pk>/edit/", views.project_edit, name="edit"),
     path("projects/<int:pk>/indicators/", views.indicators_save, name="indicators_save"),
     path("projects/<int:pk>/indicators/add/", views.indicator_add, name="indicator_add"),
@@ -15,6 +17,7 @@ urlpatterns = [
     path("projects/<int:pk>/copy-year/", copy_views.project_copy, name="copy_year"),
     path("projects/<int:pk>/tables/new/", views.table_create, name="table_create"),
     path("projects/<int:pk>/rollup/", rollup_views.project_rollup, name="rollup"),
+    path("projects/<int:pk>/agreement-format/", format_views.agreement_format, name="agreement_format"),
     path("projects/<int:pk>/agreements/new/", agreement_views.agreement_new, name="agreement_new"),
     path("agreements/<int:pk>/", agreement_views.agreement_detail, name="agreement"),
     path("agreements/<int:pk>/save/<slug:section>/", agreement_views.agreement_save, name="agreement_save"),

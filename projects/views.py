@@ -13,7 +13,8 @@ from units.inputs import parse_id
 from units.models import Unit, UnitCategory
 
 from . import access
-from .forms import FundingSourceFormSet, ProjectForm
+from .agreements.format_services import format_of
+from .forms import WIDE_FIELDS, FundingSourceFormSet, ProjectForm
 from .services import project_update
 
 
@@ -27,17 +28,10 @@ def _render(request, project, form=None, funding=None, status=200):
         "both_periods": project.target_periods == "long_term_and_annual",
         "pairing_problems": PAIRING_PROBLEMS,
         "tables": project.tables.all(),
-        "agreements": project.agreements.select_related("undertaker"),
+        "agreements": project.agreements.issued().select_related("undertaker"),
+        "agreement_format": format_of(project),
         "platforms": Unit.objects.filter(category=UnitCategory.PLATFORM).order_by("name"),
-        "wide_fields": {
-            "name",
-            "title",
-            "expenditure_content",
-            "policy_basis",
-            "overall_goal",
-            "long_term_goal",
-            "note",
-        },
+        "wide_fields": WIDE_FIELDS,
         "unit_categories": [
             c for c in UnitCategory.choices if c[0] not in (UnitCategory.BUREAU, UnitCategory.DEPARTMENT)
         ],

@@ -24,7 +24,9 @@ def project_for_import(user, pk) -> Project:
 def export_job_for_owner(user, pk: int) -> ExportJob:
     # A job is its requester's alone: anyone else's is a 404.
     return get_object_or_404(
-        ExportJob.objects.select_related("project", "agreement__project", "round__project"), pk=pk, owner=user
+        ExportJob.objects.select_related("project", "agreement__project", "round__project", "table__project"),
+        pk=pk,
+        owner=user,
     )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from projects.downloads import download_name
 from projects.models import Project
 from targets.models import TargetTable
 
@@ -16,22 +17,13 @@ def project_items(project: Project, user, *, bundled_only: bool = True) -> list[
     items = [(e, project) for e in exporters_for(project, user) if e.bundled or not bundled_only]
     for table in TargetTable.objects.filter(project=project).select_related("project").order_by("order"):
         items += [(e, table) for e in exporters_for(table, user) if e.bundled or not bundled_only]
-    for agreement in project.agreements.select_related("project").order_by("pk"):
+    for agreement in project.agreements.issued().select_related("project", "undertaker").order_by("pk"):
         items += [(e, agreement) for e in exporters_for(agreement, user)]
     return items
 
 
-def filename_for(obj, layout: str | None = None) -> str:
-    base = getattr(obj, "title", "") or getattr(obj, "name", "") or getattr(obj, "code", "export")
-    for ch in '\\/:*?"<>|':
-        base = base.replace(ch, "")
-    return f"{base}{'-' + layout if layout else ''}.xlsx"
-
-
-def report_filename(report) -> str:
-    """The file of one report's 自评表 / 绩效运行监控表: 项目-单位-年度 and the form."""
-    kind = "自评表" if report.round.kind == "self_evaluation" else "绩效运行监控表"
-    base = f"{report.round.project.name}-{report.owner_label}-{report.round.year}年{kind}"
-    for ch in '\\/:*?"<>|':
-        base = base.replace(ch, "")
-    return f"{base}.xlsx"
+def report_filename(report, *, label: str | None = None) -> str:
+    """The file of one report's 自评表 / 绩效运行监控表: project, round (year and date), unit, form.
+    `label`: the project's, for many reports of one project (projects.downloads.project_label)."""
+    form = "自评表" if report.round.kind == "self_evaluation" else "绩效运行监控表"
+    return download_name(report.round.project, str(report.round), report.owner_label, form, ext="xlsx", label=label)

@@ -9,10 +9,11 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from monitoring import access as monitoring_access
+from projects.downloads import download_name
+from units.files import attach
 
 from .bundles import report_filename
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
@@ -28,9 +29,7 @@ def export_report(request, pk):
     if not exporters:
         raise Http404("该报告没有可导出的表")
     workbook = export_workbook([(exporters[0], report)], request.user)
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, report_filename(report))
-    return response
+    return attach(HttpResponse(workbook_bytes(workbook), content_type=XLSX), report_filename(report))
 
 
 @login_required
@@ -41,9 +40,7 @@ def export_round_summary(request, pk):
     if not exporter.allows(request.user, round_):
         raise Http404("没有找到该轮次")
     response = HttpResponse(workbook_bytes(export_workbook([(exporter, round_)], request.user)), content_type=XLSX)
-    name = f"{round_.project.name}-{round_.year}年{round_.get_kind_display()}汇总表.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, name.replace("/", ""))
-    return response
+    return attach(response, download_name(round_.project, str(round_), "汇总表", ext="xlsx"))
 
 
 @login_required

@@ -7,15 +7,15 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
-from targets.models import TargetTable
+from projects.downloads import download_name
+from targets.models import TableRow, TargetTable
 from units import policy
+from units.files import attach
 from units.inputs import parse_id
 
 from . import access
-from .bundles import filename_for
 from .import_services import import_job_confirm, import_job_create
 from .importers import ImportPlan
 from .models import ImportStatus
@@ -31,8 +31,10 @@ def table_template_download(request, pk):
     if not policy.can_import_into(request.user, table):
         raise PermissionDenied("您没有导入该目标表的权限")
     response = HttpResponse(table_template(table, request.user), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, "填报模板-" + filename_for(table))
-    return response
+    # A filler's template holds their own unit's rows: its name says whose.
+    units = TableRow.objects.filter(table=table, unit_id__in=policy.filler_unit_ids(request.user))
+    owners = "、".join(units.order_by("seq").values_list("unit__name", flat=True)[:3])
+    return attach(response, download_name(table.project, table.title, "填报模板", owners, ext="xlsx"))
 
 
 @login_required

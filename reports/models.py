@@ -2,6 +2,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 
+from projects.downloads import download_name
 from projects.models import Project
 
 
@@ -16,7 +17,8 @@ class ExportStatus(models.TextChoices):
 
 class ExportJob(models.Model):
     """A file being built by a Celery worker, with its progress: a project's 全部附件 workbook,
-    a 任务书 PDF, or the .zip of every unit's 自评表 (监控表) of a round."""
+    a 任务书 PDF, the .zip of every unit's 自评表 (监控表) of a round, or one sheet as PDF (the
+    附件2 of a project, a unit table) for clerks who file paper."""
 
     owner = models.ForeignKey(
         settings.AUTH_USER_MODEL, verbose_name="申请人", on_delete=models.CASCADE, related_name="+"
@@ -35,6 +37,16 @@ class ExportJob(models.Model):
     round = models.ForeignKey(
         "monitoring.Round",
         verbose_name="轮次",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="export_jobs",
+    )
+    # Set for a sheet printed as PDF (“print what you see”): the layout, and the table for a unit table.
+    layout = models.CharField("版式", max_length=40, blank=True)
+    table = models.ForeignKey(
+        "targets.TargetTable",
+        verbose_name="目标表",
         null=True,
         blank=True,
         on_delete=models.CASCADE,
@@ -70,20 +82,32 @@ class ExportJob(models.Model):
     def label(self) -> str:
         if self.round_id:
             return f"{self.round}·每个单位的{self.round.form_name}"
+        if self.layout:
+            return f"{self.sheet_title} PDF"
         return "任务书 PDF" if self.agreement_id else "全部附件"
+
+    @property
+    def sheet_title(self) -> str:
+        """What a sheet PDF prints: the table's title, or the layout's (the registry is reports')."""
+        if self.table_id:
+            return self.table.title
+        from .exporters import exporter_for
+
+        return exporter_for(self.layout).title
 
     @property
     def download_name(self) -> str:
         if self.agreement_id:
-            return f"{self.agreement.title}.pdf"
+            return download_name(self.project, "任务书", self.agreement.owner_label, ext="pdf")
         if self.round_id:
-            name = f"{self.project.name}-{self.round.year}年各单位{self.round.form_name}.zip"
-            return "".join(ch for ch in name if ch not in '\\/:*?"<>|')
-        return f"{self.project.name}-全部附件.xlsx"
+            return download_name(self.project, str(self.round), f"各单位{self.round.form_name}", ext="zip")
+        if self.layout:
+            return download_name(self.project, self.sheet_title, ext="pdf")
+        return download_name(self.project, "全部附件", ext="xlsx")
 
     @property
     def content_type(self) -> str:
-        if self.agreement_id:
+        if self.agreement_id or self.layout:
             return "application/pdf"
         if self.round_id:
             return "application/zip"

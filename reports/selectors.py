@@ -2,15 +2,39 @@
 
 from django.db.models import Count, Prefetch, Q
 
-from projects.models import Project
+from projects.models import Agreement, Project
 from targets.models import ReviewStatus, TargetTable
 from units import policy
 
 from .exporters import exporters_for
 
 
-def project_overview(user) -> list[Project]:
-    """Projects the user may see, each with its tables and the count of rows per status.
+def project_search(projects, *, year: int | None = None, query: str = ""):
+    """The projects of a budget year, and those whose name, title, code or 主管部门 holds `query`."""
+    if year is not None:
+        projects = projects.filter(budget_year=year)
+    for word in query.split():
+        projects = projects.filter(
+            Q(name__icontains=word)
+            | Q(title__icontains=word)
+            | Q(code__icontains=word)
+            | Q(competent_department__name__icontains=word)
+            | Q(local_department__name__icontains=word)
+        )
+    return projects
+
+
+def project_years(user) -> list[int]:
+    """The budget years of the projects the user may see, newest first (one query)."""
+    years = policy.visible_projects(user, Project.objects.exclude(budget_year=None)).values_list(
+        "budget_year", flat=True
+    )
+    return sorted(set(years), reverse=True)
+
+
+def project_overview(user, *, year: int | None = None, query: str = "") -> list[Project]:
+    """Projects the user may see (of `year`, matching `query`), each with its tables and the
+    count of rows per status.
 
     Three queries, whatever the number of projects, tables and rows: memberships and
     (for a reviewer) grants, for the policy; projects; tables with their status counts.
@@ -23,8 +47,12 @@ def project_overview(user) -> list[Project]:
     projects = policy.visible_projects(user, Project.objects.all()).select_related(
         "competent_department", "local_department", "budget_unit"
     )
+    projects = project_search(projects, year=year, query=query)
     projects = projects.annotate(n_indicators=Count("indicators", distinct=True))
-    projects = projects.prefetch_related(Prefetch("tables", queryset=tables), "agreements")
+    agreements = Agreement.objects.issued().select_related("undertaker").order_by("pk")  # the format is no one's
+    projects = projects.prefetch_related(
+        Prefetch("tables", queryset=tables), Prefetch("agreements", queryset=agreements)
+    )
     result = list(projects.order_by("order", "code"))
     staff = policy.is_bureau_staff(user)
     # A reviewer's grants for all these projects, fetched in one query.

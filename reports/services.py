@@ -14,12 +14,13 @@ from django.utils import timezone
 from config.broker import task_send
 from projects.agreements.pdf import STEPS as PDF_STEPS
 from projects.agreements.pdf import PdfUnavailable, agreement_pdf
+from projects.office import office_pdf
 from units import policy
 from units.files import save_written, walk
 from units.transactions import commits_in_steps
 
 from .bundles import project_items
-from .exporters import export_workbook
+from .exporters import export_workbook, exporter_for, workbook_bytes
 from .models import ExportJob, ExportStatus
 from .unit_forms import unit_reports, write_unit_forms
 
@@ -34,11 +35,12 @@ def not_started_message(seconds: int) -> str:
 
 
 @transaction.atomic
-def export_job_create(*, project, owner, agreement=None, round_=None) -> ExportJob:
+def export_job_create(*, project, owner, agreement=None, round_=None, layout: str = "", table=None) -> ExportJob:
     """The project's 全部附件; with `agreement`, that 任务书 as PDF; with `round_`, the .zip of
-    every unit's form of that round of the project. A job of the owner's for the same file
-    still queued or running is returned, not doubled: posting the button (or the API) in a
-    loop queued a build each time, enough to keep every worker busy for everyone."""
+    every unit's form of that round of the project; with `layout` (and `table` for a unit
+    table), that sheet as PDF. A job of the owner's for the same file still queued or running
+    is returned, not doubled: posting the button (or the API) in a loop queued a build each
+    time, enough to keep every worker busy for everyone."""
     # The owner's row is locked: two posts at once see each other's job.
     get_user_model().objects.select_for_update().filter(pk=owner.pk).first()
     waiting = ExportJob.objects.filter(
@@ -46,11 +48,15 @@ def export_job_create(*, project, owner, agreement=None, round_=None) -> ExportJ
         project=project,
         agreement=agreement,
         round=round_,
+        layout=layout,
+        table=table,
         status__in=(ExportStatus.PENDING, ExportStatus.RUNNING),
     ).first()
     if waiting is not None and export_job_expire_unstarted(job=waiting).status != ExportStatus.FAILED:
         return waiting
-    job = ExportJob.objects.create(project=project, owner=owner, agreement=agreement, round=round_)
+    job = ExportJob.objects.create(
+        project=project, owner=owner, agreement=agreement, round=round_, layout=layout, table=table
+    )
     transaction.on_commit(lambda: export_job_enqueue(job_id=job.pk), robust=True)
     return job
 
@@ -124,7 +130,9 @@ def export_job_run(*, job_id: int) -> ExportJob:
 
     A layout that cannot be built fails the job with a Chinese message and the traceback
     in the log; an OSError (disk, a lost worker) propagates so the task is retried."""
-    job = ExportJob.objects.select_related("project", "owner", "agreement__project", "round__project").get(pk=job_id)
+    job = ExportJob.objects.select_related(
+        "project", "owner", "agreement__project", "round__project", "table__project"
+    ).get(pk=job_id)
     if job.status == ExportStatus.DONE and job.file:
         return job
     if not policy.can_use_export_job(job.owner, job):  # permissions may have changed since
@@ -167,12 +175,36 @@ def _unit_forms_build(job: ExportJob) -> str:
     return _store(name, lambda path: write_unit_forms(job.round, job.owner, path, reports=reports, on_form=progress))
 
 
+def _sheet_pdf_build(job: ExportJob) -> str:
+    """One official sheet (a project's layout, or a unit table) printed as PDF by LibreOffice:
+    what the page shows, for clerks who file paper. Its steps: the sheet written, converted."""
+    progress = _running(job, total=PDF_STEPS)
+    sheet = workbook_bytes(export_workbook([(exporter_for(job.layout), job.table or job.project)], job.owner))
+    progress()
+    data = office_pdf(sheet, "xlsx")
+    progress()
+    name = f"exports/{job.project.code}-{job.layout}-{job.table_id or ''}-{job.pk}.pdf"
+    return _store(name, lambda path: Path(path).write_bytes(data))
+
+
 def _kind(job: ExportJob) -> str:
+    if job.layout:
+        return "sheet_pdf"
     return "pdf" if job.agreement_id else "forms" if job.round_id else "bundle"
 
 
-_BUILDERS = {"pdf": _agreement_pdf_build, "forms": _unit_forms_build, "bundle": _export_job_build}
-_REFUSED = {"pdf": "您已无权导出该任务书", "forms": "您已无权导出该轮次的报告", "bundle": "您已无权导出该项目"}
+_BUILDERS = {
+    "pdf": _agreement_pdf_build,
+    "forms": _unit_forms_build,
+    "bundle": _export_job_build,
+    "sheet_pdf": _sheet_pdf_build,
+}
+_REFUSED = {
+    "pdf": "您已无权导出该任务书",
+    "forms": "您已无权导出该轮次的报告",
+    "bundle": "您已无权导出该项目",
+    "sheet_pdf": "您已无权导出该表",
+}
 
 
 def _running(job: ExportJob, *, total: int):

@@ -10,6 +10,7 @@ import zipfile
 
 from monitoring.models import Report, Round, RoundKind
 from monitoring.selectors import weights_by_key
+from projects.downloads import project_label
 
 from .bundles import report_filename
 from .exporters import export_workbook, exporter_for
@@ -34,10 +35,11 @@ def write_unit_forms(round_: Round, user, path, *, reports: list[Report] | None 
     exporter = form_exporter(round_)
     reports = unit_reports(round_) if reports is None else reports
     used: set[str] = set()
+    label = project_label(round_.project)  # once: the same for every form
     # Stored, not deflated: an .xlsx is a zip already, compressing it again costs time for nothing.
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED) as archive:
         for report in reports:
-            with archive.open(_unique(report_filename(report), used), "w") as member:
+            with archive.open(_unique(report_filename(report, label=label), used), "w") as member:
                 export_workbook([(exporter, report)], user, small=True).save(member)
             if on_form:
                 on_form()

@@ -4,35 +4,46 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils.http import content_disposition_header
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from monitoring.models import Round
 from monitoring.selectors import reports_for_filler
+from projects.downloads import download_name
 from projects.filings.selectors import department_filings
 from projects.models import Agreement
 from targets.models import ReviewStatus, TargetTable
 from targets.selectors import rows_for_filler
 from units import policy
-from units.files import file_response
+from units.files import attach, file_response
 
 from . import access
-from .bundles import filename_for
 from .exporters import export_workbook, exporter_for, exporters_for, workbook_bytes
 from .models import ExportJob, ExportStatus
-from .selectors import project_overview
+from .selectors import project_overview, project_years
 from .services import export_job_create, export_job_expire_unstarted, export_job_retry, export_job_waiting_or_create
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+SEARCH_CHARS = 50
+
+
 @login_required
 def home(request):
+    year = _pk(request.GET.get("year", "").strip()) or None  # a crafted year is “every year”
+    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
+    projects = project_overview(request.user, year=year, query=query)
+    # Unfiltered, the years are the projects' own; filtered, every year must stay on offer (a query).
+    years = project_years(request.user) if year or query else sorted({p.budget_year for p in projects} - {None})[::-1]
     return render(
         request,
         "reports/home.html",
         {
-            "projects": project_overview(request.user),
+            "projects": projects,
+            "years": years,
+            "year": year,
+            "query": query,
             "statuses": list(ReviewStatus),
             "roles": policy.bureau_roles(request.user),
             "my_rows": rows_for_filler(request.user) if policy.filler_unit_ids(request.user) else [],
@@ -45,14 +56,13 @@ def home(request):
             "my_reports": reports_for_filler(request.user),
             "staff": policy.is_bureau_staff(request.user),
             "can_import": policy.can_import(request.user),
+            "can_create_project": policy.can_create_project(request.user),
         },
     )
 
 
 def _xlsx(workbook, filename: str) -> HttpResponse:
-    response = HttpResponse(workbook_bytes(workbook), content_type=XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return attach(HttpResponse(workbook_bytes(workbook), content_type=XLSX), filename)
 
 
 def _exportable(user, exporter, obj, missing: str):
@@ -69,12 +79,14 @@ def export_project(request, pk, layout):
     exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
     _exportable(request.user, exporter, project, "该项目没有这个版式")
     round_id = request.GET.get("round", "").strip()
+    round_ = None
     if round_id and hasattr(exporter, "for_round"):  # the roll-up with a round's 完成值
         round_ = Round.objects.filter(project=project, pk=_pk(round_id)).first()
         if round_ is None:
             raise Http404("该项目没有这个监控/自评轮次")
         exporter = exporter.for_round(round_)
-    return _xlsx(export_workbook([(exporter, project)], request.user), filename_for(project, exporter.title))
+    name = download_name(project, exporter.title, round_ or "", ext="xlsx")
+    return _xlsx(export_workbook([(exporter, project)], request.user), name)
 
 
 @login_required
@@ -88,7 +100,7 @@ def export_table(request, pk):
         if day is None:
             return HttpResponseBadRequest("日期格式不正确，应为 YYYY-MM-DD（如 2026-06-30）")
         exporter = exporter.at(day)
-    name = filename_for(table, f"批复值{as_of}" if as_of else None)
+    name = download_name(table.project, table.title, f"截至{as_of}的批复值" if as_of else "", ext="xlsx")
     return _xlsx(export_workbook([(exporter, table)], request.user), name)
 
 
@@ -111,14 +123,55 @@ def export_table_handdown(request, pk):
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
     exporter = exporter_for("handdown_review")
     _exportable(request.user, exporter if exporter.applies_to(table) else None, table, "没有找到该下达表")
-    return _xlsx(export_workbook([(exporter, table)], request.user), filename_for(table, exporter.title))
+    name = download_name(table.project, table.title, exporter.title, ext="xlsx")
+    return _xlsx(export_workbook([(exporter, table)], request.user), name)
+
+
+@login_required
+def export_table_unsubmitted(request, pk):
+    """未提交单位名单 of a table (催报's list): the project's bureau staff."""
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    exporter = _exportable(request.user, exporter_for("unsubmitted"), table, "没有找到该目标表")
+    name = download_name(table.project, table.title, exporter.title, ext="xlsx")
+    return _xlsx(export_workbook([(exporter, table)], request.user), name)
 
 
 @login_required
 def export_agreement(request, pk):
-    agreement = get_object_or_404(Agreement.objects.select_related("project"), pk=pk)
+    agreement = get_object_or_404(Agreement.objects.select_related("project", "undertaker"), pk=pk)
     exporter = _exportable(request.user, exporter_for("agreement_annex"), agreement, "没有找到该任务书")
-    return _xlsx(export_workbook([(exporter, agreement)], request.user), filename_for(agreement, "附表"))
+    name = download_name(agreement.project, "任务书附表", agreement.owner_label, ext="xlsx")
+    return _xlsx(export_workbook([(exporter, agreement)], request.user), name)
+
+
+def _wants_json(request) -> bool:
+    """The page's script (static/js/jobs.js) starts a job and waits for it in place."""
+    return request.headers.get("Accept", "").startswith("application/json")
+
+
+def job_state(job: ExportJob) -> dict:
+    """What a waiting page shows of a job, and where its file will be."""
+    return {
+        "status": job.status,
+        "status_label": job.get_status_display(),
+        "percent": job.percent,
+        "done": job.done_sheets,
+        "total": job.total_sheets,
+        "error": job.error,
+        "page": reverse("reports:export_job", args=[job.pk]),
+        "download": reverse("reports:export_job_download", args=[job.pk]),
+        "download_name": job.download_name if job.status == ExportStatus.DONE else "",
+    }
+
+
+def _job_started(request, job: ExportJob, *, auto: bool = True):
+    """A job just started: its state for the script that waits in place, else its page, which
+    waits the same way and (`auto`) fetches the file when it is ready."""
+    job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, job.pk))
+    if _wants_json(request):
+        return JsonResponse(job_state(job))
+    page = reverse("reports:export_job", args=[job.pk])
+    return redirect(f"{page}?auto=1" if auto else page)
 
 
 @login_required
@@ -126,33 +179,46 @@ def export_agreement(request, pk):
 def export_bundle(request, pk):
     """全部附件: built by a worker; the job page shows progress and the download link."""
     project = access.project_for_export(request.user, pk)
-    job = export_job_create(project=project, owner=request.user)
-    return redirect("reports:export_job", pk=job.pk)
+    # The plain page without the script: the API and older links read its address as the job's.
+    return _job_started(request, export_job_create(project=project, owner=request.user), auto=False)
+
+
+@login_required
+@require_POST
+def export_project_pdf(request, pk, layout):
+    """A project's sheet (the 附件2 …) as PDF, printed by LibreOffice in a worker."""
+    project = access.project_for_export(request.user, pk)
+    exporter = next((e for e in exporters_for(project) if e.identifier == layout), None)
+    _exportable(request.user, exporter, project, "该项目没有这个版式")
+    return _job_started(request, export_job_create(project=project, owner=request.user, layout=layout))
+
+
+@login_required
+@require_POST
+def export_table_pdf(request, pk):
+    """A unit table as PDF (the rows the requester may see), printed by LibreOffice in a worker."""
+    table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
+    _exportable(request.user, exporter_for("unit_table"), table, "没有找到该目标表")
+    job = export_job_create(project=table.project, owner=request.user, layout="unit_table", table=table)
+    return _job_started(request, job)
 
 
 def agreement_pdf_start(request, agreement):
     """The 任务书 PDF (projects:agreement_pdf, registered in reports.apps): the caller has fetched and
     authorised `agreement`. A job of the requester's still queued or running is shown, not doubled."""
     job = export_job_waiting_or_create(owner=request.user, agreement=agreement)
-    job = ExportJob.objects.select_related("project", "agreement").get(pk=job.pk)
-    return render(request, "reports/export_job.html", {"job": export_job_expire_unstarted(job=job)})
+    job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, job.pk))
+    if _wants_json(request):
+        return JsonResponse(job_state(job))
+    return render(request, "reports/export_job.html", {"job": job, "auto": True})
 
 
 @login_required
 def export_job(request, pk):
     job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, pk))
-    if request.GET.get("format") == "json":
-        return JsonResponse(
-            {
-                "status": job.status,
-                "status_label": job.get_status_display(),
-                "percent": job.percent,
-                "done": job.done_sheets,
-                "total": job.total_sheets,
-                "error": job.error,
-            }
-        )
-    return render(request, "reports/export_job.html", {"job": job})
+    if request.GET.get("format") == "json" or _wants_json(request):
+        return JsonResponse(job_state(job))
+    return render(request, "reports/export_job.html", {"job": job, "auto": request.GET.get("auto") == "1"})
 
 
 @login_required

@@ -15,6 +15,7 @@ from .models import (
     ReviewStatus,
     RowSnapshot,
     TableColumn,
+    TableReminder,
     TableRow,
     Target,
     TargetTable,
@@ -382,3 +383,13 @@ class AssignedValueAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+
+@admin.register(TableReminder)
+class TableReminderAdmin(_WorkflowRecordAdmin):
+    """催报 records: written by 填报进度's button (targets.reminder_services), one per unit and day."""
+
+    list_display = ["table", "unit", "day", "sent_at", "sent_by"]
+    list_filter = ["day"]
+    search_fields = ["unit__name", "table__title"]
+    list_select_related = ["table", "unit", "sent_by"]

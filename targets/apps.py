@@ -19,5 +19,15 @@ class TargetsConfig(AppConfig):
         labels_register(
             ("state", models.AssignedState),
             ("mode", models.TableMode),
-            extra={"raw": "指标值", "state": "确认状态", "reason": "调整理由", "mode": "填报方式", "cells": "保留的值"},
+            extra={
+                "raw": "指标值",
+                "state": "确认状态",
+                "reason": "调整理由",
+                "mode": "填报方式",
+                "cells": "保留的值",
+                # 催报 (targets.reminder_services)
+                "reminded": "已催报",
+                "already": "今天已催报过",
+                "no_account": "没有填报员账号",
+            },
         )

@@ -12,6 +12,7 @@ from units.models import Unit
 
 from . import access, editing, selectors
 from . import values as tv
+from .funding_services import funding_text, rows_funding_set
 from .layout import header_rows
 from .models import Indicator, IndicatorCategory, TableRow, TargetPeriod, ValueKind
 from .rollup import factor_input
@@ -61,6 +62,10 @@ def table_edit(request, pk):
         "units": Unit.objects.filter(category=table.unit_category).order_by("category", "order", "name"),
         # unit id → the row's 序号, for the units in the table (one query)
         "seqs": dict(TableRow.objects.filter(table=table).values_list("unit_id", "seq")),
+        "funding_rows": [
+            (row, funding_text(row.funding))
+            for row in TableRow.objects.filter(table=table).select_related("unit").order_by("seq")
+        ],
         **_rollup_context(table, columns),
     }
     return render(request, "targets/table_edit.html", context)
@@ -98,6 +103,30 @@ def table_units(request, pk):
     else:
         messages.success(request, f"已添加 {added} 个单位，移除 {removed} 个单位（移除的行可在填报进度页恢复）")
     return redirect("targets:table_edit", pk=table.pk)
+
+
+@login_required
+@require_POST
+def table_funding(request, pk):
+    """Each unit's 资金（万元）, as typed beside it (`funding-<row id>`, and what the page showed)."""
+    table = access.table_for_manager(request.user, pk)
+    fundings = {}
+    for key, raw in request.POST.items():
+        row_id = parse_id(key.removeprefix("funding-")) if key.startswith("funding-") else None
+        if row_id is not None:
+            fundings[row_id] = raw
+    shown = {
+        row_id: request.POST.get(f"shown-{row_id}", "") for row_id in fundings if f"shown-{row_id}" in request.POST
+    }
+    try:
+        changed = rows_funding_set(table=table, fundings=fundings, shown=shown, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "资金未保存：" + "；".join(exc.messages))
+    else:
+        messages.success(
+            request, f"已保存 {len(changed)} 个单位的资金：{'、'.join(changed)}" if changed else "资金没有修改"
+        )
+    return redirect(f"{reverse('targets:table_edit', args=[table.pk])}#funding")
 
 
 def _rollup_context(table, columns) -> dict:

@@ -12,6 +12,7 @@ from . import values as tv
 from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
 from .fields import direction_field, part_shares, part_shares_field, read_part_shares  # noqa: F401
 from .layout import unit_label
+from .reminders import TableReminder  # noqa: F401 (a model of the app)
 from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
 
 
@@ -139,6 +140,10 @@ class Indicator(models.Model):
     part_shares = part_shares_field()
     order = models.PositiveIntegerField("排序")
     removed_at = models.DateTimeField("删除时间", null=True, blank=True)
+    # A blank row of the form (seed 004's “... ..”, “指标7: ....”) for the filling department to
+    # write an indicator of its own in: its name, value and unit are the department's, and it
+    # prints blank until filled (targets.write_in).
+    write_in = models.BooleanField("留白行（由填报单位自拟指标）", default=False)
 
     objects = ActiveManager()
     all_objects = models.Manager()

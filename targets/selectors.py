@@ -16,6 +16,7 @@ from .models import (
     ReviewStatus,
     RowSnapshot,
     TableColumn,
+    TableReminder,
     TableRow,
     Target,
     TargetPeriod,
@@ -248,3 +249,11 @@ def project_rollup(project, value=cell_number) -> list[RollupLine]:
         "column_id", "row__unit_id", "row__status", "kind", "number"
     )
     return rollup_lines(columns, targets, (CellFigure(*figures) for figures in cells), value=value)
+
+
+def reminders_by_unit(table: TargetTable) -> dict:
+    """Each unit's last 催报 of the table, {unit id: TableReminder} (one query)."""
+    last = {}
+    for reminder in TableReminder.objects.filter(table=table).order_by("sent_at", "pk"):
+        last[reminder.unit_id] = reminder
+    return last

@@ -25,8 +25,11 @@ urlpatterns = [
     path("tables/<int:pk>/edit/", editor_views.table_edit, name="table_edit"),
     path("tables/<int:pk>/units/", editor_views.table_units, name="table_units"),
     path("tables/<int:pk>/rollup/", editor_views.table_rollup, name="table_rollup"),
+    path("tables/<int:pk>/funding/", editor_views.table_funding, name="table_funding"),
+    path("rows/<int:pk>/funding/", views.row_funding, name="row_funding"),
     path("tables/<int:pk>/open/", views.table_open, name="table_open"),
     path("tables/<int:pk>/close/", views.table_close, name="table_close"),
+    path("tables/<int:pk>/remind/", views.table_remind_view, name="table_remind"),
     # handed-down tables (下达)
     path("rows/<int:pk>/assigned/", handdown_views.row_assigned_save, name="row_assigned_save"),
     path("rows/<int:pk>/answer/", handdown_views.row_assigned_answer, name="row_assigned_answer"),

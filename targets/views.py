@@ -10,11 +10,14 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.inputs import parse_id
 
 from . import access, handdown_selectors, last_year, review, selectors, workflow
 from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
+from .funding_services import funding_text, rows_funding_set
 from .models import TableRow, TableStatus
+from .reminder_services import table_remind
 from .review import ReviewStatus, StaleVersion
 from .services import row_cells_update
 
@@ -55,6 +58,8 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, handdow
         and policy.can_submit_row(user, row),
         "can_review": row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row),
         "can_reopen": row.status == ReviewStatus.APPROVED and policy.can_reopen_row(user, row),
+        "can_edit_funding": policy.can_edit_row_funding(user, row.table),
+        "funding": funding_text(row.funding),
         "deadline_passed": policy.deadline_passed(row.table),
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
@@ -169,7 +174,14 @@ def row_reopen(request, pk):
 @login_required
 def review_queue(request):
     _require(policy.can_use_review_queue(request.user))
-    context = {"rows": selectors.review_queue(request.user), "others": review.queue_others(request.user)}
+    rows, others = selectors.review_queue(request.user), review.queue_others(request.user)
+    # ?project=: one project's queue (the home page's “您负责审核本项目” leads here).
+    project_id = parse_id(request.GET.get("project", ""))
+    if project_id is not None:
+        rows = [row for row in rows if row.table.project_id == project_id]
+        others = [item for item in others if item.project.pk == project_id]
+    named = rows[0].table.project if rows else others[0].project if others else None
+    context = {"rows": rows, "others": others, "project_id": project_id, "project_name": named.name if named else ""}
     return render(request, "targets/review_queue.html", context)
 
 
@@ -196,11 +208,15 @@ def review_approve_many(request):
 @login_required
 def table_progress(request, pk):
     table = access.table_for_user(request.user, pk)
+    progress = selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip())
     context = {
         "table": table,
-        **selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip()),
+        **progress,
         "query": request.GET.get("q", ""),
         "can_manage": policy.can_manage_table(request.user, table),
+        "can_remind": table.status == "open" and policy.can_remind_table(request.user, table),
+        "reminders": selectors.reminders_by_unit(table),
+        "unsubmitted": sum(bar["count"] for bar in progress["bars"] if bar["status"] in review.EDITABLE),
         # Extending a deadline starts from the one in force, not from an empty field.
         "open_form": OpenTableForm(initial={"deadline": table.deadline and timezone.localtime(table.deadline)}),
         "deadline_passed": policy.deadline_passed(table),
@@ -229,6 +245,21 @@ def table_open(request, pk):
 
 @login_required
 @require_POST
+def table_remind_view(request, pk):
+    """催报: remind every unit that has not submitted (at most once a day each)."""
+    table = access.table_for_user(request.user, pk)
+    _require(policy.can_remind_table(request.user, table))
+    try:
+        result = table_remind(table_id=table.pk, actor=request.user)
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        (messages.success if result.reminded else messages.info)(request, result.message)
+    return redirect("targets:table_progress", pk=table.pk)
+
+
+@login_required
+@require_POST
 def table_close(request, pk):
     table = access.table_for_user(request.user, pk)
     _require(policy.can_manage_table(request.user, table))
@@ -239,6 +270,26 @@ def table_close(request, pk):
     else:
         messages.success(request, "已截止填报")
     return redirect("targets:table_progress", pk=table.pk)
+
+
+@login_required
+@require_POST
+def row_funding(request, pk):
+    """The row's 资金（万元）, by the bureau (the project's admin or reviewer)."""
+    row = access.row_for_user(request.user, pk)
+    _require(policy.can_edit_row_funding(request.user, row.table))
+    try:
+        rows_funding_set(
+            table=row.table,
+            fundings={row.pk: request.POST.get("funding", "")},
+            shown={row.pk: request.POST["shown"]} if "shown" in request.POST else None,
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        _refused(request, exc)
+    else:
+        messages.success(request, f"{row.unit.name}：资金已保存")
+    return redirect("targets:row", pk=row.pk)
 
 
 @login_required

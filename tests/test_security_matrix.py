@@ -289,6 +289,8 @@ MATRIX = {
     # Editors: bureau admins only. A filler of a unit in the project knows it exists (403);
     # a reviewer of another project does not (404). Whole tables are bureau-only (404 for fillers).
     "projects:edit": ("GET", "project", EDITOR),
+    "projects:new": ("GET", None, {**dict.fromkeys(EDITOR, 403), "anonymous": LOGIN, "admin": 200}),
+    "projects:agreement_format": ("GET", "project", {**READER, "wuhan": 404, "outsider": 404}),
     "projects:indicators_save": ("POST", "project", EDITOR_POST),
     "projects:indicator_add": ("POST", "project", EDITOR_POST),
     "projects:indicator_move": ("POST", "indicator", EDITOR_POST),
@@ -298,6 +300,12 @@ MATRIX = {
     "targets:table_edit": ("GET", "table", {**EDITOR, "wuhan": 404, "outsider": 404}),
     "targets:table_units": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
     "targets:table_rollup": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    "targets:table_funding": ("POST", "table", {**EDITOR_POST, "wuhan": 404, "outsider": 404}),
+    # 催报: the project's admin and reviewer; the list of units not submitted: its bureau staff.
+    "targets:table_remind": ("POST", "table", {**EDITOR_POST, "reviewer": 302, "wuhan": 404, "outsider": 404}),
+    "reports:export_table_unsubmitted": ("GET", "table", {**READER, "wuhan": 404, "outsider": 404}),
+    # A row's funding is the bureau's: its admin and the project's reviewer; the unit reads it only.
+    "targets:row_funding": ("POST", "row", {**EDITOR_POST, "reviewer": 302, "other_reviewer": 404, "outsider": 404}),
     # The roll-up adds up every unit's values: who sees whole tables of the project; fillers 404.
     "projects:rollup": ("GET", "project", {**READER, "wuhan": 404, "outsider": 404}),
     # Exports: what the user could read on screen. A filler's table export holds only their row
@@ -309,6 +317,13 @@ MATRIX = {
     # 下达值|申报值 对照表: only of a handed-down table (the matrix's is unit-filled: 404 to everyone).
     "reports:export_table_handdown": ("GET", "table", {"anonymous": LOGIN, **dict.fromkeys(ROLES[1:], 404)}),
     "reports:export_bundle": ("POST", "project", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
+    # A sheet as PDF (print what you see): a job for who may have the sheet, as 全部附件.
+    "reports:export_project_pdf": (
+        "POST",
+        "project_layout",
+        {**READER, **{r: 302 for r in READER if READER[r] == 200}},
+    ),
+    "reports:export_table_pdf": ("POST", "table", {**READER, **{r: 302 for r in READER if READER[r] == 200}}),
     "reports:export_job": ("GET", "job", OWNER),
     "reports:export_job_download": ("GET", "job", OWNER),
     # Importing writes: the observer, who changes nothing, is refused the template and the upload page.
@@ -593,7 +608,9 @@ def test_passwords_follow_djangos_validators(password):
 FILE_URLS = {
     "reports:export_project": ("project_layout", None, "GET"),
     "reports:export_bundle": ("project", None, "POST"),
+    "reports:export_project_pdf": ("project_layout", None, "POST"),
     "reports:export_table": ("table", "targets:table_grid", "GET"),
+    "reports:export_table_pdf": ("table", "targets:table_grid", "POST"),
     "reports:table_template": ("table", "targets:table_grid", "GET"),
     "reports:export_table_handdown": ("table", "targets:table_grid", "GET"),
     "reports:export_agreement": ("agreement", "projects:agreement", "GET"),

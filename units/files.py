@@ -7,6 +7,8 @@ through the store alone.
   written to a local temporary file, then saved to the store whole.
 - `file_response`: a download the caller has authorised: a redirect to a short-lived signed URL
   where the backend offers one, else the file streamed from the store.
+- `content_disposition` / `attach`: the header that hands a file out under its name: an ASCII
+  `filename` and the UTF-8 `filename*` (RFC 6266, RFC 5987), for every download of the product.
 - `walk`: every stored name under a folder, for sweeps and backups (`units/backup.py`)
   from one storage to another under the same names (backup and restore).
 """
@@ -15,9 +17,11 @@ from __future__ import annotations
 
 import logging
 import posixpath
+import re
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from django.core.files import File
 from django.core.files.storage import Storage
@@ -50,6 +54,28 @@ def save_written(storage: Storage, name: str, write: Callable[[str], object]) ->
                 raise StorageUnavailable(f"the store did not take {name}: {exc}") from exc
 
 
+def _ascii(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_]+", "-", text).strip("-")
+
+
+def content_disposition(filename: str, *, attachment: bool = True) -> str:
+    """The header's value: an ASCII `filename` and the UTF-8 `filename*` (RFC 5987). A name made by
+    `projects.downloads.download_name` carries its own ASCII `fallback`."""
+    fallback = getattr(filename, "fallback", None)
+    if not fallback:  # a name not made here (an uploaded file's): its ASCII letters, its extension
+        stem, dot, ext = filename.rpartition(".")
+        stem, ext = (stem, _ascii(ext)) if dot else (filename, "")
+        fallback = (_ascii(stem) or "download") + (f".{ext}" if ext else "")
+    kind = "attachment" if attachment else "inline"
+    return f"{kind}; filename=\"{fallback}\"; filename*=UTF-8''{quote(filename, safe='')}"
+
+
+def attach(response, filename: str):
+    """Hand `response` out as a file named `filename`."""
+    response["Content-Disposition"] = content_disposition(filename)
+    return response
+
+
 def file_response(stored, *, filename: str, content_type: str) -> HttpResponse:
     """The download of `stored` (a FieldFile) as `filename`: the caller has checked the policy.
 
@@ -70,7 +96,7 @@ def file_response(stored, *, filename: str, content_type: str) -> HttpResponse:
     except Exception:  # the store is down or refuses: say so, the page is not broken
         logger.exception("the store did not give %s", name)
         return HttpResponse(UNREACHABLE, status=503, content_type="text/plain; charset=utf-8")
-    response = FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)
+    response = attach(FileResponse(handle, content_type=content_type), filename)
     if not response.has_header("Content-Length") and getattr(handle, "size", None) is not None:
         response["Content-Length"] = handle.size
     response["X-Content-Type-Options"] = "nosniff"

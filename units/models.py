@@ -110,6 +110,7 @@ class NotificationKind(models.TextChoices):
     ROW_APPROVED = "row_approved", "填报已通过"
     ROW_REOPENED = "row_reopened", "填报被重新打开"
     DEADLINE_SOON = "deadline_soon", "截止提醒"
+    REMINDER = "reminder", "催报"
     ROUND_OPENED = "round_opened", "监控/自评开始填报"
     REPORT_SUBMITTED = "report_submitted", "监控/自评报告已提交"
     REPORT_RETURNED = "report_returned", "监控/自评报告被退回"

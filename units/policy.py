@@ -298,8 +298,28 @@ def can_manage_table(user, table) -> bool:
     return is_admin_of(user, table.project)
 
 
+def can_remind_table(user, table) -> bool:
+    """催报: the bureau reminds the units that have not submitted (its admin, the project's reviewer)."""
+    return reviews_project(user, table.project)
+
+
+def can_edit_row_funding(user, table) -> bool:
+    """A row's funding (资金（万元）) is the bureau's: the project's admin or reviewer, never the unit."""
+    return reviews_project(user, table.project)
+
+
 def can_manage_project(user, project) -> bool:
     return is_admin_of(user, project)
+
+
+def can_create_project(user) -> bool:
+    """The 新建项目 page: a superuser, or the admin of some bureau."""
+    return is_superuser(user) or bool(administered_bureau_ids(user))
+
+
+def can_create_project_for(user, unit_id: int | None) -> bool:
+    """A new project governed by `unit_id` (its 主管部门): a bureau's admin only in their own reach."""
+    return is_superuser(user) or (unit_id is not None and unit_id in administered_bureau_ids(user))
 
 
 # --- handed-down tables (下达) ------------------------------------------------------------
@@ -358,6 +378,8 @@ def can_use_export_job(user, job) -> bool:
         return can_view_agreement(user, job.agreement)
     if job.round_id is not None:  # every unit's form of a round: who sees all its reports, as its page
         return can_view_rounds(user, job.round.project)
+    if job.table_id is not None:  # a unit table as PDF: who may open its grid (the rows they see)
+        return can_open_grid(user, job.table)
     return can_export_project(user, job.project)
 
 
@@ -390,6 +412,16 @@ def can_submit_agreement(user, agreement) -> bool:
 
 def can_review_agreement(user, agreement) -> bool:
     return reviews_project(user, agreement.project)
+
+
+def can_view_agreement_format(user, project) -> bool:
+    """A project's 任务书格式 (甲方, period, 附表 metrics): its bureau staff, as the whole project."""
+    return oversees(user, project) or reviews_project(user, project)
+
+
+def can_edit_agreement_format(user, project) -> bool:
+    """Create and change the 任务书格式 the project's 任务书 are issued from: the bureau's admin."""
+    return is_admin_of(user, project)
 
 
 # --- 汇总 (roll-up) ---------------------------------------------------------------------------
@@ -441,6 +473,7 @@ def can_review_filing(user, filing) -> bool:
 
 EXPORT_PERMISSIONS = {
     "view_project": can_view_project,
+    "view_table": can_view_table,  # the whole table's units: the project's bureau staff
     "open_grid": can_open_grid,
     "view_agreement": can_view_agreement,
     "view_rollup": can_view_rollup,

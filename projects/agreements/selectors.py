@@ -80,6 +80,7 @@ def page_context(agreement: Agreement, user) -> dict:
         "due": report_due_dates(agreement.start_year, agreement.end_year, agreement.end_month),
         "can_submit": agreement.status in EDITABLE and policy.can_submit_agreement(user, agreement),
         "can_review": agreement.status == ReviewStatus.SUBMITTED and policy.can_review_agreement(user, agreement),
+        "can_manage_project": policy.can_manage_project(user, agreement.project),
         "history": list(audit_entries_for(agreement)[:100]),
         "blank_rows": range(3),
     }

@@ -30,6 +30,7 @@ from ..models import (
     PlatformKind,
     Project,
 )
+from .format_services import format_fields, format_of
 from .rules import budget_figures, budget_problems, staff_problems
 from .selectors import stored_budget
 
@@ -76,17 +77,14 @@ def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, 
     """A new 任务书 from the bureau's form of the project: parties, period, the 附表's metrics."""
     if undertaker.category != UnitCategory.PLATFORM:
         raise ValidationError("承担单位须为平台类单位")
-    form = Agreement.objects.filter(project=project, undertaker__isnull=True).first()
+    form = format_of(project)
     if form is None:
-        raise ValidationError("该项目没有任务书格式（甲方信息与附表指标），请先载入种子数据")
+        raise ValidationError(
+            "该项目还没有任务书格式：请先在本页“任务书格式”中填写甲方信息、项目期限和附表指标，再下达任务书"
+        )
     if Agreement.objects.filter(project=project, undertaker=undertaker).exists():
         raise ValidationError(f"“{undertaker.name}”已有本项目的任务书")
-    copied = {
-        f.name: getattr(form, f.name)
-        for f in Agreement._meta.fields
-        if f.name.startswith("principal")
-        or f.name in ("start_year", "start_month", "end_year", "end_month", "issued_by", "issued_on", "title")
-    }
+    copied = format_fields(form)
     agreement = Agreement.objects.create(
         project=project,
         undertaker=undertaker,

@@ -7,15 +7,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
 from units import policy
+from units.files import attach
 
 from .. import access
+from ..downloads import download_name
 from ..models import Agreement
 from . import pdf, services
 from .docx import agreement_docx
+from .format_views import format_page
 from .forms import AgreementNewForm, FieldErrors, parse_section, read_rows
 from .redisplay import field_errors, overlay
 from .selectors import page_context
@@ -46,13 +48,15 @@ def _context(agreement: Agreement, user, errors=None, section=None, post=None) -
 @login_required
 def agreement_detail(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
+    if agreement.is_format:  # the bureau's format, never shown as a unit's 任务书 to fill
+        return format_page(request, agreement.project, agreement)
     return render(request, "projects/agreement.html", _context(agreement, request.user))
 
 
 @login_required
 @require_POST
 def agreement_save(request, pk, section):
-    agreement = access.agreement_for_user(request.user, pk)
+    agreement = access.issued_agreement_for_user(request.user, pk)
     if not policy.can_edit_agreement(request.user, agreement):
         raise PermissionDenied("您没有修改该任务书的权限")
     if section not in SAVERS:
@@ -83,7 +87,7 @@ def agreement_save(request, pk, section):
 
 
 def _transition(request, pk, allowed, service, success, **kwargs):
-    agreement = access.agreement_for_user(request.user, pk)
+    agreement = access.issued_agreement_for_user(request.user, pk)
     if not allowed(request.user, agreement):
         raise PermissionDenied("您没有执行此操作的权限")
     try:
@@ -144,9 +148,11 @@ def agreement_new(request, pk):
 @login_required
 def agreement_word(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
-    response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
-    response["Content-Disposition"] = content_disposition_header(True, f"{agreement.title}.docx")
-    return response
+    who = agreement.undertaker.name if agreement.undertaker_id else "任务书格式（空白）"
+    return attach(
+        HttpResponse(agreement_docx(agreement), content_type=DOCX),
+        download_name(agreement.project, "任务书", who, ext="docx"),
+    )
 
 
 @login_required

@@ -77,7 +77,13 @@ def _indicator_lines(project: Project, typed: dict | None) -> list[IndicatorLine
     return lines
 
 
-def filing_context(project: Project, user, typed_header: dict | None = None, typed_targets: dict | None = None):
+def filing_context(
+    project: Project,
+    user,
+    typed_header: dict | None = None,
+    typed_targets: dict | None = None,
+    typed_write_ins: dict | None = None,
+):
     """Queries: the filing; its audit entries; the targets; the indicators with their categories
     (the user's memberships and grants are the policy's, fetched once)."""
     filing = filing_of(project)
@@ -92,6 +98,11 @@ def filing_context(project: Project, user, typed_header: dict | None = None, typ
     ]
     editable = filing.status in EDITABLE and policy.can_edit_filing(user, filing)
     lines = _indicator_lines(project, typed_targets)
+    for line in lines:  # a refused save shows the names and units as typed
+        typed = (typed_write_ins or {}).get(line.indicator.pk)
+        if typed is not None and line.indicator.write_in:
+            line.indicator.name = typed.get("name", line.indicator.name)
+            line.indicator.measure_unit = typed.get("measure_unit", line.indicator.measure_unit)
     return {
         "project": project,
         "filing": filing,

@@ -55,14 +55,65 @@ def _read_header(header: dict[str, str], errors: list[str]) -> dict:
     return values
 
 
-def _read_targets(project: Project, targets: dict[tuple[int, str], str], errors: list[str]) -> list:
+def _read_write_ins(project: Project, write_ins: dict[int, dict], errors: list[str]) -> dict[int, Indicator]:
+    """The department's own indicators written in the form's blank rows: name and unit, checked.
+    {indicator id: the indicator with them set (unsaved)}."""
+    rows = {
+        i.pk: i
+        for i in Indicator.objects.filter(project=project, write_in=True, pk__in=list(write_ins)).select_related(
+            "category__parent"
+        )
+    }
+    if len(rows) != len(write_ins):
+        errors.append("表单含有不属于本项目的留白行，请刷新页面后重新填写")
+    for position, indicator in enumerate(sorted(rows.values(), key=lambda i: i.order), start=1):
+        typed = write_ins[indicator.pk]
+        name, unit = typed.get("name", "").strip(), typed.get("measure_unit", "").strip()
+        where = f"{indicator.category.path}的留白行{position}"
+        for text, label, limit in ((name, "指标名称", 500), (unit, "计量单位", 20)):
+            try:
+                inputs.check_text(text, f"{where}的{label}", limit=limit)
+            except ValidationError as exc:
+                errors.extend(exc.messages)
+        indicator.name, indicator.measure_unit, indicator.where = name, unit, where
+    return rows
+
+
+def _save_write_ins(rows: dict[int, Indicator], actor) -> int:
+    stored = {i.pk: i for i in Indicator.objects.filter(pk__in=list(rows))}
+    changed = 0
+    for pk, indicator in rows.items():
+        before = {"name": stored[pk].name, "measure_unit": stored[pk].measure_unit}
+        after = {"name": indicator.name, "measure_unit": indicator.measure_unit}
+        if before == after:
+            continue
+        Indicator.objects.filter(pk=pk).update(**after)
+        changed += 1
+        audit_record(
+            actor=actor,
+            action=AuditAction.INDICATOR_CHANGED,
+            obj=indicator,
+            before={k: v for k, v in before.items() if v != after[k]},
+            after={k: v for k, v in after.items() if v != before[k]},
+            label=indicator.name or indicator.where,
+        )
+    return changed
+
+
+def _read_targets(
+    project: Project, targets: dict[tuple[int, str], str], errors: list[str], written: dict[int, Indicator]
+) -> list:
     indicators = {i.pk: i for i in Indicator.objects.filter(project=project, pk__in={k[0] for k in targets})}
+    indicators |= {pk: i for pk, i in written.items() if pk in indicators}  # read with the unit just written
     periods = set(filing_periods(project))
     updates = []
     for (indicator_id, period), raw in targets.items():
         indicator = indicators.get(indicator_id)
         if indicator is None or period not in periods:
             errors.append("表单含有不属于本项目的指标，请刷新页面后重新填写")
+            continue
+        if indicator.write_in and raw.strip() and not indicator.name:
+            errors.append(f"{getattr(indicator, 'where', '留白行')}填写了指标值，请同时填写指标名称")
             continue
         try:
             indicator.parse_target(raw, period)
@@ -74,9 +125,18 @@ def _read_targets(project: Project, targets: dict[tuple[int, str], str], errors:
 
 
 @transaction.atomic
-def filing_save(*, project_id: int, expected_version: int, header: dict[str, str], targets: dict, actor):
+def filing_save(
+    *,
+    project_id: int,
+    expected_version: int,
+    header: dict[str, str],
+    targets: dict,
+    actor,
+    write_ins: dict[int, dict] | None = None,
+):
     """Save the header values and the targets typed: all or nothing. `header` holds only the
-    fields posted (FILING_FIELDS), `targets` {(indicator id, period): raw}."""
+    fields posted (FILING_FIELDS), `targets` {(indicator id, period): raw}, `write_ins` the
+    department's own indicators in the form's blank rows {indicator id: {name, measure_unit}}."""
     filing = _filing_locked(project_id)
     if not policy.can_edit_filing(actor, filing):
         raise PermissionDenied("您没有修改该项目填报的权限")
@@ -84,7 +144,8 @@ def filing_save(*, project_id: int, expected_version: int, header: dict[str, str
     project = filing.project
     errors: list[str] = []
     values = _read_header({k: v for k, v in header.items() if k in FILING_FIELDS}, errors)
-    updates = _read_targets(project, targets, errors)
+    written = _read_write_ins(project, write_ins or {}, errors)
+    updates = _read_targets(project, targets, errors, written)
     if errors:
         raise ValidationError(errors)
     changed = {k: v for k, v in values.items() if _unchanged(getattr(project, k)) != v}
@@ -99,10 +160,11 @@ def filing_save(*, project_id: int, expected_version: int, header: dict[str, str
             after={k: _plain(v) for k, v in changed.items()},
             label=filing.review_label,
         )
+    renamed = _save_write_ins(written, actor)
     existing = _current_targets(project, updates)
     updates = [u for u in updates if existing.get((u[0], u[1]), "") != u[2]]
     target_values_set(updates=updates, actor=actor)
-    if changed or updates:
+    if changed or updates or renamed:
         _mark_edited(filing, actor)
     return filing
 

@@ -28,6 +28,17 @@ def _typed_targets(post) -> dict[tuple[int, str], str]:
     return typed
 
 
+def _typed_write_ins(post) -> dict[int, dict]:
+    """{indicator id: {name, measure_unit}} from `write-<indicator id>-name` / `-measure_unit`."""
+    typed: dict[int, dict] = {}
+    for key, raw in post.items():
+        parts = key.split("-")
+        if len(parts) == 3 and parts[0] == "write" and parse_id(parts[1]) is not None:
+            if parts[2] in ("name", "measure_unit"):
+                typed.setdefault(parse_id(parts[1]), {})[parts[2]] = raw
+    return typed
+
+
 @login_required
 def filing_detail(request, pk):
     project = access.project_for_filing(request.user, pk)
@@ -42,16 +53,24 @@ def filing_save(request, pk):
         raise PermissionDenied("您没有修改该项目填报的权限")
     header = {name: request.POST[name] for name in FILING_FIELDS if name in request.POST}
     targets = _typed_targets(request.POST)
+    write_ins = _typed_write_ins(request.POST)
     try:
         version = int(request.POST.get("version", ""))
         services.filing_save(
-            project_id=project.pk, expected_version=version, header=header, targets=targets, actor=request.user
+            project_id=project.pk,
+            expected_version=version,
+            header=header,
+            targets=targets,
+            write_ins=write_ins,
+            actor=request.user,
         )
     except ValueError:
         messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
     except ValidationError as exc:
         messages.error(request, "未保存：" + "；".join(exc.messages))
-        context = filing_context(project, request.user, typed_header=header, typed_targets=targets)
+        context = filing_context(
+            project, request.user, typed_header=header, typed_targets=targets, typed_write_ins=write_ins
+        )
         return render(request, TEMPLATE, context, status=400)
     else:
         messages.success(request, "已保存")

@@ -23,8 +23,10 @@ from targets.models import (
     ValueKind,
 )
 from targets.rollup import parse_factor, unit_factor
+from targets.write_in import is_write_in_line
 from units.models import UnitCategory
 
+from ..agreements.format_services import PRINCIPAL_FIELDS
 from ..models import (
     MetricKind,
     PlatformKind,
@@ -305,6 +307,11 @@ def _read_indicator(reader: _Reader, item, sub: str, long_and_annual: bool) -> d
         indicator["long_term"] = tv.parse(reader.text(item, "long_term", sub))
     elif "long_term" in item:
         reader.fail(sub, "该项目只填年度目标（target_periods: annual_only），不应有 long_term")
+    long_term = indicator["long_term"].raw if indicator["long_term"] else ""
+    # The form's blank lines (“... ..”, “指标7: ....”) are rows for the department's own indicators.
+    indicator["write_in"] = is_write_in_line(indicator["name"], indicator["annual"].raw, long_term)
+    if indicator["write_in"]:
+        indicator["name"] = ""
     return indicator
 
 
@@ -402,15 +409,7 @@ def _read_agreement(reader: _Reader, entry: dict, where: str, seeds: SeedSet, pr
         "issued_on": issued_on or None,
         "metrics": [],
     }
-    for key in (
-        "principal_representative",
-        "principal_representative_title",
-        "principal_liaison",
-        "principal_liaison_title",
-        "principal_phone",
-        "principal_email",
-        "principal_address",
-    ):
+    for key in PRINCIPAL_FIELDS:
         agreement[key] = reader.text(entry, key, where)
     for index, metric in enumerate(entry.get("annex_metrics") or []):
         sub = f"{where}.annex_metrics[{index}]"

@@ -133,6 +133,7 @@ def _write_indicators(project: Project, data: dict, categories: dict, report: Lo
             category=categories[item["category"]],
             name=item["name"],
             basis=item["basis"],
+            write_in=item["write_in"],
             order=index + 1,
         )
         for index, item in enumerate(data["indicators"])

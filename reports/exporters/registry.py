@@ -13,6 +13,7 @@ from .round_summary import RoundSummaryExporter
 from .self_evaluation import SelfEvaluationExporter
 from .transfer_secondary import TransferSecondaryExporter
 from .unit_table import UnitTableExporter
+from .unsubmitted import UnsubmittedExporter
 
 LAYOUTS = {
     exporter.identifier: exporter
@@ -28,6 +29,7 @@ LAYOUTS = {
         SelfEvaluationExporter(),
         MonitoringTableExporter(),
         RoundSummaryExporter(),
+        UnsubmittedExporter(),
     )
 }
 

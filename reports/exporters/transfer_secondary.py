@@ -11,6 +11,14 @@ COLS = 5
 LABEL = "附件3"
 
 
+def _value_text(indicator) -> str | None:
+    """指标值 as written; the form has no unit column, so a unit kept apart (a write-in row's) follows it."""
+    raw = indicator.annual.raw if indicator.annual else ""
+    if raw and indicator.measure_unit and indicator.measure_unit not in raw:
+        return f"{raw}{indicator.measure_unit}"
+    return raw or None
+
+
 class TransferSecondaryExporter(Exporter):
     identifier = "transfer_secondary"
     title = "省财政专项转移支付绩效目标表（二级项目）"
@@ -68,8 +76,8 @@ class TransferSecondaryExporter(Exporter):
             sheet.put(r, 1, None)
             sheet.put(r, 2, category.level1.name)
             sheet.put(r, 3, category.level2.name if category.level2 else None)
-            sheet.put(r, 4, indicator.name, align="left")
-            sheet.put(r, 5, indicator.annual.raw if indicator.annual else None, align="left")
+            sheet.put(r, 4, indicator.name, align="left")  # a write-in row prints blank until written in
+            sheet.put(r, 5, _value_text(indicator), align="left")
             r += 1
         if tree:
             sheet.merge(first, 1, r - 1, 1, "绩效指标")

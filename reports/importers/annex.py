@@ -96,7 +96,8 @@ def annex_agreement(
     """The 任务书 this 附表 belongs to, as the file says (its export information); a file
     without it (a Word copy) only when the project has a single 任务书. Else a refusal."""
     entry = sheet_source(source, grid.name, "agreement")
-    agreements = Agreement.objects.select_related("project", "undertaker")
+    # Only a unit's 任务书 takes values: the 任务书格式 is the bureau's template, never filled.
+    agreements = Agreement.objects.issued().select_related("project", "undertaker")
     if entry is not None:
         agreement = agreements.filter(pk=entry["agreement"]).first()
         version = int(entry["version"])

@@ -51,7 +51,8 @@
     let target = cellAt(r + dr, c + dc);
     if (dc && !target) target = cellAt(r + dr, c);
     if (dc !== 0 && cellsOf(td.closest("tr")).length === c + dc) target = cellAt(r + 1, 0); // Tab past the end
-    if (target) target.focus();
+    // Past the last row or cell the cursor stays where it is, as in Excel (not on the page, 10-18 Tabs away).
+    (target || td).focus();
   }
 
   function startEdit(td, initial) {
@@ -79,11 +80,12 @@
     if (commit && value !== original) saveRow(td.closest("tr"), { [td.dataset.col]: value });
   }
 
-  // One request at a time per row, so each carries the version the last one returned.
+  // One request at a time per row, so each carries the version the last one returned. Resolves with
+  // what became of the values: {unit, saved: cells saved, refused: [messages], conflict, failed}.
   const queues = new Map();
   function saveRow(tr, values, force) {
     const previous = queues.get(tr) || Promise.resolve();
-    const next = previous.then(() => send(tr, values, force)).catch(() => {});
+    const next = previous.then(() => send(tr, values, force)).catch(() => ({ unit: tr.dataset.unit, failed: true }));
     queues.set(tr, next);
     return next;
   }
@@ -109,7 +111,7 @@
     } catch (err) {
       tds.forEach((td) => { td.classList.remove("saving"); td.classList.add("error"); });
       say("网络错误，未保存，请检查网络后重试", true);
-      return;
+      return { unit: tr.dataset.unit, failed: true };
     }
     tds.forEach((td) => td.classList.remove("saving"));
     if (response.ok) {
@@ -132,9 +134,11 @@
         }
       });
       say(`已保存（版本 ${data.version}）${readings.length ? "。" + readings.join("；") : ""}`);
+      return { unit: tr.dataset.unit, saved: tds.length };
     } else if (response.status === 409 && data.conflict) {
       tds.forEach((td) => { td.dataset.pending = values[td.dataset.col]; }); // on screen, not saved
       showConflict(tr, values, data);
+      return { unit: tr.dataset.unit, conflict: true };
     } else {
       const errors = data.errors || {};
       tds.forEach((td) => {
@@ -145,8 +149,38 @@
           td.title = message || data.message;
         }
       });
-      say((Object.values(errors).join("；") || data.message || "保存失败") + "（未保存）", true);
+      const refused = Object.values(errors).length ? Object.values(errors) : [data.message || "保存失败"];
+      say(refused.join("；") + "（未保存）", true);
+      return { unit: tr.dataset.unit, refused };
     }
+  }
+
+  // A pasted block is saved a row at a time, not all at once: 16 rows in parallel made 16 writers
+  // contend for the database (SQLite answered some with 503) and the server's other users wait.
+  async function savePasted(changes) {
+    const results = [];
+    let n = 0;
+    for (const [tr, values] of changes) {
+      n += 1;
+      say(`正在保存粘贴的内容：第 ${n}/${changes.size} 行（${tr.dataset.unit}）…`);
+      results.push(await saveRow(tr, values));
+    }
+    return results;
+  }
+
+  // After a paste, one message for the whole block: what was saved, and which rows were not and why
+  // (each row's own message would otherwise replace the one before, leaving a middle row's).
+  function sayPasted(results) {
+    const saved = results.reduce((n, r) => n + (r.saved || 0), 0);
+    const rowsSaved = results.filter((r) => r.saved).length;
+    const problems = [];
+    const refused = results.filter((r) => r.refused);
+    if (refused.length) problems.push("未保存：" + refused.map((r) => `${r.unit}（${r.refused.join("；")}）`).join("、"));
+    const conflicts = results.filter((r) => r.conflict);
+    if (conflicts.length) problems.push("与他人的修改冲突：" + conflicts.map((r) => r.unit).join("、"));
+    const failed = results.filter((r) => r.failed);
+    if (failed.length) problems.push("网络错误未保存：" + failed.map((r) => r.unit).join("、"));
+    say(`粘贴完成：已保存 ${saved} 格（${rowsSaved} 行）` + (problems.length ? "；" + problems.join("；") : ""), problems.length > 0);
   }
 
   // --- conflicts -------------------------------------------------------------------
@@ -249,8 +283,8 @@
       if (act === "apply") {
         for (const [tr, values] of changes) {
           for (const [col, raw] of Object.entries(values)) tr.querySelector(`td.cell[data-col="${col}"]`).textContent = raw;
-          saveRow(tr, values);
         }
+        savePasted(changes).then(sayPasted);
       } else {
         say("已取消粘贴");
       }

@@ -49,7 +49,7 @@ def test_hand_down_confirm_propose_and_approve_in_the_browser(login):
     _wait_saved(admin)
     _paste(admin, "武汉市", 2, "90")
     admin.click("#paste-dialog button[data-act=apply]")
-    expect(admin.locator("#statusbar")).to_contain_text("90", timeout=15000)
+    expect(admin.locator("#statusbar")).to_have_text("粘贴完成：已保存 1 格（1 行）")
     given = dict(AssignedValue.objects.filter(row=_row()).values_list("column_id", "raw"))
     assert given[first.pk] == "520" and given[second.pk] == "90"
 

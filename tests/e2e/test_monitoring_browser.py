@@ -5,6 +5,7 @@ the qualitative targets and approves."""
 from decimal import Decimal
 
 import pytest
+from playwright.sync_api import expect
 
 from monitoring.models import Report
 from targets.models import TableRow
@@ -119,6 +120,11 @@ def test_a_unit_reports_monitoring_and_self_evaluation_and_the_reviewer_grades_a
     reviewer.goto(reviewer.url.split("/monitoring/")[0] + "/review/")
     reviewer.click("tr:has-text('绩效自评') >> a:has-text('查看与审核')")
     reviewer.select_option("select[aria-label='政策惠及的中小微企业营业收入增幅的等级']", value="achieved")
+    # 审核通过 before every grade: one message says both what was saved and why it is not approved.
+    reviewer.click("#approve")
+    expect(reviewer.locator(".messages li")).to_have_text(
+        ["评定已保存，但未审核通过：请先评定：政策惠及的中小微企业就业人数增幅"]
+    )
     reviewer.select_option("select[aria-label='政策惠及的中小微企业就业人数增幅的等级']", value="partial")
     reviewer.fill("input[aria-label='政策惠及的中小微企业就业人数增幅的得分比例']", "60")
     reviewer.click("button:has-text('保存评定')")

@@ -27,6 +27,6 @@ def test_the_reviewer_downloads_every_units_self_evaluation_as_one_zip(login, de
     with page.expect_download() as download:
         page.click("#job-download a")
     path = download.value.path()
-    assert download.value.suggested_filename.endswith("年各单位自评表.zip")
+    assert download.value.suggested_filename == f"{round_.project.name}-{round_}-各单位自评表.zip"
     names = zipfile.ZipFile(BytesIO(open(path, "rb").read())).namelist()
     assert len(names) == units and all(name.endswith("自评表.xlsx") for name in names)

@@ -262,7 +262,9 @@ def test_the_command_writes_the_projects_a_units_and_every_units_form(
     ws = load_workbook(tmp_path / "p.xlsx").worksheets[0]
     assert ws["A1"].value == "项目支出绩效自评表"
     call_command("self_evaluation", hubei.code, "--year", "2022", "--all-units", "--out", str(tmp_path / "all"))
-    assert [p.name for p in (tmp_path / "all").iterdir()] == [f"{hubei.name}-武汉市-2022年自评表.xlsx".replace("/", "")]
+    assert [p.name for p in (tmp_path / "all").iterdir()] == [
+        f"{hubei.name}-2022年绩效自评（2022-12-31）-武汉市-自评表.xlsx"
+    ]
 
 
 def test_the_filling_date_is_the_day_in_the_bureaus_time_zone(wuhan_evaluation, wuhan, reviewer):

@@ -183,6 +183,27 @@ def test_approving_saves_the_grades_chosen_on_the_page_first(client, wuhan_evalu
     assert graded == {income: ("achieved", None), jobs: ("partial", Decimal("60"))}
 
 
+def test_approving_before_every_grade_says_one_thing(client, wuhan_evaluation, wuhan, reviewer):
+    """Not “评定已保存” and “请先评定：…” side by side: one message says what became of both."""
+    _submitted_evaluation(wuhan_evaluation, wuhan)
+    income = wuhan_evaluation.values.get(label="政策惠及的中小微企业营业收入增幅").pk
+    client.force_login(reviewer)
+    response = client.post(
+        reverse("monitoring:report_approve", args=[wuhan_evaluation.pk]), {f"grade-{income}": "achieved"}, follow=True
+    )
+    shown = [str(m) for m in response.context["messages"]]
+    assert shown == ["评定已保存，但未审核通过：请先评定：政策惠及的中小微企业就业人数增幅"]
+    assert Report.objects.get(pk=wuhan_evaluation.pk).status == "submitted"
+    assert wuhan_evaluation.values.get(pk=income).grade.code == "achieved"
+    jobs = wuhan_evaluation.values.get(label="政策惠及的中小微企业就业人数增幅").pk
+    response = client.post(
+        reverse("monitoring:report_approve", args=[wuhan_evaluation.pk]),
+        {f"grade-{income}": "achieved", f"grade-{jobs}": "not_achieved"},
+        follow=True,
+    )
+    assert [str(m) for m in response.context["messages"]] == ["评定已保存，已审核通过"]
+
+
 @pytest.mark.parametrize("url_name", ["monitoring:report_grade", "monitoring:report_approve"])
 def test_refused_grades_are_shown_again_as_chosen_and_nothing_is_approved(
     client, wuhan_evaluation, wuhan, reviewer, url_name

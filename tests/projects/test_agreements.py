@@ -312,7 +312,9 @@ def test_the_pdf_holds_every_value(
     assert (job.status, job.done_sheets, job.total_sheets, job.error) == ("done", 2, 2, "")
     response = client.get(reverse("reports:export_job_download", args=[job.pk]))
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert f"{agreement.title}.pdf" in unquote(response["Content-Disposition"])
+    assert f"{agreement.project.name}-2022年-任务书-{agreement.undertaker.name}.pdf" in unquote(
+        response["Content-Disposition"]
+    )
     pdf = tmp_path / "agreement.pdf"
     pdf.write_bytes(b"".join(response.streaming_content))
     text = "".join(

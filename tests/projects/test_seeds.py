@@ -287,10 +287,32 @@ HUBEI = "hubei-2022-patent-transfer"
         (lambda: _target("gd-transfer-guangzhou", "精准对接知识产权人才数量").comparator, "≥"),
         (lambda: _target("gd-transfer-foshan", "指标1: 项目申报、评审、公示程序符合相关管理办法要求").raw, "100%"),
         (lambda: _target("gd-transfer-zhuhai", "指标1：项目完成期限符合相关要求").raw, "2021年"),
-        (lambda: Indicator.objects.get(project__code="gd-transfer-shenzhen", name="指标4：").category.path, "成本指标"),
+        # The form's blank lines (“指标4：”, “.....”) are write-in rows: blank names, for the department.
         (
-            lambda: Indicator.objects.get(project__code="gd-transfer-guangzhou", name="指标4:").category.path,
-            "产出指标/成本指标",
+            lambda: list(
+                Indicator.objects.filter(project__code="gd-transfer-shenzhen", category__name="成本指标").values_list(
+                    "name", "write_in"
+                )
+            ),
+            [("", True), ("", True)],
+        ),
+        (
+            lambda: Indicator.objects.filter(
+                project__code="gd-transfer-guangzhou", write_in=True, category__parent__name="产出指标"
+            ).count(),
+            4,
+        ),
+        (
+            lambda: Indicator.objects.filter(project__code="gd-transfer-guangzhou", name__contains="..").count(),
+            0,
+        ),
+        (
+            lambda: (
+                Indicator.objects.get(
+                    project__code="gd-transfer-guangzhou", name="指标1: 项目申报、评审、公示程序符合相关管理办法要求"
+                ).write_in
+            ),
+            False,
         ),
         (
             lambda: Indicator.objects.filter(

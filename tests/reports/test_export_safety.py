@@ -82,8 +82,9 @@ def test_the_bundle_builds_in_eager_mode_with_a_budgeted_agreement(
 ):
     status, workbook = _bundle(client, admin_user, hubei, settings, tmp_path, django_capture_on_commit_callbacks)
     assert status["status"] == "done" and status["error"] == ""
-    # Each 任务书's sheets say whose they are: the platform's, and the blank form's.
-    assert {"附表·湖北省知识产权发展中心", "经费·湖北省知识产权发展中心", "附表·格式"} <= set(workbook.sheetnames)
+    # Each 任务书's sheets say whose they are; the 任务书格式 is no one's 任务书 and is not filed.
+    assert {"附表·湖北省知识产权发展中心", "经费·湖北省知识产权发展中心"} <= set(workbook.sheetnames)
+    assert not [name for name in workbook.sheetnames if name.endswith("·格式")]
     budget = workbook["经费·湖北省知识产权发展中心"]
     rows = {row[1].value: [c.value for c in row[2:]] for row in budget.iter_rows(min_row=4) if row[1].value}
     assert rows["合  计"] == [200, 100]

@@ -261,10 +261,23 @@ def test_an_annex_exported_before_the_agreement_was_saved_again_is_refused(admin
     ]
 
 
-def test_an_annex_that_does_not_say_its_agreement_is_refused(admin_user, agreement):
-    def strip(workbook):
-        workbook.custom_doc_props = CustomPropertyList()
+def _without_provenance(workbook):
+    workbook.custom_doc_props = CustomPropertyList()
 
+
+def test_an_annex_that_does_not_say_its_agreement_goes_into_the_project_s_single_agreement(admin_user, agreement):
+    # The project's 任务书格式 is no one's 任务书: the one issued is the single candidate.
+    data, metric = _annex_file(agreement, admin_user, 7)
+    plan = import_preview(
+        name="附表.xlsx", data=corpus.edit(data, _without_provenance), user=admin_user, project=agreement.project
+    )
+    assert plan.errors == []
+
+
+def test_an_annex_that_does_not_say_its_agreement_is_refused(admin_user, agreement):
+    strip = _without_provenance
+    second = Unit.objects.create(name="测试子平台", category="platform")
+    agreement_create(project=agreement.project, undertaker=second, platform_kind="sub", actor=admin_user)
     data, _ = _annex_file(agreement, admin_user, 7)
     before = _state()
     for project in (None, agreement.project):  # the project has two 任务书 now: which one is not known

@@ -4,7 +4,6 @@ cell; nothing is written."""
 
 import pytest
 
-from projects.models import Agreement
 from reports.import_services import import_preview
 from reports.importers import plan_workbook, read_upload
 
@@ -40,7 +39,12 @@ def test_a_file_cell_with_a_control_character_is_an_error_on_its_cell(wuhan, reg
 
 
 def test_an_annex_value_too_large_is_an_error_on_its_cell(admin_user, hubei):
-    agreement = Agreement.objects.get()
+    # The project's single 任务书 (the 任务书格式 takes no values).
+    from projects.agreements.services import agreement_create
+    from units.models import Unit
+
+    undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
+    agreement = agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
     before = _state()
     rows = [
         ["年     度", "2021", "2022", "2023", "合计"],

@@ -9,14 +9,14 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from projects.models import Agreement, AgreementMetricValue, Project
+from projects.models import AgreementMetricValue, Project
 from reports.bundles import project_items
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
 from reports.import_services import import_job_apply, import_job_create, import_preview
 from reports.importers import META_SHEET, plan_apply
 from targets.models import Cell, TableRow, Target, TargetTable
 from units import policy
-from units.models import AuditEntry
+from units.models import AuditEntry, Unit
 
 from . import import_corpus as corpus
 
@@ -350,7 +350,11 @@ def test_the_attachment2_tables_import_from_a_word_document(admin_user, hubei):
 
 
 def test_the_agreement_annex_imports_from_a_word_document(admin_user, hubei):
-    agreement = Agreement.objects.get()
+    # Into the project's single 任务书 (the 任务书格式 is the bureau's template and takes no values).
+    from projects.agreements.services import agreement_create
+
+    undertaker = Unit.objects.get(name="湖北省知识产权发展中心")
+    agreement = agreement_create(project=hubei, undertaker=undertaker, platform_kind="sub", actor=admin_user)
     rows = [
         ["年     度", "2021", "2022", "2023", "合计"],
         ["专利入库的高校数量（家）", "5", "8", "10", "23"],

@@ -57,7 +57,9 @@ def test_the_zip_holds_one_self_evaluation_per_unit_report_with_progress(
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(reverse("reports:export_round_forms", args=[three_units.pk]))
     status = client.get(response.url, {"format": "json"}).json()
-    assert status == {"status": "done", "status_label": "已完成", "percent": 100, "done": 3, "total": 3, "error": ""}
+    progress = {k: status[k] for k in ("status", "status_label", "percent", "done", "total", "error")}
+    assert progress == {"status": "done", "status_label": "已完成", "percent": 100, "done": 3, "total": 3, "error": ""}
+    assert status["download_name"] == f"{three_units.project.name}-{three_units}-各单位自评表.zip"
     download = client.get(response.url + "download/")
     assert download["Content-Type"] == "application/zip"
     assert "2022%E5%B9%B4" in download["Content-Disposition"]  # 湖北…-2022年各单位自评表.zip

@@ -213,6 +213,8 @@ def visible_projects(user, projects: QuerySet) -> QuerySet:
         | Q(pk__in=reviewed_project_ids(user))
         | (Q(tables__rows__unit_id__in=filler_unit_ids(user)) & published_filter("tables__"))
         | Q(local_department_id__in=filler_unit_ids(user))
+        # a unit a 任务书 was issued to, whether or not its table is published yet
+        | Q(agreements__undertaker_id__in=filler_unit_ids(user))
     ).distinct()
 
 
@@ -248,7 +250,10 @@ def can_view_project(user, project) -> bool:
         or (project.local_department_id is not None and project.local_department_id in filler_unit_ids(user))
         or bool(
             filler_unit_ids(user)
-            and project.tables.filter(published_filter(), rows__unit_id__in=filler_unit_ids(user)).exists()
+            and (
+                project.tables.filter(published_filter(), rows__unit_id__in=filler_unit_ids(user)).exists()
+                or project.agreements.filter(undertaker_id__in=filler_unit_ids(user)).exists()
+            )
         )
     )
 

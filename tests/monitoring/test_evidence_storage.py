@@ -69,7 +69,9 @@ def test_the_download_streams_under_the_units_name_for_who_may_see_the_report(
         client.force_login(user)
         response = client.get(url)
         assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
-        assert response["Content-Disposition"] == 'attachment; filename="page.html.pdf"'
+        assert (
+            response["Content-Disposition"] == "attachment; filename=\"page-html.pdf\"; filename*=UTF-8''page.html.pdf"
+        )
         assert b"".join(response.streaming_content) == PDF
     client.force_login(outsider)
     assert client.get(url).status_code == 404

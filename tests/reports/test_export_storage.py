@@ -25,7 +25,8 @@ from tests.reports.test_unit_forms import _open_round
 from tests.s3server import s3_server, s3_storage, store, use_s3  # noqa: F401
 from units.files import walk
 
-pytestmark = pytest.mark.django_db
+# The 市州 table is published: its units see the project (a filler sees nothing of an unpublished one).
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("open_table")]
 HAS_OFFICE = bool(shutil.which("soffice")) or os.environ.get("REQUIRE_LIBREOFFICE") == "1"
 
 

@@ -61,7 +61,7 @@ def test_bad_funding_is_refused_naming_the_unit_and_nothing_is_saved(client, adm
     assert not AuditEntry.objects.filter(action="targets.row.funding_changed").exists()
 
 
-def test_a_reviewer_sets_it_on_the_row_page_and_a_unit_cannot(client, reviewer, wuhan, wuhan_row):
+def test_a_reviewer_sets_it_on_the_row_page_and_a_unit_cannot(client, reviewer, wuhan, wuhan_row, open_table):
     client.force_login(reviewer)
     page = client.get(reverse("targets:row", args=[wuhan_row.pk])).content.decode()
     assert 'action="%s"' % reverse("targets:row_funding", args=[wuhan_row.pk]) in page

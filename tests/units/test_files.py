@@ -104,9 +104,14 @@ def test_with_signed_downloads_the_answer_is_a_short_lived_url_that_names_the_fi
 
 
 def response_disposition(filename: str) -> str:
-    from django.utils.http import content_disposition_header
+    """The product's one header for a download (an ASCII name and the UTF-8 one), streamed or signed."""
+    from urllib.parse import quote
 
-    return content_disposition_header(True, filename)
+    from units.files import content_disposition
+
+    header = content_disposition(filename)
+    assert header.startswith('attachment; filename="') and f"filename*=UTF-8''{quote(filename, safe='')}" in header
+    return header
 
 
 def test_signed_urls_name_the_address_browsers_reach_the_store_by(s3_storage, settings, monkeypatch):

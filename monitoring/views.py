@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 from units.inputs import parse_id
@@ -30,6 +30,7 @@ def _rounds_page(request, project, form, status=200):
 
 
 @login_required
+@require_safe
 def rounds(request, pk):
     project = access.project_rounds(request.user, pk)
     return _rounds_page(request, project, RoundOpenForm())
@@ -52,6 +53,7 @@ def round_open(request, pk):
 
 
 @login_required
+@require_safe
 def round_detail(request, pk):
     round_ = access.round_for_user(request.user, pk)
     return render(request, "monitoring/round.html", selectors.round_page(round_, request.user))
@@ -102,6 +104,7 @@ def round_close(request, pk):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk):
     report = access.report_for_user(request.user, pk)
     return render(request, "monitoring/report.html", selectors.report_page(report, request.user))
@@ -226,6 +229,7 @@ def evidence_upload(request, pk):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk):
     item = access.evidence_for_user(request.user, pk)
     try:

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from monitoring.models import Round
 from monitoring.selectors import reports_for_filler
@@ -26,6 +26,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_safe
 def home(request):
     return render(
         request,
@@ -62,6 +63,7 @@ def _exportable(user, exporter, obj, missing: str):
 
 
 @login_required
+@require_safe
 def export_project(request, pk, layout):
     """One sheet of a project in an official layout."""
     project = access.project_for_export(request.user, pk)
@@ -77,6 +79,7 @@ def export_project(request, pk, layout):
 
 
 @login_required
+@require_safe
 def export_table(request, pk):
     """The table; with ?as_of=YYYY-MM-DD, each row's 批复 version in force on that day."""
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
@@ -105,6 +108,7 @@ def parse_day(text: str):
 
 
 @login_required
+@require_safe
 def export_table_handdown(request, pk):
     """下达值 | 申报值 side by side: a handed-down table, for the bureau's own review."""
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
@@ -114,6 +118,7 @@ def export_table_handdown(request, pk):
 
 
 @login_required
+@require_safe
 def export_agreement(request, pk):
     agreement = get_object_or_404(Agreement.objects.select_related("project"), pk=pk)
     exporter = _exportable(request.user, exporter_for("agreement_annex"), agreement, "没有找到该任务书")
@@ -138,6 +143,7 @@ def agreement_pdf_start(request, agreement):
 
 
 @login_required
+@require_safe
 def export_job(request, pk):
     job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, pk))
     if request.GET.get("format") == "json":
@@ -165,6 +171,7 @@ def export_job_retry_view(request, pk):
 
 
 @login_required
+@require_safe
 def export_job_download(request, pk):
     job = access.export_job_for_owner(request.user, pk)
     if job.status != "done" or not job.file:

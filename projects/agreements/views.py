@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.http import content_disposition_header
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 
@@ -44,6 +44,7 @@ def _context(agreement: Agreement, user, errors=None, section=None, post=None) -
 
 
 @login_required
+@require_safe
 def agreement_detail(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     return render(request, "projects/agreement.html", _context(agreement, request.user))
@@ -142,6 +143,7 @@ def agreement_new(request, pk):
 
 
 @login_required
+@require_safe
 def agreement_word(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     response = HttpResponse(agreement_docx(agreement), content_type=DOCX)
@@ -150,6 +152,7 @@ def agreement_word(request, pk):
 
 
 @login_required
+@require_safe
 def agreement_pdf(request, pk):
     """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
     agreement = access.agreement_for_user(request.user, pk)

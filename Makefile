@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the app with the seed data; `make test` runs the suite.
+# Two commands: `make run` serves the app with the seed data; `make test` runs the suite's default
+# scope (everything but the heavy tests) on both cores; `make test-heavy` the heavy ones.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +8,7 @@ STAMP := $(VENV)/.installed
 # production. Export your own DJANGO_SETTINGS_MODULE to run the production settings.
 export DJANGO_SETTINGS_MODULE ?= config.settings_local
 
-.PHONY: run test bench install migrate seed worker clean
+.PHONY: run test test-heavy test-all bench install migrate seed worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +30,19 @@ run: seed
 	@echo "绩效目标管理: http://127.0.0.1:8000/  (登录 /accounts/login/，密码均为 demo-pass-2022)"
 	$(PY) manage.py runserver 127.0.0.1:8000
 
+# pytest-xdist: one process per core, each with its own test database (README, "Tests").
+XDIST ?= -n 2 --dist worksteal
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not heavy" $(PYTEST_ARGS)
+
+# The heavy tests (marked in tests/conftest.py and by @pytest.mark.heavy): servers started as
+# subprocesses (gunicorn, Redis outages), LibreOffice renders, CPU/memory budgets, Chromium. One at a
+# time: several of them measure time or start servers on free ports.
+test-heavy: $(STAMP)
+	$(PY) -m pytest -m heavy $(PYTEST_ARGS)
+
+test-all: test test-heavy
 
 # Benchmarks: writes docs/benchmarks.md. With DATABASE_URL (PostgreSQL) it also runs the
 # 50-filler load test against gunicorn.

@@ -56,6 +56,15 @@ def _worker_number() -> int | None:
     return int(worker[2:]) if worker.startswith("gw") else None
 
 
+def redis_url_for_worker(url: str, number: int) -> str:
+    """The Redis URL of xdist process `number`: the database after the URL's by that many."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + number
+    if database > 15:
+        raise pytest.UsageError(f"REDIS_URL 的库号加上 xdist 进程号 {number} 超过 15：请换一个较小的库号")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
 def _redis_database_per_worker():
     """Worker n uses Redis database <REDIS_URL's> + n: a real Celery worker of one process would
     otherwise take the other's tasks (and read them in its own test database), and cache.clear() — a
@@ -65,11 +74,7 @@ def _redis_database_per_worker():
     number = _worker_number()
     if not settings.REDIS_URL or not number:
         return
-    parts = urlsplit(settings.REDIS_URL)
-    database = int(parts.path.strip("/") or 0) + number
-    if database > 15:
-        raise pytest.UsageError(f"REDIS_URL 的库号加上 xdist 进程号 {number} 超过 15：请换一个较小的库号")
-    url = urlunsplit(parts._replace(path=f"/{database}"))
+    url = redis_url_for_worker(settings.REDIS_URL, number)
     settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
     settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
     from config.celery import app

@@ -156,8 +156,8 @@ def pytest_runtest_teardown(item, nextitem):
     one that asked for no `reseeded_after` or was skipped: the seeds are loaded again, unless already
     back. pytest-django runs such tests last in one process, but xdist hands tests out in any order."""
     yield
-    if not _flushes_the_database(item):
-        return
+    if nextitem is None or not _flushes_the_database(item):
+        return  # the last test of this process: the test database is gone with the session
     from pytest_django.plugin import blocking_manager_key
 
     with item.config.stash[blocking_manager_key].unblock():

@@ -58,7 +58,8 @@ def test_reparse_runs_on_a_real_worker_through_redis(celery_worker):
     runs = {}
 
     def record(task_id=None, task=None, **kwargs):
-        runs[task_id] = (threading.get_ident(), task.request.hostname, task.request.is_eager)
+        request = task.request
+        runs[task_id] = (threading.get_ident(), request.hostname, request.is_eager, request.delivery_info or {})
 
     with transaction.atomic():
         table, cell = _table_with_a_cell()
@@ -69,8 +70,10 @@ def test_reparse_runs_on_a_real_worker_through_redis(celery_worker):
         assert result.get(timeout=30) == 1
     finally:
         task_prerun.disconnect(record)
-    thread, hostname, eager = runs[result.id]
-    assert thread != threading.get_ident() and hostname == celery_worker.hostname and not eager
+    thread, hostname, eager, delivery = runs[result.id]
+    assert thread != threading.get_ident() and not eager
+    assert hostname and celery_worker.hostname.endswith(f"@{hostname}") or hostname == celery_worker.hostname
+    assert delivery.get("routing_key")  # taken from a queue of the broker
     assert AsyncResult(result.id, app=app).state == "SUCCESS"  # read back from the result backend
     _assert_reparsed(cell)
 

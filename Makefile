@@ -37,10 +37,12 @@ test: $(STAMP)
 	$(PY) -m pytest $(XDIST) -m "not heavy" $(PYTEST_ARGS)
 
 # The heavy tests (marked in tests/conftest.py and by @pytest.mark.heavy): servers started as
-# subprocesses (gunicorn, Redis outages), LibreOffice renders, CPU/memory budgets, Chromium. One at a
-# time: several of them measure time or start servers on free ports.
+# subprocesses (gunicorn, Redis outages), LibreOffice renders, CPU/memory budgets, Chromium. Chromium,
+# LibreOffice and the budgets on both cores; then the server tests (tests/deploy) one at a time: they
+# start servers on free ports and stop Redis, and must not race each other.
 test-heavy: $(STAMP)
-	$(PY) -m pytest -m heavy $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m heavy --ignore=tests/deploy $(PYTEST_ARGS)
+	$(PY) -m pytest -m heavy tests/deploy $(PYTEST_ARGS)
 
 test-all: test test-heavy
 

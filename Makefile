@@ -1,4 +1,5 @@
-# Two commands: `make run` serves the app with the seed data; `make test` runs the suite.
+# Two commands: `make run` serves the app with the seed data; `make test` runs the suite's default
+# scope (everything but the heavy tests) on both cores; `make test-heavy` the heavy ones.
 PYTHON ?= python3
 # `make run PORT=8001` serves on another port (8000 may be taken).
 PORT ?= 8000
@@ -9,7 +10,7 @@ STAMP := $(VENV)/.installed
 # production. Export your own DJANGO_SETTINGS_MODULE to run the production settings.
 export DJANGO_SETTINGS_MODULE ?= config.settings_local
 
-.PHONY: run test live bench install migrate seed worker clean
+.PHONY: run test test-heavy test-all live bench install migrate seed worker clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -31,8 +32,21 @@ run: seed
 	@echo "绩效目标管理: http://127.0.0.1:$(PORT)/  (登录 /accounts/login/，密码均为 demo-pass-2022)"
 	SITE_URL=$${SITE_URL:-http://127.0.0.1:$(PORT)} $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# pytest-xdist: one process per core, each with its own test database (README, "Tests").
+XDIST ?= -n 2 --dist worksteal
+
 test: $(STAMP)
-	$(PY) -m pytest $(PYTEST_ARGS)
+	$(PY) -m pytest $(XDIST) -m "not heavy" $(PYTEST_ARGS)
+
+# The heavy tests (marked in tests/conftest.py and by @pytest.mark.heavy): servers started as
+# subprocesses (gunicorn, Redis outages), LibreOffice renders, CPU/memory budgets, Chromium. Chromium,
+# LibreOffice and the budgets on both cores; then the server tests (tests/deploy) one at a time: they
+# start servers on free ports and stop Redis, and must not race each other.
+test-heavy: $(STAMP)
+	$(PY) -m pytest $(XDIST) -m heavy --ignore=tests/deploy $(PYTEST_ARGS)
+	$(PY) -m pytest -m heavy tests/deploy $(PYTEST_ARGS)
+
+test-all: test test-heavy
 
 # The live walk (tests/live): needs DATABASE_URL (PostgreSQL), REDIS_URL and pgbouncer; makes its own
 # database beside DATABASE_URL's and drops it. REQUIRE_LIVE_STACK=1 turns a missing part into a failure.

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from .access import token_for_owner
 from .models import ApiToken
@@ -17,6 +17,7 @@ def _page(request, *, new_token: str = "", status: int = 200):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def token_list(request):
     if request.method != "POST":
         return _page(request)

@@ -1,8 +1,12 @@
-"""Demo rounds for `make run` (`load_demo` calls `load_monitoring_demo`): on the Hubei 2022 project,
-a few units' rows approved, a mid-year monitoring round (2022-06-30) and a 自评 round, filled with
-plausible values (some units short, with reasons; qualitative targets graded by the reviewer),
-some submitted and approved, so that the report pages, the forms, the summary and the dashboard
-show figures at once. Idempotent: a round that exists is left alone."""
+"""Demo rounds for `make run` (`load_demo` calls `load_monitoring_demo`): on a demo copy of the Hubei
+2022 project into DEMO_YEAR (made by 复制到新年度, as a bureau would), a few units' rows approved, a
+mid-year monitoring round (06-30) and a 自评 round (12-31), filled with plausible values (some units
+short, with reasons; qualitative targets graded by the reviewer), some submitted and approved, so
+that the report pages, the forms, the summary and the dashboard show figures at once.
+
+The seed project itself is left as its document prints it: approvals, funding and rounds written
+there would change its official exports (its 市州 table printed 襄阳市（150万）…). Idempotent: the
+copy and a round that exist are left alone."""
 
 from __future__ import annotations
 
@@ -12,14 +16,17 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.contrib.auth import get_user_model
 from django.db import transaction
 
+from projects.copying import project_copy_year
 from projects.models import Project
 from targets.models import ReviewStatus, TableRow
+from units import policy
 
 from .models import Report, Round, RoundKind
 from .selectors import report_page
 from .services import report_approve, report_grade, report_save, report_submit, round_open
 
-PROJECT = "hubei-2022-patent-transfer"
+SEED_PROJECT = "hubei-2022-patent-transfer"
+DEMO_YEAR = 2023  # the copy's budget year: its rounds are at DEMO_YEAR-06-30 and DEMO_YEAR-12-31
 # units whose rows the demo approves (the demo fillers' own units stay to be filled)
 UNITS = ["襄阳市", "黄石市", "十堰市", "荆州市", "华中师范大学"]
 # per unit: share of each target reached at 6-30 and at year end, execution share, how far it goes
@@ -101,19 +108,35 @@ def _review(report: Report, reviewer, share: Decimal, how: str) -> None:
         report_approve(report_id=report.pk, actor=reviewer, comment="同意")
 
 
+def demo_project() -> Project | None:
+    """The copy of the seed project that holds the demo's rounds (None before `load_demo`)."""
+    return Project.objects.filter(copied_from__code=SEED_PROJECT, budget_year=DEMO_YEAR).order_by("pk").first()
+
+
+def _demo_project(admin, reviewer, done: list[str]) -> Project:
+    project = demo_project()
+    if project is None:
+        seed = Project.objects.get(code=SEED_PROJECT)
+        project = project_copy_year(project=seed, year=DEMO_YEAR, actor=admin, copy_values=True)
+        done.append(f"已复制演示项目 {project.code}（{project.name}）")
+    policy.grant_review(reviewer, project)
+    rows = TableRow.objects.filter(table__project=project, unit__name__in=UNITS)
+    rows.filter(funding__isnull=True).update(funding=Decimal("150"))  # so that the budget block applies
+    rows.update(status=ReviewStatus.APPROVED)
+    return project
+
+
 @transaction.atomic
 def monitoring_demo_load() -> list[str]:
     """The demo rounds; returns what was done, line by line."""
-    project = Project.objects.filter(code=PROJECT).first()
     User = get_user_model()
     admin, reviewer = User.objects.filter(username="admin").first(), User.objects.filter(username="reviewer").first()
-    if project is None or admin is None or reviewer is None:
+    if not Project.objects.filter(code=SEED_PROJECT).exists() or admin is None or reviewer is None:
         raise LookupError("请先运行 load_seeds 和 load_demo（演示账号）")
     done = []
-    rows = TableRow.objects.filter(table__project=project, table__start_year=2022, unit__name__in=UNITS)
-    rows.filter(funding__isnull=True).update(funding=Decimal("150"))  # so that the budget block applies
-    rows.update(status=ReviewStatus.APPROVED)
-    for kind, day in ((RoundKind.MONITORING, date(2022, 6, 30)), (RoundKind.SELF_EVALUATION, date(2022, 12, 31))):
+    project = _demo_project(admin, reviewer, done)
+    days = date(DEMO_YEAR, 6, 30), date(DEMO_YEAR, 12, 31)
+    for kind, day in zip((RoundKind.MONITORING, RoundKind.SELF_EVALUATION), days):
         if Round.objects.filter(project=project, kind=kind, reference_date=day).exists():
             done.append(f"已有{RoundKind(kind).label}（{day}），未改动")
             continue

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from targets.rollup import Flag
 
@@ -16,6 +17,7 @@ SHORT_FLAGS = (Flag.SHORT, Flag.EXCEEDED)
 
 
 @login_required
+@require_safe
 def round_summary_page(request, pk):
     # Queries: session + user, the round (access), then round_summary's four, then the 完成值汇总's
     # linked columns and targets (the values are the summary's).
@@ -29,6 +31,7 @@ def round_summary_page(request, pk):
 
 
 @login_required
+@require_safe
 def round_dashboard_page(request, pk):
     # Queries: session + user, memberships, the round (access), then the summary's four.
     round_ = access.round_for_user(request.user, pk)

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 from units.files import file_response
@@ -29,6 +29,7 @@ def _rounds_page(request, project, form, status=200):
 
 
 @login_required
+@require_safe
 def rounds(request, pk):
     project = access.project_rounds(request.user, pk)
     return _rounds_page(request, project, RoundOpenForm())
@@ -51,6 +52,7 @@ def round_open(request, pk):
 
 
 @login_required
+@require_safe
 def round_detail(request, pk):
     round_ = access.round_for_user(request.user, pk)
     return render(request, "monitoring/round.html", selectors.round_page(round_, request.user))
@@ -123,6 +125,7 @@ def round_close(request, pk):
 
 
 @login_required
+@require_safe
 def report_detail(request, pk):
     report = access.report_for_user(request.user, pk)
     return render(request, "monitoring/report.html", selectors.report_page(report, request.user))
@@ -285,6 +288,7 @@ def evidence_upload(request, pk):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk):
     item = access.evidence_for_user(request.user, pk)
     return file_response(item.file, filename=item.original_name, content_type=item.content_type)

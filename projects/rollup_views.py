@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from targets.rollup import Group
 from targets.selectors import project_rollup as rollup_of
@@ -11,6 +12,7 @@ from . import access
 
 
 @login_required
+@require_safe
 def project_rollup(request, pk):
     """Queries, whatever the number of units: session, user, the user's memberships (and a
     reviewer's grants) for the policy, the project, then the roll-up's three (linked columns,

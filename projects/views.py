@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from targets import editing, workflow
 from targets.models import IndicatorCategory, TargetPeriod
@@ -40,6 +40,7 @@ def _render(request, project, form=None, funding=None, status=200):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def project_edit(request, pk):
     project = access.project_for_manager(request.user, pk)
     if request.method != "POST":

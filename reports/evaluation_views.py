@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from monitoring import access as monitoring_access
 from projects.downloads import download_name
@@ -23,6 +23,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @login_required
+@require_safe
 def export_report(request, pk):
     report = monitoring_access.report_for_user(request.user, pk)
     exporters = exporters_for(report, request.user)
@@ -33,6 +34,7 @@ def export_report(request, pk):
 
 
 @login_required
+@require_safe
 def export_round_summary(request, pk):
     """The round's 汇总表: the project's bureau staff (as the round page)."""
     round_ = monitoring_access.round_for_user(request.user, pk)

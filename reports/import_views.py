@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from projects.downloads import download_name
 from targets.models import TableRow, TargetTable
@@ -24,6 +24,7 @@ from .views import XLSX
 
 
 @login_required
+@require_safe
 def table_template_download(request, pk):
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
     if not policy.can_open_grid(request.user, table):
@@ -38,6 +39,7 @@ def table_template_download(request, pk):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def import_upload(request):
     if not policy.can_import(request.user):
         raise PermissionDenied("您没有导入数据的权限")
@@ -67,6 +69,7 @@ CHANGES_PER_PAGE = 200
 
 
 @login_required
+@require_safe
 def import_job(request, pk):
     """The preview: counts first, then the change list a page at a time (a 10,000-row import
     would otherwise render 10,000 table rows)."""

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from monitoring.models import Round
 from monitoring.selectors import reports_for_filler
@@ -30,6 +30,7 @@ SEARCH_CHARS = 50
 
 
 @login_required
+@require_safe
 def home(request):
     year = _pk(request.GET.get("year", "").strip()) or None  # a crafted year is “every year”
     query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
@@ -73,6 +74,7 @@ def _exportable(user, exporter, obj, missing: str):
 
 
 @login_required
+@require_safe
 def export_project(request, pk, layout):
     """One sheet of a project in an official layout."""
     project = access.project_for_export(request.user, pk)
@@ -90,6 +92,7 @@ def export_project(request, pk, layout):
 
 
 @login_required
+@require_safe
 def export_table(request, pk):
     """The table; with ?as_of=YYYY-MM-DD, each row's 批复 version in force on that day."""
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
@@ -118,6 +121,7 @@ def parse_day(text: str):
 
 
 @login_required
+@require_safe
 def export_table_handdown(request, pk):
     """下达值 | 申报值 side by side: a handed-down table, for the bureau's own review."""
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
@@ -137,6 +141,7 @@ def export_table_unsubmitted(request, pk):
 
 
 @login_required
+@require_safe
 def export_agreement(request, pk):
     agreement = get_object_or_404(Agreement.objects.select_related("project", "undertaker"), pk=pk)
     exporter = _exportable(request.user, exporter_for("agreement_annex"), agreement, "没有找到该任务书")
@@ -214,6 +219,7 @@ def agreement_pdf_start(request, agreement):
 
 
 @login_required
+@require_safe
 def export_job(request, pk):
     job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, pk))
     if request.GET.get("format") == "json" or _wants_json(request):
@@ -232,6 +238,7 @@ def export_job_retry_view(request, pk):
 
 
 @login_required
+@require_safe
 def export_job_download(request, pk):
     job = access.export_job_for_owner(request.user, pk)
     if job.status == ExportStatus.EXPIRED:  # its page says so and offers 重新导出

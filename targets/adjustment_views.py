@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 
@@ -97,6 +97,7 @@ def _chosen(versions, value, default):
 
 
 @login_required
+@require_safe
 def row_versions_compare(request, pk):
     """Two 批复 versions of a row side by side, column by column (four queries after the policy's)."""
     row = access.row_for_user(request.user, pk)

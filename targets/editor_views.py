@@ -5,7 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from units.inputs import parse_id
 from units.models import Unit
@@ -20,6 +20,7 @@ from .rollup_services import table_rollup_save
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])
 def table_edit(request, pk):
     table = access.table_for_manager(request.user, pk)
     if request.method == "POST":

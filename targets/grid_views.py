@@ -7,7 +7,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 from units.audit import audit_entries_for
@@ -23,6 +23,7 @@ from .services import row_cells_update
 
 
 @login_required
+@require_safe
 def table_grid(request, pk):
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)
     if not policy.can_open_grid(request.user, table):

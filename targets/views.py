@@ -7,7 +7,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 from units.inputs import parse_id
@@ -71,6 +71,7 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, handdow
 
 
 @login_required
+@require_safe
 def row_detail(request, pk):
     return _row_context(request, access.row_for_user(request.user, pk))
 
@@ -172,6 +173,7 @@ def row_reopen(request, pk):
 
 
 @login_required
+@require_safe
 def review_queue(request):
     _require(policy.can_use_review_queue(request.user))
     rows, others = selectors.review_queue(request.user), review.queue_others(request.user)
@@ -206,6 +208,7 @@ def review_approve_many(request):
 
 
 @login_required
+@require_safe
 def table_progress(request, pk):
     table = access.table_for_user(request.user, pk)
     progress = selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip())

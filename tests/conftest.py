@@ -9,6 +9,10 @@ projects, not a superuser), `guangzhou_filler` (地方主管部门填报员 of �
 `hubei_admin` (省局管理员 of the Hubei bureau who is not a superuser, unlike `admin_user`).
 """
 
+import os
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
 import pytest
 from django.contrib.auth import get_user_model
 from guardian.shortcuts import assign_perm
@@ -41,6 +45,69 @@ def _row_locks_need_a_transaction_on_sqlite_too():
 
 
 _row_locks_need_a_transaction_on_sqlite_too()
+
+# --- running on several processes (pytest-xdist) --------------------------------------------------
+# Each worker (gw0, gw1 …) has its own test database (pytest-django suffixes it: test_<name>_gw0),
+# its own live server port and temp dirs. What would still be shared is set apart here.
+
+
+def _worker_number() -> int | None:
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")
+    return int(worker[2:]) if worker.startswith("gw") else None
+
+
+def redis_url_for_worker(url: str, number: int) -> str:
+    """The Redis URL of xdist process `number`: the database after the URL's by that many."""
+    parts = urlsplit(url)
+    database = int(parts.path.strip("/") or 0) + number
+    if database > 15:
+        raise pytest.UsageError(f"REDIS_URL 的库号加上 xdist 进程号 {number} 超过 15：请换一个较小的库号")
+    return urlunsplit(parts._replace(path=f"/{database}"))
+
+
+def _redis_database_per_worker():
+    """Worker n uses Redis database <REDIS_URL's> + n: a real Celery worker of one process would
+    otherwise take the other's tasks (and read them in its own test database), and cache.clear() — a
+    FLUSHDB — would empty the other's queue. CI picks a base that leaves room (.ci/run)."""
+    from django.conf import settings
+
+    number = _worker_number()
+    if not settings.REDIS_URL or not number:
+        return
+    url = redis_url_for_worker(settings.REDIS_URL, number)
+    settings.REDIS_URL = settings.CELERY_BROKER_URL = settings.CELERY_RESULT_BACKEND = url
+    settings.CACHES = {**settings.CACHES, "default": {**settings.CACHES["default"], "LOCATION": url}}
+    from config.celery import app
+
+    app.conf.broker_url = app.conf.result_backend = url
+
+
+_redis_database_per_worker()
+
+# Heavy tests run in their own stage (`make test-heavy`, `pytest -m heavy`; `make test` leaves them
+# out): servers started as subprocesses, LibreOffice renders, CPU/memory budgets measured in a child
+# process, and Chromium. Marked here by what they use, so that a new one is heavy without a word.
+HEAVY_DIRECTORIES = ("deploy", "e2e")
+HEAVY_FIXTURES = {"soffice"}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).resolve().parent
+    for item in items:
+        path = Path(item.path).resolve()
+        inside = path.relative_to(tests).parts[0] if path.is_relative_to(tests) else ""
+        if inside in HEAVY_DIRECTORIES or HEAVY_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.heavy)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _media_root_per_process(tmp_path_factory):
+    """Uploaded evidence and export files go to this process's own temp dir, never to the checkout's
+    media/ (shared by every process of a run, and by `make run`)."""
+    from django.test import override_settings
+
+    with override_settings(MEDIA_ROOT=str(tmp_path_factory.mktemp("media"))):
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -75,6 +142,27 @@ def reseeded_after(django_db_blocker):
     yield
     with django_db_blocker.unblock():
         seeds_load(read_seed_files())
+
+
+def _flushes_the_database(item) -> bool:
+    marker = item.get_closest_marker("django_db")
+    transactional = marker is not None and (marker.kwargs.get("transaction") or (marker.args and marker.args[0]))
+    return bool(transactional) or bool({"transactional_db", "live_server"} & set(getattr(item, "fixturenames", ())))
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """Any test on committed data (transaction=True, a live server) leaves the database flushed, even
+    one that asked for no `reseeded_after` or was skipped: the seeds are loaded again, unless already
+    back. pytest-django runs such tests last in one process, but xdist hands tests out in any order."""
+    yield
+    if nextitem is None or not _flushes_the_database(item):
+        return  # the last test of this process: the test database is gone with the session
+    from pytest_django.plugin import blocking_manager_key
+
+    with item.config.stash[blocking_manager_key].unblock():
+        if not Project.objects.filter(code=HUBEI).exists():
+            seeds_load(read_seed_files())
 
 
 @pytest.fixture

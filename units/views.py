@@ -1,12 +1,13 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from .models import Notification
 
 
 @login_required
+@require_safe
 def inbox(request):
     notifications = Notification.objects.filter(recipient=request.user)[:200]
     return render(request, "units/inbox.html", {"notifications": notifications})

@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 from units.files import attach
@@ -46,6 +46,7 @@ def _context(agreement: Agreement, user, errors=None, section=None, post=None) -
 
 
 @login_required
+@require_safe
 def agreement_detail(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     if agreement.is_format:  # the bureau's format, never shown as a unit's 任务书 to fill
@@ -146,6 +147,7 @@ def agreement_new(request, pk):
 
 
 @login_required
+@require_safe
 def agreement_word(request, pk):
     agreement = access.agreement_for_user(request.user, pk)
     who = agreement.undertaker.name if agreement.undertaker_id else "任务书格式（空白）"
@@ -156,6 +158,7 @@ def agreement_word(request, pk):
 
 
 @login_required
+@require_safe
 def agreement_pdf(request, pk):
     """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
     agreement = access.agreement_for_user(request.user, pk)

@@ -6,7 +6,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
 from units.inputs import parse_id
@@ -40,6 +40,7 @@ def _typed_write_ins(post) -> dict[int, dict]:
 
 
 @login_required
+@require_safe
 def filing_detail(request, pk):
     project = access.project_for_filing(request.user, pk)
     return render(request, TEMPLATE, filing_context(project, request.user))

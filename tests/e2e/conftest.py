@@ -3,9 +3,11 @@ the live server. No browser is downloaded. Without Chromium the tests are skippe
 REQUIRE_BROWSER=1 (as in CI), where that is an error."""
 
 import os
+import time
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 ARGS = [
@@ -19,6 +21,9 @@ ARGS = [
     "--disable-dev-shm-usage",
 ]
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "docs" / "screenshots"
+TIMEOUT_MS = 15000  # generous: the suite runs beside other work on two cores
+# Every assertion on a page waits for it (expect auto-retries); none reads the page once and compares.
+expect.set_options(timeout=TIMEOUT_MS)
 
 
 @pytest.fixture(scope="session")
@@ -53,12 +58,12 @@ def login(browser, demo):
         context = browser.new_context(viewport={"width": 1366, "height": 768}, locale="zh-CN")
         contexts.append(context)
         page = context.new_page()
-        page.set_default_timeout(15000)
+        page.set_default_timeout(TIMEOUT_MS)
         page.goto(f"{demo}/accounts/login/")
         page.fill("input[name=username]", username)
         page.fill("input[name=password]", "demo-pass-2022")
         page.click("button[type=submit]")
-        page.wait_for_url(f"{demo}/")
+        expect(page).to_have_url(f"{demo}/")
         return page
 
     yield _login
@@ -71,3 +76,21 @@ def screenshot(page, name: str):
     if os.environ.get("SAVE_SCREENSHOTS") == "1":
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SCREENSHOTS / f"{name}.png"), full_page=True)
+
+
+def eventually(page, check, what: str, timeout: float = TIMEOUT_MS / 1000):
+    """Wait for a condition outside the page — a dialog's message collected by a handler, a value
+    the server wrote — as expect() waits for one on the page. Playwright dispatches its events
+    (dialogs included) while `page.wait_for_timeout` runs, so the loop lets them in."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline:
+            raise AssertionError(f"not within {timeout:.0f} s: {what}")
+        page.wait_for_timeout(50)
+
+
+def click_and_load(page, selector: str):
+    """Click a button that posts its form and wait for the page the post leads to. Waiting for a
+    message alone is not enough: the message of the previous save may still be on the old page."""
+    with page.expect_navigation():
+        page.click(selector)

@@ -2,6 +2,7 @@
 reviewer sees the difference and approves it, and the row page lists 批复 v1 and v2 and compares them."""
 
 import pytest
+from playwright.sync_api import expect
 
 from targets.approvals import AdjustmentRequest, ApprovedVersion
 from targets.models import Cell, ReviewStatus, TableRow
@@ -34,7 +35,7 @@ def test_a_unit_asks_for_an_adjustment_the_reviewer_approves_and_the_versions_co
     filler.fill(f"textarea[name=adj-{first.pk}]", "520")
     filler.fill("textarea[name=reason]", "新增光谷园区企业需求调查，收集目标相应提高")
     filler.click("button:has-text('提交调整申请')")
-    filler.wait_for_selector("#adjustment >> text=待审核")
+    expect(filler.locator("#adjustment")).to_contain_text("待审核")
     adjustment = AdjustmentRequest.objects.get(row=row)
     assert adjustment.status == ReviewStatus.SUBMITTED
     assert Cell.objects.get(row=row, column=first).raw == "500"  # approved values stay in force
@@ -42,17 +43,19 @@ def test_a_unit_asks_for_an_adjustment_the_reviewer_approves_and_the_versions_co
     reviewer = login("reviewer")
     reviewer.goto(reviewer.url + "review/")
     reviewer.click("a[href$='#adjustment']")
-    reviewer.wait_for_selector("#adjustment table.diff >> text=520")
+    expect(reviewer.locator("#adjustment table.diff")).to_contain_text("520")
     screenshot(reviewer, "adjustment_request")
     reviewer.fill("#adjustment input[name=comment]", "同意，按调整后的目标考核")
     reviewer.click("button:has-text('批准调整')")
-    reviewer.wait_for_selector("#versions >> text=批复 v2")
+    expect(reviewer.locator("#versions")).to_contain_text("批复 v2")
     assert Cell.objects.get(row=row, column=first).raw == "520"
     assert list(ApprovedVersion.objects.filter(row=row).values_list("number", flat=True)) == [1, 2]
 
     filler.goto(filler.url.split("#")[0])
     filler.click("#versions button:has-text('比较')")
-    filler.wait_for_selector("h1:has-text('批复版本比较')")
+    expect(filler.locator("h1")).to_contain_text("批复版本比较")
     changed = filler.locator("table.diff tr.changed")
-    assert changed.count() == 1 and "520" in changed.inner_text() and "500" in changed.inner_text()
+    expect(changed).to_have_count(1)
+    expect(changed).to_contain_text("520")
+    expect(changed).to_contain_text("500")
     screenshot(filler, "approved_versions")

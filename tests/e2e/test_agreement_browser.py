@@ -1,10 +1,13 @@
 """The 任务书 of a sub-platform, filled in the browser from empty to approved."""
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from projects.models import Agreement
 
-from .conftest import screenshot
+from .conftest import click_and_load, eventually, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -14,8 +17,8 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
     admin.click("text=编辑项目与指标")
     admin.select_option("select[aria-label=承担单位]", label="湖北省知识产权发展中心")
     admin.select_option("select[aria-label=平台类型]", value="sub")
-    admin.click("button:has-text('下达任务书')")
-    admin.wait_for_selector("text=已为“湖北省知识产权发展中心”下达任务书")
+    click_and_load(admin, "button:has-text('下达任务书')")
+    expect(admin.locator(".messages")).to_contain_text("已为“湖北省知识产权发展中心”下达任务书")
 
     unit = login("platform")
     dialogs: list[str] = []
@@ -29,8 +32,9 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
     # Typing in one section, then saving another, would lose the typing: the page asks first.
     unit.fill("input[name=undertaker_leader]", "张明")
     unit.click("button:has-text('保存附表')")
-    unit.wait_for_timeout(300)
-    assert "“基本情况” 有未保存的修改" in dialogs[0] and unit.input_value("input[name=undertaker_leader]") == "张明"
+    eventually(unit, lambda: dialogs, "the page asks before leaving the unsaved section")
+    assert "“基本情况” 有未保存的修改" in dialogs[0]
+    expect(unit.locator("input[name=undertaker_leader]")).to_have_value("张明")
     for name, value in {
         "undertaker_leader": "张明",
         "undertaker_contact": "李华",
@@ -40,8 +44,8 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
         "bank_account": "3202001234567890123",
     }.items():
         unit.fill(f"input[name={name}]", value)
-    unit.click("button:has-text('保存基本情况')")
-    unit.wait_for_selector(".messages >> text=已保存")
+    click_and_load(unit, "button:has-text('保存基本情况')")
+    expect(unit.locator(".messages")).to_contain_text("已保存")
 
     unit.fill("input[name=source-special]", "160")
     unit.fill("input[aria-label=分配金额] >> nth=0", "160")
@@ -49,13 +53,13 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
     unit.fill("input[aria-label=开支内容] >> nth=0", "平台功能开发")
     unit.fill("input[aria-label=预算金额] >> nth=0", "40")
     unit.check("input[aria-label=设备购置] >> nth=0")
-    assert "超过专项经费的 20%（32 万元）" in unit.inner_text("#budget-check")  # live, before saving
+    expect(unit.locator("#budget-check")).to_contain_text("超过专项经费的 20%（32 万元）")  # live, before saving
     unit.fill("input[aria-label=预算金额] >> nth=0", "32")
     unit.fill("input[aria-label=开支内容] >> nth=1", "专题培训")
     unit.fill("input[aria-label=预算金额] >> nth=1", "128")
-    assert unit.inner_text("#budget-check").startswith("合计一致")
-    unit.click("button:has-text('保存经费')")
-    unit.wait_for_selector(".messages >> text=已保存")
+    expect(unit.locator("#budget-check")).to_have_text(re.compile("^合计一致"))
+    click_and_load(unit, "button:has-text('保存经费')")
+    expect(unit.locator(".messages")).to_contain_text("已保存")
 
     for n, (name, role) in enumerate([("张明", "项目负责人"), ("王芳", "财务负责人")]):
         unit.fill(f"input[aria-label=姓名] >> nth={n}", name)
@@ -63,17 +67,17 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
         unit.fill(f"input[aria-label=年龄] >> nth={n}", "40")
         unit.fill(f"input[aria-label=工作月数] >> nth={n}", "6")
         unit.select_option(f"select[aria-label=任务角色] >> nth={n}", label=role)
-    unit.click("button:has-text('保存参与人')")
-    unit.wait_for_selector(".messages >> text=已保存")
-    assert "壹佰陆拾万元整" in unit.inner_text("#obligations")
+    click_and_load(unit, "button:has-text('保存参与人')")
+    expect(unit.locator(".messages")).to_contain_text("已保存")
+    expect(unit.locator("#obligations")).to_contain_text("壹佰陆拾万元整")
     screenshot(unit, "agreement-filler")
-    unit.click("button:has-text('提交任务书')")
-    unit.wait_for_selector(".status.st-submitted")
+    click_and_load(unit, "button:has-text('提交任务书')")
+    expect(unit.locator(".status.st-submitted").first).to_be_visible()
     assert "确定提交任务书" in dialogs[-1]
 
     reviewer = login("reviewer")
     reviewer.goto(unit.url.split("#")[0])
-    reviewer.click("button:has-text('审核通过')")
-    reviewer.wait_for_selector(".status.st-approved")
+    click_and_load(reviewer, "button:has-text('审核通过')")
+    expect(reviewer.locator(".status.st-approved").first).to_be_visible()
     agreement = Agreement.objects.get(undertaker__name="湖北省知识产权发展中心")
     assert (agreement.status, agreement.undertaker_leader, agreement.staff.count()) == ("approved", "张明", 2)

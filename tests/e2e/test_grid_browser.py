@@ -9,17 +9,18 @@ from playwright.sync_api import expect
 from targets.models import Cell, ReviewStatus, TableRow
 from units.models import AuditEntry
 
-from .conftest import screenshot
+from .conftest import eventually, screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 REGION = "湖北省专利转化专项计划区域绩效目标表-市州类（2022年度）"
 
 
-def _open_grid(page):
+def _open_grid(page, *, own_row: bool = False):
+    """The 市州 grid from the home page: a filler (`own_row`) through its row's link, staff through the table's."""
     page.goto(page.url.split("/accounts")[0].rstrip("/") + "/")
-    page.click(f"a:has-text('{REGION}')") if page.locator("table.myrows").count() == 0 else page.click("table.myrows a")
-    page.wait_for_selector("#sheet")
+    page.click("table.myrows a") if own_row else page.click(f"a:has-text('{REGION}')")
+    expect(page.locator("#sheet")).to_be_visible()
 
 
 def _cell(page, unit: str, order: int):
@@ -36,7 +37,7 @@ def _type(page, unit: str, order: int, text: str):
 
 
 def _wait_saved(page):
-    expect(page.locator("#statusbar")).to_have_text(re.compile("^已保存"), timeout=15000)
+    expect(page.locator("#statusbar")).to_have_text(re.compile("^已保存"))
 
 
 def _paste(page, unit: str, order: int, text: str):
@@ -63,29 +64,28 @@ def _raws():
 def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
     filler = login("wuhan")
     filler.on("dialog", lambda dialog: dialog.accept())  # 提交 asks for confirmation
-    _open_grid(filler)
-    assert filler.locator("tr.datarow").count() == 1  # only 武汉市
+    _open_grid(filler, own_row=True)
+    expect(filler.locator("tr.datarow")).to_have_count(1)  # only 武汉市
 
     # Typing, with arrows and Tab to move.
     _type(filler, "武汉市", 1, "520")
     _wait_saved(filler)
-    assert "收集中小微企业专利技术需求（条）：520 → 520 条" in filler.inner_text("#statusbar")
+    expect(filler.locator("#statusbar")).to_contain_text("收集中小微企业专利技术需求（条）：520 → 520 条")
 
     # A word in a numeric column is an error on that cell, and is not saved.
     _type(filler, "武汉市", 2, "六百")
-    filler.wait_for_selector("tr.datarow[data-unit='武汉市'] td.cell.error")
-    assert "不是数字" in filler.inner_text("#statusbar")
+    expect(filler.locator("tr.datarow[data-unit='武汉市'] td.cell.error")).to_be_visible()
+    expect(filler.locator("#statusbar")).to_contain_text("不是数字")
     assert _raws()[1] == "600"
     _type(filler, "武汉市", 2, "610")
     _wait_saved(filler)
-    assert filler.locator("td.cell.error").count() == 0
+    expect(filler.locator("td.cell.error")).to_have_count(0)
 
     # A block copied from Excel: three cells from the cursor, plus a second line with no row to land on.
     _paste(filler, "武汉市", 3, "350\t210000\t180\r\n1\t2\t3\r\n")
     dialog = filler.locator("#paste-dialog")
-    dialog.wait_for(state="visible")
-    assert "将修改 3 个单元格" in dialog.inner_text()
-    assert "超出表格" in dialog.inner_text()
+    expect(dialog).to_contain_text("将修改 3 个单元格")
+    expect(dialog).to_contain_text("超出表格")
     screenshot(filler, "grid-paste-preview")
     dialog.locator("[data-act=apply]").click()
     expect(filler.locator("#statusbar")).to_have_text("粘贴完成：已保存 3 格（1 行）")
@@ -93,36 +93,37 @@ def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
     screenshot(filler, "grid-filler")
 
     filler.click("tr.datarow[data-unit='武汉市'] button:has-text('提交')")
-    filler.wait_for_selector("tr.st-submitted")
+    expect(filler.locator("tr.st-submitted")).to_be_visible()
     assert _row().status == ReviewStatus.SUBMITTED
 
     reviewer = login("reviewer")
     _open_grid(reviewer)
-    assert reviewer.locator("tr.datarow").count() == 16
+    expect(reviewer.locator("tr.datarow")).to_have_count(16)
     reviewer.fill("tr.datarow[data-unit='武汉市'] input[name=comment]", "成交金额请按备案登记数填写")
     reviewer.click("tr.datarow[data-unit='武汉市'] button:has-text('退回')")
-    reviewer.wait_for_selector("tr.datarow[data-unit='武汉市'].st-returned")
+    expect(reviewer.locator("tr.datarow[data-unit='武汉市'].st-returned")).to_be_visible()
     assert _row().review_comment == "成交金额请按备案登记数填写"
 
     filler.reload()
-    assert "已退回" in filler.inner_text("tr.datarow[data-unit='武汉市']")
+    expect(filler.locator("tr.datarow[data-unit='武汉市']")).to_contain_text("已退回")
     _type(filler, "武汉市", 3, "450")
     _wait_saved(filler)
     filler.click("tr.datarow[data-unit='武汉市'] button:has-text('提交')")
-    filler.wait_for_selector("tr.st-submitted")
+    expect(filler.locator("tr.st-submitted")).to_be_visible()
 
     reviewer.reload()
     reviewer.click("tr.datarow[data-unit='武汉市'] button:has-text('通过')")
-    reviewer.wait_for_selector("tr.datarow[data-unit='武汉市'].st-approved")
+    expect(reviewer.locator("tr.datarow[data-unit='武汉市'].st-approved")).to_be_visible()
     screenshot(reviewer, "grid-reviewer")
     assert _row().status == ReviewStatus.APPROVED
 
     # The approved row is read-only in the browser, and the database refuses it anyway.
     filler.reload()
+    expect(filler.locator("tr.datarow[data-unit='武汉市'].st-approved")).to_be_visible()
     _cell(filler, "武汉市", 1).click()
     filler.keyboard.type("9")
-    assert filler.locator("td.cell input").count() == 0
-    assert "不能修改" in filler.inner_text("#statusbar")
+    expect(filler.locator("#statusbar")).to_contain_text("不能修改")
+    expect(filler.locator("td.cell input")).to_have_count(0)
     assert _raws()[:5] == ["520", "610", "450", "210000", "180"]
     actions = set(AuditEntry.objects.filter(object_id=str(_row().pk)).values_list("action", flat=True))
     assert {"targets.row.submitted", "targets.row.returned", "targets.row.approved", "targets.cell.changed"} <= actions
@@ -141,19 +142,18 @@ def test_two_editors_of_one_row_never_overwrite_each_other_silently(login):
     # The filler's save is refused and shows the reviewer's value; they reload it.
     _type(filler, "武汉市", 1, "540")
     dialog = filler.locator("#conflict-dialog")
-    dialog.wait_for(state="visible")
-    text = dialog.inner_text()
-    assert "省局审核员" in text and "530" in text and "540" in text
+    for text in ("省局审核员", "530", "540"):
+        expect(dialog).to_contain_text(text)
     screenshot(filler, "grid-conflict")
     dialog.locator("[data-act=reload]").click()
-    assert _cell(filler, "武汉市", 1).inner_text() == "530"
+    expect(_cell(filler, "武汉市", 1)).to_have_text("530")
     assert _raws()[0] == "530"
 
     # Again, and this time the filler overwrites knowingly.
     _type(reviewer, "武汉市", 2, "620")
     _wait_saved(reviewer)
     _type(filler, "武汉市", 1, "550")
-    dialog.wait_for(state="visible")
+    expect(dialog).to_be_visible()
     dialog.locator("[data-act=overwrite]").click()
     _wait_saved(filler)
-    assert _raws()[:2] == ["550", "620"]  # the reviewer's other cell survives the overwrite
+    eventually(filler, lambda: _raws()[:2] == ["550", "620"], "the overwrite saved beside the reviewer's other cell")

@@ -4,6 +4,8 @@ its progress by unit form, and the download holds one 自评表 per unit of the 
 import zipfile
 from io import BytesIO
 
+from playwright.sync_api import expect
+
 from monitoring.demo import monitoring_demo_load
 from monitoring.models import GradeLevel, Report, Round
 
@@ -20,9 +22,9 @@ def test_the_reviewer_downloads_every_units_self_evaluation_as_one_zip(login, de
     page.goto(f"{demo}/monitoring/rounds/{round_.pk}/")
     screenshot(page, "round_forms_button")
     page.click("button:has-text('导出每个单位的自评表（.zip）')")
-    page.wait_for_selector("#job-download:not([hidden])")  # no worker here: the job ran eagerly
-    assert page.inner_text("#job-count") == f"{units}/{units}"
-    assert "每个单位的自评表" in page.inner_text("h1")
+    expect(page.locator("#job-download")).to_be_visible()  # no worker here: the job ran eagerly
+    expect(page.locator("#job-count")).to_have_text(f"{units}/{units}")
+    expect(page.locator("h1")).to_contain_text("每个单位的自评表")
     screenshot(page, "round_forms_zip")
     with page.expect_download() as download:
         page.click("#job-download a")

@@ -2,9 +2,11 @@
 changes and asks before submitting; 审核通过 refuses while a return comment is typed."""
 
 import pytest
+from playwright.sync_api import expect
 
 from targets.models import ReviewStatus, TableRow
 
+from .conftest import click_and_load, eventually
 from .test_grid_browser import REGION
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -35,17 +37,17 @@ def test_submitting_with_unsaved_typing_is_refused_and_a_submission_is_confirmed
     filler.goto(filler.url + f"rows/{_row().pk}/")
     filler.fill(FIRST, "530")
     filler.click("button:has-text('提交审核')")  # unsaved: refused with a message, nothing posted
-    filler.wait_for_timeout(300)
+    eventually(filler, lambda: len(messages) == 1, "the refusal's dialog")
     assert "未保存的修改" in messages[0] and _row().status != ReviewStatus.SUBMITTED
 
-    filler.click("button:has-text('保存')")
-    filler.wait_for_load_state()
+    click_and_load(filler, "button:has-text('保存')")
+    expect(filler.locator(".messages")).to_contain_text("已保存")
     filler.click("button:has-text('提交审核')")  # the confirmation dismissed
-    filler.wait_for_timeout(300)
+    eventually(filler, lambda: len(messages) == 2, "the confirmation's dialog")
     assert "确定提交审核" in messages[1] and _row().status == ReviewStatus.DRAFT
 
-    filler.click("button:has-text('提交审核')")  # accepted
-    filler.wait_for_selector(".statusline >> text=等待审核")
+    click_and_load(filler, "button:has-text('提交审核')")  # accepted
+    expect(filler.locator(".statusline")).to_contain_text("等待审核")
     row = _row()
     assert row.status == ReviewStatus.SUBMITTED and row.cells.get(column__order=1).raw == "530"
 
@@ -62,5 +64,5 @@ def test_approving_while_a_return_comment_is_typed_is_refused(login):
     reviewer.goto(reviewer.url + f"rows/{row.pk}/")
     reviewer.fill("textarea[name=comment], input[name=comment]", "请补充依据")
     reviewer.click("button:has-text('审核通过')")
-    reviewer.wait_for_timeout(300)
+    eventually(reviewer, lambda: messages, "the refusal's dialog")
     assert "退回意见" in messages[0] and _row().status == ReviewStatus.SUBMITTED

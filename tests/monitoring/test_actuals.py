@@ -190,11 +190,11 @@ def demo_expected(kind: str) -> dict[str, dict[str, Decimal]]:
     """What the demo's 完成值 add up to, from what it puts in: each demo unit's filed target of a
     linked column times its share of the round (monitoring.demo.PLANS), rounded to a whole number
     as the demo writes it, times the column's factor; counted by how far the demo takes the report."""
-    from monitoring.demo import PLANS, PROJECT
+    from monitoring.demo import PLANS, demo_project
 
     sums: dict[str, dict[str, Decimal]] = {}
     cells = Cell.objects.filter(
-        row__table__project__code=PROJECT,
+        row__table__project=demo_project(),
         row__unit__name__in=PLANS,
         column__indicator__isnull=False,
         number__isnull=False,
@@ -215,10 +215,11 @@ def demo_expected(kind: str) -> dict[str, dict[str, Decimal]]:
 def test_the_demo_rounds_add_up_to_what_the_demo_reported(client, reviewer):
     from django.core.management import call_command
 
+    from monitoring.demo import demo_project
     from monitoring.models import Round
 
     call_command("load_demo", "--i-know-this-is-not-production")
-    for round_ in Round.objects.filter(project__code="hubei-2022-patent-transfer"):
+    for round_ in Round.objects.filter(project=demo_project()):
         expected = demo_expected(round_.kind)
         lines = _lines(round_)
         assert set(expected) == {COLLECT, PLEDGE}
@@ -228,7 +229,7 @@ def test_the_demo_rounds_add_up_to_what_the_demo_reported(client, reviewer):
             assert lines[name].coverage == (sums[Group.FILLED] / goal).quantize(Decimal("0.0001"))
             assert lines[name].flag == (Flag.SHORT if sums[Group.FILLED] < goal else Flag.COVERED)
     # half a year in, the four prefectures are far from the province's 3000条
-    mid = Round.objects.get(project__code="hubei-2022-patent-transfer", kind=RoundKind.MONITORING)
+    mid = Round.objects.get(project=demo_project(), kind=RoundKind.MONITORING)
     assert _lines(mid)[COLLECT].flag == Flag.SHORT
     client.force_login(reviewer)
     body = client.get(reverse("monitoring:round_summary", args=[mid.pk])).content.decode()

@@ -293,6 +293,7 @@ def test_a_queued_pdf_job_is_shown_again_not_doubled(client, agreement, platform
     assert ExportJob.objects.filter(agreement=agreement, status="pending").count() == 1
 
 
+@pytest.mark.heavy  # LibreOffice renders the PDF
 @pytest.mark.skipif(
     not shutil.which("soffice") and os.environ.get("REQUIRE_LIBREOFFICE") != "1", reason="needs LibreOffice"
 )

@@ -220,6 +220,7 @@ print(json.dumps({"cpu": time.process_time() - start, "extra": status("VmHWM:") 
 """
 
 
+@pytest.mark.heavy  # a child process per file, its CPU time and memory measured: alone on the machine
 @pytest.mark.parametrize(("case", "name", "build", "refusal"), HOSTILE, ids=[c[0] for c in HOSTILE])
 def test_any_upload_up_to_the_size_cap_is_refused_or_read_within_2s_and_200mb(case, name, build, refusal, tmp_path):
     """Measured in a child process, whose peak resident memory (VmHWM) is its own. CPU time,

@@ -83,10 +83,12 @@ def test_the_rollup_prints_every_figure(soffice, tmp_path, hubei):  # noqa: F811
 
 
 def _demo_rounds():
+    """The demo's rounds, on its copy of the Hubei project (monitoring.demo)."""
+    from monitoring.demo import demo_project
     from monitoring.models import Round
 
     call_command("load_demo", "--i-know-this-is-not-production")
-    return {r.kind: r for r in Round.objects.filter(project__code=HUBEI)}
+    return {r.kind: r for r in Round.objects.filter(project=demo_project())}
 
 
 def _actual_expected(kind: str, name: str) -> Decimal:
@@ -98,7 +100,7 @@ def _actual_expected(kind: str, name: str) -> Decimal:
 def test_with_a_round_the_sheet_adds_the_latest_rounds_completion_and_rate_as_numbers(tmp_path):
     rounds = _demo_rounds()
     out = tmp_path / "rollup.xlsx"
-    call_command("export_attachment", HUBEI, "--layout", "rollup", "--out", str(out))
+    call_command("export_attachment", rounds["monitoring"].project.code, "--layout", "rollup", "--out", str(out))
     ws = load_workbook(out).active
     assert [ws.cell(3, c).value for c in (14, 15, 16, 17)] == ["状态", "完成值合计", "完成率", "计入的列（换算系数）"]
     assert str(rounds["self_evaluation"]) in ws["A2"].value  # the latest: the year end
@@ -116,22 +118,25 @@ def test_with_a_round_the_sheet_adds_the_latest_rounds_completion_and_rate_as_nu
 def test_the_round_option_picks_the_mid_year_round(tmp_path):
     rounds = _demo_rounds()
     mid = rounds["monitoring"]
+    demo = mid.project.code
     out = tmp_path / "mid.xlsx"
-    call_command("export_attachment", HUBEI, "--layout", "rollup", "--round", str(mid.pk), "--out", str(out))
+    call_command("export_attachment", demo, "--layout", "rollup", "--round", str(mid.pk), "--out", str(out))
     ws = load_workbook(out).active
     assert str(mid) in ws["A2"].value
     collect = _rows(ws)["收集中小微企业专利技术需求"]
     assert Decimal(str(collect[14].value)) == _actual_expected("monitoring", "收集中小微企业专利技术需求")
     with pytest.raises(CommandError, match="没有编号为 999999 的监控/自评轮次"):
-        call_command("export_attachment", HUBEI, "--layout", "rollup", "--round", "999999", "--out", str(out))
+        call_command("export_attachment", demo, "--layout", "rollup", "--round", "999999", "--out", str(out))
 
 
 def test_the_download_takes_a_round_of_the_project_only(client, reviewer, hubei):
     mid = _demo_rounds()["monitoring"]
-    url = reverse("reports:export_project", args=[hubei.pk, "rollup"])
+    url = reverse("reports:export_project", args=[mid.project_id, "rollup"])
     client.force_login(reviewer)
     ws = load_workbook(BytesIO(client.get(f"{url}?round={mid.pk}").content)).active
     assert ws["O3"].value == "完成值合计" and str(mid) in ws["A2"].value
+    seed_url = reverse("reports:export_project", args=[hubei.pk, "rollup"])
+    assert client.get(f"{seed_url}?round={mid.pk}").status_code == 404  # another project's round
     for crafted in ("999999", "abc", "１", "9" * 30):
         assert client.get(f"{url}?round={crafted}").status_code == 404
 
@@ -165,7 +170,7 @@ def test_the_rollup_with_completions_prints_every_figure_on_one_page(soffice, tm
     collect = _actual_expected("self_evaluation", "收集中小微企业专利技术需求")
     pledge = _actual_expected("self_evaluation", "全省专利质押融资金额")
     percent = f"{(collect / 3000 * 100).quantize(Decimal(1))}%"
-    texts = _render(soffice, tmp_path, "rollup-actuals", "rollup", hubei)
+    texts = _render(soffice, tmp_path, "rollup-actuals", "rollup", rounds["self_evaluation"].project)
     expected = ["完成值合计", "完成率", f"{int(collect):,}", percent, format(pledge.normalize(), ",f")]
     _assert_all_present(texts, [*expected, str(rounds["self_evaluation"])])
     assert len(texts) == 1

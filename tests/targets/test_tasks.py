@@ -1,9 +1,10 @@
 """Table re-parse as a Celery task: eagerly without Redis, through a real worker with it."""
 
+import threading
 from decimal import Decimal
 
 import pytest
-from django.db import connection, transaction
+from django.db import transaction
 
 from projects.models import Project
 from targets.models import Cell, IndicatorCategory, TableColumn, TableRow, TargetTable
@@ -47,12 +48,34 @@ def test_reparse_runs_in_process():
 @pytest.mark.celery_worker
 @pytest.mark.django_db(transaction=True)
 def test_reparse_runs_on_a_real_worker_through_redis(celery_worker):
+    """Sent through Redis, run by the worker (its own thread and hostname, not in place), its result
+    stored in the backend, its write visible to this test's connection."""
+    from celery.result import AsyncResult, EagerResult
+    from celery.signals import task_prerun
+
+    from config.celery import app
+
+    runs = {}
+
+    def record(task_id=None, task=None, **kwargs):
+        request = task.request
+        runs[task_id] = (threading.get_ident(), request.hostname, request.is_eager, request.delivery_info or {})
+
     with transaction.atomic():
         table, cell = _table_with_a_cell()
-    result = table_cells_reparse_task.delay(table.pk)
-    assert result.get(timeout=30) == 1
+    task_prerun.connect(record, weak=False)
+    try:
+        result = table_cells_reparse_task.delay(table.pk)
+        assert not isinstance(result, EagerResult)
+        assert result.get(timeout=30) == 1
+    finally:
+        task_prerun.disconnect(record)
+    thread, hostname, eager, delivery = runs[result.id]
+    assert thread != threading.get_ident() and not eager
+    assert hostname and celery_worker.hostname.endswith(f"@{hostname}") or hostname == celery_worker.hostname
+    assert delivery.get("routing_key")  # taken from a queue of the broker
+    assert AsyncResult(result.id, app=app).state == "SUCCESS"  # read back from the result backend
     _assert_reparsed(cell)
-    assert connection.vendor in ("postgresql", "sqlite")
 
 
 @pytest.mark.celery_worker

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_http_methods
 
 from units import policy
 
@@ -45,6 +46,7 @@ def _download(table: list[list[str]], kind: str) -> HttpResponse:
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])  # a form page: shown, then posted to itself
 def scoring_check(request):
     if not policy.can_check_scoring(request.user):
         raise PermissionDenied("评分规则核对仅供省局人员使用")

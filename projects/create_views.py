@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from targets.models import IndicatorCategory
 from units import policy
@@ -36,6 +37,7 @@ def _page(request, form, funding, status=200):
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])  # a form page: shown, then posted to itself
 def project_new(request):
     if not policy.can_create_project(request.user):
         raise PermissionDenied("只有省局管理员可以新建项目")

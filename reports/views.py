@@ -132,6 +132,7 @@ def export_table_handdown(request, pk):
 
 
 @login_required
+@require_safe
 def export_table_unsubmitted(request, pk):
     """未提交单位名单 of a table (催报's list): the project's bureau staff."""
     table = get_object_or_404(TargetTable.objects.select_related("project"), pk=pk)

@@ -38,6 +38,9 @@ ALSO_TAKES = {
     "projects:edit": {"POST": FORM},
     "targets:table_edit": {"POST": FORM},
     "reports:import_upload": {"POST": "the upload"},
+    "projects:new": {"POST": FORM},
+    "projects:agreement_format": {"POST": FORM},
+    "monitoring:scoring_check": {"POST": "the pasted or uploaded cases, scored"},
 }
 
 

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
 
 from targets.review import StaleVersion
 from units import policy
@@ -39,6 +40,7 @@ def format_page(request, project, agreement: Agreement | None, *, form=None, met
 
 
 @login_required
+@require_http_methods(["GET", "HEAD", "POST"])  # a form page: shown, then posted to itself
 def agreement_format(request, pk):
     project = access.project_for_agreement_format(request.user, pk)
     agreement = format_of(project)

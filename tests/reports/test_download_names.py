@@ -82,7 +82,7 @@ def test_a_table_export_names_its_project_table_and_year(client, admin_user, hub
     assert as_of.endswith("市州类（2022年度）-截至2022-06-30的批复值.xlsx")
 
 
-def test_a_filler_s_template_says_whose_it_is(client, wuhan, wuhan_row):
+def test_a_filler_s_template_says_whose_it_is(client, wuhan, wuhan_row, open_table):
     client.force_login(wuhan)
     name = _name(client.get(reverse("reports:table_template", args=[wuhan_row.table_id])))
     assert name.endswith("-填报模板-武汉市.xlsx") and "市州类" in name

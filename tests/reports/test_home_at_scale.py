@@ -70,7 +70,7 @@ def test_a_crafted_year_is_every_year_not_an_error(client, hubei_admin, many_pro
     assert response.status_code == 200 and len(_codes(response)) == 15
 
 
-def test_the_search_is_within_what_the_user_may_see(client, wuhan, many_projects):
+def test_the_search_is_within_what_the_user_may_see(client, wuhan, many_projects, open_table):
     client.force_login(wuhan)
     response = client.get(reverse("home"), {"q": "项目"})
     assert _codes(response) == [] and client.get(reverse("home"), {"year": "2022"}).status_code == 200

@@ -33,7 +33,7 @@ def _pdf_text(client, state, tmp_path) -> str:
 
 
 def test_a_unit_table_prints_as_pdf_with_only_the_fillers_own_row(
-    client, wuhan, wuhan_row, office, settings, tmp_path, django_capture_on_commit_callbacks
+    client, wuhan, wuhan_row, open_table, office, settings, tmp_path, django_capture_on_commit_callbacks
 ):
     settings.MEDIA_ROOT = str(tmp_path)
     client.force_login(wuhan)

@@ -57,7 +57,8 @@ def test_the_copy_carries_the_agreement_format_which_the_admin_edits_and_issues_
         "任务书附表（湖北省知识产权发展中心）"
     )
     formats = Agreement.objects.formats().values_list("pk", flat=True)
-    assert all(page.locator(f"a[href='/exports/agreements/{pk}.xlsx']").count() == 0 for pk in formats)
+    for pk in formats:  # the format is no unit's 任务书: never listed as one
+        expect(page.locator(f"a[href='/exports/agreements/{pk}.xlsx']")).to_have_count(0)
 
 
 def test_the_bureau_sets_each_unit_s_funding_in_the_table_editor_and_on_the_row_page(login, demo):

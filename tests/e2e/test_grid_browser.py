@@ -70,7 +70,7 @@ def test_fill_submit_return_fix_resubmit_approve_in_the_browser(login):
     # Typing, with arrows and Tab to move.
     _type(filler, "武汉市", 1, "520")
     _wait_saved(filler)
-    expect(filler.locator("#statusbar")).to_contain_text("收集中小微企业专利技术需求（条）：520 → 520 条")
+    expect(filler.locator("#statusbar")).to_contain_text("收集中小微企业专利技术需求（条）：520 → 520条")
 
     # A word in a numeric column is an error on that cell, and is not saved.
     _type(filler, "武汉市", 2, "六百")

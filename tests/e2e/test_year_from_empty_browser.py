@@ -219,7 +219,7 @@ def _report(unit, kind: str, actual: str, executed: str):
     unit.click("header >> text=项目一览")
     unit.click(f"tr:has-text('{kind}') >> a:has-text('填报')")
     unit.fill(f"textarea[aria-label='{INDICATOR}的完成值']", actual)
-    unit.fill("input[name=executed]", executed)
+    unit.fill("input[name=executed-current]", executed)  # 当年财政拨款, the source the row's funding is
     unit.click("#save")
     expect(unit.locator(".messages")).to_contain_text("已保存")
     unit.click("#submit")

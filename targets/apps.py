@@ -19,5 +19,12 @@ class TargetsConfig(AppConfig):
         labels_register(
             ("state", models.AssignedState),
             ("mode", models.TableMode),
-            extra={"raw": "指标值", "state": "确认状态", "reason": "调整理由", "mode": "填报方式", "cells": "保留的值"},
+            extra={
+                "raw": "指标值",
+                "state": "确认状态",
+                "reason": "调整理由",
+                "mode": "填报方式",
+                "cells": "保留的值",
+                "warnings": "提示",  # a unit's confirmation of a flagged value (targets.plausibility)
+            },
         )

@@ -286,6 +286,7 @@ def test_the_row_page_shows_the_reviewer_the_flag_the_reason_and_the_aids(client
     assert "<b>ⓘ 已说明</b>：今年新增两个园区" in body and "合理性提示（1 项）" in body
     assert '<th class="last-year">上年值</th><th class="last-year-actual">上年实际值</th>' in body
     assert "较上年 +5%" in body and "较上年 +900.2%" in body
+    assert "指标值：5001；提示：是上年审核通过值（500）的 10 倍，请核实" in body  # the history, in Chinese
 
 
 def test_the_row_page_shows_the_project_target_and_the_units_share(client, wuhan, wuhan_row, open_table):

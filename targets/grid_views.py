@@ -14,7 +14,7 @@ from django.views.decorators.http import require_POST
 from units import policy
 from units.audit import audit_entries_for
 
-from . import access, handdown_selectors, last_year, review_aids, selectors
+from . import access, handdown_selectors, last_year, review_aids, save_flags, selectors
 from . import values as tv
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
@@ -132,7 +132,7 @@ def row_cells_save(request, pk):
     except (ValueError, KeyError, TypeError, AttributeError):
         return JsonResponse({"message": "请求格式不正确，请刷新页面后重试"}, status=400)
 
-    columns = {c.pk: c for c in review_aids.table_columns(row.table)}  # with their project targets
+    columns = {c.pk: c for c in selectors.table_columns(row.table)}
     unknown = set(values) - set(columns)
     if unknown:
         return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
@@ -165,6 +165,6 @@ def row_cells_save(request, pk):
             "status_label": row.get_status_display(),
             "cells": {str(pk): _cell_payload(raw, columns[pk]) for pk, raw in stored.items()},
             # Plausibility (targets.plausibility): shown beside the cell, never a refusal.
-            **review_aids.saved_warnings(row, columns, stored),
+            **save_flags.saved_warnings(row, columns, stored),
         }
     )

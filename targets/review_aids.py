@@ -8,8 +8,8 @@ with the unit's confirmation where it gave one for this very value.
 `rows_aids` gathers them for any number of rows in a constant number of queries (each only when
 needed: last year's values for copied tables, the 下达值 for handed-down ones, the targets for
 linked columns, the confirmations for flagged values); the grid, the row page, the submission,
-the review queue and the API all read them here. `saved_warnings` is the grid's save answer:
-at most one query.
+the review queue and the API all read them here. The grid's save answer is
+`targets.save_flags` (at most one query).
 """
 
 from __future__ import annotations
@@ -25,7 +25,6 @@ from . import plausibility as pl
 from . import values as tv
 from .confirmations import ValueConfirmation
 from .models import AssignedValue, Cell, TableColumn, TableRow, Target, TargetPeriod, ValueKind
-from .review import ReviewStatus
 
 
 def read(column: TableColumn, raw: str) -> tv.TargetValue:
@@ -282,75 +281,3 @@ def flagged(aids: list[ValueAid]) -> list[ValueAid]:
 
 def unconfirmed(aids: list[ValueAid]) -> list[ValueAid]:
     return [aid for aid in aids if aid.flagged and not aid.confirmed]
-
-
-# --- the grid's save answer -----------------------------------------------------------------
-
-_LAST, _CONFIRMED = "last_year", "confirmed"
-
-
-def _text(value: str) -> Value:
-    return Value(value, output_field=CharField())
-
-
-def _fetch_for_save(row: TableRow, old_ids, column_ids):
-    """Last year's approved values of these columns for the row's unit and the row's
-    confirmations of these columns, in one query (a UNION of the two with the same five columns:
-    source, key, text, unit or reason, nothing)."""
-    branches = [
-        ValueConfirmation.objects.filter(row_id=row.pk, column_id__in=column_ids)
-        .annotate(src=_text(_CONFIRMED), extra=_text(""))
-        .values_list("src", "column_id", "raw", "reason", "extra")
-    ]
-    if old_ids:
-        cells = Cell.objects.filter(
-            row__table_id=row.table.copied_from_id,
-            row__unit_id=row.unit_id,
-            row__status=ReviewStatus.APPROVED,
-            row__removed_at__isnull=True,
-            column_id__in=old_ids,
-        ).exclude(raw="")
-        branches.append(
-            cells.annotate(src=_text(_LAST), extra=_text("")).values_list(
-                "src", "column_id", "raw", "measure_unit", "extra"
-            )
-        )
-    last_years, confirmations = {}, {}
-    # A model's default ordering is not allowed inside a UNION: each branch unordered.
-    branches = [branch.order_by() for branch in branches]
-    for source, key, raw, unit_or_reason, _ in branches[0].union(*branches[1:], all=True):
-        if source == _LAST:
-            last_years[(row.unit_id, key)] = last_year.LastYear(raw, unit_or_reason)
-        else:
-            confirmations[key] = ValueConfirmation(row_id=row.pk, column_id=key, raw=raw, reason=unit_or_reason)
-    return last_years, confirmations
-
-
-def saved_warnings(row: TableRow, columns: dict[int, TableColumn], saved: dict[int, str]) -> dict:
-    """The warnings of the values just saved in a row (column id → text as stored), for the grid's
-    answer: `{"warnings": {column id: [warning, …]}, "confirmed": {column id: reason}}`, every
-    saved column listed (an empty list clears a cell's flag).
-
-    `columns` come from `table_columns` here (with their project targets). At most one query:
-    none for a table that was not copied, unless a value is flagged (then its confirmation is
-    read); in a copied table last year's values and the confirmations come together."""
-    table = row.table
-    picked = [columns[pk] for pk in saved]
-    old_ids = [c.copied_from_id for c in picked if c.copied_from_id] if table.copied_from_id else []
-    last_years, confirmations = {}, None
-    if old_ids:
-        last_years, confirmations = _fetch_for_save(row, old_ids, list(saved))
-    targets = _targets(picked)  # no query: the columns carry their targets
-    aids = [_aid(row, column, Cell(raw=saved[column.pk]), None, targets, last_years) for column in picked]
-    flagged_ids = [aid.column.pk for aid in aids if aid.flagged]
-    if confirmations is None and flagged_ids:
-        confirmations = {c.column_id: c for c in ValueConfirmation.objects.filter(row=row, column_id__in=flagged_ids)}
-    confirmed = {}
-    for aid in aids:
-        found = (confirmations or {}).get(aid.column.pk)
-        if aid.flagged and found is not None and found.holds_for(aid.raw):
-            confirmed[str(aid.column.pk)] = found.reason
-    return {
-        "warnings": {str(aid.column.pk): [w.as_data() for w in aid.warnings] for aid in aids},
-        "confirmed": confirmed,
-    }

@@ -120,7 +120,8 @@ def test_the_grid_marks_flagged_cells_in_colour_and_words(client, wuhan, copied_
 
 def test_a_save_in_a_copied_table_costs_one_query_more(client, wuhan, copied_row, django_assert_num_queries):
     """The grid's hot path: 13 statements (tests/targets/test_grid.py), and one more in a copied
-    table, where last year's approved values and the unit's reasons come in one UNION."""
+    table, where last year's approved values, the project targets and the unit's reasons come in
+    one UNION ALL (targets.save_flags)."""
     client.force_login(wuhan)
     assert _save(client, copied_row, {DEMAND: "505"}).status_code == 200  # warms the parser memo
     copied_row.refresh_from_db()
@@ -138,17 +139,19 @@ def test_a_save_in_a_copied_table_costs_one_query_more(client, wuhan, copied_row
 def test_a_flagged_save_in_a_first_year_costs_one_query_more(
     client, wuhan, wuhan_row, open_table, django_assert_num_queries
 ):
-    """No last year to read: the unit's reasons are read only for a flagged value."""
+    """No last year to read, a column counted toward no project target: the unit's reasons are
+    read only for a flagged value (a negative here)."""
+    TableColumn.objects.filter(table=wuhan_row.table, name=TRANSFERS).update(value_kind=ValueKind.ANY)
     client.force_login(wuhan)
     assert _save(client, wuhan_row, {DEMAND: "505"}).status_code == 200
     wuhan_row.refresh_from_db()
-    body = {"version": wuhan_row.version, "values": {str(_column(wuhan_row.table, PLEDGE).pk): "4000000"}}
+    body = {"version": wuhan_row.version, "values": {str(_column(wuhan_row.table, TRANSFERS).pk): "-5"}}
     # The pinned save of two cells is 13 (tests/targets/test_grid.py); of one, 12; flagged, 13.
     with django_assert_num_queries(13):
         response = client.post(
             reverse("targets:row_cells_save", args=[wuhan_row.pk]), json.dumps(body), content_type="application/json"
         )
-    assert response.json()["warnings"][str(_column(wuhan_row.table, PLEDGE).pk)]
+    assert response.json()["warnings"][str(_column(wuhan_row.table, TRANSFERS).pk)]
 
 
 # --- submitting: each warning confirmed with a reason --------------------------------------------

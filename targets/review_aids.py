@@ -29,10 +29,8 @@ from .models import AssignedValue, Cell, TableColumn, TableRow, Target, TargetPe
 
 def read(column: TableColumn, raw: str) -> tv.TargetValue:
     """A stored value as its column reads it (an old value the column now refuses: as written)."""
-    if column.value_kind == ValueKind.TEXT:
-        return (
-            column.parse_once(raw) if not raw.strip() else tv.TargetValue(raw=raw, kind=tv.Kind.QUALITATIVE, text=raw)
-        )
+    if column.value_kind == ValueKind.TEXT and raw.strip():
+        return tv.TargetValue(raw=raw, kind=tv.Kind.QUALITATIVE, text=raw)
     try:
         return column.parse_once(raw)
     except ValidationError:
@@ -164,7 +162,7 @@ def assigned_by_row(rows) -> dict[int, dict[int, AssignedValue]]:
 
 def with_targets(columns: QuerySet) -> QuerySet:
     """Columns with the project target each counts toward (汇总, targets.rollup's period rule) as
-    `target_raw` / `target_unit`: in the columns' own query, so the grid's save reads no more."""
+    `target_raw` / `target_unit`: in the columns' own query, so a page reads no more for them."""
     period = Case(
         When(~Q(rollup_period=""), then=F("rollup_period")),
         When(table__start_year=F("table__end_year"), then=Value(TargetPeriod.ANNUAL)),

@@ -10,11 +10,17 @@ register = template.Library()
 
 
 @register.simple_tag
-def flag_attr(row, column) -> str:
+def flag_attr(row, column, title=True) -> str:
+    """`title=False` where the cell has a title of its own (a handed-down cell's 调整理由)."""
     aid = getattr(row, "aids", {}).get(column.pk)
     if aid is None or not aid.flagged:
         return ""
     text = aid.warning_text
+    if not title:
+        reason = aid.confirmation.reason if aid.confirmed else None
+        if reason is None:
+            return format_html(' data-warning="{}"', text)
+        return format_html(' data-warning="{}" data-warning-confirmed="{}"', text, reason)
     if aid.confirmed:
         return format_html(
             ' data-warning="{}" data-warning-confirmed="{}" title="请核实：{}；已说明：{}"',

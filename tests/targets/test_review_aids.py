@@ -385,3 +385,20 @@ def test_the_flagged_row_page_costs_one_query_more(client, reviewer, explained, 
     # adjustment requests, 批复 versions, the reviewer's projects (policy)
     with django_assert_num_queries(14):
         assert client.get(url).status_code == 200
+
+
+def test_the_handed_down_grid_marks_a_flagged_value_beside_its_handed_down_one(client, reviewer, wuhan_row, open_table):
+    TargetTable.objects.filter(pk=wuhan_row.table_id).update(mode="handed_down")
+    column = _column(wuhan_row.table, DEMAND)
+    AssignedValue.objects.create(
+        row=wuhan_row, column=column, raw="500", kind="quantity", number=500, state="proposed", reason="园区扩大"
+    )
+    Cell.objects.update_or_create(
+        row=wuhan_row, column=column, defaults={"raw": "5001", "kind": "quantity", "number": 5001}
+    )
+    client.force_login(reviewer)
+    body = client.get(reverse("targets:table_grid", args=[wuhan_row.table_id])).content.decode()
+    start = body.index(f'data-row="{wuhan_row.pk}"')
+    cell = body[body.index('class="hd-reported', start) : body.index(">", body.index('class="hd-reported', start))]
+    assert 'title="调整理由：园区扩大"' in cell and cell.count("title=") == 1
+    assert 'data-warning="是下达值（500）的 10 倍，请核实"' in cell

@@ -402,3 +402,16 @@ def test_the_handed_down_grid_marks_a_flagged_value_beside_its_handed_down_one(c
     cell = body[body.index('class="hd-reported', start) : body.index(">", body.index('class="hd-reported', start))]
     assert 'title="调整理由：园区扩大"' in cell and cell.count("title=") == 1
     assert 'data-warning="是下达值（500）的 10 倍，请核实"' in cell
+
+
+def test_the_api_row_detail_with_aids_costs_a_constant_number_of_queries(
+    client, reviewer, explained, django_assert_num_queries
+):
+    assign_perm("projects.review_project", reviewer, explained.table.project)
+    client.force_login(reviewer)
+    url = f"/api/v1/rows/{explained.pk}/"
+    client.get(url)
+    # session, user, memberships, the row, the reviewer's projects (policy), columns (with their
+    # project targets), cells, last year's approved values (with 完成值), the reasons of flagged values
+    with django_assert_num_queries(9):
+        assert client.get(url).status_code == 200

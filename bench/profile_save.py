@@ -141,7 +141,9 @@ def main():
         version = _save(client, row, column, version, str(5000 + n))
     profile.disable()
     stats = pstats.Stats(profile)
-    print(f"one save, whole stack, no profiler: {per_save * 1000:.2f} ms ({args.saves} saves), CPU {cpu_per_save * 1000:.2f} ms")
+    print(
+        f"one save, whole stack, no profiler: {per_save * 1000:.2f} ms ({args.saves} saves), CPU {cpu_per_save * 1000:.2f} ms"
+    )
     print("inclusive time per save under the profiler, by part (ms):")
     for name, ms in _parts(stats, args.saves):
         print(f"  {name:40s} {ms:6.2f}")

@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from projects.models import Project
+from targets import review_aids
 from targets.models import Cell, TableRow, TargetTable
 from targets.selectors import project_indicator_tree, table_columns
 from units import policy
@@ -48,5 +49,11 @@ def cells_for(user) -> QuerySet:
 
 
 def row_detail(row: TableRow) -> dict:
-    """The row's table columns and its cells (two queries)."""
-    return {"columns": table_columns(row.table), "cells": list(Cell.objects.filter(row=row))}
+    """The row's table columns (with their project targets) and its cells (two queries), and
+    beside each value what a reviewer compares it with and its plausibility flags
+    (targets.review_aids: last year's values of a copied table, the 下达值 of a handed-down one,
+    the unit's reasons for flagged values: one query each, when there are any)."""
+    columns = review_aids.table_columns(row.table)
+    cells = list(Cell.objects.filter(row=row))
+    aids = review_aids.row_aids(row, columns, cells={row.pk: {c.column_id: c for c in cells}})
+    return {"columns": columns, "cells": cells, "aids": {aid.column.pk: aid for aid in aids}}

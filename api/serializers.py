@@ -232,9 +232,36 @@ class RowListSerializer(serializers.ModelSerializer):
         ]
 
 
+class WarningSerializer(serializers.Serializer):
+    code = serializers.CharField(help_text="negative / percent_over_100 / times_over / times_under")
+    message = serializers.CharField(help_text="提示（中文）")
+    basis = serializers.CharField(help_text="比较的依据：上年审核通过值、下达值、项目目标，或空")
+
+
+class ConfirmationSerializer(serializers.Serializer):
+    reason = serializers.CharField(help_text="单位的说明")
+    by = serializers.CharField(allow_null=True)
+    at = serializers.DateTimeField()
+
+
+class ReviewAidSerializer(serializers.Serializer):
+    """Beside a value: what a reviewer compares it with, and the plausibility flags (never refusals)."""
+
+    assigned = serializers.CharField(allow_null=True, help_text="下达值（下达表）")
+    assigned_change = serializers.CharField(allow_null=True, help_text="较下达值的变化，如 +20%")
+    project_target = serializers.CharField(allow_null=True, help_text="该列计入的项目三级指标的目标")
+    project_target_share = serializers.CharField(allow_null=True, help_text="占项目目标的比例，如 占 6.7%")
+    last_year = serializers.CharField(allow_null=True, help_text="上年审核通过值（复制到新年度的表）")
+    last_year_change = serializers.CharField(allow_null=True, help_text="较上年的变化，如 −50%")
+    last_year_actual = serializers.CharField(allow_null=True, help_text="上年实际值（上年自评的完成值）")
+    warnings = WarningSerializer(many=True)
+    confirmation = ConfirmationSerializer(allow_null=True, help_text="单位对提示的说明（仍适用于当前值时）")
+
+
 class RowCellSerializer(serializers.Serializer):
     column = serializers.IntegerField()
     value = ValueSerializer(allow_null=True)
+    review = ReviewAidSerializer()
 
 
 class RowSerializer(RowListSerializer):
@@ -247,7 +274,11 @@ class RowSerializer(RowListSerializer):
     @extend_schema_field(RowCellSerializer(many=True))
     def get_cells(self, obj):
         cells = {c.column_id: c for c in self.context["cells"]}
-        return [{"column": c.pk, "value": value_data(cells.get(c.pk))} for c in self.context["columns"]]
+        aids = self.context["aids"]
+        return [
+            {"column": c.pk, "value": value_data(cells.get(c.pk)), "review": aids[c.pk].as_data()}
+            for c in self.context["columns"]
+        ]
 
 
 class RowWriteSerializer(serializers.Serializer):
@@ -257,6 +288,15 @@ class RowWriteSerializer(serializers.Serializer):
     version = version_field(help_text="读取时的行版本；他人已保存时返回 409")
     cells = ColumnValuesField(required=False, default=dict, help_text='{列编号: 指标值原文}，如 {"12": "≥500条"}')
     narrative = narrative_field()
+
+
+class SubmitSerializer(serializers.Serializer):
+    reasons = serializers.DictField(
+        child=serializers.CharField(allow_blank=True),
+        required=False,
+        default=dict,
+        help_text="对合理性提示的说明 {列编号: 说明}；有未说明的提示时提交返回 409 并列出各项",
+    )
 
 
 class ReturnSerializer(serializers.Serializer):

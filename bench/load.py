@@ -31,7 +31,27 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def _prepare(fillers: int):
+def copied_year(project, table, units, rng) -> None:
+    """Make `table` a copied year (复制到新年度), the review aids' most expensive case: last year's
+    table of the same units, every row approved, each column copied from last year's, and the
+    first column counted toward a project indicator (汇总). A save then reads last year's values
+    and the unit's reasons (targets.review_aids.saved_warnings)."""
+    from reports.scale import _categories, _table
+    from targets.models import TableColumn, TargetTable
+
+    _table(rng, project, _categories(), units, 10, f"{table.title}（上年）")
+    last = TargetTable.objects.get(project=project, title=f"{table.title}（上年）")
+    last.rows.update(status="approved")
+    table.copied_from = last
+    table.save(update_fields=["copied_from"])
+    old = {c.order: c.pk for c in last.columns.all()}
+    for column in table.columns.all():
+        TableColumn.objects.filter(pk=column.pk).update(copied_from_id=old[column.order])
+    indicator = project.indicators.order_by("order").first()
+    table.columns.filter(order=1).update(indicator=indicator)
+
+
+def _prepare(fillers: int, copied: bool = False):
     from datetime import timedelta
 
     from django.contrib.auth import get_user_model
@@ -46,6 +66,8 @@ def _prepare(fillers: int):
     units = Unit.objects.bulk_create(Unit(name=f"并发测试单位{n:03d}", category="region") for n in range(fillers // 2))
     _table(random.Random(5), project, _categories(), units, 10, "并发基准表")
     table = project.tables.get(title="并发基准表")
+    if copied:
+        copied_year(project, table, units, random.Random(6))
     table.rows.update(status="draft")
     table.status, table.deadline = "open", timezone.now() + timedelta(days=1)
     table.save()
@@ -152,15 +174,34 @@ def _wait_for(port: int) -> None:
             time.sleep(0.2)
 
 
+def _server_cpu(pid: int) -> float:
+    """CPU seconds gunicorn's master and its workers have used so far (Linux /proc): on a shared
+    machine the requests per second measure the neighbours too, the server's CPU per request
+    much less so."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as stat:
+                fields = stat.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 def _stop(server: subprocess.Popen) -> None:
     os.killpg(server.pid, signal.SIGTERM)
     server.wait(timeout=30)
 
 
-def run_load(*, seconds: int, fillers: int) -> dict:
+def run_load(*, seconds: int, fillers: int, copied: bool = False) -> dict:
+    """`copied`: the fillers' table is a copied year (`copied_year`)."""
     from targets.models import Cell
 
-    table, columns, accounts = _prepare(fillers)
+    table, columns, accounts = _prepare(fillers, copied)
     server, port = _start_server()
     base = f"http://127.0.0.1:{port}"
     try:
@@ -176,7 +217,7 @@ def run_load(*, seconds: int, fillers: int) -> dict:
             try:
                 # Log everyone in first (password hashing is slow by design), then start the clock.
                 tokens = await asyncio.gather(*(_login(c, base, u, log) for c, (u, _, _) in zip(clients, accounts)))
-                timing["started"] = time.monotonic()
+                timing["started"], timing["cpu"] = time.monotonic(), _server_cpu(server.pid)
                 until = timing["started"] + seconds
                 await asyncio.gather(
                     *(
@@ -185,7 +226,7 @@ def run_load(*, seconds: int, fillers: int) -> dict:
                         if t
                     )
                 )
-                timing["ended"] = time.monotonic()
+                timing["ended"], timing["cpu"] = time.monotonic(), _server_cpu(server.pid) - timing["cpu"]
             finally:
                 for client in clients:
                     await client.aclose()
@@ -210,6 +251,7 @@ def run_load(*, seconds: int, fillers: int) -> dict:
         "rps": len(latencies) / elapsed,
         "p95_ms": 1000 * latencies[int(0.95 * (len(latencies) - 1))] if latencies else 0,
         "median_ms": 1000 * statistics.median(latencies) if latencies else 0,
+        "server_cpu_ms_per_request": 1000 * timing["cpu"] / len(latencies) if latencies else 0,
         "errors_5xx": log["errors_5xx"],
         "conflicts": log["conflicts"],
         "acknowledged": len(log["acked"]),

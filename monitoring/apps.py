@@ -7,12 +7,15 @@ class MonitoringConfig(AppConfig):
     verbose_name = "绩效监控与自评"
 
     def ready(self):
+        from targets.last_year import actual_register
         from targets.review import queue_register
         from units.audit import labels_register
 
         from . import models
+        from .last_year import cell_actual
         from .selectors import reports_to_review
 
         queue_register(reports_to_review)
+        actual_register(cell_actual)  # 上年实际值 beside 上年值 in a copied year
         labels_register(models.Report, models.ReportValue, models.Round, ("round_kind", models.RoundKind))
         labels_register(extra={"round_kind": "类型", "reference_date": "监控时点 / 自评截至日"})

@@ -29,5 +29,6 @@ class TargetsConfig(AppConfig):
                 "reminded": "已催报",
                 "already": "今天已催报过",
                 "no_account": "没有填报员账号",
+                "warnings": "提示",  # a unit's confirmation of a flagged value (targets.plausibility)
             },
         )

@@ -13,7 +13,7 @@ from units import policy
 from units.audit import audit_entries_for
 from units.inputs import MalformedJson, read_json
 
-from . import access, handdown_selectors, last_year, selectors
+from . import access, handdown_selectors, last_year, review_aids, save_flags, selectors
 from . import values as tv
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
@@ -29,7 +29,7 @@ def table_grid(request, pk):
     if not policy.can_open_grid(request.user, table):
         raise Http404("没有找到该目标表")
     user = request.user
-    columns = selectors.table_columns(table)
+    columns = review_aids.table_columns(table)  # with the project targets the flags compare with
     rows, page = selectors.grid_page(
         table,
         user,
@@ -45,9 +45,9 @@ def table_grid(request, pk):
         # Only an open table takes submissions: elsewhere the button could only be refused.
         row.can_submit = is_open and row.status in SUBMITTABLE and policy.can_submit_row(user, row)
         row.can_review = row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row)
-    last_year.rows_annotate(table, rows, columns)
-    if table.is_handed_down:
-        handdown_selectors.grid_rows_attach(rows, columns, table, user)
+    last_years = last_year.rows_annotate(table, rows, columns)
+    assigned = handdown_selectors.grid_rows_attach(rows, columns, table, user) if table.is_handed_down else {}
+    _flags_attach(table, rows, columns, last_years, assigned)
     context = {
         "table": table,
         "columns": columns,
@@ -64,6 +64,16 @@ def table_grid(request, pk):
         "can_change_mode": not table.is_handed_down and policy.can_change_table_mode(user, table),
     }
     return render(request, "targets/grid.html", context)
+
+
+def _flags_attach(table, rows, columns, last_years, assigned) -> None:
+    """`row.aids` = {column id: ValueAid} (targets.review_aids): the flags beside the cells. From
+    what the page read already; the project's targets and the confirmations of flagged values
+    are one query each, when there are any."""
+    cells = {row.pk: {c.column_id: c for c in row.cells.all()} for row in rows}
+    aids = review_aids.rows_aids(rows, {table.pk: columns}, cells=cells, last_years=last_years, assigned=assigned)
+    for row in rows:
+        row.aids = {aid.column.pk: aid for aid in aids.get(row.pk, ())}
 
 
 def _cell_payload(raw: str, column) -> dict:
@@ -154,11 +164,14 @@ def row_cells_save(request, pk):
         return JsonResponse({"message": "；".join(exc.messages)}, status=400)
 
     # The texts as stored: each value read as the service read it (memoised, no query).
+    stored = {pk: columns[pk].parse_once(values[pk]).raw for pk in values}
     return JsonResponse(
         {
             "version": row.version,
             "status": row.status,
             "status_label": row.get_status_display(),
-            "cells": {str(pk): _cell_payload(columns[pk].parse_once(values[pk]).raw, columns[pk]) for pk in values},
+            "cells": {str(pk): _cell_payload(raw, columns[pk]) for pk, raw in stored.items()},
+            # Plausibility (targets.plausibility): shown beside the cell, never a refusal.
+            **save_flags.saved_warnings(row, columns, stored),
         }
     )

@@ -60,8 +60,9 @@ def _assigned_by_row(rows) -> dict[int, dict[int, AssignedValue]]:
     return found
 
 
-def grid_rows_attach(rows: list[TableRow], columns: list[TableColumn], table, user) -> None:
-    """Give each grid row its handed-down cells and what this user may do (one query).
+def grid_rows_attach(rows: list[TableRow], columns: list[TableColumn], table, user) -> dict:
+    """Give each grid row its handed-down cells and what this user may do (one query). Returns
+    the 下达值 by row and column id (the review aids read them too).
 
     The grid's editable cells are the 下达值: editable by who may hand down; the unit answers
     on the row page, or confirms the whole row at once here."""
@@ -75,6 +76,7 @@ def grid_rows_attach(rows: list[TableRow], columns: list[TableColumn], table, us
         row.pending_count = sum(1 for item in row.handdown_cells if item.pending)
         row.differ_count = sum(1 for item in row.handdown_cells if item.differs)
         row.can_confirm_all = bool(row.pending_count and row.is_editable and policy.can_answer_hand_down(user, row))
+    return assigned
 
 
 def grid_header_rows(columns) -> list[list[HeaderCell]]:
@@ -99,19 +101,22 @@ def grid_header_rows(columns) -> list[list[HeaderCell]]:
     return rows
 
 
-def row_page(row: TableRow, cells, user, typed=None) -> dict:
+def row_page(row: TableRow, cells, user, typed=None, assigned=None) -> dict:
     """The row page's handed-down part (one query; none for a unit-filled table): each
     column's 下达值 beside the unit's value, and whether this user may answer. `typed`: the
-    answers of a refused form by column id, shown again so nothing typed is lost."""
+    answers of a refused form by column id, shown again so nothing typed is lost. `assigned`:
+    the row's 下达值 by column id, when the caller read them (then no query)."""
     if not row.table.is_handed_down:
         return {}
-    assigned = _assigned_by_row([row]).get(row.pk, {})
+    if assigned is None:
+        assigned = _assigned_by_row([row]).get(row.pk, {})
     items = [HandedDownCell(view.column, assigned.get(view.column.pk), view.cell) for view in cells]
     may_answer = row.is_editable and policy.can_answer_hand_down(user, row)
     typed = typed or {}
-    for item in items:
+    for view, item in zip(cells, items, strict=True):
         item.answerable = may_answer and item.assigned is not None and row.column_is_editable(item.column.pk)
         item.typed = typed.get(item.column.pk)
+        item.aid = getattr(view, "aid", None)  # the plausibility flag beside the unit's value
     return {
         "handdown_cells": items,
         "handdown_can_answer": any(item.answerable for item in items),

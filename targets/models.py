@@ -10,6 +10,7 @@ from units.notifications import unit_fillers
 
 from . import values as tv
 from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
+from .confirmations import ValueConfirmation  # noqa: F401 (a model of the app)
 from .fields import direction_field, part_shares, part_shares_field, read_part_shares  # noqa: F401
 from .layout import unit_label
 from .reminders import TableReminder  # noqa: F401 (a model of the app)

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
@@ -12,11 +13,12 @@ from django.views.decorators.http import require_POST, require_safe
 from units import policy
 from units.inputs import parse_id
 
-from . import access, handdown_selectors, last_year, review, selectors, workflow
+from . import access, handdown_selectors, last_year, review, review_aids, selectors, workflow
 from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
 from .funding_services import funding_text, rows_funding_set
 from .models import TableRow, TableStatus
+from .plausibility_services import UnconfirmedWarnings
 from .reminder_services import table_remind
 from .review import ReviewStatus, StaleVersion
 from .services import row_cells_update
@@ -32,14 +34,34 @@ def _refused(request, exc: ValidationError):
         messages.error(request, message)
 
 
-def _row_context(request, row, *, typed=None, conflict=None, status=200, handdown_typed=None, **extra):
-    columns = selectors.table_columns(row.table)
+def _aids_context(row, columns, cells, last_years, reasons) -> dict:
+    """The review aids and plausibility flags beside each value (targets.review_aids): `item.aid`
+    on each cell view, and what the page shows of them. Reads the 下达值 once (one query, a
+    handed-down table) for the aids and the handed-down part of the page both."""
+    assigned = review_aids.assigned_by_row([row]) if row.table.is_handed_down else {}
+    stored = {item.column.pk: item.cell for item in cells if item.cell is not None}
+    aids = review_aids.row_aids(row, columns, cells={row.pk: stored}, last_years=last_years or {}, assigned=assigned)
+    for item, aid in zip(cells, aids, strict=True):
+        item.aid = aid
+    return {
+        "assigned": assigned.get(row.pk, {}),
+        "with_target": any(aid.target is not None for aid in aids),
+        "with_actual": any(aid.last_year and aid.last_year.actual for aid in aids),
+        "flagged": review_aids.flagged(aids),
+        "reasons_typed": reasons or {},
+    }
+
+
+def _row_context(request, row, *, typed=None, conflict=None, status=200, handdown_typed=None, reasons=None, **extra):
+    columns = review_aids.table_columns(row.table)  # with the project targets the aids show
     cells = selectors.row_cells(row, columns)
     last_review = selectors.row_last_review(row)
     user = request.user
     can_edit = row.is_editable and policy.can_edit_row(user, row)
     typed = typed or {}
-    with_last_year = last_year.cells_annotate(row, cells)
+    last_years = last_year.cells_annotate(row, cells)
+    with_last_year = last_years is not None
+    aids = _aids_context(row, columns, cells, last_years, reasons)
     for item in cells:
         item.editable = can_edit and row.column_is_editable(item.column.pk)
         item.typed = typed.get(item.column.pk)
@@ -64,7 +86,8 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, handdow
         "return_form": ReturnForm(),
         "reopen_form": ReopenForm(columns=columns),
         **row_adjustment_context(user, row, columns),  # 调整 and 批复版本 (targets/_adjustment.html)
-        **handdown_selectors.row_page(row, cells, user, typed=handdown_typed),
+        **handdown_selectors.row_page(row, cells, user, typed=handdown_typed, assigned=aids.pop("assigned")),
+        **aids,
         **extra,
     }
     return render(request, "targets/row.html", context, status=status)
@@ -127,9 +150,28 @@ def _transition(request, row, service, success: str, **kwargs):
 @login_required
 @require_POST
 def row_submit(request, pk):
+    """Submit; with the unit's reasons for flagged values (`reason-<column id>`) when the row page's
+    confirmation form sends them. Flagged values without one: the row page lists them, with the
+    reasons typed so far (from the grid: a redirect to that list)."""
     row = access.row_for_user(request.user, pk)
     _require(policy.can_submit_row(request.user, row))
-    return _transition(request, row, workflow.row_submit, "已提交，等待省局审核")
+    reasons = {
+        parse_id(key.removeprefix("reason-")): value
+        for key, value in request.POST.items()
+        if key.startswith("reason-") and parse_id(key.removeprefix("reason-")) is not None
+    }
+    try:
+        workflow.row_submit(row_id=row.pk, actor=request.user, reasons=reasons)
+    except UnconfirmedWarnings as exc:
+        messages.error(request, f"有 {len(exc.aids)} 项提示尚未说明：请逐项核实，填写说明后再提交（未提交）")
+        if not reasons:
+            return redirect(reverse("targets:row", args=[row.pk]) + "#plausibility")
+        return _row_context(request, row, reasons=reasons, status=400)
+    except ValidationError as exc:
+        _refused(request, exc)
+        return _back(request, row)
+    messages.success(request, f"{row.unit.name}：已提交，等待省局审核")
+    return _back(request, row)
 
 
 @login_required
@@ -182,6 +224,14 @@ def review_queue(request):
     if project_id is not None:
         rows = [row for row in rows if row.table.project_id == project_id]
         others = [item for item in others if item.project.pk == project_id]
+    # Beside each value: 下达值 or the project's target, last year's value and 完成值, the
+    # change, and the plausibility flags with the unit's reasons (targets.review_aids).
+    aids = review_aids.rows_aids(rows)
+    for row in rows:
+        row.aids = aids[row.pk]
+        row.flagged = review_aids.flagged(row.aids)
+        row.unconfirmed = review_aids.unconfirmed(row.aids)
+        row.confirmed_count = len(row.flagged) - len(row.unconfirmed)
     named = rows[0].table.project if rows else others[0].project if others else None
     context = {"rows": rows, "others": others, "project_id": project_id, "project_name": named.name if named else ""}
     return render(request, "targets/review_queue.html", context)

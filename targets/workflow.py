@@ -21,7 +21,9 @@ from units.policy import deadline_passed
 
 from .handdown import row_unanswered
 from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
+from .plausibility_services import row_check_confirmed, row_values_confirm
 from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
+from .review_aids import row_aids
 
 
 def _locked_row(row_id: int) -> TableRow:
@@ -29,7 +31,10 @@ def _locked_row(row_id: int) -> TableRow:
 
 
 @transaction.atomic
-def row_submit(*, row_id: int, actor, now=None) -> TableRow:
+def row_submit(*, row_id: int, actor, now=None, reasons: dict[int, str] | None = None) -> TableRow:
+    """Submit a row for review. A flagged value (targets.plausibility) needs the unit's reason:
+    `reasons` (column id → text) are stored first; a flagged value left without one refuses the
+    submission (UnconfirmedWarnings, naming each) and nothing is kept."""
     row = _locked_row(row_id)
     table = row.table
     if table.status != TableStatus.OPEN:
@@ -41,6 +46,10 @@ def row_submit(*, row_id: int, actor, now=None) -> TableRow:
     unanswered = row_unanswered(row)
     if unanswered:
         raise TransitionRefused(f"还有 {len(unanswered)} 项下达值未确认或提出调整：{'、'.join(unanswered)}")
+    aids = row_aids(row)
+    if reasons:
+        row_values_confirm(row=row, aids=aids, reasons=reasons, actor=actor)
+    row_check_confirmed(row=row, aids=aids)
     return transition(row, event=ReviewEvent.SUBMITTED, actor=actor)
 
 

@@ -19,6 +19,7 @@ class AuditAction(models.TextChoices):
     CELL_HANDED_DOWN = "targets.cell.handed_down", "填写下达值"
     CELL_CONFIRMED = "targets.cell.confirmed", "确认下达值"
     CELL_PROPOSED = "targets.cell.proposed", "提出调整"
+    CELL_PLAUSIBILITY_CONFIRMED = "targets.cell.plausibility_confirmed", "确认提示（说明理由）"
     ROW_NARRATIVE_CHANGED = "targets.row.narrative_changed", "修改文字目标"
     ROW_STARTED = "targets.row.started", "开始填报"
     ROW_SUBMITTED = "targets.row.submitted", "提交"

@@ -5,7 +5,7 @@ stale version) and `targets.workflow` (each step a `targets.review.transition`).
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.utils import OpenApiResponse, extend_schema
-from rest_framework import generics
+from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from targets import access, workflow
@@ -13,11 +13,19 @@ from targets.models import Cell, TableColumn
 from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
+from units.inputs import parse_id
 
 from .. import filters, selectors
 from ..exceptions import Conflict
 from ..pagination import CellCursorPagination
-from ..serializers import CellSerializer, ReturnSerializer, RowListSerializer, RowSerializer, RowWriteSerializer
+from ..serializers import (
+    CellSerializer,
+    ReturnSerializer,
+    RowListSerializer,
+    RowSerializer,
+    RowWriteSerializer,
+    SubmitSerializer,
+)
 
 ERRORS = OpenApiResponse(description="错误：{detail: 中文信息, errors: [{field, message}]}")
 
@@ -106,15 +114,22 @@ class RowDetail(generics.GenericAPIView):
         return _row_response(request, pk)
 
 
-@extend_schema(request=None, responses={200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS})
+@extend_schema(request=SubmitSerializer, responses={200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS})
 class RowSubmit(generics.GenericAPIView):
     serializer_class = RowSerializer
 
-    @extend_schema(summary="提交本行，等待省局审核")
+    @extend_schema(summary="提交本行，等待省局审核（有合理性提示的值须附说明）")
     def post(self, request, pk):
         row = access.row_for_user(request.user, pk)
         _require(policy.can_submit_row(request.user, row))
-        workflow.row_submit(row_id=row.pk, actor=request.user)
+        payload = SubmitSerializer(data=request.data)
+        payload.is_valid(raise_exception=True)
+        reasons = {}
+        for key, reason in payload.validated_data["reasons"].items():
+            if parse_id(key) is None:
+                raise serializers.ValidationError({"reasons": {key: "列编号应为数字"}})
+            reasons[parse_id(key)] = reason
+        workflow.row_submit(row_id=row.pk, actor=request.user, reasons=reasons)
         return _row_response(request, pk)
 
 

@@ -129,8 +129,9 @@
         const saved = data.cells[td.dataset.col];
         if (saved) {
           td.textContent = saved.raw;
-          td.title = "识别为：" + saved.reading;
-          readings.push(`${td.dataset.label}：${saved.raw || "（空）"} → ${saved.reading}`);
+          const warning = flag(td, (data.warnings || {})[td.dataset.col] || [], (data.confirmed || {})[td.dataset.col]);
+          td.title = "识别为：" + saved.reading + (warning ? "；请核实：" + warning : "");
+          readings.push(`${td.dataset.label}：${saved.raw || "（空）"} → ${saved.reading}${warning ? "（请核实：" + warning + "）" : ""}`);
         }
       });
       say(`已保存（版本 ${data.version}）${readings.length ? "。" + readings.join("；") : ""}`);
@@ -181,6 +182,15 @@
     const failed = results.filter((r) => r.failed);
     if (failed.length) problems.push("网络错误未保存：" + failed.map((r) => r.unit).join("、"));
     say(`粘贴完成：已保存 ${saved} 格（${rowsSaved} 行）` + (problems.length ? "；" + problems.join("；") : ""), problems.length > 0);
+  }
+
+  // A plausibility warning (targets.plausibility) from the save's answer: the value is saved; the
+  // cell is marked (the style sheet shows "请核实", or "已说明" once the unit gave a reason for it).
+  function flag(td, warnings, reason) {
+    const text = warnings.map((w) => w.message).join("；");
+    if (text) td.dataset.warning = text; else delete td.dataset.warning;
+    if (text && reason) td.dataset.warningConfirmed = reason; else delete td.dataset.warningConfirmed;
+    return text;
   }
 
   // --- conflicts -------------------------------------------------------------------

@@ -171,17 +171,27 @@ def test_a_cell_save_does_a_constant_number_of_queries(client, wuhan, wuhan_row,
     changed cell (a grid save updates in place), the row's version and status in one
     UPDATE, the audit entries in one INSERT. Before 2026-12-02: 19 (a savepoint more, the
     table and the columns fetched again, the row's status in a second UPDATE, DELETE +
-    INSERT of the cells, the cells read again for the answer)."""
+    INSERT of the cells, the cells read again for the answer).
+
+    Plausibility (targets.save_flags) adds one statement where the answer's warnings need a
+    reference: column 1 counts toward the project's 3000条, so its target (and the unit's reasons)
+    are read, 14; columns 2 and 3 count toward nothing, 13 as before."""
     client.force_login(wuhan)
-    column = {o: str(wuhan_row.table.columns.get(order=o).pk) for o in (1, 2)}
+    column = {o: str(wuhan_row.table.columns.get(order=o).pk) for o in (1, 2, 3)}
     assert _save(client, wuhan_row, {1: "505"}, version=1).status_code == 200  # warms the parser memo
     body = {"version": 2, "values": {column[1]: "510", column[2]: "610"}}
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         response = client.post(
             reverse("targets:row_cells_save", args=[wuhan_row.pk]), json.dumps(body), content_type="application/json"
         )
     assert response.status_code == 200 and response.json()["version"] == 3
     assert response.json()["cells"][column[2]]["raw"] == "610"
+    body = {"version": 3, "values": {column[2]: "620", column[3]: "7000"}}
+    with django_assert_num_queries(13):
+        response = client.post(
+            reverse("targets:row_cells_save", args=[wuhan_row.pk]), json.dumps(body), content_type="application/json"
+        )
+    assert response.status_code == 200 and response.json()["warnings"] == {column[2]: [], column[3]: []}
 
 
 def test_the_grid_of_a_table_not_yet_open_tells_the_admin_where_to_open_it(client, wuhan_row, admin_user, reviewer):

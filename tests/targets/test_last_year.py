@@ -104,3 +104,77 @@ def test_the_copied_row_page_costs_one_query_more(client, wuhan, copied, django_
     # last review, history, adjustment requests, 批复 versions
     with django_assert_num_queries(12):
         assert client.get(reverse("targets:row", args=[row.pk])).status_code == 200
+
+
+# --- 上年实际值: last year's 完成值 beside last year's target -----------------------------------
+
+
+def _evaluate(project, admin_user, actuals: dict[str, str], *, approved=True, when=None):
+    """A 自评 round on last year's project, 武汉市's 完成值 written and its report approved (or not)."""
+    from datetime import date
+
+    from monitoring.models import Report, ReportValue, RoundKind
+    from monitoring.services import round_open
+
+    round_ = round_open(
+        project=project,
+        kind=RoundKind.SELF_EVALUATION,
+        reference_date=when or date(2022, 12, 31),
+        deadline=None,
+        lag_threshold=10,
+        actor=admin_user,
+    )
+    report = Report.objects.get(round=round_, unit__name="武汉市")
+    for label, raw in actuals.items():
+        ReportValue.objects.filter(report=report, label=label).update(raw=raw, kind="quantity", number=raw)
+    Report.objects.filter(pk=report.pk).update(status=ReviewStatus.APPROVED if approved else ReviewStatus.SUBMITTED)
+    return report
+
+
+@pytest.fixture
+def evaluated(hubei, admin_user):
+    """武汉市 approved in 2022 and its 2022 自评 approved (质押 185000, 次数 580); then copied."""
+    from datetime import date
+
+    TableRow.objects.filter(table__project=hubei, unit__name__in=["武汉市", "襄阳市"]).update(
+        status=ReviewStatus.APPROVED
+    )
+    _evaluate(hubei, admin_user, {"专利质押融资金额": "150000"}, when=date(2022, 11, 30))  # an earlier 自评
+    _evaluate(hubei, admin_user, {"专利质押融资金额": "185000", "中小微企业接受专利转让次数": "580"})
+    _evaluate(hubei, admin_user, {"专利质押融资金额": "999999"}, approved=False, when=date(2023, 1, 15))
+    copy = project_copy_year(project=hubei, year=2023, actor=admin_user, copy_values=False)
+    return TargetTable.objects.get(project=copy, unit_category="region")
+
+
+def test_the_grid_shows_last_years_actual_beside_last_years_target(client, admin_user, evaluated):
+    client.force_login(admin_user)
+    body = client.get(reverse("targets:table_grid", args=[evaluated.pk])).content.decode()
+    pledge = TableColumn.objects.get(table=evaluated, name="专利质押融资金额")
+    wuhan = TableRow.objects.get(table=evaluated, unit__name="武汉市")
+    xiangyang = TableRow.objects.get(table=evaluated, unit__name="襄阳市")
+    # the latest approved 自评: not the earlier one, not the later one still waiting for review
+    assert 'data-last-year="200000" data-last-year-actual="185000"' in _cell(body, pledge, wuhan)
+    assert 'data-last-year="6000"' in _cell(body, pledge, xiangyang)  # no 自评 of 襄阳市: target only
+    assert "data-last-year-actual" not in _cell(body, pledge, xiangyang)
+    assert "上年实际值" in body  # the note says what the figures are
+
+
+def test_the_row_page_shows_last_years_actual(client, wuhan, evaluated):
+    row = TableRow.objects.get(table=evaluated, unit__name="武汉市")
+    client.force_login(wuhan)
+    response = client.get(reverse("targets:row", args=[row.pk]))
+    actual = {item.column.name: item.last_year_actual for item in response.context["cells"]}
+    assert actual["专利质押融资金额"] == "185000" and actual["中小微企业接受专利转让次数"] == "580"
+    assert actual["收集中小微企业专利技术需求"] == "—"
+    assert '<th class="last-year-actual">上年实际值</th>' in response.content.decode()
+
+
+def test_last_years_actual_comes_in_the_same_query(client, reviewer, evaluated, django_assert_num_queries):
+    from guardian.shortcuts import assign_perm
+
+    assign_perm("projects.review_project", reviewer, evaluated.project)
+    client.force_login(reviewer)
+    url = reverse("targets:table_grid", args=[evaluated.pk])
+    client.get(url)
+    with django_assert_num_queries(11):  # as without a 自评 (test_the_copied_grid_costs_one_query_more…)
+        assert "185000" in client.get(url).content.decode()

@@ -19,6 +19,7 @@ from .models import (
     TableRow,
     Target,
     TargetTable,
+    ValueConfirmation,
 )
 from .resources import IndicatorCategoryResource
 from .services import row_cells_update
@@ -393,3 +394,12 @@ class TableReminderAdmin(_WorkflowRecordAdmin):
     list_filter = ["day"]
     search_fields = ["unit__name", "table__title"]
     list_select_related = ["table", "unit", "sent_by"]
+
+
+@admin.register(ValueConfirmation)
+class ValueConfirmationAdmin(_WorkflowRecordAdmin):
+    """A unit's reason for a flagged value: written at submit (targets.plausibility_services), read here."""
+
+    list_display = ["row", "column", "raw", "reason", "confirmed_by", "confirmed_at"]
+    search_fields = ["row__unit__name", "row__table__title", "reason"]
+    list_select_related = ["row__unit", "row__table", "column", "confirmed_by"]

@@ -135,13 +135,22 @@ def django_db_setup(django_db_setup, django_db_blocker):
         seeds_load(read_seed_files())
 
 
+def _reseed() -> None:
+    """What a flush removed: the seeds, and the data the migrations wrote (the grade table), which
+    the product would otherwise write back lazily in the middle of a later test's request."""
+    from monitoring.models import GradeLevel
+
+    seeds_load(read_seed_files())
+    GradeLevel.in_force()
+
+
 @pytest.fixture
 def reseeded_after(django_db_blocker):
     """A test on committed data flushes the database at its end: load the seeds again for the
     tests after it. Requested before `transactional_db`, so it finishes after the flush."""
     yield
     with django_db_blocker.unblock():
-        seeds_load(read_seed_files())
+        _reseed()
 
 
 def _flushes_the_database(item) -> bool:
@@ -162,13 +171,13 @@ def pytest_runtest_teardown(item, nextitem):
 
     with item.config.stash[blocking_manager_key].unblock():
         if not Project.objects.filter(code=HUBEI).exists():
-            seeds_load(read_seed_files())
+            _reseed()
 
 
 @pytest.fixture
 def seeded_transactional_db(reseeded_after, transactional_db):
     """Committed data with the seeds in it, whatever the test before left (a flushed database)."""
-    seeds_load(read_seed_files())
+    _reseed()
 
 
 def _member(username: str, unit_name: str, role: str):

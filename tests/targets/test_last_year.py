@@ -159,7 +159,10 @@ def test_the_grid_shows_last_years_actual_beside_last_years_target(client, admin
     assert "上年实际值" in body  # the note says what the figures are
 
 
-def test_the_row_page_shows_last_years_actual(client, wuhan, evaluated):
+def test_the_row_page_shows_last_years_actual(client, wuhan, evaluated, admin_user):
+    from targets.workflow import table_open
+
+    table_open(table_id=evaluated.pk, actor=admin_user, deadline=None)  # the unit sees it once published
     row = TableRow.objects.get(table=evaluated, unit__name="武汉市")
     client.force_login(wuhan)
     response = client.get(reverse("targets:row", args=[row.pk]))

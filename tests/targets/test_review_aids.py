@@ -67,7 +67,7 @@ def test_a_value_ten_times_last_years_is_saved_with_a_warning(client, wuhan, cop
     assert response.status_code == 200  # a warning is never a refusal
     data = response.json()
     demand, transfers = (str(_column(copied_row.table, n).pk) for n in (DEMAND, TRANSFERS))
-    assert data["cells"][demand] == {"raw": "5001", "reading": "5001 条"}
+    assert data["cells"][demand] == {"raw": "5001", "reading": "5001条"}
     assert [w["message"] for w in data["warnings"][demand]] == ["是上年审核通过值（500）的 10 倍，请核实"]
     assert data["warnings"][demand][0]["code"] == "times_over" and data["warnings"][transfers] == []
     assert data["confirmed"] == {}

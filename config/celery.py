@@ -10,6 +10,7 @@ app.config_from_object("django.conf:settings", namespace="CELERY")
 app.autodiscover_tasks()
 
 _heartbeat = None
+_office = None
 
 
 @worker_ready.connect
@@ -26,3 +27,25 @@ def _heartbeat_start(**kwargs):
 def _heartbeat_stop(**kwargs):
     if _heartbeat is not None:
         _heartbeat.set()
+
+
+@worker_ready.connect
+def _office_start(**kwargs):
+    """UNOSERVER_START=1: this worker keeps a warm LibreOffice for its PDFs (projects/office.py)
+    at UNOSERVER_HOST:UNOSERVER_PORT; without it each PDF starts LibreOffice for itself."""
+    global _office
+    from django.conf import settings
+
+    if settings.UNOSERVER_START and settings.UNOSERVER_HOST and _office is None:
+        from projects.office import server_start
+
+        port = settings.UNOSERVER_PORT
+        _office = server_start(settings.UNOSERVER_HOST, port, port - 1)
+
+
+@worker_shutdown.connect
+def _office_stop(**kwargs):
+    if _office is not None:
+        from projects.office import server_stop
+
+        server_stop(_office)

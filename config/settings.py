@@ -325,6 +325,13 @@ IMPORT_WORKER_CHANGES = env_int("IMPORT_WORKER_CHANGES", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
 
+# The warm PDF converter (projects/office.py): a unoserver in front of LibreOffice, asked by the
+# worker over XML-RPC. Empty host: LibreOffice is started for each file (seconds slower).
+# UNOSERVER_START=1 makes each Celery worker run one of its own at that address (config/celery.py).
+UNOSERVER_HOST = env_str("UNOSERVER_HOST", "").strip()
+UNOSERVER_PORT = env_int("UNOSERVER_PORT", 2003)
+UNOSERVER_START = env_bool("UNOSERVER_START", False)
+
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"
 CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"

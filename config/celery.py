@@ -1,9 +1,24 @@
 import os
+import sys
+from pathlib import Path
 
 from celery import Celery
 from celery.signals import worker_ready, worker_shutdown
 
+
+def serves_no_pages(argv: list[str]) -> bool:
+    """`celery -A config worker …` or `… beat`: a process that serves no pages (DJANGO_PROCESS)."""
+    if not argv:
+        return False
+    program = argv[0]
+    is_celery = Path(program).name == "celery" or program.endswith(os.path.join("celery", "__main__.py"))
+    return is_celery and bool({"worker", "beat"} & set(argv[1:]))
+
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+if serves_no_pages(sys.argv):
+    # Before Django reads its settings: the worker's admin registers no models (config.settings).
+    os.environ.setdefault("DJANGO_PROCESS", "worker")
 
 app = Celery("config")
 app.config_from_object("django.conf:settings", namespace="CELERY")

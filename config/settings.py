@@ -102,8 +102,12 @@ if not DEBUG and (SECRET_KEY in KNOWN_INSECURE_KEYS or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# "web" (gunicorn, runserver, manage.py) or "worker" (a Celery worker or beat: set by config.celery
+# for `celery … worker|beat`, or by the environment): a worker's admin registers no models.
+DJANGO_PROCESS = env_choice("DJANGO_PROCESS", ("web", "worker"), "web")
+
 INSTALLED_APPS = [
-    "config.admin_site.BureauAdminConfig",
+    "config.admin_site.WorkerAdminConfig" if DJANGO_PROCESS == "worker" else "config.admin_site.BureauAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",

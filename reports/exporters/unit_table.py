@@ -26,7 +26,7 @@ from units import policy
 from .base import BODY_FONT, BOX, HEADER_FONT, TITLE_FONT, Exporter, display_width
 from .xlsx import StreamingSheet
 
-CHUNK = 2000
+CHUNK = 500
 DEFAULT_HEIGHT = 20
 CENTRE = {"align": "center", "valign": "vcenter"}
 TITLE = {"font_name": TITLE_FONT, "font_size": 16, **CENTRE}
@@ -124,7 +124,7 @@ def _chunk_values(row_ids: list[int]) -> dict[int, dict[int, tuple]]:
     values: dict[int, dict[int, tuple]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for row_id, column_id, raw, number in cursor.fetchall():
+        for row_id, column_id, raw, number in cursor:
             values.setdefault(row_id, {})[column_id] = (raw, number)
     return values
 

@@ -105,3 +105,18 @@ def test_no_converter_and_no_libreoffice_names_the_file_to_take_instead(settings
 def test_an_unset_host_never_asks_a_converter(settings):
     settings.UNOSERVER_HOST = ""
     assert office.warm_pdf(_word("x"), "docx") is None
+
+
+def test_compose_runs_the_converter_as_a_service_the_worker_asks():
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    services = yaml.safe_load((root / "docker-compose.yml").read_text(encoding="utf-8"))["services"]
+    assert services["worker"]["environment"]["UNOSERVER_HOST"] == "office"
+    office_service = services["office"]
+    assert "healthcheck" in office_service and "ports" not in office_service  # never published
+    dockerfile = (root / office_service["build"]["dockerfile"]).read_text(encoding="utf-8")
+    assert "python3-uno" in dockerfile and "unoserver_main.py" in dockerfile
+    assert services["worker"]["environment"]["DATABASE_POOLER"] == "pgbouncer"  # the anchor's, kept

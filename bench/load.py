@@ -110,7 +110,7 @@ async def _filler(
         log["errors_5xx"] += response.status_code >= 500
 
 
-def _start_server() -> tuple[subprocess.Popen, int]:
+def _start_server(*, workers: int = WORKERS, env: dict | None = None) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     # Production settings over plain HTTP; static files are not measured, so no collectstatic.
     env = {
@@ -122,6 +122,7 @@ def _start_server() -> tuple[subprocess.Popen, int]:
         "DJANGO_HTTPS": "0",
         "DJANGO_STATIC_MANIFEST": "0",
         "LOGIN_FAILURE_LIMIT": "1000",
+        **(env or {}),
     }
     server = subprocess.Popen(
         [
@@ -130,7 +131,7 @@ def _start_server() -> tuple[subprocess.Popen, int]:
             "gunicorn",
             "config.wsgi:application",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",

@@ -28,12 +28,13 @@ sys.path.insert(0, str(ROOT))
 # Targets from the issue (target, slack): the run fails beyond the slack, which sits just
 # above the figures measured (docs/benchmarks.md states both), so a regression fails CI
 # while the noise of a shared machine does not.
-SLACK_EXPORT, SLACK_VS_IMPORT_EXPORT, SLACK_IMPORT = 1.6, 2.5, 4.5
+# Ratios are of CPU seconds of interleaved runs (medians), so a loaded machine moves them little.
 TARGETS = {
-    "export_vs_floor": (1.3, SLACK_EXPORT),  # ≤ 1.3× XlsxWriter constant-memory writing the bare values
-    "import_export_vs_ours": (3.0, SLACK_VS_IMPORT_EXPORT),  # ≥ 3× faster than django-import-export
-    "import_vs_floor": (3.0, SLACK_IMPORT),  # preview + apply ≤ 3× openpyxl read-only reading the file
-    "export_peak_mb": (100, 130),  # 1,000,000 cells (full run; 20,000 on the small one)
+    # ≤ 1.0× the fastest bare writer (XlsxWriter constant-memory or openpyxl write-only) beside it
+    "export_vs_fastest_writer": (1.0, 1.35),
+    "import_export_vs_ours": (5.0, 3.5),  # ≥ 5× faster than django-import-export
+    "import_vs_floor": (2.0, 3.0),  # preview + apply ≤ 2× openpyxl read-only reading the file
+    "export_peak_mb": (80, 95),  # a worker process; 1,000,000 cells (full run; 20,000 on the small one)
 }
 
 
@@ -219,13 +220,15 @@ def bench_export(rows: int, repeat: int) -> dict:
         "cpu_s": {"ours": ours_cpu, "floor": floor_cpu, "openpyxl": openpyxl_cpu, "import_export": ie_cpu},
         "export_vs_floor": ours_cpu / floor_cpu,
         "export_vs_openpyxl_floor": ours_cpu / openpyxl_cpu,
+        "export_vs_fastest_writer": ours_cpu / min(floor_cpu, openpyxl_cpu),
         "import_export_vs_ours": ie_cpu / ours_cpu,
         "wall_ratios": {"export_vs_floor": ours_s / floor_s, "import_export_vs_ours": ie_s / ours_s},
     }
 
 
-def bench_export_memory(rows: int) -> float:
-    """Peak RSS of a separate process exporting a `rows` × 10 table (MB)."""
+def bench_export_memory(rows: int, process: str = "worker") -> float:
+    """Peak RSS of a separate process exporting a `rows` × 10 table (MB): a worker's (where
+    exports run, DJANGO_PROCESS=worker) or, for comparison, a web process's."""
     code = f"""
 import io, os, resource, sys
 sys.path.insert(0, {str(ROOT)!r})
@@ -240,7 +243,8 @@ export_workbook([(exporter_for("unit_table"), table)], policy.system_user()).sav
 # VmHWM is this process image's own peak; ru_maxrss would carry the parent's peak across exec.
 print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
+    env = {**os.environ, "DJANGO_PROCESS": process}
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     return int(output.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -317,6 +321,19 @@ def bench_concurrency(seconds: int, fillers: int) -> dict | None:
     return run_load(seconds=seconds, fillers=fillers)
 
 
+GOAL_RATE = 150
+
+
+def _bench_openloop() -> dict:
+    from bench.openloop import run_openloop
+
+    return run_openloop()
+
+
+def _p95_at(result: dict, rate: float):
+    return next((r["p95_ms"] for r in result["steps"] if r["offered_per_s"] == rate), None)
+
+
 def _bench_surge() -> dict:
     from bench.load import run_surge
 
@@ -352,14 +369,16 @@ def write_report(path: Path, data: dict):
         "",
         "| what | median s | ratio |",
         "|---|---|---|",
-        f"| ours | {e['ours_s']:.2f} | {e['export_vs_floor']:.2f}× the floor (target ≤ 1.3×) |",
+        f"| ours | {e['ours_s']:.2f} | {e['export_vs_fastest_writer']:.2f}× the fastest bare writer, CPU "
+        f"(target ≤ 1.0×); {e['export_vs_floor']:.2f}× XlsxWriter |",
         f"| floor: XlsxWriter constant-memory, bare values | {e['floor_s']:.2f} | 1 |",
         f"| openpyxl write-only, bare values | {e['openpyxl_floor_s']:.2f} | ours is "
         f"{e['export_vs_openpyxl_floor']:.2f}× |",
-        f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours (target ≥ 3×) |",
+        f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours, CPU (target ≥ 5×) |",
         "",
         f"Peak memory of a {data['memory_cells']:,}-cell export in its own process: "
-        f"**{data['export_peak_mb']:.0f} MB** (target ≤ 100 MB).",
+        f"**{data['export_peak_mb']:.0f} MB** in a worker process (target ≤ 80 MB), "
+        f"{data['export_peak_mb_web_process']:.0f} MB in a web process.",
     ]
     i = data["import"]
     lines += [
@@ -369,7 +388,7 @@ def write_report(path: Path, data: dict):
         f"Preview and commit of a {i['rows']:,}-row table ({i['changes']:,} changed cells) against reading the "
         "same file with openpyxl read-only (the floor).",
         "",
-        f"| ours (preview + commit) | {i['ours_s']:.2f} s | {i['import_vs_floor']:.2f}× the floor (target ≤ 3×) |",
+        f"| ours (preview + commit) | {i['ours_s']:.2f} s | {i['import_vs_floor']:.2f}× the floor, CPU (target ≤ 2×) |",
         "|---|---|---|",
         f"| floor | {i['floor_s']:.2f} s | 1 |",
         "",
@@ -399,6 +418,21 @@ def write_report(path: Path, data: dict):
             f"| {u['requests']:,} | {u['p95_ms']:.0f} | {u['errors_5xx']} | {u['rows_submitted']} | "
             f"{u['submissions_recorded_once']} | {u['submissions_recorded_twice_or_more']} |",
         ]
+    if o := data.get("openloop"):
+        from bench.openloop import table_lines
+
+        lines += [
+            "",
+            "## Deadline day, open loop",
+            "",
+            f"Open-loop arrivals (bench/openloop.py): fillers saving every 10–30 s, each submitting once; "
+            f"{o['step_seconds']:.0f} s per step, gunicorn ({o['workers']} workers), pooler {o['pooler']}. "
+            f"Knee {o['knee_offered_per_s']}/s; p95 ≤ 200 ms up to {o['best_within_goal_per_s']}/s; "
+            f"{o['saves_per_core_s']} saves/s per core of server CPU there; lost updates {o['lost_updates']}, "
+            f"submissions not recorded {o['submissions_missing']}.",
+            "",
+            *table_lines(o),
+        ]
     lines += ["", "## Targets", ""] + [f"- {line}" for line in data["verdicts"]]
     lines += ["", "## What the figures changed", "", *data["notes"]]
     path.write_text("\n".join(lines + kept_sections(path)) + "\n", encoding="utf-8")
@@ -426,6 +460,9 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", action="store_true", help="the CI version: small sizes, no report file")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--no-openloop", action="store_true", help="skip the open-loop deadline day (bench/openloop.py)"
+    )
     args = parser.parse_args()
     setup_django(None)
     from django.conf import settings
@@ -456,6 +493,7 @@ def main():
     data["export"] = bench_export(export_rows, repeat)
     data["memory_cells"] = memory_rows * 10
     data["export_peak_mb"] = bench_export_memory(memory_rows)
+    data["export_peak_mb_web_process"] = bench_export_memory(memory_rows, "web")
     data["import"] = bench_import(import_rows, repeat)
     data["concurrency"] = None if args.small else bench_concurrency(seconds=20, fillers=50)
 
@@ -469,7 +507,7 @@ def main():
         if not ok:
             failures.append(f"{page} queries grow with rows")
     checks = [
-        ("export_vs_floor", data["export"]["export_vs_floor"], "≤"),
+        ("export_vs_fastest_writer", data["export"]["export_vs_fastest_writer"], "≤"),
         ("import_export_vs_ours", data["export"]["import_export_vs_ours"], "≥"),
         ("import_vs_floor", data["import"]["import_vs_floor"], "≤"),
         ("export_peak_mb", data["export_peak_mb"], "≤"),
@@ -484,6 +522,15 @@ def main():
         if wide:
             failures.append(f"{name} = {value:.2f}, beyond the slack ({slack})")
     u = data["surge"] = None if args.small or not data["concurrency"] else _bench_surge()
+    o = data["openloop"] = None if args.small or not data["concurrency"] or args.no_openloop else _bench_openloop()
+    if o:
+        verdicts.append(
+            f"open loop: p95 at {GOAL_RATE}/s offered {_p95_at(o, GOAL_RATE)} ms (target ≤ 200), knee "
+            f"{o['knee_offered_per_s']}/s, {o['lost_updates']} lost updates, "
+            f"{sum(r['errors_5xx'] for r in o['steps'])} 5xx"
+        )
+        if o["lost_updates"] or o["submissions_missing"] or any(r["errors_5xx"] for r in o["steps"]):
+            failures.append("open loop: 5xx, lost updates or a submission not recorded")
     if u:
         ok = not u["errors_5xx"] and u["submissions_recorded_once"] == u["rows_submitted"] == u["fillers"]
         verdicts.append(

@@ -110,7 +110,7 @@ async def _filler(
         log["errors_5xx"] += response.status_code >= 500
 
 
-def _start_server(*, workers: int = WORKERS, env: dict | None = None) -> tuple[subprocess.Popen, int]:
+def _start_server(*, workers: int = WORKERS, env: dict | None = None, args: tuple = ()) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     # Production settings over plain HTTP; static files are not measured, so no collectstatic.
     env = {
@@ -136,6 +136,7 @@ def _start_server(*, workers: int = WORKERS, env: dict | None = None) -> tuple[s
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *args,
         ],
         cwd=ROOT,
         env=env,

@@ -42,6 +42,9 @@ THINK = (10.0, 30.0)  # seconds between a filler's saves: mean 20
 SAVES_BEFORE_SUBMIT = (3, 12)  # a filler submits once, after this many saves (uniform): a row of ten cells
 TIMEOUT = 30.0  # a request unanswered after this long counts as an error
 GOAL_RATE, GOAL_P95_MS = 150, 200
+# A filler's turns come every mean think time; one turn in (mean saves + 1) is its submission.
+_MEAN_SAVES = sum(SAVES_BEFORE_SUBMIT) / 2
+SLOT_SECONDS_PER_SAVE = sum(THINK) / 2 * (_MEAN_SAVES + 1) / _MEAN_SAVES
 CSRF = "b" * 32  # the double-submit cookie: any 32 characters the client also sends as X-CSRFToken
 
 
@@ -244,11 +247,20 @@ class Generator:
         self.pending.add(task)
         task.add_done_callback(self.pending.discard)
 
+    def _phase(self) -> float:
+        """When a filler joining now saves first: the wait until the next save of a filler who has
+        been at it for a while (the forward recurrence time of the think time: t with density
+        P(think > t) / mean), so the step's offered load is its rate from its first second."""
+        while True:
+            t = self.rng.uniform(0, THINK[1])
+            if self.rng.random() < min(1.0, (THINK[1] - t) / (THINK[1] - THINK[0])):
+                return t
+
     async def slot(self, until: float) -> None:
         """One place in the population: a filler saves every 10–30 s, never waiting for an answer
         before the next one is due; after its saves it submits and the next filler takes over."""
         filler = self.fresh.pop()
-        next_at = time.monotonic() + self.rng.uniform(0, THINK[1])  # a random phase: no burst at the start
+        next_at = time.monotonic() + self._phase()
         while True:
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))
             if next_at >= until:
@@ -351,7 +363,7 @@ async def run_steps(generator: Generator, rates, seconds: float, cpu: Cpu) -> li
         generator.step = step
         before = cpu.sample()
         step.cpu["load_before"] = _loadavg()
-        wanted = round(rate * sum(THINK) / 2)  # rate × the mean think time
+        wanted = round(rate * SLOT_SECONDS_PER_SAVE)  # so that saves (submissions on top) arrive at `rate`
         slots += [asyncio.ensure_future(generator.slot(end)) for _ in range(wanted - len(slots))]
         await asyncio.sleep(max(0.0, step.started + seconds - time.monotonic()))
         step.ended = time.monotonic()
@@ -418,7 +430,7 @@ def knee(rows: list[dict]) -> dict:
 
 
 @contextmanager
-def server_stack(pooler: str, workers: int, application_name: str, secret: str):
+def server_stack(pooler: str, workers: int, application_name: str, secret: str, profile: str = ""):
     """gunicorn on this database, directly or through a PgBouncer of its own; yields (process, port)."""
     from bench.load import _start_server, _stop, _wait_for
 
@@ -436,17 +448,19 @@ def server_stack(pooler: str, workers: int, application_name: str, secret: str):
             "DATABASE_URL": f"{url}{sep}application_name={application_name}",
             "DATABASE_POOLER": pooler,
             "DJANGO_SECRET_KEY": secret,
+            "OPENLOOP_PROFILE_DIR": profile,
         }
-        server, port = _start_server(workers=workers, env=env)
+        args = ("-c", str(ROOT / "bench" / "gunicorn_profile.py")) if profile else ()
+        server, port = _start_server(workers=workers, env=env, args=args)
         stack.callback(_stop, server)
         _wait_for(port)
         yield server, port
 
 
-def run_openloop(*, rates=RATES, seconds: float = 60, workers: int = 4, pooler: str = "") -> dict:
+def run_openloop(*, rates=RATES, seconds: float = 60, workers: int = 4, pooler: str = "", profile: str = "") -> dict:
     rates = list(rates)
     # the largest population, and the fillers who replace those who submitted (with room to spare)
-    needed = round(max(rates) * sum(THINK) / 2) + int(1.5 * sum(rates) * seconds / (sum(SAVES_BEFORE_SUBMIT) / 2)) + 100
+    needed = round(max(rates) * SLOT_SECONDS_PER_SAVE) + int(1.5 * sum(rates) * seconds / _MEAN_SAVES) + 100
     import secrets
 
     from django.test.utils import override_settings
@@ -457,7 +471,7 @@ def run_openloop(*, rates=RATES, seconds: float = 60, workers: int = 4, pooler: 
         table, fillers = prepare(needed)
     prepared_s = time.perf_counter() - started
     name = f"openloop{os.getpid()}"
-    with server_stack(pooler, workers, name, secret) as (server, port):
+    with server_stack(pooler, workers, name, secret, profile) as (server, port):
         generator = Generator(port, fillers)
         asyncio.run(warm_up(generator, workers))
         steps = asyncio.run(run_steps(generator, rates, seconds, Cpu(server.pid, name)))
@@ -475,6 +489,28 @@ def run_openloop(*, rates=RATES, seconds: float = 60, workers: int = 4, pooler: 
         "submitted_rows": len(generator.submitted),
         "submissions_missing": submissions_missing(table, generator.submitted),
     }
+
+
+def print_profile(folder: str, result: dict) -> None:
+    """The workers' CPU by part of a request (bench/profile_save.py's parts), per request served."""
+    import pstats
+
+    from bench.profile_save import PARTS
+
+    files = sorted(str(p) for p in Path(folder).glob("worker-*.pstats"))
+    if not files:
+        print("no worker profile written")
+        return
+    stats = pstats.Stats(*files)
+    served = sum(r["served_per_s"] * result["step_seconds"] + r["submits"] for r in result["steps"])
+    total = sum(row[2] for row in stats.stats.values())  # tottime: CPU seconds, as the profiler timed it
+    print(f"gunicorn workers under cProfile (CPU time): {1000 * total / max(1, served):.2f} ms per request served")
+    for label, filename, function in PARTS[1:]:
+        cumulative = sum(
+            row[3] for (file, _, name), row in stats.stats.items() if file.endswith(filename) and name == function
+        )
+        print(f"  {label:40s} {1000 * cumulative / max(1, served):6.2f} ms")
+    stats.sort_stats("tottime").print_stats(15)
 
 
 def table_lines(result: dict) -> list[str]:
@@ -501,13 +537,26 @@ def main():
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument("--pooler", choices=("", "pgbouncer"), default="")
     parser.add_argument("--json", help="write the result here too")
+    parser.add_argument("--profile", metavar="DIR", help="profile the gunicorn workers (CPU time), stats into DIR")
     args = parser.parse_args()
     if not os.environ.get("DATABASE_URL", "").startswith("postgres"):
         sys.exit("openloop: set DATABASE_URL to a PostgreSQL database")
+    import resource
+
+    # An overloaded step keeps thousands of requests open at once (each up to TIMEOUT).
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (hard, hard))
     from bench.run import setup_django
 
     setup_django(None)
-    result = run_openloop(rates=args.rates, seconds=args.step_seconds, workers=args.workers, pooler=args.pooler)
+    profile = str(Path(args.profile).resolve()) if args.profile else ""
+    if profile:
+        Path(profile).mkdir(parents=True, exist_ok=True)
+    result = run_openloop(
+        rates=args.rates, seconds=args.step_seconds, workers=args.workers, pooler=args.pooler, profile=profile
+    )
+    if profile:
+        print_profile(profile, result)
     print(json.dumps(result, ensure_ascii=False, indent=1))
     print("\n".join(table_lines(result)))
     if args.json:

@@ -34,7 +34,9 @@ TARGETS = {
     # (CPU: ours reads the 200,000 cells from SQLite in this process, the bare writers get them read)
     "export_vs_fastest_writer": (1.0, 1.6),
     "import_export_vs_ours": (5.0, 3.5),  # ≥ 5× faster than django-import-export
-    "import_vs_floor": (2.0, 3.0),  # preview + apply ≤ 2× openpyxl read-only reading the file
+    # preview + apply ≤ 2× openpyxl read-only reading the file (10,000 rows; at --small's 1,000 the
+    # fixed part weighs more: 2.9× measured, so the guard sits above that)
+    "import_vs_floor": (2.0, 3.6),
     "export_peak_mb": (80, 95),  # a worker process; 1,000,000 cells (full run; 20,000 on the small one)
 }
 
@@ -471,7 +473,7 @@ def main():
     from django.conf import settings
 
     if args.small:
-        sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000), 2, 2000, 2000, 1000, 3
+        sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000), 2, 2000, 2000, 1000, 5
     else:
         sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000, 10000), 31, 20000, 100000, 10000, 5
     counts, generate_s = build_data(sizes, provinces, export_rows)

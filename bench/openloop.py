@@ -260,6 +260,9 @@ class Generator:
         """One place in the population: a filler saves every 10–30 s, never waiting for an answer
         before the next one is due; after its saves it submits and the next filler takes over."""
         filler = self.fresh.pop()
+        # Joining a day already under way: this slot's filler is somewhere in its session, so
+        # submissions come at their steady share from the first second.
+        filler.saves_left = self.rng.randint(0, filler.saves_left)
         next_at = time.monotonic() + self._phase()
         while True:
             await asyncio.sleep(max(0.0, next_at - time.monotonic()))

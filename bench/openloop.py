@@ -516,6 +516,10 @@ def print_profile(folder: str, result: dict) -> None:
     stats.sort_stats("tottime").print_stats(15)
 
 
+def _ms(value) -> str:
+    return "—" if value is None else str(value)
+
+
 def table_lines(result: dict) -> list[str]:
     lines = [
         "| offered /s | sent /s | served /s | p50 ms | p95 ms | p99 ms | 5xx | other errors | server CPU ms/request "
@@ -523,11 +527,13 @@ def table_lines(result: dict) -> list[str]:
         "|---|---|---|---|---|---|---|---|---|---|---|---|",
     ]
     for r in result["steps"]:
+        cpu = r["server_cpu_ms_per_request"]  # meaningless where most requests went unanswered
         other = {k: v for k, v in r["errors"].items() if not (k.startswith("5") or k.startswith("submit 5"))}
         lines.append(
-            f"| {r['offered_per_s']} | {r['sent_per_s']} | {r['served_per_s']} | {r['p50_ms']} | {r['p95_ms']} | "
-            f"{r['p99_ms']} | {r['errors_5xx']} | {', '.join(f'{k}: {v}' for k, v in other.items()) or 0} | "
-            f"{r['server_cpu_ms_per_request']} | {r['generator_cpu_ms_per_request']} | {r['machine_cores_busy']} | "
+            f"| {r['offered_per_s']} | {r['sent_per_s']} | {r['served_per_s']} | {_ms(r['p50_ms'])} | "
+            f"{_ms(r['p95_ms'])} | {_ms(r['p99_ms'])} | {r['errors_5xx']} | {', '.join(f'{k}: {v}' for k, v in other.items()) or 0} | "
+            f"{cpu if r['served_per_s'] >= r['sent_per_s'] / 2 else '—'} | {r['generator_cpu_ms_per_request']} | "
+            f"{r['machine_cores_busy']} | "
             f"{r['load_average'][0]:.1f}–{r['load_average'][1]:.1f} |"
         )
     return lines

@@ -443,7 +443,8 @@ def write_report(path: Path, data: dict):
     path.write_text("\n".join(lines + kept_sections(path)) + "\n", encoding="utf-8")
 
 
-KEPT = ("## Many units",)  # written from bench/scale_units.py's run, not from this one
+# Written from other runs (bench/scale_units.py; the round's hand-taken figures), not from this one.
+KEPT = ("## Many units", "## This round")
 
 
 def kept_sections(path: Path) -> list[str]:

@@ -124,7 +124,7 @@ def _chunk_values(row_ids: list[int]) -> dict[int, dict[int, tuple]]:
     values: dict[int, dict[int, tuple]] = {}
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        for row_id, column_id, raw, number in cursor:
+        for row_id, column_id, raw, number in cursor.fetchall():
             values.setdefault(row_id, {})[column_id] = (raw, number)
     return values
 

@@ -440,11 +440,14 @@ def server_stack(pooler: str, workers: int, application_name: str, secret: str, 
     url = os.environ["DATABASE_URL"]
     with ExitStack() as stack:
         if pooler == "pgbouncer":
+            import shutil
             import tempfile
 
             from tests.live.stack import pgbouncer, with_database
 
-            port = stack.enter_context(pgbouncer(Path(tempfile.mkdtemp(prefix="openloop-")), url))
+            workdir = Path(tempfile.mkdtemp(prefix="openloop-"))
+            stack.callback(shutil.rmtree, workdir, ignore_errors=True)  # after PgBouncer stopped and left its log
+            port = stack.enter_context(pgbouncer(workdir, url))
             url = with_database(url, url.rsplit("/", 1)[1].split("?")[0], port=port)
         sep = "&" if "?" in url else "?"
         env = {

@@ -10,7 +10,7 @@ STAMP := $(VENV)/.installed
 # production. Export your own DJANGO_SETTINGS_MODULE to run the production settings.
 export DJANGO_SETTINGS_MODULE ?= config.settings_local
 
-.PHONY: run test test-heavy test-all live bench install migrate seed worker clean
+.PHONY: run test test-heavy test-all live bench bench-openloop bench-pdf install migrate seed worker office clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -59,8 +59,24 @@ live: $(STAMP)
 bench: $(STAMP)
 	$(PY) bench/run.py
 
+# The deadline day, open loop (bench/openloop.py): offered load stepped 25 → 200 saves/s against
+# gunicorn on DATABASE_URL (PostgreSQL); OPENLOOP_ARGS="--pooler pgbouncer --step-seconds 60".
+bench-openloop: $(STAMP)
+	$(PY) bench/openloop.py $(OPENLOOP_ARGS)
+
+# The 任务书 PDF from click to file, warm converter against LibreOffice started per file.
+bench-pdf: $(STAMP)
+	$(PY) bench/pdf.py
+
+# The worker keeps a warm LibreOffice for the PDFs (unoserver on 127.0.0.1:2003, projects/office.py)
+# when this machine has LibreOffice and python3-uno; UNOSERVER_HOST= (empty) starts one per file.
 worker: $(STAMP)
-	$(VENV)/bin/celery -A config worker --loglevel=info
+	UNOSERVER_HOST=$${UNOSERVER_HOST-127.0.0.1} UNOSERVER_START=$${UNOSERVER_START-1} \
+	  $(VENV)/bin/celery -A config worker --loglevel=info
+
+# The warm converter alone, in the foreground (for `make run`: UNOSERVER_HOST=127.0.0.1 make run).
+office: $(STAMP)
+	$(PY) manage.py office_server
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles .pytest_cache

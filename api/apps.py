@@ -9,6 +9,6 @@ class ApiConfig(AppConfig):
     def ready(self):
         from units.audit import labels_register
 
-        from . import models, schema  # noqa: F401  (schema: the token scheme's OpenAPI description)
+        from . import models
 
         labels_register(models.ApiToken)

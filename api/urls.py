@@ -5,7 +5,9 @@ Every route is in the security matrix (tests/api/matrix.py)."""
 from django.urls import path
 from drf_spectacular.views import SpectacularAPIView
 
-from . import token_views
+# schema: the token scheme's OpenAPI description, registered with the schema's URLs (not when the
+# apps are ready: a worker process, which serves no API, then never imports drf-spectacular).
+from . import schema, token_views  # noqa: F401
 from .schema import SwaggerView
 from .views import exports, monitoring, projects, rollup, rows, tables
 

@@ -132,7 +132,7 @@ async def _filler(
         log["errors_5xx"] += response.status_code >= 500
 
 
-def _start_server() -> tuple[subprocess.Popen, int]:
+def _start_server(*, workers: int = WORKERS, env: dict | None = None, args: tuple = ()) -> tuple[subprocess.Popen, int]:
     port = _free_port()
     # Production settings over plain HTTP; static files are not measured, so no collectstatic.
     env = {
@@ -144,6 +144,7 @@ def _start_server() -> tuple[subprocess.Popen, int]:
         "DJANGO_HTTPS": "0",
         "DJANGO_STATIC_MANIFEST": "0",
         "LOGIN_FAILURE_LIMIT": "1000",
+        **(env or {}),
     }
     server = subprocess.Popen(
         [
@@ -152,11 +153,12 @@ def _start_server() -> tuple[subprocess.Popen, int]:
             "gunicorn",
             "config.wsgi:application",
             "--workers",
-            str(WORKERS),
+            str(workers),
             "--bind",
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
+            *args,
         ],
         cwd=ROOT,
         env=env,

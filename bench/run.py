@@ -28,12 +28,16 @@ sys.path.insert(0, str(ROOT))
 # Targets from the issue (target, slack): the run fails beyond the slack, which sits just
 # above the figures measured (docs/benchmarks.md states both), so a regression fails CI
 # while the noise of a shared machine does not.
-SLACK_EXPORT, SLACK_VS_IMPORT_EXPORT, SLACK_IMPORT = 1.6, 2.5, 4.5
+# Ratios are of CPU seconds of interleaved runs (medians), so a loaded machine moves them little.
 TARGETS = {
-    "export_vs_floor": (1.3, SLACK_EXPORT),  # ≤ 1.3× XlsxWriter constant-memory writing the bare values
-    "import_export_vs_ours": (3.0, SLACK_VS_IMPORT_EXPORT),  # ≥ 3× faster than django-import-export
-    "import_vs_floor": (3.0, SLACK_IMPORT),  # preview + apply ≤ 3× openpyxl read-only reading the file
-    "export_peak_mb": (100, 130),  # 1,000,000 cells (full run; 20,000 on the small one)
+    # ≤ 1.0× the fastest bare writer (XlsxWriter constant-memory or openpyxl write-only) beside it
+    # (CPU: ours reads the 200,000 cells from SQLite in this process, the bare writers get them read)
+    "export_vs_fastest_writer": (1.0, 1.6),
+    "import_export_vs_ours": (5.0, 3.5),  # ≥ 5× faster than django-import-export
+    # preview + apply ≤ 2× openpyxl read-only reading the file (10,000 rows; at --small's 1,000 the
+    # fixed part weighs more: 2.9× measured, so the guard sits above that)
+    "import_vs_floor": (2.0, 3.6),
+    "export_peak_mb": (80, 95),  # a worker process; 1,000,000 cells (full run; 20,000 on the small one)
 }
 
 
@@ -44,6 +48,19 @@ def _median(fn, repeat: int) -> float:
         fn()
         times.append(time.perf_counter() - started)
     return statistics.median(times)
+
+
+def _run(fn) -> tuple[float, float]:
+    """(wall seconds, CPU seconds of this process) of one call. On a shared machine the CPU
+    seconds are what a ratio is taken on: a neighbour's burst stretches the wall time of one
+    run, not the work it did (SQLite runs in this process, so its work is counted too)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
+def _medians(runs: list[tuple[float, float]]) -> tuple[float, float]:
+    return statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs)
 
 
 def setup_django(database: str | None):
@@ -161,7 +178,9 @@ def bench_export(rows: int, repeat: int) -> dict:
     values = _export_values(table)
 
     def ours():
-        export_workbook([(exporter_for("unit_table"), table)], user).save(io.BytesIO())
+        # To a temporary file, as the XlsxWriter floor writes and as an export job does (_store).
+        with tempfile.TemporaryFile() as out:
+            export_workbook([(exporter_for("unit_table"), table)], user).save(out)
 
     def xlsxwriter_floor():
         # The same values, bare, in the same mode: what the library itself costs.
@@ -189,28 +208,32 @@ def bench_export(rows: int, repeat: int) -> dict:
     def import_export():
         return CellResource().export(Cell.objects.filter(row__table=table).order_by("row__seq", "column__order")).xlsx
 
-    # Interleaved, so a noisy neighbour slows all three alike.
+    # Interleaved, so a noisy neighbour slows all three alike; ratios on CPU seconds (_run).
     ours_t, floor_t, openpyxl_t = [], [], []
     for _ in range(repeat):
-        ours_t.append(_median(ours, 1))
-        floor_t.append(_median(xlsxwriter_floor, 1))
-        openpyxl_t.append(_median(openpyxl_floor, 1))
-    ours_s, floor_s, openpyxl_s = (statistics.median(t) for t in (ours_t, floor_t, openpyxl_t))
-    ie_s = _median(import_export, max(1, repeat // 2))
+        ours_t.append(_run(ours))
+        floor_t.append(_run(xlsxwriter_floor))
+        openpyxl_t.append(_run(openpyxl_floor))
+    (ours_s, ours_cpu), (floor_s, floor_cpu), (openpyxl_s, openpyxl_cpu) = map(_medians, (ours_t, floor_t, openpyxl_t))
+    ie_s, ie_cpu = _medians([_run(import_export) for _ in range(max(1, repeat // 2))])
     return {
         "cells": cells,
         "ours_s": ours_s,
         "floor_s": floor_s,
         "openpyxl_floor_s": openpyxl_s,
         "import_export_s": ie_s,
-        "export_vs_floor": ours_s / floor_s,
-        "export_vs_openpyxl_floor": ours_s / openpyxl_s,
-        "import_export_vs_ours": ie_s / ours_s,
+        "cpu_s": {"ours": ours_cpu, "floor": floor_cpu, "openpyxl": openpyxl_cpu, "import_export": ie_cpu},
+        "export_vs_floor": ours_cpu / floor_cpu,
+        "export_vs_openpyxl_floor": ours_cpu / openpyxl_cpu,
+        "export_vs_fastest_writer": ours_cpu / min(floor_cpu, openpyxl_cpu),
+        "import_export_vs_ours": ie_cpu / ours_cpu,
+        "wall_ratios": {"export_vs_floor": ours_s / floor_s, "import_export_vs_ours": ie_s / ours_s},
     }
 
 
-def bench_export_memory(rows: int) -> float:
-    """Peak RSS of a separate process exporting a `rows` × 10 table (MB)."""
+def bench_export_memory(rows: int, process: str = "worker") -> float:
+    """Peak RSS of a separate process exporting a `rows` × 10 table (MB): a worker's (where
+    exports run, DJANGO_PROCESS=worker) or, for comparison, a web process's."""
     code = f"""
 import io, os, resource, sys
 sys.path.insert(0, {str(ROOT)!r})
@@ -225,7 +248,8 @@ export_workbook([(exporter_for("unit_table"), table)], policy.system_user()).sav
 # VmHWM is this process image's own peak; ru_maxrss would carry the parent's peak across exec.
 print(next(line.split()[1] for line in open("/proc/self/status") if line.startswith("VmHWM")))
 """
-    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=os.environ)
+    env = {**os.environ, "DJANGO_PROCESS": process}
+    output = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, env=env)
     return int(output.stdout.strip().splitlines()[-1]) / 1024
 
 
@@ -262,27 +286,32 @@ def bench_import(rows: int, repeat: int) -> dict:
             pass
         book.close()
 
-    # Interleaved, a new value each time (no memo carries over), the median of each.
-    ours_t, floor_t, changes, queries = [], [], 0, 0
-    for n in range(repeat):
-        data = changed_file(7 + n)
-        floor_t.append(_median(lambda data=data: floor(data), 1))
+    # Interleaved, a new value each time (no memo carries over), the median of each; the ratio
+    # on CPU seconds (_run).
+    ours_t, floor_t, done = [], [], {}
+
+    def ours(data):
         connection.queries_log.clear()
-        started = time.perf_counter()
         with CaptureQueriesContext(connection) as ctx:
             plan = import_preview(name="bench.xlsx", data=data, user=user)
             assert plan.ok, [str(e) for e in plan.errors[:3]]
             plan_apply(plan, actor=None)
-        ours_t.append(time.perf_counter() - started)
-        changes, queries = len(plan.changes), len(ctx.captured_queries)
-    ours, floor_s = statistics.median(ours_t), statistics.median(floor_t)
+        done.update(changes=len(plan.changes), queries=len(ctx.captured_queries))
+
+    for n in range(repeat):
+        data = changed_file(7 + n)
+        floor_t.append(_run(lambda data=data: floor(data)))
+        ours_t.append(_run(lambda data=data: ours(data)))
+    (ours_s, ours_cpu), (floor_s, floor_cpu) = _medians(ours_t), _medians(floor_t)
     return {
         "rows": rows,
-        "changes": changes,
-        "ours_s": ours,
+        **done,
+        "ours_s": ours_s,
         "floor_s": floor_s,
-        "import_vs_floor": ours / floor_s,
-        "queries": queries,
+        "cpu_s": {"ours": ours_cpu, "floor": floor_cpu},
+        "import_vs_floor": ours_cpu / floor_cpu,
+        "wall_ratio": ours_s / floor_s,
+        "runs": {"ours_cpu": [round(r[1], 2) for r in ours_t], "floor_cpu": [round(r[1], 2) for r in floor_t]},
     }
 
 
@@ -295,6 +324,19 @@ def bench_concurrency(seconds: int, fillers: int) -> dict | None:
     from bench.load import run_load
 
     return run_load(seconds=seconds, fillers=fillers)
+
+
+GOAL_RATE = 150
+
+
+def _bench_openloop() -> dict:
+    from bench.openloop import run_openloop
+
+    return run_openloop()
+
+
+def _p95_at(result: dict, rate: float):
+    return next((r["p95_ms"] for r in result["steps"] if r["offered_per_s"] == rate), None)
 
 
 def _bench_surge() -> dict:
@@ -332,14 +374,16 @@ def write_report(path: Path, data: dict):
         "",
         "| what | median s | ratio |",
         "|---|---|---|",
-        f"| ours | {e['ours_s']:.2f} | {e['export_vs_floor']:.2f}× the floor (target ≤ 1.3×) |",
+        f"| ours | {e['ours_s']:.2f} | {e['export_vs_fastest_writer']:.2f}× the fastest bare writer, CPU "
+        f"(target ≤ 1.0×); {e['export_vs_floor']:.2f}× XlsxWriter |",
         f"| floor: XlsxWriter constant-memory, bare values | {e['floor_s']:.2f} | 1 |",
         f"| openpyxl write-only, bare values | {e['openpyxl_floor_s']:.2f} | ours is "
         f"{e['export_vs_openpyxl_floor']:.2f}× |",
-        f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours (target ≥ 3×) |",
+        f"| django-import-export | {e['import_export_s']:.2f} | {e['import_export_vs_ours']:.1f}× ours, CPU (target ≥ 5×) |",
         "",
         f"Peak memory of a {data['memory_cells']:,}-cell export in its own process: "
-        f"**{data['export_peak_mb']:.0f} MB** (target ≤ 100 MB).",
+        f"**{data['export_peak_mb']:.0f} MB** in a worker process (target ≤ 80 MB), "
+        f"{data['export_peak_mb_web_process']:.0f} MB in a web process.",
     ]
     i = data["import"]
     lines += [
@@ -349,7 +393,7 @@ def write_report(path: Path, data: dict):
         f"Preview and commit of a {i['rows']:,}-row table ({i['changes']:,} changed cells) against reading the "
         "same file with openpyxl read-only (the floor).",
         "",
-        f"| ours (preview + commit) | {i['ours_s']:.2f} s | {i['import_vs_floor']:.2f}× the floor (target ≤ 3×) |",
+        f"| ours (preview + commit) | {i['ours_s']:.2f} s | {i['import_vs_floor']:.2f}× the floor, CPU (target ≤ 2×) |",
         "|---|---|---|",
         f"| floor | {i['floor_s']:.2f} s | 1 |",
         "",
@@ -379,12 +423,28 @@ def write_report(path: Path, data: dict):
             f"| {u['requests']:,} | {u['p95_ms']:.0f} | {u['errors_5xx']} | {u['rows_submitted']} | "
             f"{u['submissions_recorded_once']} | {u['submissions_recorded_twice_or_more']} |",
         ]
+    if o := data.get("openloop"):
+        from bench.openloop import table_lines
+
+        lines += [
+            "",
+            "## Deadline day, open loop",
+            "",
+            f"Open-loop arrivals (bench/openloop.py): fillers saving every 10–30 s, each submitting once; "
+            f"{o['step_seconds']:.0f} s per step, gunicorn ({o['workers']} workers), pooler {o['pooler']}. "
+            f"Knee {o['knee_offered_per_s']}/s; p95 ≤ 200 ms up to {o['best_within_goal_per_s']}/s; "
+            f"{o['saves_per_core_s']} saves/s per core of server CPU there; lost updates {o['lost_updates']}, "
+            f"submissions not recorded {o['submissions_missing']}.",
+            "",
+            *table_lines(o),
+        ]
     lines += ["", "## Targets", ""] + [f"- {line}" for line in data["verdicts"]]
     lines += ["", "## What the figures changed", "", *data["notes"]]
     path.write_text("\n".join(lines + kept_sections(path)) + "\n", encoding="utf-8")
 
 
-KEPT = ("## Many units",)  # written from bench/scale_units.py's run, not from this one
+# Written from other runs (bench/scale_units.py; the round's hand-taken figures), not from this one.
+KEPT = ("## Many units", "## This round")
 
 
 def kept_sections(path: Path) -> list[str]:
@@ -406,12 +466,15 @@ def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--small", action="store_true", help="the CI version: small sizes, no report file")
     parser.add_argument("--out", default=str(ROOT / "docs" / "benchmarks.md"))
+    parser.add_argument(
+        "--no-openloop", action="store_true", help="skip the open-loop deadline day (bench/openloop.py)"
+    )
     args = parser.parse_args()
     setup_django(None)
     from django.conf import settings
 
     if args.small:
-        sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000), 2, 2000, 2000, 1000, 3
+        sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000), 2, 2000, 2000, 1000, 5
     else:
         sizes, provinces, export_rows, memory_rows, import_rows, repeat = (16, 1000, 10000), 31, 20000, 100000, 10000, 5
     counts, generate_s = build_data(sizes, provinces, export_rows)
@@ -436,6 +499,7 @@ def main():
     data["export"] = bench_export(export_rows, repeat)
     data["memory_cells"] = memory_rows * 10
     data["export_peak_mb"] = bench_export_memory(memory_rows)
+    data["export_peak_mb_web_process"] = bench_export_memory(memory_rows, "web")
     data["import"] = bench_import(import_rows, repeat)
     data["concurrency"] = None if args.small else bench_concurrency(seconds=20, fillers=50)
 
@@ -449,7 +513,7 @@ def main():
         if not ok:
             failures.append(f"{page} queries grow with rows")
     checks = [
-        ("export_vs_floor", data["export"]["export_vs_floor"], "≤"),
+        ("export_vs_fastest_writer", data["export"]["export_vs_fastest_writer"], "≤"),
         ("import_export_vs_ours", data["export"]["import_export_vs_ours"], "≥"),
         ("import_vs_floor", data["import"]["import_vs_floor"], "≤"),
         ("export_peak_mb", data["export_peak_mb"], "≤"),
@@ -464,6 +528,15 @@ def main():
         if wide:
             failures.append(f"{name} = {value:.2f}, beyond the slack ({slack})")
     u = data["surge"] = None if args.small or not data["concurrency"] else _bench_surge()
+    o = data["openloop"] = None if args.small or not data["concurrency"] or args.no_openloop else _bench_openloop()
+    if o:
+        verdicts.append(
+            f"open loop: p95 at {GOAL_RATE}/s offered {_p95_at(o, GOAL_RATE)} ms (target ≤ 200), knee "
+            f"{o['knee_offered_per_s']}/s, {o['lost_updates']} lost updates, "
+            f"{sum(r['errors_5xx'] for r in o['steps'])} 5xx"
+        )
+        if o["lost_updates"] or o["submissions_missing"] or any(r["errors_5xx"] for r in o["steps"]):
+            failures.append("open loop: 5xx, lost updates or a submission not recorded")
     if u:
         ok = not u["errors_5xx"] and u["submissions_recorded_once"] == u["rows_submitted"] == u["fillers"]
         verdicts.append(

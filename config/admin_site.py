@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin.apps import AdminConfig, SimpleAdminConfig
 
 
 class BureauAdminSite(admin.AdminSite):
@@ -18,4 +18,12 @@ class BureauAdminSite(admin.AdminSite):
 
 
 class BureauAdminConfig(AdminConfig):
+    default_site = "config.admin_site.BureauAdminSite"
+
+
+class WorkerAdminConfig(SimpleAdminConfig):
+    """The admin in a process that serves no pages (DJANGO_PROCESS=worker: Celery workers and beat):
+    installed, so its models and their foreign keys are the same everywhere, but no admin.py is
+    imported; they bring django-import-export with tablib, openpyxl and lxml (25 MB a process)."""
+
     default_site = "config.admin_site.BureauAdminSite"

@@ -104,8 +104,12 @@ if not DEBUG and (SECRET_KEY in KNOWN_INSECURE_KEYS or len(SECRET_KEY) < 50):
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", [])
 
+# "web" (gunicorn, runserver, manage.py) or "worker" (a Celery worker or beat: set by config.celery
+# for `celery … worker|beat`, or by the environment): a worker's admin registers no models.
+DJANGO_PROCESS = env_choice("DJANGO_PROCESS", ("web", "worker"), "web")
+
 INSTALLED_APPS = [
-    "config.admin_site.BureauAdminConfig",
+    "config.admin_site.WorkerAdminConfig" if DJANGO_PROCESS == "worker" else "config.admin_site.BureauAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -329,6 +333,13 @@ IMPORT_MAX_XML_ELEMENTS = env_int("IMPORT_MAX_XML_ELEMENTS", 800_000)
 IMPORT_WORKER_CHANGES = env_int("IMPORT_WORKER_CHANGES", 2000)
 DATA_UPLOAD_MAX_MEMORY_SIZE = env_int("UPLOAD_MAX_BYTES", 10 * 1024 * 1024)
 FILE_UPLOAD_MAX_MEMORY_SIZE = DATA_UPLOAD_MAX_MEMORY_SIZE
+
+# The warm PDF converter (projects/office.py): a unoserver in front of LibreOffice, asked by the
+# worker over XML-RPC. Empty host: LibreOffice is started for each file (seconds slower).
+# UNOSERVER_START=1 makes each Celery worker run one of its own at that address (config/celery.py).
+UNOSERVER_HOST = env_str("UNOSERVER_HOST", "").strip()
+UNOSERVER_PORT = env_int("UNOSERVER_PORT", 2003)
+UNOSERVER_START = env_bool("UNOSERVER_START", False)
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 CELERY_BROKER_URL = REDIS_URL or "memory://"

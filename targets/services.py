@@ -104,14 +104,17 @@ def _update_batch(edits: list[RowEdit], actor, check, columns) -> list[TableRow]
 
 def _locked_rows(edits: list[RowEdit]) -> dict[int, TableRow]:
     """The edited rows, locked in id order (two batches never wait on each other in a circle)."""
-    # Only the rows are locked (not their units or tables); the tables come in the same query.
-    rows = {
-        r.pk: r
-        for r in TableRow.objects.select_for_update(of=("self",))
-        .select_related("unit", "table__project")
-        .filter(pk__in=[e.row_id for e in edits])
-        .order_by("pk")
-    }
+    # Only the rows are locked (not their units or tables).
+    locked = TableRow.objects.select_for_update(of=("self",)).filter(pk__in=[e.row_id for e in edits]).order_by("pk")
+    if len(edits) == 1:  # a grid save: the table comes in the same query
+        rows = {r.pk: r for r in locked.select_related("unit", "table__project")}
+    else:
+        # An import's thousand rows share a table or a few: one object each, read after the rows,
+        # instead of a table and a project built for every row (a third of the batch's time).
+        rows = {r.pk: r for r in locked.select_related("unit")}
+        tables = TargetTable.objects.select_related("project").in_bulk({r.table_id for r in rows.values()})
+        for row in rows.values():
+            row.table = tables[row.table_id]
     if len(rows) != len({e.row_id for e in edits}):
         raise ValidationError("要修改的行不存在或已被删除")
     return rows

@@ -43,9 +43,9 @@ def _table(doc, rows: list[list[str]], widths=None):
     table = doc.add_table(rows=len(rows), cols=max(len(r) for r in rows))
     table.style = "Table Grid"
     table.alignment = WD_TABLE_ALIGNMENT.CENTER
-    for r, values in enumerate(rows):
-        for c, value in enumerate(values):
-            cell = table.cell(r, c)
+    # Row by row: table.cell(r, c) lays out the whole grid for each cell (quadratic in the cells).
+    for row, values in zip(table.rows, rows):
+        for cell, value in zip(row.cells, values):
             cell.text = ""
             _font(cell.paragraphs[0].add_run("" if value is None else xml_safe(str(value))), size=10.5)
     if widths:

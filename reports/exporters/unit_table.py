@@ -26,7 +26,7 @@ from units import policy
 from .base import BODY_FONT, BOX, HEADER_FONT, TITLE_FONT, Exporter, display_width
 from .xlsx import StreamingSheet
 
-CHUNK = 2000
+CHUNK = 500
 DEFAULT_HEIGHT = 20
 CENTRE = {"align": "center", "valign": "vcenter"}
 TITLE = {"font_name": TITLE_FONT, "font_size": 16, **CENTRE}

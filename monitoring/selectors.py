@@ -243,8 +243,10 @@ def _lines(report: Report, values: list[ReportValue], weights: dict) -> list[Val
             line.lagging = scoring.lags(line.progress, elapsed, round_.lag_threshold)
         else:
             line.assessment = assess_value(value, line.weight)
-            line.needs_judgment = line.assessment.needs_judgment
+            # Graded or not yet: a value the reviewer grades stays in the grade form, so a grade
+            # given can be seen and changed until the report is approved.
             line.score = line.assessment.score
+            line.needs_judgment = line.assessment.needs_judgment or bool(line.score and line.score.rule == "judged")
         lines.append(line)
     return lines
 

@@ -168,6 +168,19 @@ def test_the_reviewer_grades_qualitative_targets_and_the_score_follows(wuhan_eva
     assert Report.objects.get(pk=wuhan_evaluation.pk).status == "approved"
 
 
+def test_a_grade_given_stays_in_the_grade_form_to_be_changed(client, wuhan_evaluation, wuhan, reviewer):
+    _submitted_evaluation(wuhan_evaluation, wuhan)
+    jobs = wuhan_evaluation.values.get(label="政策惠及的中小微企业就业人数增幅").pk
+    report_grade(report_id=wuhan_evaluation.pk, actor=reviewer, grades={jobs: ("partial", Decimal("60"))})
+    client.force_login(reviewer)
+    page = client.get(reverse("monitoring:report", args=[wuhan_evaluation.pk])).content.decode()
+    form = page[page.index('id="grade-form"') : page.index("</form>", page.index('id="grade-form"'))]
+    assert f'name="grade-{jobs}"' in form and f'name="percent-{jobs}" value="60"' in form
+    assert 'value="partial" selected' in form
+    client.post(reverse("monitoring:report_grade", args=[wuhan_evaluation.pk]), {f"grade-{jobs}": "achieved"})
+    assert wuhan_evaluation.values.get(pk=jobs).grade.code == "achieved"
+
+
 def test_approving_saves_the_grades_chosen_on_the_page_first(client, wuhan_evaluation, wuhan, reviewer):
     _submitted_evaluation(wuhan_evaluation, wuhan)
     values = {v.label: v.pk for v in wuhan_evaluation.values.all()}

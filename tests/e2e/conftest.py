@@ -64,6 +64,9 @@ def login(browser, demo):
         page.fill("input[name=password]", "demo-pass-2022")
         page.click("button[type=submit]")
         expect(page).to_have_url(f"{demo}/")
+        # The URL changes when the navigation commits, before the page's scripts have run: a test that
+        # used the home page's filter at once raced them on a loaded machine (the change went unheard).
+        page.wait_for_load_state("load")
         return page
 
     yield _login

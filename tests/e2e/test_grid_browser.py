@@ -21,6 +21,9 @@ def _open_grid(page, *, own_row: bool = False):
     page.goto(page.url.split("/accounts")[0].rstrip("/") + "/")
     page.click("table.myrows a") if own_row else page.click(f"a:has-text('{REGION}')")
     expect(page.locator("#sheet")).to_be_visible()
+    # grid.js listens from the end of the page: a key pressed before it runs is lost (a loaded CI
+    # machine typed “520” as “20”).
+    page.wait_for_load_state("load")
 
 
 def _cell(page, unit: str, order: int):

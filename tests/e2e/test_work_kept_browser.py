@@ -25,6 +25,7 @@ PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 def _grid(page):
     page.click(f"a:has-text('{REGION}') >> nth=0")
     expect(page.locator("#sheet")).to_be_visible()
+    page.wait_for_load_state("load")  # keys typed before grid.js runs are lost
 
 
 def _units():

@@ -200,7 +200,9 @@ def round_close(*, round_id: int, actor) -> Round:
         raise ValidationError("该轮次已结束")
     round_.status = RoundStatus.CLOSED
     round_.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.MONITORING_ROUND_CLOSED, obj=round_, after={"status": "closed"})
+    audit_record(
+        actor=actor, action=AuditAction.MONITORING_ROUND_CLOSED, obj=round_, after={"status": RoundStatus.CLOSED}
+    )
     return round_
 
 

@@ -36,7 +36,6 @@ class ReviewStatus(models.TextChoices):
 # The groups of statuses, named once.
 EDITABLE = frozenset({ReviewStatus.NOT_STARTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED})
 SUBMITTABLE = EDITABLE  # what may be edited may be submitted (the table's window aside)
-LOCKED = frozenset({ReviewStatus.SUBMITTED, ReviewStatus.APPROVED})
 # The first edit of these moves them to 填报中.
 STARTS_EDITING = frozenset({ReviewStatus.NOT_STARTED, ReviewStatus.RETURNED})
 
@@ -204,7 +203,8 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
         to = _check_step(obj, event)
         before = obj.status
         updated = rows.filter(status=before).update(status=to, **fields)
-        assert updated == 1, "status moved under a row lock"
+        if updated != 1:  # the row lock makes this impossible; if it happens, nothing is written
+            raise StaleVersion(f"{obj.review_label}已被他人修改，请刷新后重试")
         obj.status = to
         for name, value in fields.items():
             setattr(obj, name, value)

@@ -10,11 +10,13 @@ class MonitoringConfig(AppConfig):
         from targets.last_year import actual_register
         from targets.review import queue_register
         from units.audit import labels_register
+        from units.policy import rules_register
 
-        from . import models
+        from . import models, permissions
         from .last_year import cell_actual
         from .selectors import reports_to_review
 
+        rules_register(*permissions.RULES, exports=permissions.EXPORTS)
         queue_register(reports_to_review)
         actual_register(cell_actual)  # 上年实际值 beside 上年值 in a copied year
         labels_register(models.Report, models.ReportValue, models.Round, ("round_kind", models.RoundKind))

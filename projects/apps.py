@@ -9,10 +9,13 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from targets.review import queue_register
         from units.audit import labels_register
+        from units.policy import review_grants_register, rules_register
 
-        from . import models
+        from . import models, permissions
         from .agreements.selectors import agreements_to_review
 
+        rules_register(*permissions.RULES, exports=permissions.EXPORTS)
+        review_grants_register(models.ProjectUserObjectPermission)  # who reviews which project
         queue_register(agreements_to_review)
         from .filings.selectors import filings_to_review
 

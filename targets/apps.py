@@ -8,11 +8,15 @@ class TargetsConfig(AppConfig):
 
     def ready(self):
         from units.audit import labels_register
+        from units.policy import rules_register
 
-        from . import models
+        from . import models, permissions
         from .adjustment_selectors import adjustments_to_review
         from .review import queue_register
 
+        rules_register(
+            *permissions.RULES, exports=permissions.EXPORTS
+        )  # policy.can_edit_row … answer with targets' rules
         queue_register(adjustments_to_review)  # 调整申请 wait in the review queue beside rows and 任务书
 
         # The history of handed-down tables (targets.handdown) reads in Chinese.

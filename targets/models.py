@@ -407,10 +407,10 @@ class TableRow(Reviewable):
     audit_code = "targets.row"
     review_noun = "行"
     review_rules = {
-        ReviewEvent.SUBMITTED: policy.can_submit_row,
-        ReviewEvent.RETURNED: policy.can_review_row,
-        ReviewEvent.APPROVED: policy.can_review_row,
-        ReviewEvent.REOPENED: policy.can_reopen_row,
+        ReviewEvent.SUBMITTED: "can_submit_row",
+        ReviewEvent.RETURNED: "can_review_row",
+        ReviewEvent.APPROVED: "can_review_row",
+        ReviewEvent.REOPENED: "can_reopen_row",
     }
 
     @property

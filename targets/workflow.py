@@ -17,10 +17,10 @@ from units.audit import AuditAction, audit_record
 from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
-from units.policy import deadline_passed
 
 from .handdown import row_unanswered
 from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
+from .permissions import deadline_passed
 from .plausibility_services import row_check_confirmed, row_values_confirm
 from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 from .review_aids import row_aids

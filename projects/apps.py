@@ -8,10 +8,10 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from targets.review import queue_register
-        from units.audit import labels_register
+        from units.audit import actions_register, labels_register
         from units.policy import review_grants_register, rules_register
 
-        from . import models, permissions
+        from . import audit_actions, models, permissions
         from .agreements.selectors import agreements_to_review
 
         rules_register(*permissions.RULES, exports=permissions.EXPORTS)
@@ -20,6 +20,7 @@ class ProjectsConfig(AppConfig):
         from .filings.selectors import filings_to_review
 
         queue_register(filings_to_review)
+        actions_register(audit_actions.ProjectAction)
         labels_register(
             models.Agreement,
             models.AgreementParticipant,

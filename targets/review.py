@@ -19,7 +19,7 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_text
 from units.notifications import notify
 
@@ -211,7 +211,7 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
             setattr(obj, name, value)
         audit_record(
             actor=actor,
-            action=AuditAction(f"{obj.audit_code}.{event}"),
+            action=f"{obj.audit_code}.{event}",  # each app registers its reviewables' codes
             obj=obj,
             before={"status": before},
             after={"status": to, "version": obj.version},

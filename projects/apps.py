@@ -9,13 +9,14 @@ class ProjectsConfig(AppConfig):
     def ready(self):
         from targets.review import queue_register
         from units.audit import actions_register, labels_register
-        from units.policy import review_grants_register, rules_register
+        from units.policy import governance_register, rules_register
 
         from . import audit_actions, models, permissions
         from .agreements.selectors import agreements_to_review
 
         rules_register(*permissions.RULES, exports=permissions.EXPORTS)
-        review_grants_register(models.ProjectUserObjectPermission)  # who reviews which project
+        # who governs a project (its 主管部门) and who reviews it (the guardian grants)
+        governance_register(governed_by="competent_department", grants=models.ProjectUserObjectPermission)
         queue_register(agreements_to_review)
         from .filings.selectors import filings_to_review
 

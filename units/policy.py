@@ -26,6 +26,7 @@ the row's state allows it is the workflow service's question.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ImproperlyConfigured
@@ -73,8 +74,8 @@ def is_bureau_staff(user) -> bool:
 
 
 # --- organisations: which bureau governs which project ------------------------------
-# A bureau's admins and observers govern the projects whose 主管部门 (competent_department)
-# is their bureau unit. 省级主管部门 does not count: seed 004's forms leave it blank, and a
+# A bureau's admins and observers govern the projects whose 主管部门 is their bureau unit (the
+# field projects names at ready(): `governance_register`). 省级主管部门 does not count: seed 004's forms leave it blank, and a
 # project has one governing bureau, the one that owns it. A superuser governs every project.
 # Everything is read from the memberships already fetched (no query of its own).
 
@@ -98,12 +99,12 @@ def overseen_bureau_ids(user) -> set[int]:
 
 
 def governing_unit_id(project) -> int | None:
-    return project.competent_department_id
+    return getattr(project, f"{_governance().governed_by}_id")
 
 
 def governed_filter(unit_ids, prefix: str = "") -> Q:
     """A filter on Project (or on a relation to it, via `prefix`) for the projects these bureaus govern."""
-    return Q(**{f"{prefix}competent_department_id__in": unit_ids})
+    return Q(**{f"{prefix}{_governance().governed_by}_id__in": unit_ids})
 
 
 def is_admin_of(user, project) -> bool:
@@ -141,8 +142,8 @@ def reviewed_project_ids(user) -> set[int]:
     cached = getattr(user, "_policy_reviewed", None)
     if cached is None:
         cached = set(
-            _review_grants()
-            .objects.filter(user=user, permission__codename=REVIEW_PERMISSION)
+            _governance()
+            .grants.objects.filter(user=user, permission__codename=REVIEW_PERMISSION)
             .values_list("content_object_id", flat=True)
         )
         user._policy_reviewed = cached
@@ -227,7 +228,18 @@ def system_user():
 # `policy.can_view_row(user, row)`; an unknown name is an AttributeError, as for any module.
 
 _RULES: dict[str, Callable] = {}
-_GRANTS: list = []  # the model of the review grants (projects' guardian table), registered by projects
+
+
+@dataclass(frozen=True)
+class Governance:
+    """What the projects app tells the policy about a project: the foreign key to the bureau unit
+    that governs it, and the guardian table of its `review_project` grants (a direct foreign key)."""
+
+    governed_by: str
+    grants: type
+
+
+_GOVERNANCE: list[Governance] = []
 
 # Each exporter declares the permission it needs on its object (as pretix exporters declare
 # theirs); the app that owns the object registers the rule that answers it. A file shows no more
@@ -249,15 +261,16 @@ def rules_register(*checks: Callable, exports: dict[str, Callable] | None = None
         EXPORT_PERMISSIONS[permission] = check
 
 
-def review_grants_register(model) -> None:
-    """The guardian table that holds the `review_project` grants (a direct foreign key to the project)."""
-    _GRANTS[:] = [model]
+def governance_register(*, governed_by: str, grants) -> None:
+    """From projects' `ready()`: which field of a project names its governing bureau, and where
+    its reviewers' grants are kept."""
+    _GOVERNANCE[:] = [Governance(governed_by=governed_by, grants=grants)]
 
 
-def _review_grants():
-    if not _GRANTS:
-        raise ImproperlyConfigured("no review grant table registered (is the projects app installed?)")
-    return _GRANTS[0]
+def _governance() -> Governance:
+    if not _GOVERNANCE:
+        raise ImproperlyConfigured("no project governance registered (is the projects app installed?)")
+    return _GOVERNANCE[0]
 
 
 def __getattr__(name: str) -> Callable:

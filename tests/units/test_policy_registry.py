@@ -61,3 +61,7 @@ def test_every_reviewable_names_registered_rules_for_its_steps():
 def test_every_exporter_needs_a_registered_export_permission():
     needed = {exporter.permission for exporter in LAYOUTS.values()}
     assert needed and needed <= set(policy.EXPORT_PERMISSIONS)
+
+
+def test_the_projects_app_says_which_field_names_a_projects_governing_bureau():
+    assert policy.governed_filter({1, 2}, "project__").children == [("project__competent_department_id__in", {1, 2})]

@@ -7,8 +7,9 @@ class ApiConfig(AppConfig):
     verbose_name = "数据接口"
 
     def ready(self):
-        from units.audit import labels_register
+        from units.audit import actions_register, labels_register
 
-        from . import models
+        from . import audit_actions, models
 
+        actions_register(audit_actions.ApiAction)
         labels_register(models.ApiToken)

@@ -8,7 +8,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from projects.models import FundingSource, Project
-from reports.models import ExportJob
+from reports.models import ExportJob, ExportStatus
 from targets import values as tv
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetTable
 from targets.payloads import ColumnValuesField, narrative_field, version_field
@@ -326,12 +326,12 @@ class ExportJobSerializer(serializers.ModelSerializer):
         ]
 
     def get_download_url(self, obj) -> str | None:
-        if obj.status != "done" or not obj.file:
+        if obj.status != ExportStatus.DONE or not obj.file:
             return None
         return self._url("api:export_download", obj)
 
     def get_retry_url(self, obj) -> str | None:
-        return self._url("api:export_retry", obj) if obj.status in ("failed", "expired") else None
+        return self._url("api:export_retry", obj) if obj.status in (ExportStatus.FAILED, ExportStatus.EXPIRED) else None
 
     def _url(self, name: str, obj) -> str:
         request = self.context.get("request")

@@ -13,9 +13,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_text
 
+from .audit_actions import ApiAction
 from .models import ApiToken
 
 # Ten active tokens are plenty for the scripts of one person (the rate is counted per user, across
@@ -52,7 +53,7 @@ def api_token_create(*, user, name: str, actor=None) -> tuple[ApiToken, str]:
         prefix = secrets.token_hex(4)
     secret = secrets.token_urlsafe(32)
     token = ApiToken.objects.create(user=user, name=name, prefix=prefix, digest=token_digest(secret))
-    audit_record(actor=actor or user, action=AuditAction.API_TOKEN_CREATED, obj=token, label=str(token))
+    audit_record(actor=actor or user, action=ApiAction.API_TOKEN_CREATED, obj=token, label=str(token))
     return token, f"{prefix}.{secret}"
 
 
@@ -62,7 +63,7 @@ def api_token_revoke(*, token_id: int, actor) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         ApiToken.objects.filter(pk=token.pk).update(revoked_at=token.revoked_at)
-        audit_record(actor=actor, action=AuditAction.API_TOKEN_REVOKED, obj=token, label=str(token))
+        audit_record(actor=actor, action=ApiAction.API_TOKEN_REVOKED, obj=token, label=str(token))
     return token
 
 

@@ -51,7 +51,7 @@ def click_to_file(client, agreement) -> tuple[float, int]:
     from reports.models import ExportJob
 
     started = time.perf_counter()
-    assert client.get(reverse("projects:agreement_pdf", args=[agreement.pk])).status_code == 200
+    assert client.get(reverse("reports:agreement_pdf", args=[agreement.pk])).status_code == 200
     job = ExportJob.objects.filter(agreement=agreement).latest("pk")
     state = client.get(reverse("reports:export_job", args=[job.pk]), {"format": "json"}).json()
     assert state["status"] == "done", state

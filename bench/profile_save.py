@@ -27,7 +27,7 @@ PARTS = [
     ("  session read", "django/contrib/sessions/backends/db.py", "load"),
     ("  user lookup", "django/contrib/auth/__init__.py", "get_user"),
     ("  row fetch + policy (row_for_user)", "targets/access.py", "row_for_user"),
-    ("  policy: may edit the row", "units/policy.py", "can_edit_row"),
+    ("  policy: may edit the row", "targets/permissions.py", "can_edit_row"),
     ("  columns of the table", "targets/selectors.py", "table_columns"),
     ("  values checked (view)", "targets/grid_views.py", "_cell_errors"),
     ("  the write (rows_cells_update)", "targets/services.py", "rows_cells_update"),

@@ -14,6 +14,8 @@ import hashlib
 import re
 from pathlib import Path
 
+from csp.constants import NONE, SELF
+
 STANDALONE = Path(__file__).resolve().parent.parent / "templates" / "_standalone.html"
 
 
@@ -24,8 +26,6 @@ def inline_style_hashes(template: Path = STANDALONE) -> list[str]:
 
 
 def policy() -> dict:
-    from csp.constants import NONE, SELF
-
     return {
         "DIRECTIVES": {
             "default-src": [SELF],

@@ -14,9 +14,10 @@ from projects.models import AgreementBudgetSource, BudgetSourceKind, Project
 from targets.models import TableRow
 from targets.review import ReviewStatus, StaleVersion, lock
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_number
 
+from .audit_actions import MonitoringAction
 from .budget import FundSource, sources_from_funding
 from .models import BUREAU_BUDGET_FIELDS, Report, ReportBudget
 
@@ -171,7 +172,7 @@ def report_budget_set(*, report_id: int, expected_version: int, actor, budget: d
     report.save(update_fields=["version"])
     audit_record(
         actor=actor,
-        action=AuditAction.MONITORING_REPORT_BUDGET_SET,
+        action=MonitoringAction.MONITORING_REPORT_BUDGET_SET,
         obj=report,
         before={k: v[0] for k, v in changes.items()},
         after={k: v[1] for k, v in changes.items()},

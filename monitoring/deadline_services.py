@@ -10,10 +10,11 @@ from django.utils import timezone
 
 from targets.review import EDITABLE
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
+from .audit_actions import MonitoringAction
 from .models import Round, RoundStatus
 
 
@@ -35,7 +36,7 @@ def round_deadline_set(*, round_id: int, deadline: datetime | None, actor) -> Ro
     round_.save(update_fields=["deadline"])
     audit_record(
         actor=actor,
-        action=AuditAction.MONITORING_ROUND_DEADLINE_CHANGED,
+        action=MonitoringAction.MONITORING_ROUND_DEADLINE_CHANGED,
         obj=round_,
         before={"deadline": _shown(before)},
         after={"deadline": _shown(deadline)},

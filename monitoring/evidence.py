@@ -19,10 +19,11 @@ from django.db.models import Count, Sum
 
 from targets.review import EDITABLE, lock
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.files import UNREACHABLE
 from units.inputs import check_text
 
+from .audit_actions import MonitoringAction
 from .deadlines import SAVE, refuse_after_deadline
 from .models import Evidence, Report
 
@@ -159,7 +160,7 @@ def evidence_add(*, report_id: int, value_id: int | None, upload, actor) -> Evid
     evidence.save()
     audit_record(
         actor=actor,
-        action=AuditAction.MONITORING_EVIDENCE_ADDED,
+        action=MonitoringAction.MONITORING_EVIDENCE_ADDED,
         obj=report,
         after={"文件": name, "指标": value.label if value else "报告"},
         label=report.review_label,
@@ -192,7 +193,7 @@ def evidence_remove(*, evidence_id: int, actor) -> None:
     evidence.delete()
     audit_record(
         actor=actor,
-        action=AuditAction.MONITORING_EVIDENCE_REMOVED,
+        action=MonitoringAction.MONITORING_EVIDENCE_REMOVED,
         obj=report,
         before={"文件": name},
         label=report.review_label,

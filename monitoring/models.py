@@ -212,10 +212,10 @@ class Report(Reviewable):
     audit_code = "monitoring.report"
     review_noun = "报告"
     review_rules = {
-        ReviewEvent.SUBMITTED: policy.can_submit_report,
-        ReviewEvent.RETURNED: policy.can_review_report,
-        ReviewEvent.APPROVED: policy.can_review_report,
-        ReviewEvent.REOPENED: policy.can_reopen_report,
+        ReviewEvent.SUBMITTED: "can_submit_report",
+        ReviewEvent.RETURNED: "can_review_report",
+        ReviewEvent.APPROVED: "can_review_report",
+        ReviewEvent.REOPENED: "can_reopen_report",
     }
 
     @property

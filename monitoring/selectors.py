@@ -54,6 +54,20 @@ def weight_groups(round_: Round) -> list[dict]:
 
     Each group: {"key", "title", "items": [{"key": ("column"|"indicator", id), "label", "weight"}],
     "total", "stored"}."""
+    groups, level1 = _weighted_items(round_)
+    stored = {
+        (("column", c) if c else ("indicator", i)): w
+        for c, i, w in Weight.objects.filter(round=round_).values_list("column_id", "indicator_id", "weight")
+    }
+    return [
+        _weight_group(group, level1, stored)
+        for group in sorted(groups.values(), key=lambda g: g["key"] == PROJECT_GROUP)
+    ]
+
+
+def _weighted_items(round_: Round) -> tuple[dict, dict]:
+    """The round's weighted things by group (each table, then the project), in order, and the
+    level-1 category of each (the default weights are shared out by it)."""
     seen = (
         ReportValue.objects.filter(report__round=round_)
         .values_list(
@@ -80,38 +94,33 @@ def weight_groups(round_: Round) -> list[dict]:
             key = ("indicator", indicator_id)
         group["items"].setdefault(key, label)
         level1.setdefault(key, parent or category or "")
-    stored = {
-        (("column", c) if c else ("indicator", i)): w
-        for c, i, w in Weight.objects.filter(round=round_).values_list("column_id", "indicator_id", "weight")
+    return groups, level1
+
+
+def _weight_group(group: dict, level1: dict, stored: dict) -> dict:
+    """One group's weights: the stored ones if every item has one, else the defaults."""
+    keys = list(group["items"])
+    names = [level1[k] for k in keys]
+    defaults = scoring.default_weights_by_level1(names)
+    has_stored = all(k in stored for k in keys)
+    items = [
+        {
+            "key": k,
+            "label": group["items"][k],
+            "weight": stored[k] if has_stored else d,
+            "field": f"w-{k[0]}-{k[1]}",
+            "level1": level1[k],
+        }
+        for k, d in zip(keys, defaults)
+    ]
+    return {
+        "key": group["key"],
+        "title": group["title"],
+        "items": items,
+        "total": sum((i["weight"] for i in items), Decimal(0)),
+        "stored": has_stored,
+        "default_note": scoring.level1_note(names),
     }
-    result = []
-    for group in sorted(groups.values(), key=lambda g: g["key"] == PROJECT_GROUP):
-        keys = list(group["items"])
-        names = [level1[k] for k in keys]
-        defaults = scoring.default_weights_by_level1(names)
-        has_stored = all(k in stored for k in keys)
-        items = [
-            {
-                "key": k,
-                "label": group["items"][k],
-                "weight": stored[k] if has_stored else d,
-                "field": f"w-{k[0]}-{k[1]}",
-                "level1": level1[k],
-            }
-            for k, d in zip(keys, defaults)
-        ]
-        total = sum((i["weight"] for i in items), Decimal(0))
-        result.append(
-            {
-                "key": group["key"],
-                "title": group["title"],
-                "items": items,
-                "total": total,
-                "stored": has_stored,
-                "default_note": scoring.level1_note(names),
-            }
-        )
-    return result
 
 
 def weights_by_key(round_: Round) -> dict[tuple[str, int], Decimal]:

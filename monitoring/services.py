@@ -19,12 +19,13 @@ from targets import values as tv
 from targets.models import Cell, Target, TargetPeriod, check_value_fits
 from targets.review import EDITABLE, ReviewEvent, ReviewStatus, lock, transition
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_number, check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
 from . import scoring
+from .audit_actions import MonitoringAction
 from .baselines import with_baselines
 from .budget_services import budget_figures_save, budget_lines, project_budget, unit_budgets
 from .deadlines import SAVE, SUBMIT, refuse_after_deadline
@@ -140,7 +141,7 @@ def round_open(
     _create_report(round_, None, project_budget(project), project_values)
     audit_record(
         actor=actor,
-        action=AuditAction.MONITORING_ROUND_OPENED,
+        action=MonitoringAction.MONITORING_ROUND_OPENED,
         obj=round_,
         # round_kind: "kind" is a target value's 值类型 in the history's labels
         after={
@@ -179,7 +180,7 @@ def round_units_add(*, round_id: int, actor) -> list[str]:
     reports = [_create_report(round_, unit_id, budgets.get(unit_id), values) for unit_id, values in missing.items()]
     names = sorted(r.unit.name for r in Report.objects.filter(pk__in=[r.pk for r in reports]).select_related("unit"))
     audit_record(
-        actor=actor, action=AuditAction.MONITORING_ROUND_UNITS_ADDED, obj=round_, after={"units": "、".join(names)}
+        actor=actor, action=MonitoringAction.MONITORING_ROUND_UNITS_ADDED, obj=round_, after={"units": "、".join(names)}
     )
     notify(
         recipients=unit_fillers(list(missing)),
@@ -200,7 +201,9 @@ def round_close(*, round_id: int, actor) -> Round:
         raise ValidationError("该轮次已结束")
     round_.status = RoundStatus.CLOSED
     round_.save(update_fields=["status"])
-    audit_record(actor=actor, action=AuditAction.MONITORING_ROUND_CLOSED, obj=round_, after={"status": "closed"})
+    audit_record(
+        actor=actor, action=MonitoringAction.MONITORING_ROUND_CLOSED, obj=round_, after={"status": RoundStatus.CLOSED}
+    )
     return round_
 
 
@@ -235,7 +238,9 @@ def weights_save(*, round_id: int, weights: dict[tuple[str, int], Decimal], acto
         for item in group["items"]
     )
     after = {f"{k}-{i}": f"{w}" for k, i, w in _stored_weights(round_)}
-    audit_record(actor=actor, action=AuditAction.MONITORING_WEIGHTS_CHANGED, obj=round_, before=before, after=after)
+    audit_record(
+        actor=actor, action=MonitoringAction.MONITORING_WEIGHTS_CHANGED, obj=round_, before=before, after=after
+    )
     return round_
 
 
@@ -386,7 +391,7 @@ def report_save(
     report.save()
     audit_record(
         actor=actor,
-        action=AuditAction.MONITORING_REPORT_CHANGED,
+        action=MonitoringAction.MONITORING_REPORT_CHANGED,
         obj=report,
         before={**{k: v[0] for k, v in changed.items()}, **{k: v[0] for k, v in fields.items()}},
         after={**{k: v[1] for k, v in changed.items()}, **{k: v[1] for k, v in fields.items()}},
@@ -433,7 +438,7 @@ def report_grade(*, report_id: int, actor, grades: dict[int, tuple[str, Decimal 
     if changes:
         audit_record(
             actor=actor,
-            action=AuditAction.MONITORING_REPORT_GRADED,
+            action=MonitoringAction.MONITORING_REPORT_GRADED,
             obj=report,
             before={k: "".join(v[0]) for k, v in changes.items()},
             after={k: " ".join(x for x in v[1] if x) for k, v in changes.items()},

@@ -8,15 +8,20 @@ class ProjectsConfig(AppConfig):
 
     def ready(self):
         from targets.review import queue_register
-        from units.audit import labels_register
+        from units.audit import actions_register, labels_register
+        from units.policy import governance_register, rules_register
 
-        from . import models
+        from . import audit_actions, models, permissions
         from .agreements.selectors import agreements_to_review
 
+        rules_register(*permissions.RULES, exports=permissions.EXPORTS)
+        # who governs a project (its 主管部门) and who reviews it (the guardian grants)
+        governance_register(governed_by="competent_department", grants=models.ProjectUserObjectPermission)
         queue_register(agreements_to_review)
         from .filings.selectors import filings_to_review
 
         queue_register(filings_to_review)
+        actions_register(audit_actions.ProjectAction)
         labels_register(
             models.Agreement,
             models.AgreementParticipant,

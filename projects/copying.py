@@ -28,9 +28,10 @@ from targets.models import Cell, Indicator, TableColumn, TableRow, Target, Targe
 from targets.review import ReviewStatus
 from targets.values import Kind
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 
 from .agreements.format_services import agreement_format_copy
+from .audit_actions import ProjectAction
 from .models import FundingSource, Project
 from .years import shift_years
 
@@ -118,7 +119,7 @@ def _copy(project_id: int, year: int, actor, copy_values: bool) -> Project:
         policy.grant_review(reviewer, copy)
     audit_record(
         actor=actor,
-        action=AuditAction.PROJECT_COPIED,
+        action=ProjectAction.PROJECT_COPIED,
         obj=copy,
         before={"project_code": source.code, "budget_year": old},
         after={

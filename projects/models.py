@@ -222,9 +222,9 @@ class Agreement(Reviewable):
     audit_code = "projects.agreement"
     review_noun = "任务书"
     review_rules = {
-        ReviewEvent.SUBMITTED: policy.can_submit_agreement,
-        ReviewEvent.RETURNED: policy.can_review_agreement,
-        ReviewEvent.APPROVED: policy.can_review_agreement,
+        ReviewEvent.SUBMITTED: "can_submit_agreement",
+        ReviewEvent.RETURNED: "can_review_agreement",
+        ReviewEvent.APPROVED: "can_review_agreement",
     }
 
     @property
@@ -473,9 +473,9 @@ class ProjectFiling(Reviewable):
     audit_code = "projects.filing"
     review_noun = "填报"
     review_rules = {
-        ReviewEvent.SUBMITTED: policy.can_submit_filing,
-        ReviewEvent.RETURNED: policy.can_review_filing,
-        ReviewEvent.APPROVED: policy.can_review_filing,
+        ReviewEvent.SUBMITTED: "can_submit_filing",
+        ReviewEvent.RETURNED: "can_review_filing",
+        ReviewEvent.APPROVED: "can_review_filing",
     }
 
     @property

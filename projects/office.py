@@ -19,6 +19,7 @@ import importlib.util
 import logging
 import os
 import shutil
+import signal
 import subprocess
 import tempfile
 import xmlrpc.client
@@ -175,8 +176,6 @@ def server_ready(host: str, port: int) -> bool:
 
 
 def server_stop(process: subprocess.Popen) -> None:
-    import signal
-
     try:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=20)

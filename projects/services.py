@@ -9,8 +9,9 @@ from django.db import transaction
 
 from targets.editing import indicator_create
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 
+from .audit_actions import ProjectAction
 from .models import FundingSource, Project
 
 
@@ -31,7 +32,7 @@ def project_update(*, project_id: int, form, funding_formset, actor) -> Project:
     if form.changed_data:
         audit_record(
             actor=actor,
-            action=AuditAction.PROJECT_CHANGED,
+            action=ProjectAction.PROJECT_CHANGED,
             obj=saved,
             before=before,
             after={name: _plain(getattr(saved, name)) for name in form.changed_data},
@@ -46,7 +47,11 @@ def project_update(*, project_id: int, form, funding_formset, actor) -> Project:
             type(source).objects.filter(pk=source.pk).update(order=order)
         new = [f"{s.label}{s.source_project} {s.amount}" for s in saved.funding_sources.order_by("order")]
         audit_record(
-            actor=actor, action=AuditAction.FUNDING_CHANGED, obj=saved, before={"sources": old}, after={"sources": new}
+            actor=actor,
+            action=ProjectAction.FUNDING_CHANGED,
+            obj=saved,
+            before={"sources": old},
+            after={"sources": new},
         )
     return saved
 
@@ -78,7 +83,7 @@ def project_create(*, data: dict, funding: list[dict], indicators: list[dict], a
     )
     audit_record(
         actor=actor,
-        action=AuditAction.PROJECT_CREATED,
+        action=ProjectAction.PROJECT_CREATED,
         obj=project,
         after={"code": project.code, **{k: _plain(v) for k, v in fields.items() if v not in (None, "")}}
         | {"sources": [f"{f['label']}{f['source_project']} {f['amount']}" for f in funding]},

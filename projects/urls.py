@@ -25,7 +25,6 @@ urlpatterns = [
     path("agreements/<int:pk>/return/", agreement_views.agreement_return, name="agreement_return"),
     path("agreements/<int:pk>/approve/", agreement_views.agreement_approve, name="agreement_approve"),
     path("agreements/<int:pk>.docx", agreement_views.agreement_word, name="agreement_word"),
-    path("agreements/<int:pk>.pdf", agreement_views.agreement_pdf, name="agreement_pdf"),
     # 地方主管部门's filing (organisations)
     path("projects/<int:pk>/filing/", filing_views.filing_detail, name="filing"),
     path("projects/<int:pk>/filing/save/", filing_views.filing_save, name="filing_save"),

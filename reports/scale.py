@@ -18,11 +18,13 @@ from targets.models import (
     IndicatorCategory,
     TableColumn,
     TableRow,
+    TableStatus,
     Target,
     TargetPeriod,
     TargetTable,
     ValueKind,
 )
+from targets.review import ReviewStatus
 from units.models import Unit, UnitCategory
 
 PROVINCES = [
@@ -159,7 +161,12 @@ def _indicators(rng, project, categories) -> tuple[int, int]:
 
 def _table(rng, project, categories, units, columns: int, title: str) -> int:
     table = TargetTable.objects.create(
-        project=project, title=title, unit_category=UnitCategory.REGION, start_year=2022, end_year=2022, status="open"
+        project=project,
+        title=title,
+        unit_category=UnitCategory.REGION,
+        start_year=2022,
+        end_year=2022,
+        status=TableStatus.OPEN,
     )
     defs = (COLUMNS * (columns // len(COLUMNS) + 1))[:columns]
     cols = TableColumn.objects.bulk_create(
@@ -176,7 +183,12 @@ def _table(rng, project, categories, units, columns: int, title: str) -> int:
     rows = TableRow.objects.bulk_create(
         (
             TableRow(
-                table=table, unit=u, seq=n + 1, status=rng.choice(["not_started", "draft", "submitted", "approved"])
+                table=table,
+                unit=u,
+                seq=n + 1,
+                status=rng.choice(
+                    [ReviewStatus.NOT_STARTED, ReviewStatus.DRAFT, ReviewStatus.SUBMITTED, ReviewStatus.APPROVED]
+                ),
             )
             for n, u in enumerate(units)
         ),

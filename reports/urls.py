@@ -11,6 +11,7 @@ urlpatterns = [
     path("exports/tables/<int:pk>.pdf", views.export_table_pdf, name="export_table_pdf"),
     path("exports/tables/<int:pk>/unsubmitted.xlsx", views.export_table_unsubmitted, name="export_table_unsubmitted"),
     path("exports/tables/<int:pk>.xlsx", views.export_table, name="export_table"),
+    path("agreements/<int:pk>.pdf", views.agreement_pdf, name="agreement_pdf"),  # the 任务书 page's PDF link
     path("exports/agreements/<int:pk>.xlsx", views.export_agreement, name="export_agreement"),
     path("exports/reports/<int:pk>.xlsx", evaluation_views.export_report, name="export_report"),
     path("exports/rounds/<int:pk>/summary.xlsx", evaluation_views.export_round_summary, name="export_round_summary"),

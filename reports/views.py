@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from monitoring.models import Round
 from monitoring.selectors import reports_for_filler
+from projects.access import agreement_for_user
 from projects.downloads import download_name
 from projects.filings.selectors import department_filings
 from projects.models import Agreement
@@ -209,9 +210,12 @@ def export_table_pdf(request, pk):
     return _job_started(request, job)
 
 
-def agreement_pdf_start(request, agreement):
-    """The 任务书 PDF (projects:agreement_pdf, registered in reports.apps): the caller has fetched and
-    authorised `agreement`. A job of the requester's still queued or running is shown, not doubled."""
+@login_required
+@require_safe
+def agreement_pdf(request, pk):
+    """The 任务书 PDF: LibreOffice takes too long for a request, so this starts the job and its page
+    shows progress and the link. A job of the requester's still queued or running is shown, not doubled."""
+    agreement = agreement_for_user(request.user, pk)
     job = export_job_waiting_or_create(owner=request.user, agreement=agreement)
     job = export_job_expire_unstarted(job=access.export_job_for_owner(request.user, job.pk))
     if _wants_json(request):

@@ -13,10 +13,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_text
 
 from .approvals import PENDING, AdjustmentRequest, VersionSource, approved_version_record
+from .audit_actions import TargetAction
 from .models import Cell, RowSnapshot, TableColumn, TableRow
 from .review import ReviewEvent, ReviewStatus, StaleVersion, TransitionRefused, lock, transition
 
@@ -165,7 +166,7 @@ def _apply_cells(row: TableRow, adjustment: AdjustmentRequest, actor) -> dict[st
         row.narrative = adjustment.narrative
     audit_record(
         actor=actor,
-        action=AuditAction.ROW_ADJUSTED,
+        action=TargetAction.ROW_ADJUSTED,
         obj=row,
         before=before,
         after=after,

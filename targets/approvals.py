@@ -135,9 +135,9 @@ class AdjustmentRequest(Reviewable):
     audit_code = "targets.adjustment"
     review_noun = "调整申请"
     review_rules = {
-        ReviewEvent.SUBMITTED: lambda user, adjustment: policy.can_request_adjustment(user, adjustment.row),
-        ReviewEvent.RETURNED: lambda user, adjustment: policy.can_review_adjustment(user, adjustment.row),
-        ReviewEvent.APPROVED: lambda user, adjustment: policy.can_review_adjustment(user, adjustment.row),
+        ReviewEvent.SUBMITTED: "can_submit_adjustment",
+        ReviewEvent.RETURNED: "can_decide_adjustment",
+        ReviewEvent.APPROVED: "can_decide_adjustment",
     }
 
     @property

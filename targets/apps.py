@@ -7,15 +7,20 @@ class TargetsConfig(AppConfig):
     verbose_name = "绩效目标"
 
     def ready(self):
-        from units.audit import labels_register
+        from units.audit import actions_register, labels_register
+        from units.policy import rules_register
 
-        from . import models
+        from . import audit_actions, models, permissions
         from .adjustment_selectors import adjustments_to_review
         from .review import queue_register
 
+        rules_register(
+            *permissions.RULES, exports=permissions.EXPORTS
+        )  # policy.can_edit_row … answer with targets' rules
         queue_register(adjustments_to_review)  # 调整申请 wait in the review queue beside rows and 任务书
 
         # The history of handed-down tables (targets.handdown) reads in Chinese.
+        actions_register(audit_actions.TargetAction)
         labels_register(
             ("state", models.AssignedState),
             ("mode", models.TableMode),

@@ -12,10 +12,11 @@ from django.db import transaction
 from django.db.models import F, Max
 
 from units import inputs
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.models import Unit, UnitCategory
 
 from . import values as tv
+from .audit_actions import TargetAction
 from .models import (
     Cell,
     Indicator,
@@ -75,7 +76,7 @@ def target_change_record(*, actor, indicator: Indicator, period: str, before: st
     """The audit entry of a changed target value, wherever it was changed (pages, imports, admin)."""
     audit_record(
         actor=actor,
-        action=AuditAction.TARGET_CHANGED,
+        action=TargetAction.TARGET_CHANGED,
         obj=indicator,
         before={"raw": before},
         after={"raw": after},
@@ -125,7 +126,7 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
             indicator.save(update_fields=["name", "category", "measure_unit", "basis", "direction", "part_shares"])
             audit_record(
                 actor=actor,
-                action=AuditAction.INDICATOR_CHANGED,
+                action=TargetAction.INDICATOR_CHANGED,
                 obj=indicator,
                 before={k: v for k, v in before.items() if before[k] != after[k]},
                 after={k: v for k, v in after.items() if before[k] != after[k]},
@@ -158,7 +159,7 @@ def indicator_directions_set(*, updates: list[tuple[int, str]], actor) -> int:
         indicator.save(update_fields=["direction"])
         audit_record(
             actor=actor,
-            action=AuditAction.INDICATOR_CHANGED,
+            action=TargetAction.INDICATOR_CHANGED,
             obj=indicator,
             before={"direction": before},
             after={"direction": value},
@@ -190,7 +191,7 @@ def indicator_create(
         _set_target(indicator, TargetPeriod.LONG_TERM, long_term, None, {})
     audit_record(
         actor=actor,
-        action=AuditAction.INDICATOR_CREATED,
+        action=TargetAction.INDICATOR_CREATED,
         obj=indicator,
         after={"name": indicator.name, "category": category.path, "annual": annual, "long_term": long_term},
     )
@@ -216,7 +217,7 @@ def indicator_move(*, indicator_id: int, direction: int, actor) -> Indicator:
     Indicator.all_objects.filter(pk=indicator.pk).update(order=theirs)
     indicator.order = theirs
     audit_record(
-        actor=actor, action=AuditAction.INDICATOR_MOVED, obj=indicator, before={"order": mine}, after={"order": theirs}
+        actor=actor, action=TargetAction.INDICATOR_MOVED, obj=indicator, before={"order": mine}, after={"order": theirs}
     )
     return indicator
 
@@ -268,7 +269,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
     TableColumn.objects.filter(table=table).update(order=F("order") + 100000)
     removed = [existing[c["id"]] for c in columns if c.get("delete") and c.get("id")]
     for column in removed:
-        audit_record(actor=actor, action=AuditAction.COLUMN_REMOVED, obj=table, before={"column": column.label})
+        audit_record(actor=actor, action=TargetAction.COLUMN_REMOVED, obj=table, before={"column": column.label})
         column.delete()
     for order, item in enumerate(keep, start=1):
         fields = {k: item[k] for k in ("category_id", "name", "measure_unit", "value_kind", "allow_blank")}
@@ -287,7 +288,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
             if before != fields:
                 audit_record(
                     actor=actor,
-                    action=AuditAction.COLUMN_CHANGED,
+                    action=TargetAction.COLUMN_CHANGED,
                     obj=table,
                     before=before,
                     after=fields,
@@ -297,7 +298,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
             column = TableColumn.objects.create(table=table, order=order, **fields)
             audit_record(
                 actor=actor,
-                action=AuditAction.COLUMN_CREATED,
+                action=TargetAction.COLUMN_CREATED,
                 obj=table,
                 after=fields,
                 label=f"{table.title} · {column.label}",
@@ -330,7 +331,7 @@ def table_units_set(
     next_seq = (TableRow.all_objects.filter(table=table).aggregate(m=Max("seq"))["m"] or 0) + 1
     for unit_id in sorted(unit_ids - set(rows), key=lambda pk: (units[pk].order, units[pk].name)):
         row = TableRow.objects.create(table=table, unit=units[unit_id], seq=next_seq)
-        audit_record(actor=actor, action=AuditAction.ROW_CREATED, obj=row, label=units[unit_id].name)
+        audit_record(actor=actor, action=TargetAction.ROW_CREATED, obj=row, label=units[unit_id].name)
         next_seq += 1
         added += 1
     if positions:
@@ -358,7 +359,7 @@ def table_rows_renumber(*, table: TargetTable, positions: dict[int, int], actor)
     if before != after:
         audit_record(
             actor=actor,
-            action=AuditAction.TABLE_UNITS_REORDERED,
+            action=TargetAction.TABLE_UNITS_REORDERED,
             obj=table,
             before={"units": before},
             after={"units": after},
@@ -389,7 +390,7 @@ def table_create(
     table = TargetTable.objects.create(
         project=project, title=title, unit_category=unit_category, start_year=start_year, end_year=end_year, order=order
     )
-    audit_record(actor=actor, action=AuditAction.TABLE_CREATED, obj=table, after={"title": title})
+    audit_record(actor=actor, action=TargetAction.TABLE_CREATED, obj=table, after={"title": title})
     if all_units:
         unit_ids = set(Unit.objects.filter(category=unit_category).values_list("pk", flat=True))
         table_units_set(table=table, unit_ids=unit_ids, actor=actor)

@@ -14,8 +14,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from units import inputs, policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 
+from .audit_actions import TargetAction
 from .models import TableRow, TargetTable
 from .review import StaleVersion
 from .values import ParseError, format_number, parse_number
@@ -81,7 +82,7 @@ def rows_funding_set(
         TableRow.all_objects.filter(pk=row.pk).update(funding=values[row.pk])
         audit_record(
             actor=actor,
-            action=AuditAction.ROW_FUNDING_CHANGED,
+            action=TargetAction.ROW_FUNDING_CHANGED,
             obj=row,
             before={"funding": before},
             after={"funding": funding_text(values[row.pk])},

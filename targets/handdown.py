@@ -15,10 +15,11 @@ from django.db import transaction
 from django.db.models import F
 
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_text
 from units.models import AuditEntry
 
+from .audit_actions import TargetAction
 from .models import AssignedState, AssignedValue, Cell, TableColumn, TableMode, TableRow, TargetTable
 
 CONFIRM = "confirm"
@@ -55,10 +56,10 @@ def _columns(row: TableRow, column_ids) -> dict[int, TableColumn]:
     return columns
 
 
-def _entry(actor, action: AuditAction, row: TableRow, column: TableColumn, before: dict, after: dict) -> AuditEntry:
+def _entry(actor, action: TargetAction, row: TableRow, column: TableColumn, before: dict, after: dict) -> AuditEntry:
     return AuditEntry(
         actor=actor if getattr(actor, "is_authenticated", False) else None,
-        action=AuditAction(action),
+        action=TargetAction(action),
         object_type="targets.TableRow",
         object_id=str(row.pk),
         object_label=f"{row.unit.name} · {column.label}"[:300],
@@ -97,7 +98,7 @@ def row_assigned_update(*, row_id: int, values: dict[int, str], expected_version
         assigned.set_value(value)
         assigned.state, assigned.reason = AssignedState.PENDING, ""
         changed.append(assigned)
-        entries.append(_entry(actor, AuditAction.CELL_HANDED_DOWN, row, column, {"raw": before}, {"raw": value.raw}))
+        entries.append(_entry(actor, TargetAction.CELL_HANDED_DOWN, row, column, {"raw": before}, {"raw": value.raw}))
     if errors:
         raise ValidationError(errors)
     for assigned in changed:
@@ -157,7 +158,7 @@ def row_assigned_answer(*, row_id: int, answers: dict[int, Answer], expected_ver
         if not row.column_is_editable(column_id):
             errors.append(f"“{column.label}”未被重新打开，不能修改")
             continue
-        action = AuditAction.CELL_CONFIRMED if state == AssignedState.CONFIRMED else AuditAction.CELL_PROPOSED
+        action = TargetAction.CELL_CONFIRMED if state == AssignedState.CONFIRMED else TargetAction.CELL_PROPOSED
         before = {"raw": cell.raw if cell.pk else "", "state": given.state}
         after = {"raw": value.raw, "reason": reason} if reason else {"raw": value.raw}
         entries.append(_entry(actor, action, row, column, before, after))
@@ -181,7 +182,7 @@ def _write_answers(row: TableRow, writes, entries, actor) -> None:
     if started_from:
         audit_record(
             actor=actor,
-            action=AuditAction.ROW_STARTED,
+            action=TargetAction.ROW_STARTED,
             obj=row,
             before={"status": started_from},
             after={"status": row.status},
@@ -224,7 +225,7 @@ def table_hand_down(*, table_id: int, actor) -> int:
     TableRow.all_objects.filter(table=table).update(version=F("version") + 1)
     audit_record(
         actor=actor,
-        action=AuditAction.TABLE_HANDED_DOWN,
+        action=TargetAction.TABLE_HANDED_DOWN,
         obj=table,
         before={"mode": TableMode.UNIT_FILLED},
         after={"mode": TableMode.HANDED_DOWN, "cells": len(cells)},

@@ -4,12 +4,13 @@ from django.db import models
 from django.urls import reverse
 
 from units import inputs, policy
-from units.audit import AuditAction, audit_entries_for
+from units.audit import audit_entries_for
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import unit_fillers
 
 from . import values as tv
 from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
+from .audit_actions import TargetAction
 from .confirmations import ValueConfirmation  # noqa: F401 (a model of the app)
 from .fields import direction_field, part_shares, part_shares_field, read_part_shares  # noqa: F401
 from .layout import unit_label
@@ -407,10 +408,10 @@ class TableRow(Reviewable):
     audit_code = "targets.row"
     review_noun = "行"
     review_rules = {
-        ReviewEvent.SUBMITTED: policy.can_submit_row,
-        ReviewEvent.RETURNED: policy.can_review_row,
-        ReviewEvent.APPROVED: policy.can_review_row,
-        ReviewEvent.REOPENED: policy.can_reopen_row,
+        ReviewEvent.SUBMITTED: "can_submit_row",
+        ReviewEvent.RETURNED: "can_review_row",
+        ReviewEvent.APPROVED: "can_review_row",
+        ReviewEvent.REOPENED: "can_reopen_row",
     }
 
     @property
@@ -434,7 +435,7 @@ class TableRow(Reviewable):
         """Why an admin last reopened this row, if it ever was (the audit entry's comment)."""
         entry = (
             audit_entries_for(self)
-            .filter(action=AuditAction.ROW_REOPENED)
+            .filter(action=TargetAction.ROW_REOPENED)
             .order_by("-at", "-id")
             .values_list("comment", flat=True)
             .first()

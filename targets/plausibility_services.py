@@ -11,9 +11,10 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_text
 
+from .audit_actions import TargetAction
 from .confirmations import ValueConfirmation
 from .models import TableRow
 from .review import TransitionRefused
@@ -53,7 +54,7 @@ def row_values_confirm(*, row: TableRow, aids: list[ValueAid], reasons: dict[int
         )
         audit_record(
             actor=actor,
-            action=AuditAction.CELL_PLAUSIBILITY_CONFIRMED,
+            action=TargetAction.CELL_PLAUSIBILITY_CONFIRMED,
             obj=row,
             after={"raw": aid.raw, "warnings": aid.warning_text},
             comment=reason,

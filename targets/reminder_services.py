@@ -17,10 +17,11 @@ from django.urls import reverse
 from django.utils import timezone
 
 from units import policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.models import Membership, NotificationKind, Role
 from units.notifications import notify
 
+from .audit_actions import TargetAction
 from .models import TableReminder, TableRow, TableStatus, TargetTable
 from .review import EDITABLE
 
@@ -87,7 +88,7 @@ def table_remind(*, table_id: int, actor, today: date | None = None) -> Reminded
     if result.reminded:
         audit_record(
             actor=actor,
-            action=AuditAction.TABLE_REMINDED,
+            action=TargetAction.TABLE_REMINDED,
             obj=table,
             after={"reminded": result.reminded, "already": result.already, "no_account": result.no_account},
             comment=result.message,

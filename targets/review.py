@@ -18,7 +18,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from units.audit import AuditAction, audit_record
+from units import policy
+from units.audit import audit_record
 from units.inputs import check_text
 from units.notifications import notify
 
@@ -36,7 +37,6 @@ class ReviewStatus(models.TextChoices):
 # The groups of statuses, named once.
 EDITABLE = frozenset({ReviewStatus.NOT_STARTED, ReviewStatus.DRAFT, ReviewStatus.RETURNED})
 SUBMITTABLE = EDITABLE  # what may be edited may be submitted (the table's window aside)
-LOCKED = frozenset({ReviewStatus.SUBMITTED, ReviewStatus.APPROVED})
 # The first edit of these moves them to 填报中.
 STARTS_EDITING = frozenset({ReviewStatus.NOT_STARTED, ReviewStatus.RETURNED})
 
@@ -86,13 +86,13 @@ class Reviewable(models.Model):
     """Status, version and who submitted and reviewed, with the editing checks.
 
     A concrete reviewable sets `audit_code` and `review_noun`, and defines `review_label`,
-    `edit_label`, `review_rules` (step → policy question), `review_notice()` and, if it keeps
+    `edit_label`, `review_rules` (step → the name of a policy question, its app's rule), `review_notice()` and, if it keeps
     one, `review_snapshot()`.
     """
 
     audit_code = ""  # e.g. "targets.row": the audit actions are "<code>.<event>"
     review_noun = ""  # the refusal's noun: 行, 任务书
-    review_rules: dict[str, Callable] = {}
+    review_rules: dict[str, str] = {}  # e.g. {ReviewEvent.SUBMITTED: "can_submit_row"}
 
     status = models.CharField("状态", max_length=16, choices=ReviewStatus.choices, default=ReviewStatus.NOT_STARTED)
     version = models.PositiveIntegerField("版本", default=1)
@@ -192,7 +192,7 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
     if event == ReviewEvent.RETURNED and not comment:
         raise TransitionRefused("退回时必须填写退回意见")
     fields = {**_stamps(event, actor, comment), **fields}
-    rule = obj.review_rules.get(event)
+    rule = getattr(policy, obj.review_rules[event]) if event in obj.review_rules else None
     if actor is not None and rule is not None and not rule(actor, obj):
         raise PermissionDenied("您没有执行此操作的权限")
     check_text(comment, "“意见（原因）”")
@@ -204,13 +204,14 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
         to = _check_step(obj, event)
         before = obj.status
         updated = rows.filter(status=before).update(status=to, **fields)
-        assert updated == 1, "status moved under a row lock"
+        if updated != 1:  # the row lock makes this impossible; if it happens, nothing is written
+            raise StaleVersion(f"{obj.review_label}已被他人修改，请刷新后重试")
         obj.status = to
         for name, value in fields.items():
             setattr(obj, name, value)
         audit_record(
             actor=actor,
-            action=AuditAction(f"{obj.audit_code}.{event}"),
+            action=f"{obj.audit_code}.{event}",  # each app registers its reviewables' codes
             obj=obj,
             before={"status": before},
             after={"status": to, "version": obj.version},

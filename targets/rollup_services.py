@@ -7,8 +7,9 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 
+from .audit_actions import TargetAction
 from .models import Indicator, TableColumn, TargetPeriod, TargetPeriods, TargetTable
 from .rollup import factor_label, parse_factor, unit_factor
 
@@ -83,7 +84,7 @@ def table_rollup_save(*, table: TargetTable, links: list[dict], actor) -> int:
         column.save(update_fields=["indicator", "rollup_factor", "rollup_period"])
         audit_record(
             actor=actor,
-            action=AuditAction.COLUMN_ROLLUP_CHANGED,
+            action=TargetAction.COLUMN_ROLLUP_CHANGED,
             obj=table,
             before=before,
             after=after,

@@ -9,11 +9,11 @@ from django.db import transaction
 from django.db.models import Case, F, ForeignObjectRel, Value, When
 from django.utils import timezone
 
-from units.audit import AuditAction
 from units.bulk import insert_many
 from units.inputs import check_text
 from units.models import AuditEntry
 
+from .audit_actions import TargetAction
 from .models import AssignedValue, Cell, TableColumn, TableMode, TableRow, TargetTable
 from .review import STARTS_EDITING, ReviewStatus
 
@@ -93,7 +93,7 @@ def _update_batch(edits: list[RowEdit], actor, check, columns) -> list[TableRow]
             started_from = row.mark_edited()
             if started_from:
                 entries.append(
-                    _audit(actor, AuditAction.ROW_STARTED, row, {"status": started_from}, {"status": row.status})
+                    _audit(actor, TargetAction.ROW_STARTED, row, {"status": started_from}, {"status": row.status})
                 )
             bumped.append(row)
     if errors:
@@ -151,7 +151,7 @@ def _cell_edits(row, edit: RowEdit, columns, existing, actor, errors, to_create,
         else:
             to_update.append((current[0], cell))
         label = f"{row.unit.name} · {column.label}"[:300]
-        changed.append(_audit(actor, AuditAction.CELL_CHANGED, row, {"raw": before}, {"raw": value.raw}, label))
+        changed.append(_audit(actor, TargetAction.CELL_CHANGED, row, {"raw": before}, {"raw": value.raw}, label))
     return changed
 
 
@@ -168,7 +168,7 @@ def _narrative_edit(row: TableRow, edit: RowEdit, actor, errors) -> list[tuple]:
         errors.extend(exc.messages)
         return []
     entry = _audit(
-        actor, AuditAction.ROW_NARRATIVE_CHANGED, row, {"narrative": row.narrative}, {"narrative": edit.narrative}
+        actor, TargetAction.ROW_NARRATIVE_CHANGED, row, {"narrative": row.narrative}, {"narrative": edit.narrative}
     )
     row.narrative = edit.narrative
     return [entry]
@@ -178,10 +178,10 @@ CELL_FIELDS = ("row", "column", "raw", "kind", "comparator", "number", "measure_
 AUDIT_FIELDS = ("at", "actor", "action", "object_type", "object_id", "object_label", "before", "after", "comment")
 
 
-def _audit(actor, action: AuditAction, row: TableRow, before: dict, after: dict, label: str = "") -> tuple:
+def _audit(actor, action: TargetAction, row: TableRow, before: dict, after: dict, label: str = "") -> tuple:
     """An audit entry as the values `insert_many` writes (AUDIT_FIELDS): thousands per import."""
     actor = _actor(actor)
-    action = AuditAction(action)  # refuses a code without a Chinese label
+    action = TargetAction(action)  # refuses a code without a Chinese label
     label = label or row.unit.name
     return (
         timezone.now(),

@@ -4,6 +4,7 @@ from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
 
+from config.broker import task_send
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
@@ -21,8 +22,6 @@ def table_cells_reparse_task(table_id: int) -> int:
 def table_cells_reparse_queue(table_id: int) -> None:
     """After a column's unit or kind changed: reparse by a worker, or here if the broker is down
     (the parsed values must follow the column either way)."""
-    from config.broker import task_send
-
     if not task_send(table_cells_reparse_task, table_id):
         table_cells_reparse(table_id=table_id)
 

@@ -267,7 +267,7 @@ def table_progress(request, pk):
         **progress,
         "query": request.GET.get("q", ""),
         "can_manage": policy.can_manage_table(request.user, table),
-        "can_remind": table.status == "open" and policy.can_remind_table(request.user, table),
+        "can_remind": table.status == TableStatus.OPEN and policy.can_remind_table(request.user, table),
         "reminders": selectors.reminders_by_unit(table),
         "unsubmitted": sum(bar["count"] for bar in progress["bars"] if bar["status"] in review.EDITABLE),
         # Extending a deadline starts from the one in force, not from an empty field.
@@ -287,7 +287,7 @@ def table_open(request, pk):
         _refused(request, ValidationError(form.errors["deadline"]))
     else:
         try:
-            was_open = table.status == "open"
+            was_open = table.status == TableStatus.OPEN
             workflow.table_open(table_id=table.pk, actor=request.user, deadline=form.cleaned_data["deadline"])
         except ValidationError as exc:
             _refused(request, exc)

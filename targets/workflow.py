@@ -13,14 +13,15 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
-from units.policy import deadline_passed
 
+from .audit_actions import TargetAction
 from .handdown import row_unanswered
 from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
+from .permissions import deadline_passed
 from .plausibility_services import row_check_confirmed, row_values_confirm
 from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 from .review_aids import row_aids
@@ -131,7 +132,7 @@ def table_open(*, table_id: int, actor, deadline) -> TargetTable:
     was_open = table.status == TableStatus.OPEN
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.OPEN, deadline=deadline)
     table.status, table.deadline = TableStatus.OPEN, deadline
-    action = AuditAction.TABLE_DEADLINE_CHANGED if was_open else AuditAction.TABLE_OPENED
+    action = TargetAction.TABLE_DEADLINE_CHANGED if was_open else TargetAction.TABLE_OPENED
     audit_record(
         actor=actor,
         action=action,
@@ -160,7 +161,7 @@ def table_close(*, table_id: int, actor) -> TargetTable:
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.CLOSED)
     audit_record(
         actor=actor,
-        action=AuditAction.TABLE_CLOSED,
+        action=TargetAction.TABLE_CLOSED,
         obj=table,
         before={"status": table.status},
         after={"status": TableStatus.CLOSED},
@@ -178,7 +179,7 @@ def row_remove(*, row_id: int, actor, reason: str) -> TableRow:
     if row.removed_at is None:
         row.removed_at = timezone.now()
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=row.removed_at)
-        audit_record(actor=actor, action=AuditAction.ROW_REMOVED, obj=row, comment=reason, label=row.unit.name)
+        audit_record(actor=actor, action=TargetAction.ROW_REMOVED, obj=row, comment=reason, label=row.unit.name)
     return row
 
 
@@ -188,7 +189,7 @@ def row_restore(*, row_id: int, actor) -> TableRow:
     if row.removed_at is not None:
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=None)
         row.removed_at = None
-        audit_record(actor=actor, action=AuditAction.ROW_RESTORED, obj=row, label=row.unit.name)
+        audit_record(actor=actor, action=TargetAction.ROW_RESTORED, obj=row, label=row.unit.name)
     return row
 
 
@@ -199,7 +200,7 @@ def indicator_remove(*, indicator_id: int, actor, reason: str = "") -> Indicator
     if indicator.removed_at is None:
         indicator.removed_at = timezone.now()
         Indicator.all_objects.filter(pk=indicator.pk).update(removed_at=indicator.removed_at)
-        audit_record(actor=actor, action=AuditAction.INDICATOR_REMOVED, obj=indicator, comment=reason)
+        audit_record(actor=actor, action=TargetAction.INDICATOR_REMOVED, obj=indicator, comment=reason)
     return indicator
 
 
@@ -209,5 +210,5 @@ def indicator_restore(*, indicator_id: int, actor) -> Indicator:
     if indicator.removed_at is not None:
         Indicator.all_objects.filter(pk=indicator.pk).update(removed_at=None)
         indicator.removed_at = None
-        audit_record(actor=actor, action=AuditAction.INDICATOR_RESTORED, obj=indicator)
+        audit_record(actor=actor, action=TargetAction.INDICATOR_RESTORED, obj=indicator)
     return indicator

@@ -5,6 +5,7 @@ from django.apps import apps
 from django.contrib import admin
 from django.urls import reverse
 
+from targets.audit_actions import TargetAction
 from targets.models import Cell, Target
 
 pytestmark = pytest.mark.django_db
@@ -84,9 +85,9 @@ def test_only_bureau_admins_may_open_the_admin(client, django_user_model, wuhan)
 
 
 def test_the_audit_list_names_actions_in_chinese_in_its_rows_and_its_filter(client, admin_user, wuhan_row):
-    from units.audit import AuditAction, audit_record
+    from units.audit import audit_record
 
-    audit_record(actor=admin_user, action=AuditAction.ROW_CREATED, obj=wuhan_row)
+    audit_record(actor=admin_user, action=TargetAction.ROW_CREATED, obj=wuhan_row)
     client.force_login(admin_user)
     page = client.get(reverse("admin:units_auditentry_changelist")).content.decode()
     assert "添加单位" in page and ">targets.row.created<" not in page

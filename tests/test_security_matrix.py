@@ -341,7 +341,7 @@ MATRIX = {
     "projects:agreement_new": ("POST", "project", EDITOR_POST),
     "projects:agreement": ("GET", "agreement_sub", AGREEMENT),
     "projects:agreement_word": ("GET", "agreement_sub", AGREEMENT),
-    "projects:agreement_pdf": ("GET", "agreement_sub", AGREEMENT),
+    "reports:agreement_pdf": ("GET", "agreement_sub", AGREEMENT),
     "projects:agreement_save": (
         "POST",
         "agreement_section",
@@ -646,7 +646,7 @@ FILE_URLS = {
     "reports:export_table_handdown": ("table", "targets:table_grid", "GET"),
     "reports:export_agreement": ("agreement", "projects:agreement", "GET"),
     "projects:agreement_word": ("agreement", "projects:agreement", "GET"),
-    "projects:agreement_pdf": ("agreement", "projects:agreement", "GET"),
+    "reports:agreement_pdf": ("agreement", "projects:agreement", "GET"),
     "reports:export_job_download": ("job", "reports:export_job", "GET"),
     "reports:export_round_forms": ("monitoring_round", "monitoring:round", "POST"),
 }
@@ -712,7 +712,7 @@ def test_a_file_is_given_only_to_who_may_open_its_objects_page(role, cast, file_
 def test_the_wuhan_filler_gets_no_file_of_the_platforms_filled_agreement(client, wuhan, platform_agreement):
     client.force_login(wuhan)
     assert client.get(reverse("projects:agreement", args=[platform_agreement.pk])).status_code == 404
-    for name in ("reports:export_agreement", "projects:agreement_word", "projects:agreement_pdf"):
+    for name in ("reports:export_agreement", "projects:agreement_word", "reports:agreement_pdf"):
         assert client.get(reverse(name, args=[platform_agreement.pk])).status_code == 404, name
 
 

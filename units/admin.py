@@ -48,7 +48,7 @@ class ActionFilter(admin.SimpleListFilter):
     parameter_name = "action"
 
     def lookups(self, request, model_admin):
-        return audit.AuditAction.choices
+        return audit.action_choices()
 
     def queryset(self, request, queryset):
         return queryset.filter(action=self.value()) if self.value() else queryset

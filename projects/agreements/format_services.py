@@ -14,8 +14,9 @@ from django.db import transaction
 
 from targets.review import StaleVersion
 from units import inputs
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 
+from ..audit_actions import ProjectAction
 from ..models import Agreement, AgreementMetric, MetricKind, Project
 from ..years import shift_years
 
@@ -136,7 +137,7 @@ def agreement_format_save(
     after = _snapshot(agreement)
     changed = sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k))
     if changed:
-        action = AuditAction.AGREEMENT_FORMAT_CREATED if created else AuditAction.AGREEMENT_FORMAT_CHANGED
+        action = ProjectAction.AGREEMENT_FORMAT_CREATED if created else ProjectAction.AGREEMENT_FORMAT_CHANGED
         audit_record(
             actor=actor,
             action=action,
@@ -169,7 +170,7 @@ def agreement_format_copy(*, source: Project, copy: Project, shift: int, actor) 
     )
     audit_record(
         actor=actor,
-        action=AuditAction.AGREEMENT_FORMAT_CREATED,
+        action=ProjectAction.AGREEMENT_FORMAT_CREATED,
         obj=agreement,
         after=_snapshot(agreement),
         comment=f"复制到新年度：由“{source.name}”的任务书格式复制，期限顺延 {shift} 年",

@@ -1,9 +1,9 @@
 """The 任务书 as PDF: LibreOffice converts its Word document.
 
 A conversion takes seconds to minutes, so it never runs inside a request: the page's PDF link
-starts a background job with progress and a download link, like the exports. That job machinery
-(reports' ExportJob and its page) sits above projects, so it registers its starter here when its
-app is ready (reports.apps) and projects never imports reports.
+(`reports:agreement_pdf`) starts a background job with progress and a download link, like the
+exports. That job machinery (reports' ExportJob, its view and page) sits above projects and calls
+this module; projects knows nothing of it.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ STEPS = 2
 def agreement_pdf(agreement, *, on_step: Callable[[], None] = lambda: None) -> bytes:
     """The PDF bytes of `agreement`; `on_step` is called after each of the STEPS."""
     # Imported here, not at the top: python-docx and lxml weigh 15 MB, and this module is
-    # loaded in every process when the apps are ready (reports.apps registers the job),
-    # while only the process that converts a 任务书 needs them.
+    # loaded in every process that loads reports.services (the web, every worker), while only
+    # the process that converts a 任务书 needs them.
     from .docx import agreement_docx
 
     source = agreement_docx(agreement)
@@ -31,18 +31,3 @@ def agreement_pdf(agreement, *, on_step: Callable[[], None] = lambda: None) -> b
     pdf = office_pdf(source, "docx")
     on_step()
     return pdf
-
-
-_job_starter: Callable | None = None
-
-
-def register_job_starter(starter: Callable) -> None:
-    """`starter(request, agreement)` queues the PDF job and answers the request with its page."""
-    global _job_starter
-    _job_starter = starter
-
-
-def start_job(request, agreement):
-    if _job_starter is None:
-        raise RuntimeError("no PDF job machinery registered (is the reports app installed?)")
-    return _job_starter(request, agreement)

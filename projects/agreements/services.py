@@ -12,10 +12,11 @@ from django.urls import reverse
 
 from targets.review import ReviewEvent, TransitionRefused, lock, transition
 from units import inputs
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
 
+from ..audit_actions import ProjectAction
 from ..models import (
     Agreement,
     AgreementAllocation,
@@ -105,7 +106,7 @@ def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, 
     )
     audit_record(
         actor=actor,
-        action=AuditAction.AGREEMENT_CREATED,
+        action=ProjectAction.AGREEMENT_CREATED,
         obj=agreement,
         after={"undertaker": undertaker.name, "platform_kind": platform_kind},
     )
@@ -140,7 +141,7 @@ def _finish_edit(agreement: Agreement, *, actor, section: str, before: dict, aft
     changed = {k for k in set(before) | set(after) if before.get(k) != after.get(k)}
     audit_record(
         actor=actor,
-        action=AuditAction(f"projects.agreement.{section}_changed"),
+        action=ProjectAction(f"projects.agreement.{section}_changed"),
         obj=agreement,
         before={k: before.get(k) for k in sorted(changed)},
         after={k: after.get(k) for k in sorted(changed)},

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
@@ -15,7 +16,7 @@ from units.files import attach
 from .. import access
 from ..downloads import download_name
 from ..models import Agreement
-from . import pdf, services
+from . import services
 from .docx import agreement_docx
 from .format_views import format_page
 from .forms import AgreementNewForm, FieldErrors, parse_section, read_rows
@@ -84,7 +85,7 @@ def agreement_save(request, pk, section):
         messages.error(request, "表单缺少版本号，请刷新页面后重新填写")
     else:
         messages.success(request, "已保存")
-    return redirect(f"/agreements/{agreement.pk}/#{section}")
+    return redirect(f"{reverse('projects:agreement', args=[agreement.pk])}#{section}")
 
 
 def _transition(request, pk, allowed, service, success, **kwargs):
@@ -155,11 +156,3 @@ def agreement_word(request, pk):
         HttpResponse(agreement_docx(agreement), content_type=DOCX),
         download_name(agreement.project, "任务书", who, ext="docx"),
     )
-
-
-@login_required
-@require_safe
-def agreement_pdf(request, pk):
-    """Starts the PDF job (LibreOffice takes too long for a request); its page shows progress and the link."""
-    agreement = access.agreement_for_user(request.user, pk)
-    return pdf.start_job(request, agreement)

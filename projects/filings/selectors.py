@@ -6,10 +6,11 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from targets.audit_actions import TargetAction
 from targets.models import Indicator, Target, TargetPeriod, TargetPeriods
 from targets.review import EDITABLE, ReviewStatus
 from units import policy
-from units.audit import AuditAction, object_key
+from units.audit import object_key
 from units.models import AuditEntry
 
 from ..models import Project, ProjectFiling
@@ -52,7 +53,7 @@ def filing_of(project: Project) -> ProjectFiling:
 def filing_history(filing: ProjectFiling, lines: list[IndicatorLine]) -> list[AuditEntry]:
     """The filing's steps and header changes, and the changes of its indicators' targets, newest first."""
     scope = Q(object_type=f"{Indicator._meta.app_label}.{Indicator._meta.object_name}")
-    scope &= Q(action=AuditAction.TARGET_CHANGED, object_id__in=[str(line.indicator.pk) for line in lines])
+    scope &= Q(action=TargetAction.TARGET_CHANGED, object_id__in=[str(line.indicator.pk) for line in lines])
     if filing.pk:
         object_type, object_id = object_key(filing)
         scope |= Q(object_type=object_type, object_id=object_id)

@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from targets.audit_actions import TargetAction
 from targets.editing import target_values_set
 from targets.models import Indicator, Target
 from targets.review import ReviewEvent, lock, transition
 from units import inputs, policy
-from units.audit import AuditAction, audit_record
+from units.audit import audit_record
 
+from ..audit_actions import ProjectAction
 from ..models import Project, ProjectFiling
 from .selectors import FILING_FIELDS, filing_periods
 
@@ -91,7 +93,7 @@ def _save_write_ins(rows: dict[int, Indicator], actor) -> int:
         changed += 1
         audit_record(
             actor=actor,
-            action=AuditAction.INDICATOR_CHANGED,
+            action=TargetAction.INDICATOR_CHANGED,
             obj=indicator,
             before={k: v for k, v in before.items() if v != after[k]},
             after={k: v for k, v in after.items() if v != before[k]},
@@ -154,7 +156,7 @@ def filing_save(
         Project.objects.filter(pk=project.pk).update(**changed)
         audit_record(
             actor=actor,
-            action=AuditAction.FILING_CHANGED,
+            action=ProjectAction.FILING_CHANGED,
             obj=filing,
             before=before,
             after={k: _plain(v) for k, v in changed.items()},
@@ -180,7 +182,7 @@ def _mark_edited(filing: ProjectFiling, actor) -> None:
     if left is not None:
         audit_record(
             actor=actor,
-            action=AuditAction.FILING_STARTED,
+            action=ProjectAction.FILING_STARTED,
             obj=filing,
             before={"status": left},
             after={"status": filing.status, "version": filing.version},

@@ -278,7 +278,7 @@ def test_without_libreoffice_the_pdf_job_fails_saying_to_take_the_word_version(
     monkeypatch.setenv("PATH", "/nonexistent")
     client.force_login(platform_filler)
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("projects:agreement_pdf", args=[agreement.pk]))
+        response = client.get(reverse("reports:agreement_pdf", args=[agreement.pk]))
     job = ExportJob.objects.get(agreement=agreement)
     assert response.status_code == 200 and (job.status, job.error) == ("failed", NO_OFFICE)
     assert client.get(reverse("reports:export_job_download", args=[job.pk])).status_code == 403
@@ -289,7 +289,7 @@ def test_a_queued_pdf_job_is_shown_again_not_doubled(client, agreement, platform
 
     client.force_login(platform_filler)
     for _ in range(2):  # no on_commit here: the job stays queued
-        assert client.get(reverse("projects:agreement_pdf", args=[agreement.pk])).status_code == 200
+        assert client.get(reverse("reports:agreement_pdf", args=[agreement.pk])).status_code == 200
     assert ExportJob.objects.filter(agreement=agreement, status="pending").count() == 1
 
 
@@ -307,7 +307,7 @@ def test_the_pdf_holds_every_value(
     client.force_login(platform_filler)
     # The link starts a job (LibreOffice runs in a worker, here eagerly) and shows its page.
     with django_capture_on_commit_callbacks(execute=True):
-        response = client.get(reverse("projects:agreement_pdf", args=[agreement.pk]))
+        response = client.get(reverse("reports:agreement_pdf", args=[agreement.pk]))
     assert response.status_code == 200 and "任务书 PDF" in response.content.decode()
     job = ExportJob.objects.get(agreement=agreement, owner=platform_filler)
     assert (job.status, job.done_sheets, job.total_sheets, job.error) == ("done", 2, 2, "")

@@ -77,7 +77,7 @@ def test_the_agreement_pdf_job_is_served_warm_with_no_libreoffice_to_start(
     monkeypatch.setenv("PATH", "/nonexistent")
     client.force_login(platform_filler)
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(reverse("projects:agreement_pdf", args=[agreement.pk]))
+        client.get(reverse("reports:agreement_pdf", args=[agreement.pk]))
     job = ExportJob.objects.get(agreement=agreement)
     assert (job.status, job.error) == ("done", "")
     response = client.get(reverse("reports:export_job_download", args=[job.pk]))

@@ -64,7 +64,7 @@ def test_the_agreement_pdf_is_saved_to_the_object_store(
     server, bucket = s3_storage
     client.force_login(admin_user)
     with django_capture_on_commit_callbacks(execute=True):
-        client.get(reverse("projects:agreement_pdf", args=[platform_agreement.pk]))
+        client.get(reverse("reports:agreement_pdf", args=[platform_agreement.pk]))
     job = ExportJob.objects.get(agreement=platform_agreement)
     assert job.status == "done" and server.keys(bucket) == [job.file.name]
     assert server.body(bucket, job.file.name).startswith(b"%PDF-")

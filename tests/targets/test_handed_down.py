@@ -7,12 +7,12 @@ from django.test import Client
 from django.urls import reverse
 
 from targets import handdown
+from targets.audit_actions import TargetAction
 from targets.handdown import CONFIRM, PROPOSE, Answer
 from targets.models import AssignedState, AssignedValue, Cell, TableMode, TableRow, TargetTable
 from targets.review import ReviewStatus, StaleVersion
 from targets.services import row_cells_update
 from targets.workflow import row_approve, row_submit
-from units.audit import AuditAction
 from units.models import AuditEntry, Unit
 
 pytestmark = pytest.mark.django_db
@@ -57,7 +57,7 @@ def test_converting_a_unit_filled_table_keeps_every_value_as_its_handed_down_val
     assert {(c.row_id, c.column_id): c.raw for c in Cell.objects.filter(row__table=open_table)} == cells
     after = dict(TableRow.objects.filter(table=open_table).values_list("pk", "version"))
     assert all(after[pk] == versions[pk] + 1 for pk in versions)
-    assert AuditEntry.objects.filter(action=AuditAction.TABLE_HANDED_DOWN, object_id=str(open_table.pk)).exists()
+    assert AuditEntry.objects.filter(action=TargetAction.TABLE_HANDED_DOWN, object_id=str(open_table.pk)).exists()
 
 
 def test_a_table_is_converted_once_and_by_the_admin_only(open_table, admin_user, reviewer):
@@ -79,7 +79,7 @@ def test_the_bureau_writes_a_handed_down_value_and_it_waits_for_the_unit(assigne
     row = TableRow.objects.get(pk=wuhan_row.pk)
     assert row.version == assigned_row.version and row.status == ReviewStatus.NOT_STARTED
     entry = AuditEntry.objects.get(
-        action=AuditAction.CELL_HANDED_DOWN, object_id=str(row.pk), object_label__endswith=first.label
+        action=TargetAction.CELL_HANDED_DOWN, object_id=str(row.pk), object_label__endswith=first.label
     )
     assert entry.after == {"raw": "120"} and entry.before == {"raw": first.cells.get(row=row).raw}
 
@@ -129,7 +129,7 @@ def test_confirming_copies_the_handed_down_value_into_the_units_value(assigned_r
     assert Cell.objects.get(row=wuhan_row, column=first).raw == "120"
     assert AssignedValue.objects.get(row=wuhan_row, column=first).state == AssignedState.CONFIRMED
     assert row.status == ReviewStatus.DRAFT and row.version == assigned_row.version + 1
-    assert AuditEntry.objects.filter(action=AuditAction.CELL_CONFIRMED, object_id=str(row.pk)).exists()
+    assert AuditEntry.objects.filter(action=TargetAction.CELL_CONFIRMED, object_id=str(row.pk)).exists()
 
 
 def test_a_proposal_needs_a_reason_and_the_refusal_names_the_cell(assigned_row, wuhan, wuhan_row):
@@ -159,7 +159,7 @@ def test_a_proposal_writes_the_units_value_and_its_reason(assigned_row, wuhan, w
     assert Cell.objects.get(row=wuhan_row, column=second).raw == "60"
     given = AssignedValue.objects.get(row=wuhan_row, column=second)
     assert (given.raw, given.state, given.reason) == ("80", AssignedState.PROPOSED, "今年新设机构，力量不足")
-    entry = AuditEntry.objects.get(action=AuditAction.CELL_PROPOSED, object_id=str(wuhan_row.pk))
+    entry = AuditEntry.objects.get(action=TargetAction.CELL_PROPOSED, object_id=str(wuhan_row.pk))
     assert entry.after == {"raw": "60", "reason": "今年新设机构，力量不足"}
 
 

@@ -8,11 +8,11 @@ from django.core.management import call_command
 from django.urls import reverse
 
 from targets import values as tv
+from targets.audit_actions import TargetAction
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
 from targets.review import ReviewStatus
 from targets.rollup import Flag, Group, factor_label, judge, parse_factor, unit_factor
 from targets.selectors import project_rollup
-from units.audit import AuditAction
 from units.models import AuditEntry, Unit
 
 pytestmark = pytest.mark.django_db
@@ -286,7 +286,7 @@ def test_an_admin_links_a_column_and_its_factor_in_the_editor(client, admin_user
     column.refresh_from_db()
     # 万元 → 亿元 by itself when no factor is typed
     assert column.indicator == indicator and column.rollup_factor == Decimal("0.0001")
-    entry = AuditEntry.objects.filter(action=AuditAction.COLUMN_ROLLUP_CHANGED).latest("pk")
+    entry = AuditEntry.objects.filter(action=TargetAction.COLUMN_ROLLUP_CHANGED).latest("pk")
     assert entry.after["对应三级指标"] == PLEDGE and entry.after["换算系数"] == "÷10,000"
     # the editor shows the factor again as typed
     page = client.get(reverse("targets:table_edit", args=[table.pk])).content.decode()

@@ -1,0 +1,45 @@
+"""The audit codes of targets (target tables, rows, cells, indicators, 调整), with the labels the history shows.
+
+Registered with `units.audit` when the app starts (`targets.apps`); `audit_record` refuses a code
+no app registered. `AuditEntry.action` is a plain CharField, so a new code needs no migration."""
+
+from django.db import models
+
+
+class TargetAction(models.TextChoices):
+    CELL_CHANGED = "targets.cell.changed", "修改指标值"
+    CELL_HANDED_DOWN = "targets.cell.handed_down", "填写下达值"
+    CELL_CONFIRMED = "targets.cell.confirmed", "确认下达值"
+    CELL_PROPOSED = "targets.cell.proposed", "提出调整"
+    CELL_PLAUSIBILITY_CONFIRMED = "targets.cell.plausibility_confirmed", "确认提示（说明理由）"
+    ROW_NARRATIVE_CHANGED = "targets.row.narrative_changed", "修改文字目标"
+    ROW_STARTED = "targets.row.started", "开始填报"
+    ROW_SUBMITTED = "targets.row.submitted", "提交"
+    ROW_RETURNED = "targets.row.returned", "退回"
+    ROW_APPROVED = "targets.row.approved", "审核通过"
+    ROW_REOPENED = "targets.row.reopened", "重新打开"
+    ROW_CREATED = "targets.row.created", "添加单位"
+    ROW_REMOVED = "targets.row.removed", "删除"
+    ROW_RESTORED = "targets.row.restored", "恢复"
+    ROW_ADJUSTED = "targets.row.adjusted", "按调整批复修改"
+    ROW_FUNDING_CHANGED = "targets.row.funding_changed", "修改资金"
+    ADJUSTMENT_SUBMITTED = "targets.adjustment.submitted", "申请调整"
+    ADJUSTMENT_RETURNED = "targets.adjustment.returned", "调整申请未获批准"
+    ADJUSTMENT_APPROVED = "targets.adjustment.approved", "批准调整申请"
+    TABLE_CREATED = "targets.table.created", "新建目标表"
+    TABLE_OPENED = "targets.table.opened", "开放填报"
+    TABLE_CLOSED = "targets.table.closed", "截止填报"
+    TABLE_DEADLINE_CHANGED = "targets.table.deadline_changed", "修改截止时间"
+    TABLE_UNITS_REORDERED = "targets.table.units_reordered", "调整单位顺序"
+    TABLE_HANDED_DOWN = "targets.table.handed_down", "改为下达表"
+    TABLE_REMINDED = "targets.table.reminded", "催报"
+    COLUMN_CREATED = "targets.column.created", "新增列"
+    COLUMN_CHANGED = "targets.column.changed", "修改列"
+    COLUMN_REMOVED = "targets.column.removed", "删除列"
+    COLUMN_ROLLUP_CHANGED = "targets.column.rollup_changed", "修改列的汇总（计入三级指标）"
+    INDICATOR_CREATED = "targets.indicator.created", "新增三级指标"
+    INDICATOR_CHANGED = "targets.indicator.changed", "修改三级指标"
+    INDICATOR_MOVED = "targets.indicator.moved", "调整指标顺序"
+    INDICATOR_REMOVED = "targets.indicator.removed", "删除三级指标"
+    INDICATOR_RESTORED = "targets.indicator.restored", "恢复三级指标"
+    TARGET_CHANGED = "targets.target.changed", "修改绩效目标值"

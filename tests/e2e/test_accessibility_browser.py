@@ -23,7 +23,7 @@ from playwright.sync_api import expect
 from tests.api.matrix import API_MATRIX
 from tests.test_security_matrix import MATRIX, ROLES, cast, objects  # noqa: F401 (fixtures)
 
-from .conftest import TIMEOUT_MS
+from .conftest import TIMEOUT_MS, screenshot
 
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
 COUNTED = ("critical", "serious")
@@ -38,6 +38,16 @@ AXE_CONTEXT = {"api:docs": {"exclude": [["#swagger-ui"]]}}
 # Pages left out, with why. Django's admin (/admin/, a superuser's only) is Django's own markup, not the
 # product's: issue 22's clerk does every step without it, and its templates are not ours to fix.
 EXCLUDED = {"admin:index": "Django's own admin site: not the product's markup; no clerk's step needs it"}
+
+
+# Pages whose look the fixes changed (status colours, labels), saved as docs/screenshots/<name>.png
+# when SAVE_SCREENSHOTS=1.
+SCREENSHOTS = {
+    ("admin", "targets:table_progress"): "table-progress",
+    ("admin", "targets:table_edit"): "table-editor",
+    ("wuhan", "home"): "home-wuhan",
+    ("reviewer", "projects:agreement"): "a11y-agreement-labels",
+}
 
 
 def pages_for(role: str) -> list[tuple[str, object]]:
@@ -118,6 +128,8 @@ def test_every_page_a_role_sees_has_no_serious_accessibility_violation(
                 expect(page.locator(READY[name]).first).to_be_visible()
             checked.append(name)
             violations = axe_violations(page, AXE_CONTEXT.get(name))
+            if (role, name) in SCREENSHOTS:
+                screenshot(page, SCREENSHOTS[role, name])
             if violations:
                 failures[name] = violations
     finally:

@@ -136,3 +136,33 @@ def test_every_page_a_role_sees_has_no_serious_accessibility_violation(
         context.close()
     assert checked, role
     assert failures == {}, f"{role}: " + json.dumps(failures, ensure_ascii=False, indent=1)
+
+
+def test_a_filled_agreement_has_no_serious_violation_while_editable_or_approved(
+    browser, seeded_transactional_db, live_server, admin_user, platform_agreement
+):
+    """The matrix's 任务书 has no 参与单位 and is never approved: here it has one, and is checked as
+    its editor sees it, then approved (every input disabled), where inputs lacked labels."""
+    from projects.models import Agreement, AgreementParticipant
+    from targets.models import ReviewStatus
+
+    AgreementParticipant.objects.create(
+        agreement=platform_agreement, order=1, name="武汉大学", contact="张三", phone="027-1234567"
+    )
+    context = _logged_in_context(browser, live_server.url, admin_user)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    try:
+        page.goto(live_server.url + reverse("projects:agreement", args=[platform_agreement.pk]))
+        phone = page.get_by_role("textbox", name="第1个参与单位联系电话")
+        expect(phone).to_have_value("027-1234567")
+        expect(phone).to_be_enabled()
+        assert axe_violations(page) == []
+        Agreement.objects.filter(pk=platform_agreement.pk).update(status=ReviewStatus.APPROVED)
+        page.reload()
+        expect(phone).to_be_disabled()
+        expect(page.get_by_role("textbox", name="第1行开支内容")).to_have_value("专利运营服务")
+        assert axe_violations(page) == []
+        screenshot(page, "a11y-agreement-approved")
+    finally:
+        context.close()

@@ -107,6 +107,7 @@ def test_a_refused_value_marks_the_cell_invalid_with_the_message_as_its_descript
     expect(filler.locator("#grid-messages span")).to_have_count(1)
     expect(filler.locator("#statusbar")).to_contain_text("不是数字")
     cell.focus()
+    assert axe_violations(filler) == []  # the grid as it is now, a refused cell in it
     screenshot(filler, "a11y-grid-refused-cell")
     row = TableRow.objects.get(table__title=REGION, unit__name="武汉市")
     assert Cell.objects.get(row=row, column__order=2).raw == "600"  # refused, not saved

@@ -76,9 +76,26 @@ class FundingSourceForm(RefuseControlCharacters, forms.ModelForm):
         model = FundingSource
         fields = ["source_project", "label", "amount"]
 
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # One line of a table whose header names the columns: each field is named for screen readers.
+        for field in self.fields.values():
+            field.widget.attrs["aria-label"] = f"第{self.line}行{field.label}"
+
+    @property
+    def line(self) -> int:
+        return int(self.prefix.rsplit("-", 1)[-1]) + 1 if self.prefix else 1
+
+
+class FundingSourceBaseFormSet(forms.BaseInlineFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].widget.attrs["aria-label"] = f"删除第{form.line}行"
+
 
 FundingSourceFormSet = forms.inlineformset_factory(
-    Project, FundingSource, form=FundingSourceForm, extra=1, can_delete=True
+    Project, FundingSource, form=FundingSourceForm, formset=FundingSourceBaseFormSet, extra=1, can_delete=True
 )
 # 新建项目: three blank lines (年度金额、其中：中央补助、其中：省级资金 …).
 NewFundingFormSet = forms.inlineformset_factory(Project, FundingSource, form=FundingSourceForm, extra=3)

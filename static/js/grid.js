@@ -8,6 +8,11 @@
  * someone else saved the row first shows their values and lets the user reload or
  * overwrite knowingly. A row is submitted only when every cell on screen is saved,
  * and after a confirmation.
+ *
+ * For the keyboard and screen readers (issue 22 §4) the table is an ARIA grid with one Tab stop: the
+ * cell last visited has tabindex 0, every other cell -1 (a roving tabindex), so Tab enters the grid
+ * on that cell and the next Tab leaves it; arrows and Enter move inside. A refused cell carries
+ * aria-invalid and aria-describedby naming the server's message (kept in #grid-messages).
  */
 (function () {
   "use strict";
@@ -19,6 +24,50 @@
   const rows = () => Array.from(sheet.querySelectorAll("tr.datarow"));
   const cellsOf = (tr) => Array.from(tr.querySelectorAll("td.cell"));
   let editing = null; // {td, input, original}
+  const messages = document.getElementById("grid-messages");
+
+  // The roving tabindex: the one cell of the grid in the Tab order.
+  let active = sheet.querySelector("td.cell");
+  if (active) active.tabIndex = 0;
+  function activate(td) {
+    if (td === active) return;
+    if (active) active.tabIndex = -1;
+    td.tabIndex = 0;
+    active = td;
+  }
+  const skip = document.getElementById("skip-to-grid");
+  if (skip && active) {
+    skip.addEventListener("click", (event) => {
+      event.preventDefault();
+      active.focus();
+    });
+  }
+
+  // A refused value: the cell says so to assistive technology, with the reason as its description.
+  function markRefused(td, message) {
+    td.classList.add("error");
+    td.setAttribute("aria-invalid", "true");
+    const id = `cell-msg-${td.closest("tr").dataset.row}-${td.dataset.col}`;
+    let note = document.getElementById(id);
+    if (!note) {
+      note = document.createElement("span");
+      note.id = id;
+      messages.appendChild(note);
+    }
+    note.textContent = `${td.dataset.label}：${message}（未保存）`;
+    td.setAttribute("aria-describedby", id);
+  }
+
+  function clearRefused(td) {
+    td.classList.remove("error");
+    td.removeAttribute("aria-invalid");
+    const id = td.getAttribute("aria-describedby");
+    if (id) {
+      td.removeAttribute("aria-describedby");
+      const note = document.getElementById(id);
+      if (note) note.remove();
+    }
+  }
 
   function say(text, isError) {
     statusbar.textContent = text;
@@ -109,7 +158,7 @@
       });
       data = await response.json();
     } catch (err) {
-      tds.forEach((td) => { td.classList.remove("saving"); td.classList.add("error"); });
+      tds.forEach((td) => { td.classList.remove("saving"); markRefused(td, "网络错误"); });
       say("网络错误，未保存，请检查网络后重试", true);
       return { unit: tr.dataset.unit, failed: true };
     }
@@ -123,7 +172,7 @@
       tr.className = "datarow st-" + data.status;
       const readings = [];
       tds.forEach((td) => {
-        td.classList.remove("error");
+        clearRefused(td);
         delete td.dataset.pending;
         td.removeAttribute("title");
         const saved = data.cells[td.dataset.col];
@@ -145,7 +194,7 @@
       tds.forEach((td) => {
         const message = errors[td.dataset.col];
         if (message || !Object.keys(errors).length) {
-          td.classList.add("error");
+          markRefused(td, message || data.message || "保存失败");
           td.dataset.pending = values[td.dataset.col];
           td.title = message || data.message;
         }
@@ -218,7 +267,7 @@
         cellsOf(tr).forEach((td) => {
           const col = td.dataset.col;
           td.textContent = col === "narrative" ? data.narrative : (data.current[col] || "");
-          td.classList.remove("error");
+          clearRefused(td);
           delete td.dataset.pending;
         });
         say("已载入对方保存的值");
@@ -345,8 +394,8 @@
       return;
     }
     const moves = { ArrowUp: [-1, 0], ArrowDown: [1, 0], ArrowLeft: [0, -1], ArrowRight: [0, 1], Enter: [1, 0] };
-    if (event.key === "Tab") { event.preventDefault(); move(td, 0, event.shiftKey ? -1 : 1); }
-    else if (moves[event.key]) { event.preventDefault(); move(td, ...moves[event.key]); }
+    if (event.key === "Tab") return; // the grid is one Tab stop: Tab leaves it, from the cell last visited
+    if (moves[event.key]) { event.preventDefault(); move(td, ...moves[event.key]); }
     else if (event.key === "F2") { event.preventDefault(); startEdit(td); }
     else if (event.key === "Delete" || event.key === "Backspace") {
       event.preventDefault();
@@ -374,6 +423,7 @@
   });
   sheet.addEventListener("focusin", (event) => {
     const td = event.target.closest("td.cell");
+    if (td) activate(td);
     if (td && !editing) {
       const tr = td.closest("tr");
       say(`${tr.dataset.unit} · ${td.dataset.label}${td.title ? " · " + td.title : ""}${editable(td) ? "" : "（只读）"}`,

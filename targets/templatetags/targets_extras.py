@@ -44,11 +44,6 @@ def person(user) -> str:
 
 
 @register.filter
-def split(text: str):
-    return text.split()
-
-
-@register.filter
 def get(mapping, key):
     """`mapping[key]`, or "" when either is missing (a stored row has no errors)."""
     return mapping.get(key, "") if isinstance(mapping, dict) else ""
@@ -76,9 +71,21 @@ def money(value) -> str:
     return f"{value:,.2f}"
 
 
+# A 参与单位 line's fields, with the column heads the 任务书 page shows (its inputs' accessible names).
+PARTICIPANT_FIELDS = {
+    "name": "单位名称",
+    "contact": "项目联系人",
+    "contact_title": "职务",
+    "phone": "联系电话",
+    "email": "电子邮箱",
+    "address": "通讯地址",
+}
+
+
 @register.filter
 def participant_fields(participant):
-    return [(f, getattr(participant, f)) for f in ("name", "contact", "contact_title", "phone", "email", "address")]
+    """(field, its column head, the value) of a 参与单位 line; a blank line (None) has no values."""
+    return [(f, label, getattr(participant, f) if participant else "") for f, label in PARTICIPANT_FIELDS.items()]
 
 
 @register.filter

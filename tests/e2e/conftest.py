@@ -67,11 +67,26 @@ def login(browser, demo):
         # The URL changes when the navigation commits, before the page's scripts have run: a test that
         # used the home page's filter at once raced them on a loaded machine (the change went unheard).
         page.wait_for_load_state("load")
+        _click_then_load(page)
         return page
 
     yield _login
     for context in contexts:
         context.close()
+
+
+def _click_then_load(page):
+    """`page.click` returns once a navigation it started has committed, before the new page's
+    scripts run; a test that typed at once raced them on a loaded machine (a key lost by the grid, a
+    section typed before the guard listened). After each click, wait for the page to have loaded: at
+    once when the click did not navigate."""
+    click = page.click
+
+    def click_and_wait(selector, **options):
+        click(selector, **options)
+        page.wait_for_load_state("load")
+
+    page.click = click_and_wait
 
 
 def screenshot(page, name: str):

@@ -28,7 +28,7 @@ def test_a_sub_platform_fills_its_agreement_in_the_browser_and_the_bureau_approv
         dialog.dismiss() if len(dialogs) == 1 else dialog.accept()
 
     unit.on("dialog", answer)
-    unit.click("text=湖北省专利转化专项计划项目任务书（平台类）")
+    click_and_load(unit, "text=湖北省专利转化专项计划项目任务书（平台类）")  # guard.js must listen before typing
     # Typing in one section, then saving another, would lose the typing: the page asks first.
     unit.fill("input[name=undertaker_leader]", "张明")
     unit.click("button:has-text('保存附表')")

@@ -6,15 +6,14 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
-from units.audit import audit_entries_for
 from units.inputs import MalformedJson, read_json
 
 from . import access, handdown_selectors, last_year, review_aids, save_flags, selectors
 from . import values as tv
+from .cell_checks import cells_refused, row_conflict
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
 from .payloads import RowValuesSave, payload_problem
@@ -97,34 +96,26 @@ def malformed_response(exc: MalformedJson) -> JsonResponse:
     return JsonResponse({"message": f"{MALFORMED}（{exc}）"}, status=400)
 
 
-def _cell_errors(columns: dict, values: dict[int, str]) -> dict[str, str]:
-    errors = {}
-    for column_id, raw in values.items():
-        try:
-            columns[column_id].parse(raw)
-        except ValidationError as exc:
-            errors[str(column_id)] = "；".join(exc.messages)
-    return errors
+def values_refusal(columns: dict, values: dict[int, str]) -> JsonResponse | None:
+    """400 when a posted column is not the table's or a value cannot be read (the bad cells named,
+    targets.cell_checks); None when all can be saved."""
+    if set(values) - set(columns):
+        return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
+    refused = cells_refused(columns, values)
+    if refused:
+        errors = {str(column_id): "；".join(messages) for column_id, messages in refused.items()}
+        return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
+    return None
 
 
-def _conflict_response(row, exc: StaleVersion, user, values=Cell) -> JsonResponse:
-    """409 with what the other person saved and who they were, so the page can show both.
-    `values`: the model of what was saved (a row's cells, or the 下达值 of a handed-down row)."""
-    row.refresh_from_db()
-    current = {str(v.column_id): v.raw for v in values.objects.filter(row=row)}
-    last = audit_entries_for(row).exclude(actor=user).first()
-    return JsonResponse(
-        {
-            "message": exc.messages[0],
-            "conflict": True,
-            "version": row.version,
-            "current": current,
-            "narrative": row.narrative,
-            "by": (last.actor.first_name or last.actor.username) if last and last.actor else "他人",
-            "at": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S") if last else "",
-        },
-        status=409,
-    )
+def save_refusal(row, exc: ValidationError, user, values=Cell) -> JsonResponse:
+    """What the grid shows of a refused save: the other person's values (409), a locked row (409),
+    or why (400)."""
+    if isinstance(exc, StaleVersion):
+        return JsonResponse(row_conflict(row, exc, user, values=values), status=409)
+    if isinstance(exc, NotEditable):
+        return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
+    return JsonResponse({"message": "；".join(exc.messages)}, status=400)
 
 
 @login_required
@@ -140,13 +131,9 @@ def row_cells_save(request, pk):
         return malformed_response(exc)
 
     columns = {c.pk: c for c in selectors.table_columns(row.table)}
-    unknown = set(values) - set(columns)
-    if unknown:
-        return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
-    errors = _cell_errors(columns, values)
-    if errors:
-        return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
-
+    refusal = values_refusal(columns, values)
+    if refusal is not None:
+        return refusal
     try:
         row = row_cells_update(
             row_id=row.pk,
@@ -156,12 +143,8 @@ def row_cells_save(request, pk):
             narrative=narrative,
             columns=columns,
         )
-    except StaleVersion as exc:
-        return _conflict_response(row, exc, request.user)
-    except NotEditable as exc:
-        return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
     except ValidationError as exc:
-        return JsonResponse({"message": "；".join(exc.messages)}, status=400)
+        return save_refusal(row, exc, request.user)
 
     # The texts as stored: each value read as the service read it (memoised, no query).
     stored = {pk: columns[pk].parse_once(values[pk]).raw for pk in values}

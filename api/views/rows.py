@@ -5,13 +5,14 @@ stale version) and `targets.workflow` (each step a `targets.review.transition`).
 
 from functools import partial
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from targets import access, workflow
-from targets.models import Cell, TableColumn
+from targets import selectors as target_selectors
+from targets.cell_checks import cells_refused, row_conflict
 from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
@@ -64,21 +65,6 @@ class CellList(generics.ListAPIView):
         return selectors.cells_for(self.request.user)
 
 
-def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
-    """Each value read by its column's parser, as the grid does: errors with their field path."""
-    errors = []
-    for column_id, raw in cells.items():
-        column = columns.get(column_id)
-        if column is None:
-            errors.append({"field": f"cells.{column_id}", "message": "该列不属于此目标表"})
-            continue
-        try:
-            column.parse(raw)
-        except ValidationError as exc:
-            errors.extend({"field": f"cells.{column_id}", "message": m} for m in exc.messages)
-    return errors
-
-
 class RowDetail(generics.GenericAPIView):
     serializer_class = RowSerializer
 
@@ -97,8 +83,13 @@ class RowDetail(generics.GenericAPIView):
         payload = RowWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         cells = payload.validated_data["cells"]
-        columns = {c.pk: c for c in TableColumn.objects.filter(table_id=row.table_id).select_related("category")}
-        errors = _cell_errors(columns, cells)
+        columns = {c.pk: c for c in target_selectors.table_columns(row.table)}
+        # Each value read by its column's parser, as the grid does (targets.cell_checks): errors with their path.
+        errors = [
+            {"field": f"cells.{column_id}", "message": m}
+            for column_id, messages in cells_refused(columns, cells).items()
+            for m in messages
+        ]
         if errors:
             detail = "有单元格无法保存：" + "；".join(e["message"] for e in errors)
             return Response({"detail": detail, "errors": errors}, status=400)
@@ -111,9 +102,8 @@ class RowDetail(generics.GenericAPIView):
                 narrative=payload.validated_data.get("narrative"),
             )
         except StaleVersion as exc:
-            row.refresh_from_db()
-            current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
-            raise Conflict(exc.messages[0], extra={"version": row.version, "current": current}) from None
+            body = row_conflict(row, exc, request.user)  # what the grid shows: the values, who and when
+            raise Conflict(body.pop("message"), extra=body) from None
         return _row_response(request, pk)
 
 

@@ -119,7 +119,7 @@ def row_reopen(
 # --- the table's filling window ----------------------------------------------------------
 
 
-def _require_manager(actor, table) -> None:
+def table_manager_required(actor, table) -> None:
     """Opening, closing and removing rows are the table's managers' (`policy.can_manage_table`);
     `actor=None` is the system, which no rule is about."""
     if actor is not None and not policy.can_manage_table(actor, table):
@@ -128,7 +128,7 @@ def _require_manager(actor, table) -> None:
 
 def _locked_table(table_id: int, actor) -> TargetTable:
     table = TargetTable.objects.select_for_update().select_related("project").get(pk=table_id)
-    _require_manager(actor, table)
+    table_manager_required(actor, table)
     return table
 
 
@@ -186,7 +186,7 @@ def table_close(*, table_id: int, actor) -> TargetTable:
 
 def _locked_row_of_any_state(row_id: int, actor) -> TableRow:
     row = TableRow.all_objects.select_for_update(of=("self",)).select_related("unit", "table__project").get(pk=row_id)
-    _require_manager(actor, row.table)
+    table_manager_required(actor, row.table)
     return row
 
 

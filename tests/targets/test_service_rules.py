@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.utils import timezone
 
 from targets import workflow
@@ -52,3 +53,31 @@ def test_a_filler_cannot_remove_or_restore_a_row(wuhan, outsider, admin_user, wu
     with pytest.raises(PermissionDenied):
         workflow.row_restore(row_id=wuhan_row.pk, actor=wuhan)
     assert not TableRow.objects.filter(pk=wuhan_row.pk).exists()  # still removed
+
+
+def test_a_filler_cannot_change_the_tables_columns_units_or_order(wuhan, outsider, wuhan_row):
+    from targets import editing
+    from targets.models import TableColumn
+
+    table = TargetTable.objects.select_related("project").get(pk=wuhan_row.table_id)
+    columns = list(TableColumn.objects.filter(table=table).values_list("pk", "name"))
+    rows = list(TableRow.all_objects.filter(table=table).values_list("pk", "seq", "removed_at"))
+    with pytest.raises(PermissionDenied):
+        editing.table_columns_save(table=table, columns=[], actor=wuhan)
+    with pytest.raises(PermissionDenied):
+        editing.table_units_set(table=table, unit_ids=set(), actor=outsider)
+    with pytest.raises(PermissionDenied), transaction.atomic():  # it runs inside its caller's transaction
+        editing.table_rows_renumber(table=table, positions={wuhan_row.unit_id: 99}, actor=wuhan)
+    assert list(TableColumn.objects.filter(table=table).values_list("pk", "name")) == columns
+    assert list(TableRow.all_objects.filter(table=table).values_list("pk", "seq", "removed_at")) == rows
+
+
+def test_a_filler_cannot_create_a_table(wuhan, hubei):
+    from targets import editing
+
+    count = TargetTable.objects.filter(project=hubei).count()
+    with pytest.raises(PermissionDenied):
+        editing.table_create(
+            project=hubei, title="新表", unit_category="region", start_year=2023, end_year=2024, actor=wuhan
+        )
+    assert TargetTable.objects.filter(project=hubei).count() == count

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
@@ -96,16 +98,38 @@ def malformed_response(exc: MalformedJson) -> JsonResponse:
     return JsonResponse({"message": f"{MALFORMED}（{exc}）"}, status=400)
 
 
-def values_refusal(columns: dict, values: dict[int, str]) -> JsonResponse | None:
-    """400 when a posted column is not the table's or a value cannot be read (the bad cells named,
-    targets.cell_checks); None when all can be saved."""
+class Refused(Exception):
+    """A save refused before the service is asked: `response` says why (400)."""
+
+    def __init__(self, response: JsonResponse):
+        super().__init__(response.status_code)
+        self.response = response
+
+
+@dataclass(frozen=True)
+class PostedValues:
+    version: int
+    values: dict[int, str]
+    narrative: str | None
+    columns: dict  # the table's columns by id
+
+
+def posted_values(request, row) -> PostedValues:
+    """The grid's JSON body for `row`, every value readable by its column (the grid and the 下达值
+    grid alike). Refused (400): a body of another shape, a column not the table's, or the bad cells
+    named (targets.cell_checks)."""
+    try:
+        version, values, narrative = _save_payload(request.body)
+    except MalformedJson as exc:
+        raise Refused(malformed_response(exc)) from None
+    columns = {c.pk: c for c in selectors.table_columns(row.table)}
     if set(values) - set(columns):
-        return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
+        raise Refused(JsonResponse({"message": "提交的列不属于该目标表"}, status=400))
     refused = cells_refused(columns, values)
     if refused:
         errors = {str(column_id): "；".join(messages) for column_id, messages in refused.items()}
-        return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
-    return None
+        raise Refused(JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400))
+    return PostedValues(version, values, narrative, columns)
 
 
 def save_refusal(row, exc: ValidationError, user, values=Cell) -> JsonResponse:
@@ -126,25 +150,20 @@ def row_cells_save(request, pk):
     if not policy.can_edit_row(request.user, row):
         raise PermissionDenied("您没有修改该行的权限")
     try:
-        version, values, narrative = _save_payload(request.body)
-    except MalformedJson as exc:
-        return malformed_response(exc)
-
-    columns = {c.pk: c for c in selectors.table_columns(row.table)}
-    refusal = values_refusal(columns, values)
-    if refusal is not None:
-        return refusal
-    try:
+        posted = posted_values(request, row)
         row = row_cells_update(
             row_id=row.pk,
-            values=values,
-            expected_version=version,
+            values=posted.values,
+            expected_version=posted.version,
             actor=request.user,
-            narrative=narrative,
-            columns=columns,
+            narrative=posted.narrative,
+            columns=posted.columns,
         )
+    except Refused as exc:
+        return exc.response
     except ValidationError as exc:
         return save_refusal(row, exc, request.user)
+    values, columns = posted.values, posted.columns
 
     # The texts as stored: each value read as the service read it (memoised, no query).
     stored = {pk: columns[pk].parse_once(values[pk]).raw for pk in values}

@@ -11,11 +11,10 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from units import policy
-from units.inputs import MalformedJson
 
 from . import access, handdown, selectors
 from . import values as tv
-from .grid_views import _save_payload, malformed_response, save_refusal, values_refusal
+from .grid_views import Refused, posted_values, save_refusal
 from .models import AssignedValue
 from .views import _back, _row_context
 
@@ -31,17 +30,15 @@ def row_assigned_save(request, pk):
     if not policy.can_hand_down(request.user, row.table):
         raise PermissionDenied("只有省局管理员或本项目的审核员可以填写下达值")
     try:
-        version, values, _narrative = _save_payload(request.body)
-    except MalformedJson as exc:
-        return malformed_response(exc)
-    columns = {c.pk: c for c in selectors.table_columns(row.table)}
-    refusal = values_refusal(columns, values)
-    if refusal is not None:
-        return refusal
-    try:
-        row = handdown.row_assigned_update(row_id=row.pk, values=values, expected_version=version, actor=request.user)
+        posted = posted_values(request, row)
+        row = handdown.row_assigned_update(
+            row_id=row.pk, values=posted.values, expected_version=posted.version, actor=request.user
+        )
+    except Refused as exc:
+        return exc.response
     except ValidationError as exc:
         return save_refusal(row, exc, request.user, values=AssignedValue)
+    values, columns = posted.values, posted.columns
     saved = {a.column_id: a.raw for a in AssignedValue.objects.filter(row=row, column_id__in=values)}
     return JsonResponse(
         {

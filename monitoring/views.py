@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from targets.review_views import back_to, read_comment, step_view
 from units import policy
 from units.files import file_response
 from units.inputs import parse_id
@@ -180,31 +181,22 @@ def report_budget(request, pk):
     return _report_form(request, report, write, "预算数未保存：", "预算数已保存", "#budget")
 
 
-def _step(request, pk, allowed, service, success, **kwargs):
-    report = access.report_for_user(request.user, pk)
-    if not allowed(request.user, report):
-        raise PermissionDenied("您没有执行此操作的权限")
-    try:
-        service(report_id=report.pk, actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect("monitoring:report", pk=report.pk)
+def _read_reopen(request, report) -> dict:
+    return {"comment": request.POST.get("comment", "") or request.POST.get("reason", "")}
 
 
-@login_required
-@require_POST
-def report_submit(request, pk):
-    return _step(request, pk, policy.can_submit_report, services.report_submit, "已提交，等待省局审核")
-
-
-@login_required
-@require_POST
-def report_return(request, pk):
-    comment = request.POST.get("comment", "")
-    return _step(request, pk, policy.can_review_report, services.report_return, "已退回", comment=comment)
+# The report's steps (targets.review_views), from its page and back there.
+_STEP = {"fetch": access.report_for_user, "key": "report_id", "back": back_to("monitoring:report")}
+report_submit = step_view(
+    **_STEP, allowed=policy.can_submit_report, service=services.report_submit, success="已提交，等待省局审核"
+)
+report_return = step_view(
+    **_STEP, allowed=policy.can_review_report, service=services.report_return, read=read_comment, success="已退回"
+)
+_approve = step_view(**_STEP, allowed=policy.can_review_report, service=services.report_approve, success="已审核通过")
+report_reopen = step_view(
+    **_STEP, allowed=policy.can_reopen_report, service=services.report_reopen, read=_read_reopen, success="已重新打开"
+)
 
 
 @login_required
@@ -214,7 +206,7 @@ def report_approve(request, pk):
     saved are saved first instead of being lost (a refusal shows them again). One message says
     what became of both: never “评定已保存” beside “请先评定：…”."""
     if not any(name.startswith("grade-") for name in request.POST):
-        return _step(request, pk, policy.can_review_report, services.report_approve, "已审核通过")
+        return _approve(request, pk)
     refused = _grades_save(request, pk, quiet=True)
     if refused is not None:
         return refused
@@ -226,13 +218,6 @@ def report_approve(request, pk):
     else:
         messages.success(request, "评定已保存，已审核通过")
     return redirect("monitoring:report", pk=report.pk)
-
-
-@login_required
-@require_POST
-def report_reopen(request, pk):
-    comment = request.POST.get("comment", "") or request.POST.get("reason", "")
-    return _step(request, pk, policy.can_reopen_report, services.report_reopen, "已重新打开", comment=comment)
 
 
 @login_required

@@ -1,7 +1,6 @@
 from datetime import date
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -245,11 +244,8 @@ def export_job_retry_view(request, pk):
 @login_required
 @require_safe
 def export_job_download(request, pk):
-    job = access.export_job_for_owner(request.user, pk)
-    if job.status == ExportStatus.EXPIRED:  # its page says so and offers 重新导出
-        return redirect("reports:export_job", pk=job.pk)
-    if job.status != ExportStatus.DONE or not job.file:
-        raise PermissionDenied("文件尚未生成")
-    if not policy.can_use_export_job(request.user, job):
-        raise Http404("没有找到该项目")
+    try:
+        job = access.export_job_for_download(request.user, pk)
+    except access.ExportExpired as expired:  # its page says so and offers 重新导出
+        return redirect("reports:export_job", pk=expired.job.pk)
     return file_response(job.file, filename=job.download_name, content_type=job.content_type)

@@ -14,6 +14,7 @@ from units import policy
 from . import access, selectors
 from .adjustment_selectors import row_versions, version_differences
 from .adjustment_services import adjustment_approve, adjustment_refuse, adjustment_request
+from .review_views import read_comment, step_view
 from .views import _row_context
 
 ANCHOR = "#adjustment"
@@ -65,29 +66,24 @@ def row_adjust(request, pk):
     return _to_row(row.pk)
 
 
-def _decide(request, pk, service, success: str, **kwargs):
-    adjustment = access.adjustment_for_user(request.user, pk)
-    _require(policy.can_review_adjustment(request.user, adjustment.row))
-    try:
-        service(adjustment_id=adjustment.pk, actor=request.user, comment=request.POST.get("comment", ""), **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, f"{adjustment.row.unit.name}：{success}")
-    return _to_row(adjustment.row_id)
+def _decided(text: str):
+    return lambda adjustment: f"{adjustment.row.unit.name}：{text}"
 
 
-@login_required
-@require_POST
-def adjustment_approve_view(request, pk):
-    return _decide(request, pk, adjustment_approve, "调整申请已批准，新的批复版本已生效")
-
-
-@login_required
-@require_POST
-def adjustment_refuse_view(request, pk):
-    return _decide(request, pk, adjustment_refuse, "调整申请未予批准，仍以原批复值为准")
+# The bureau's decision on a 调整申请 (targets.review_views), with its comment, back to the row's 调整.
+_DECIDE = {
+    "fetch": access.adjustment_for_user,
+    "allowed": lambda user, adjustment: policy.can_review_adjustment(user, adjustment.row),
+    "key": "adjustment_id",
+    "read": read_comment,
+    "back": lambda request, adjustment: _to_row(adjustment.row_id),
+}
+adjustment_approve_view = step_view(
+    **_DECIDE, service=adjustment_approve, success=_decided("调整申请已批准，新的批复版本已生效")
+)
+adjustment_refuse_view = step_view(
+    **_DECIDE, service=adjustment_refuse, success=_decided("调整申请未予批准，仍以原批复值为准")
+)
 
 
 def _chosen(versions, value, default):

@@ -7,11 +7,11 @@ holds values cannot be removed.
 
 from __future__ import annotations
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Max
 
-from units import inputs
+from units import inputs, policy
 from units.audit import audit_record
 from units.models import Unit, UnitCategory
 
@@ -31,7 +31,7 @@ from .models import (
     read_part_shares,
 )
 from .tasks import table_cells_reparse_queue
-from .workflow import row_remove, row_restore
+from .workflow import row_remove, row_restore, table_manager_required
 
 
 def _targets_of(indicator: Indicator) -> dict[str, Target]:
@@ -252,6 +252,7 @@ def table_columns_save(*, table: TargetTable, columns: list[dict], actor) -> Non
     value_kind, allow_blank, delete, and optionally direction (指标性质, "" to read it from each
     unit's target) and part_shares (a compound target's shares, 6:4).
     """
+    table_manager_required(actor, table)
     _check_columns(columns)
     existing = {c.pk: c for c in TableColumn.objects.select_for_update().filter(table=table)}
     filled = set(
@@ -315,6 +316,7 @@ def table_units_set(
     New rows come after the others in the official order (`Unit.order`); `positions` (unit id →
     the number typed beside it) reorders the rows: rows by that number, a tie or a unit without
     one where it stood."""
+    table_manager_required(actor, table)
     units = {u.pk: u for u in Unit.objects.filter(pk__in=unit_ids)}
     wrong = [u.name for u in units.values() if u.category != table.unit_category]
     if wrong or len(units) != len(unit_ids):
@@ -343,6 +345,7 @@ def table_units_set(
 def table_rows_renumber(*, table: TargetTable, positions: dict[int, int], actor) -> bool:
     """Number the table's rows 1, 2 … in the order of `positions` (unit id → typed number); a row
     without one keeps its place. Removed rows follow. True if the order changed (audited)."""
+    table_manager_required(actor, table)
     rows = list(TableRow.all_objects.filter(table=table).select_related("unit").order_by("seq"))
     active = [r for r in rows if r.removed_at is None]
     ordered = sorted(active, key=lambda r: (positions.get(r.unit_id, r.seq), r.seq))
@@ -374,7 +377,10 @@ YEARS = (2000, 2100)  # a target table's plausible years: what is outside was mi
 def table_create(
     *, project, title: str, unit_category: str, start_year: int, end_year: int, actor, all_units: bool = False
 ) -> TargetTable:
-    """A new table; with `all_units`, every unit of its category as rows, in the official order."""
+    """A new table; with `all_units`, every unit of its category as rows, in the official order.
+    By the project's managers (`policy.can_manage_project`; `actor=None` is the system)."""
+    if actor is not None and not policy.can_manage_project(actor, project):
+        raise PermissionDenied("只有省局管理员可以新建目标表")
     if unit_category not in UnitCategory.values:
         raise ValidationError(f"单位类别“{unit_category}”无效，请从{'、'.join(UnitCategory.labels)}中选择")
     if not title.strip():

@@ -2,19 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
 from units import policy
-from units.audit import audit_entries_for
 from units.inputs import MalformedJson, read_json
 
 from . import access, handdown_selectors, last_year, review_aids, save_flags, selectors
 from . import values as tv
+from .cell_checks import cells_refused, row_conflict
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
 from .payloads import RowValuesSave, payload_problem
@@ -97,34 +98,48 @@ def malformed_response(exc: MalformedJson) -> JsonResponse:
     return JsonResponse({"message": f"{MALFORMED}（{exc}）"}, status=400)
 
 
-def _cell_errors(columns: dict, values: dict[int, str]) -> dict[str, str]:
-    errors = {}
-    for column_id, raw in values.items():
-        try:
-            columns[column_id].parse(raw)
-        except ValidationError as exc:
-            errors[str(column_id)] = "；".join(exc.messages)
-    return errors
+class Refused(Exception):
+    """A save refused before the service is asked: `response` says why (400)."""
+
+    def __init__(self, response: JsonResponse):
+        super().__init__(response.status_code)
+        self.response = response
 
 
-def _conflict_response(row, exc: StaleVersion, user, values=Cell) -> JsonResponse:
-    """409 with what the other person saved and who they were, so the page can show both.
-    `values`: the model of what was saved (a row's cells, or the 下达值 of a handed-down row)."""
-    row.refresh_from_db()
-    current = {str(v.column_id): v.raw for v in values.objects.filter(row=row)}
-    last = audit_entries_for(row).exclude(actor=user).first()
-    return JsonResponse(
-        {
-            "message": exc.messages[0],
-            "conflict": True,
-            "version": row.version,
-            "current": current,
-            "narrative": row.narrative,
-            "by": (last.actor.first_name or last.actor.username) if last and last.actor else "他人",
-            "at": timezone.localtime(last.at).strftime("%Y-%m-%d %H:%M:%S") if last else "",
-        },
-        status=409,
-    )
+@dataclass(frozen=True)
+class PostedValues:
+    version: int
+    values: dict[int, str]
+    narrative: str | None
+    columns: dict  # the table's columns by id
+
+
+def posted_values(request, row) -> PostedValues:
+    """The grid's JSON body for `row`, every value readable by its column (the grid and the 下达值
+    grid alike). Refused (400): a body of another shape, a column not the table's, or the bad cells
+    named (targets.cell_checks)."""
+    try:
+        version, values, narrative = _save_payload(request.body)
+    except MalformedJson as exc:
+        raise Refused(malformed_response(exc)) from None
+    columns = {c.pk: c for c in selectors.table_columns(row.table)}
+    if set(values) - set(columns):
+        raise Refused(JsonResponse({"message": "提交的列不属于该目标表"}, status=400))
+    refused = cells_refused(columns, values)
+    if refused:
+        errors = {str(column_id): "；".join(messages) for column_id, messages in refused.items()}
+        raise Refused(JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400))
+    return PostedValues(version, values, narrative, columns)
+
+
+def save_refusal(row, exc: ValidationError, user, values=Cell) -> JsonResponse:
+    """What the grid shows of a refused save: the other person's values (409), a locked row (409),
+    or why (400)."""
+    if isinstance(exc, StaleVersion):
+        return JsonResponse(row_conflict(row, exc, user, values=values), status=409)
+    if isinstance(exc, NotEditable):
+        return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
+    return JsonResponse({"message": "；".join(exc.messages)}, status=400)
 
 
 @login_required
@@ -135,33 +150,20 @@ def row_cells_save(request, pk):
     if not policy.can_edit_row(request.user, row):
         raise PermissionDenied("您没有修改该行的权限")
     try:
-        version, values, narrative = _save_payload(request.body)
-    except MalformedJson as exc:
-        return malformed_response(exc)
-
-    columns = {c.pk: c for c in selectors.table_columns(row.table)}
-    unknown = set(values) - set(columns)
-    if unknown:
-        return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
-    errors = _cell_errors(columns, values)
-    if errors:
-        return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
-
-    try:
+        posted = posted_values(request, row)
         row = row_cells_update(
             row_id=row.pk,
-            values=values,
-            expected_version=version,
+            values=posted.values,
+            expected_version=posted.version,
             actor=request.user,
-            narrative=narrative,
-            columns=columns,
+            narrative=posted.narrative,
+            columns=posted.columns,
         )
-    except StaleVersion as exc:
-        return _conflict_response(row, exc, request.user)
-    except NotEditable as exc:
-        return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
+    except Refused as exc:
+        return exc.response
     except ValidationError as exc:
-        return JsonResponse({"message": "；".join(exc.messages)}, status=400)
+        return save_refusal(row, exc, request.user)
+    values, columns = posted.values, posted.columns
 
     # The texts as stored: each value read as the service read it (memoised, no query).
     stored = {pk: columns[pk].parse_once(values[pk]).raw for pk in values}

@@ -11,13 +11,11 @@ from django.shortcuts import redirect
 from django.views.decorators.http import require_POST
 
 from units import policy
-from units.inputs import MalformedJson
 
 from . import access, handdown, selectors
 from . import values as tv
-from .grid_views import _cell_errors, _conflict_response, _save_payload, malformed_response
+from .grid_views import Refused, posted_values, save_refusal
 from .models import AssignedValue
-from .review import NotEditable, StaleVersion
 from .views import _back, _row_context
 
 
@@ -32,23 +30,15 @@ def row_assigned_save(request, pk):
     if not policy.can_hand_down(request.user, row.table):
         raise PermissionDenied("只有省局管理员或本项目的审核员可以填写下达值")
     try:
-        version, values, _narrative = _save_payload(request.body)
-    except MalformedJson as exc:
-        return malformed_response(exc)
-    columns = {c.pk: c for c in selectors.table_columns(row.table)}
-    if set(values) - set(columns):
-        return JsonResponse({"message": "提交的列不属于该目标表"}, status=400)
-    errors = _cell_errors(columns, values)
-    if errors:
-        return JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400)
-    try:
-        row = handdown.row_assigned_update(row_id=row.pk, values=values, expected_version=version, actor=request.user)
-    except StaleVersion as exc:
-        return _conflict_response(row, exc, request.user, values=AssignedValue)
-    except NotEditable as exc:
-        return JsonResponse({"message": exc.messages[0], "locked": True}, status=409)
+        posted = posted_values(request, row)
+        row = handdown.row_assigned_update(
+            row_id=row.pk, values=posted.values, expected_version=posted.version, actor=request.user
+        )
+    except Refused as exc:
+        return exc.response
     except ValidationError as exc:
-        return JsonResponse({"message": "；".join(exc.messages)}, status=400)
+        return save_refusal(row, exc, request.user, values=AssignedValue)
+    values, columns = posted.values, posted.columns
     saved = {a.column_id: a.raw for a in AssignedValue.objects.filter(row=row, column_id__in=values)}
     return JsonResponse(
         {

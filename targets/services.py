@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Case, F, ForeignObjectRel, Value, When
 from django.utils import timezone
 
+from units import policy
 from units.bulk import insert_many
 from units.inputs import check_text
 from units.models import AuditEntry
@@ -37,9 +38,22 @@ def row_cells_update(
 ) -> TableRow:
     """Write typed values into one row's cells: all of them or none (see rows_cells_update,
     whose transaction this is: no savepoint of its own, two statements fewer per save).
+    The actor must be allowed to edit the row (`policy.can_edit_row`, asked of the locked row);
+    `actor=None` is the system (seeds, a migration), which no rule is about.
     `columns`: the row's table's columns by id, when the caller has them (the grid's view)."""
     edits = [RowEdit(row_id, values, expected_version, narrative)]
-    return rows_cells_update(edits=edits, actor=actor, columns=columns)[0]
+    check = None if actor is None else _editor_check(actor)
+    return rows_cells_update(edits=edits, actor=actor, check=check, columns=columns)[0]
+
+
+def _editor_check(actor):
+    """`check` for rows_cells_update: refuses the batch if the actor may not edit one of its rows."""
+
+    def check(rows):
+        if not all(policy.can_edit_row(actor, row) for row in rows):
+            raise PermissionDenied("您没有修改该行的权限")
+
+    return check
 
 
 BATCH = 1000

@@ -21,17 +21,13 @@ from .models import TableRow, TableStatus
 from .plausibility_services import UnconfirmedWarnings
 from .reminder_services import table_remind
 from .review import ReviewStatus, StaleVersion
+from .review_views import back_to, refused, step_view
 from .services import row_cells_update
 
 
 def _require(allowed: bool):
     if not allowed:
         raise PermissionDenied("您没有执行此操作的权限")
-
-
-def _refused(request, exc: ValidationError):
-    for message in exc.messages:
-        messages.error(request, message)
 
 
 def _aids_context(row, columns, cells, last_years, reasons) -> dict:
@@ -118,10 +114,10 @@ def row_save(request, pk):
         )
     except StaleVersion as exc:
         row.refresh_from_db()
-        _refused(request, exc)
+        refused(request, exc)
         return _row_context(request, row, typed=values, conflict=version, status=409)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
         return _row_context(request, row, typed=values, status=400)
     messages.success(request, "已保存")
     return redirect("targets:row", pk=row.pk)
@@ -137,81 +133,76 @@ def _back(request, row):
     return redirect("targets:row", pk=row.pk)
 
 
-def _transition(request, row, service, success: str, **kwargs):
-    try:
-        service(row_id=row.pk, actor=request.user, **kwargs)
-    except ValidationError as exc:
-        _refused(request, exc)
-    else:
-        messages.success(request, f"{row.unit.name}：{success}")
-    return _back(request, row)
+def _said(text: str):
+    """The step's message, with the unit's name (the grid lists many)."""
+    return lambda row: f"{row.unit.name}：{text}"
 
 
-@login_required
-@require_POST
-def row_submit(request, pk):
-    """Submit; with the unit's reasons for flagged values (`reason-<column id>`) when the row page's
-    confirmation form sends them. Flagged values without one: the row page lists them, with the
-    reasons typed so far (from the grid: a redirect to that list)."""
-    row = access.row_for_user(request.user, pk)
-    _require(policy.can_submit_row(request.user, row))
-    reasons = {
-        parse_id(key.removeprefix("reason-")): value
-        for key, value in request.POST.items()
-        if key.startswith("reason-") and parse_id(key.removeprefix("reason-")) is not None
+def _read_reasons(request, row) -> dict:
+    """The unit's reasons for flagged values (`reason-<column id>`), when the row page's confirmation
+    form sends them."""
+    return {
+        "reasons": {
+            parse_id(key.removeprefix("reason-")): value
+            for key, value in request.POST.items()
+            if key.startswith("reason-") and parse_id(key.removeprefix("reason-")) is not None
+        }
     }
-    try:
-        workflow.row_submit(row_id=row.pk, actor=request.user, reasons=reasons)
-    except UnconfirmedWarnings as exc:
-        messages.error(request, f"有 {len(exc.aids)} 项提示尚未说明：请逐项核实，填写说明后再提交（未提交）")
-        if not reasons:
-            return redirect(reverse("targets:row", args=[row.pk]) + "#plausibility")
-        return _row_context(request, row, reasons=reasons, status=400)
-    except ValidationError as exc:
-        _refused(request, exc)
-        return _back(request, row)
-    messages.success(request, f"{row.unit.name}：已提交，等待省局审核")
-    return _back(request, row)
 
 
-@login_required
-@require_POST
-def row_return(request, pk):
-    row = access.row_for_user(request.user, pk)
-    _require(policy.can_review_row(request.user, row))
+def _unconfirmed(request, row, exc, fields):
+    """Flagged values without a reason: the row page lists them, with the reasons typed so far
+    (from the grid: a redirect to that list)."""
+    if not isinstance(exc, UnconfirmedWarnings):
+        return None
+    messages.error(request, f"有 {len(exc.aids)} 项提示尚未说明：请逐项核实，填写说明后再提交（未提交）")
+    if not fields["reasons"]:
+        return redirect(reverse("targets:row", args=[row.pk]) + "#plausibility")
+    return _row_context(request, row, reasons=fields["reasons"], status=400)
+
+
+def _read_return(request, row) -> dict:
     form = ReturnForm(request.POST)
     if not form.is_valid():
-        _refused(request, ValidationError(form.errors["comment"]))
-        return _back(request, row)
-    return _transition(request, row, workflow.row_return, "已退回", comment=form.cleaned_data["comment"])
+        raise ValidationError(form.errors["comment"])
+    return {"comment": form.cleaned_data["comment"]}
 
 
-@login_required
-@require_POST
-def row_approve(request, pk):
-    row = access.row_for_user(request.user, pk)
-    _require(policy.can_review_row(request.user, row))
-    return _transition(request, row, workflow.row_approve, "已审核通过")
-
-
-@login_required
-@require_POST
-def row_reopen(request, pk):
-    row = access.row_for_user(request.user, pk)
-    _require(policy.can_reopen_row(request.user, row))
+def _read_reopen(request, row) -> dict:
     form = ReopenForm(request.POST, columns=selectors.table_columns(row.table))
     if not form.is_valid():
-        _refused(request, ValidationError([m for errors in form.errors.values() for m in errors]))
-        return redirect("targets:row", pk=row.pk)
-    return _transition(
-        request,
-        row,
-        workflow.row_reopen,
-        "已重新打开",
-        reason=form.cleaned_data["reason"],
-        column_ids=form.cleaned_data["columns"] or None,
-        narrative=form.cleaned_data["narrative"],
-    )
+        raise ValidationError([m for errors in form.errors.values() for m in errors])
+    return {
+        "reason": form.cleaned_data["reason"],
+        "column_ids": form.cleaned_data["columns"] or None,
+        "narrative": form.cleaned_data["narrative"],
+    }
+
+
+# The row's steps (targets.review_views): from the row page or the grid, and back there.
+_ROW = {"fetch": access.row_for_user, "key": "row_id", "back": _back}
+row_submit = step_view(
+    **_ROW,
+    allowed=policy.can_submit_row,
+    service=workflow.row_submit,
+    read=_read_reasons,
+    on_refused=_unconfirmed,
+    success=_said("已提交，等待省局审核"),
+)
+row_return = step_view(
+    **_ROW, allowed=policy.can_review_row, service=workflow.row_return, read=_read_return, success=_said("已退回")
+)
+row_approve = step_view(
+    **_ROW, allowed=policy.can_review_row, service=workflow.row_approve, success=_said("已审核通过")
+)
+row_reopen = step_view(
+    **_ROW,
+    allowed=policy.can_reopen_row,
+    service=workflow.row_reopen,
+    read=_read_reopen,
+    read_back=back_to("targets:row"),
+    success=_said("已重新打开"),
+)
 
 
 @login_required
@@ -251,7 +242,7 @@ def review_approve_many(request):
     try:
         approved = workflow.rows_approve(row_ids=form.cleaned_data["rows"], actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"已审核通过 {len(approved)} 个单位的填报")
     return redirect("targets:review_queue")
@@ -284,13 +275,13 @@ def table_open(request, pk):
     _require(policy.can_manage_table(request.user, table))
     form = OpenTableForm(request.POST)
     if not form.is_valid():
-        _refused(request, ValidationError(form.errors["deadline"]))
+        refused(request, ValidationError(form.errors["deadline"]))
     else:
         try:
             was_open = table.status == TableStatus.OPEN
             workflow.table_open(table_id=table.pk, actor=request.user, deadline=form.cleaned_data["deadline"])
         except ValidationError as exc:
-            _refused(request, exc)
+            refused(request, exc)
         else:
             messages.success(request, "截止时间已延长" if was_open else "已开放填报，已通知各单位")
     return redirect("targets:table_progress", pk=table.pk)
@@ -305,7 +296,7 @@ def table_remind_view(request, pk):
     try:
         result = table_remind(table_id=table.pk, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         (messages.success if result.reminded else messages.info)(request, result.message)
     return redirect("targets:table_progress", pk=table.pk)
@@ -319,7 +310,7 @@ def table_close(request, pk):
     try:
         workflow.table_close(table_id=table.pk, actor=request.user)
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, "已截止填报")
     return redirect("targets:table_progress", pk=table.pk)
@@ -339,7 +330,7 @@ def row_funding(request, pk):
             actor=request.user,
         )
     except ValidationError as exc:
-        _refused(request, exc)
+        refused(request, exc)
     else:
         messages.success(request, f"{row.unit.name}：资金已保存")
     return redirect("targets:row", pk=row.pk)
@@ -352,7 +343,7 @@ def row_remove(request, pk):
     _require(policy.can_manage_table(request.user, row.table))
     form = RemoveForm(request.POST)
     if not form.is_valid():
-        _refused(request, ValidationError(form.errors["reason"]))
+        refused(request, ValidationError(form.errors["reason"]))
     else:
         workflow.row_remove(row_id=row.pk, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, f"已删除 {row.unit.name} 的填报行（可在本页恢复）")

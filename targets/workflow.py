@@ -9,10 +9,12 @@ the partial reopen.
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from units import policy
 from units.audit import audit_record
 from units.inputs import check_text
 from units.models import NotificationKind
@@ -117,13 +119,22 @@ def row_reopen(
 # --- the table's filling window ----------------------------------------------------------
 
 
-def _locked_table(table_id: int) -> TargetTable:
-    return TargetTable.objects.select_for_update().select_related("project").get(pk=table_id)
+def table_manager_required(actor, table) -> None:
+    """Opening, closing and removing rows are the table's managers' (`policy.can_manage_table`);
+    `actor=None` is the system, which no rule is about."""
+    if actor is not None and not policy.can_manage_table(actor, table):
+        raise PermissionDenied("只有省局管理员可以管理该目标表")
+
+
+def _locked_table(table_id: int, actor) -> TargetTable:
+    table = TargetTable.objects.select_for_update().select_related("project").get(pk=table_id)
+    table_manager_required(actor, table)
+    return table
 
 
 @transaction.atomic
 def table_open(*, table_id: int, actor, deadline) -> TargetTable:
-    table = _locked_table(table_id)
+    table = _locked_table(table_id, actor)
     if deadline is not None and deadline <= timezone.now():
         raise TransitionRefused("截止时间必须晚于现在")
     if table.status == TableStatus.OPEN and table.deadline == deadline:
@@ -155,7 +166,7 @@ def table_open(*, table_id: int, actor, deadline) -> TargetTable:
 
 @transaction.atomic
 def table_close(*, table_id: int, actor) -> TargetTable:
-    table = _locked_table(table_id)
+    table = _locked_table(table_id, actor)
     if table.status != TableStatus.OPEN:
         raise TransitionRefused(f"“{table.title}”当前为“{table.get_status_display()}”，无需截止")
     TargetTable.objects.filter(pk=table.pk).update(status=TableStatus.CLOSED)
@@ -173,9 +184,15 @@ def table_close(*, table_id: int, actor) -> TargetTable:
 # --- removal that can be undone ---------------------------------------------------------
 
 
+def _locked_row_of_any_state(row_id: int, actor) -> TableRow:
+    row = TableRow.all_objects.select_for_update(of=("self",)).select_related("unit", "table__project").get(pk=row_id)
+    table_manager_required(actor, row.table)
+    return row
+
+
 @transaction.atomic
 def row_remove(*, row_id: int, actor, reason: str) -> TableRow:
-    row = TableRow.all_objects.select_for_update().select_related("unit").get(pk=row_id)
+    row = _locked_row_of_any_state(row_id, actor)
     if row.removed_at is None:
         row.removed_at = timezone.now()
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=row.removed_at)
@@ -185,7 +202,7 @@ def row_remove(*, row_id: int, actor, reason: str) -> TableRow:
 
 @transaction.atomic
 def row_restore(*, row_id: int, actor) -> TableRow:
-    row = TableRow.all_objects.select_for_update().select_related("unit").get(pk=row_id)
+    row = _locked_row_of_any_state(row_id, actor)
     if row.removed_at is not None:
         TableRow.all_objects.filter(pk=row.pk).update(removed_at=None)
         row.removed_at = None

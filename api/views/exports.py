@@ -1,7 +1,6 @@
 """Export jobs: start the project's 全部附件, poll its progress, download the file (the requester's alone),
 build a failed or expired one again."""
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiResponse, extend_schema
@@ -9,8 +8,7 @@ from rest_framework import generics, status
 from rest_framework.exceptions import APIException
 from rest_framework.response import Response
 
-from reports.access import export_job_for_owner, project_for_export
-from reports.models import ExportStatus
+from reports.access import ExportExpired, export_job_for_download, export_job_for_owner, project_for_export
 from reports.services import (
     EXPIRED_MESSAGE,
     RETRYABLE,
@@ -63,13 +61,10 @@ class ExportDownload(generics.GenericAPIView):
         },
     )
     def get(self, request, pk):
-        job = export_job_for_owner(request.user, pk)
-        if job.status == ExportStatus.EXPIRED:
-            raise Expired()
-        if job.status != ExportStatus.DONE or not job.file:
-            raise PermissionDenied("文件尚未生成")
-        if not policy.can_use_export_job(request.user, job):
-            raise Http404("没有找到该项目")
+        try:
+            job = export_job_for_download(request.user, pk)
+        except ExportExpired:
+            raise Expired() from None
         return file_response(job.file, filename=job.download_name, content_type=job.content_type)
 
 

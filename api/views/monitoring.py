@@ -3,6 +3,8 @@
 Fetched through monitoring.access (404 outside the caller's scope), allowed by units.policy, written
 through monitoring.services, read through monitoring.selectors.report_page (the figures the page shows)."""
 
+from functools import partial
+
 from django.core.exceptions import PermissionDenied, ValidationError
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
@@ -28,6 +30,7 @@ from ..monitoring_serializers import (
     report_data,
 )
 from ..serializers import ReturnSerializer
+from .steps import step_api_view
 
 ERRORS = OpenApiResponse(description="错误：{detail: 中文信息, errors: [{field, message}]}")
 ROUND = OpenApiParameter("round", OpenApiTypes.INT, description="轮次编号（id）")
@@ -154,17 +157,6 @@ class ReportDetail(generics.GenericAPIView):
 STEP = {200: ReportSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS, 409: ERRORS}
 
 
-class ReportSubmit(generics.GenericAPIView):
-    serializer_class = ReportSerializer
-
-    @extend_schema(summary="提交本单位的报告，等待省局审核", request=None, responses=STEP)
-    def post(self, request, pk):
-        report = access.report_for_user(request.user, pk)
-        _require(policy.can_submit_report(request.user, report))
-        services.report_submit(report_id=report.pk, actor=request.user)
-        return _report_response(request, pk)
-
-
 class ReportGrade(generics.GenericAPIView):
     serializer_class = ReportSerializer
 
@@ -188,27 +180,27 @@ class ReportGrade(generics.GenericAPIView):
         return _report_response(request, pk)
 
 
-class ReportReturn(generics.GenericAPIView):
-    serializer_class = ReportSerializer
-
-    @extend_schema(summary="退回（审核员，须填写意见）", request=ReturnSerializer, responses=STEP)
-    def post(self, request, pk):
-        report = access.report_for_user(request.user, pk)
-        _require(policy.can_review_report(request.user, report))
-        payload = ReturnSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.report_return(report_id=report.pk, actor=request.user, comment=payload.validated_data["comment"])
-        return _report_response(request, pk)
-
-
-class ReportApprove(generics.GenericAPIView):
-    serializer_class = ReportSerializer
-
-    @extend_schema(summary="审核通过（审核员；自评须先评定）", request=ApproveSerializer, responses=STEP)
-    def post(self, request, pk):
-        report = access.report_for_user(request.user, pk)
-        _require(policy.can_review_report(request.user, report))
-        payload = ApproveSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        services.report_approve(report_id=report.pk, actor=request.user, comment=payload.validated_data["comment"])
-        return _report_response(request, pk)
+# The report's steps (api.views.steps): the same services as the report page's buttons.
+_step = partial(
+    step_api_view,
+    fetch=access.report_for_user,
+    key="report_id",
+    answer=_report_response,
+    serializer_class=ReportSerializer,
+    responses=STEP,
+)
+ReportSubmit = _step("ReportSubmit", policy.can_submit_report, services.report_submit, "提交本单位的报告，等待省局审核")
+ReportReturn = _step(
+    "ReportReturn",
+    policy.can_review_report,
+    services.report_return,
+    "退回（审核员，须填写意见）",
+    payload=ReturnSerializer,
+)
+ReportApprove = _step(
+    "ReportApprove",
+    policy.can_review_report,
+    services.report_approve,
+    "审核通过（审核员；自评须先评定）",
+    payload=ApproveSerializer,
+)

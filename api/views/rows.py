@@ -3,13 +3,16 @@
 The same services as the grid: `targets.services.row_cells_update` (validation, row lock, 409 on a
 stale version) and `targets.workflow` (each step a `targets.review.transition`)."""
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from functools import partial
+
+from django.core.exceptions import PermissionDenied
 from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
 from targets import access, workflow
-from targets.models import Cell, TableColumn
+from targets import selectors as target_selectors
+from targets.cell_checks import cells_refused, row_conflict
 from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
@@ -26,6 +29,7 @@ from ..serializers import (
     RowWriteSerializer,
     SubmitSerializer,
 )
+from .steps import step_api_view
 
 ERRORS = OpenApiResponse(description="错误：{detail: 中文信息, errors: [{field, message}]}")
 
@@ -61,21 +65,6 @@ class CellList(generics.ListAPIView):
         return selectors.cells_for(self.request.user)
 
 
-def _cell_errors(columns: dict, cells: dict[int, str]) -> list[dict]:
-    """Each value read by its column's parser, as the grid does: errors with their field path."""
-    errors = []
-    for column_id, raw in cells.items():
-        column = columns.get(column_id)
-        if column is None:
-            errors.append({"field": f"cells.{column_id}", "message": "该列不属于此目标表"})
-            continue
-        try:
-            column.parse(raw)
-        except ValidationError as exc:
-            errors.extend({"field": f"cells.{column_id}", "message": m} for m in exc.messages)
-    return errors
-
-
 class RowDetail(generics.GenericAPIView):
     serializer_class = RowSerializer
 
@@ -94,8 +83,13 @@ class RowDetail(generics.GenericAPIView):
         payload = RowWriteSerializer(data=request.data)
         payload.is_valid(raise_exception=True)
         cells = payload.validated_data["cells"]
-        columns = {c.pk: c for c in TableColumn.objects.filter(table_id=row.table_id).select_related("category")}
-        errors = _cell_errors(columns, cells)
+        columns = {c.pk: c for c in target_selectors.table_columns(row.table)}
+        # Each value read by its column's parser, as the grid does (targets.cell_checks): errors with their path.
+        errors = [
+            {"field": f"cells.{column_id}", "message": m}
+            for column_id, messages in cells_refused(columns, cells).items()
+            for m in messages
+        ]
         if errors:
             detail = "有单元格无法保存：" + "；".join(e["message"] for e in errors)
             return Response({"detail": detail, "errors": errors}, status=400)
@@ -108,54 +102,41 @@ class RowDetail(generics.GenericAPIView):
                 narrative=payload.validated_data.get("narrative"),
             )
         except StaleVersion as exc:
-            row.refresh_from_db()
-            current = {str(c.column_id): c.raw for c in Cell.objects.filter(row=row)}
-            raise Conflict(exc.messages[0], extra={"version": row.version, "current": current}) from None
+            body = row_conflict(row, exc, request.user)  # what the grid shows: the values, who and when
+            raise Conflict(body.pop("message"), extra=body) from None
         return _row_response(request, pk)
 
 
-@extend_schema(request=SubmitSerializer, responses={200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS})
-class RowSubmit(generics.GenericAPIView):
-    serializer_class = RowSerializer
-
-    @extend_schema(summary="提交本行，等待省局审核（有合理性提示的值须附说明）")
-    def post(self, request, pk):
-        row = access.row_for_user(request.user, pk)
-        _require(policy.can_submit_row(request.user, row))
-        payload = SubmitSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        reasons = {}
-        for key, reason in payload.validated_data["reasons"].items():
-            if parse_id(key) is None:
-                raise serializers.ValidationError({"reasons": {key: "列编号应为数字"}})
-            reasons[parse_id(key)] = reason
-        workflow.row_submit(row_id=row.pk, actor=request.user, reasons=reasons)
-        return _row_response(request, pk)
+def _reasons(data: dict) -> dict:
+    """{column id: the unit's reason} from the body's `reasons`, keyed by text."""
+    reasons = {}
+    for key, reason in data["reasons"].items():
+        if parse_id(key) is None:
+            raise serializers.ValidationError({"reasons": {key: "列编号应为数字"}})
+        reasons[parse_id(key)] = reason
+    return {"reasons": reasons}
 
 
-@extend_schema(request=None, responses={200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS})
-class RowApprove(generics.GenericAPIView):
-    serializer_class = RowSerializer
-
-    @extend_schema(summary="审核通过（审核员）")
-    def post(self, request, pk):
-        row = access.row_for_user(request.user, pk)
-        _require(policy.can_review_row(request.user, row))
-        workflow.row_approve(row_id=row.pk, actor=request.user)
-        return _row_response(request, pk)
-
-
-@extend_schema(
-    request=ReturnSerializer, responses={200: RowSerializer, 400: ERRORS, 403: ERRORS, 404: ERRORS, 409: ERRORS}
+# The row's steps (api.views.steps): the same services as the grid's buttons.
+_step = partial(
+    step_api_view, fetch=access.row_for_user, key="row_id", answer=_row_response, serializer_class=RowSerializer
 )
-class RowReturn(generics.GenericAPIView):
-    serializer_class = RowSerializer
-
-    @extend_schema(summary="退回（审核员，须填写意见）")
-    def post(self, request, pk):
-        row = access.row_for_user(request.user, pk)
-        _require(policy.can_review_row(request.user, row))
-        payload = ReturnSerializer(data=request.data)
-        payload.is_valid(raise_exception=True)
-        workflow.row_return(row_id=row.pk, actor=request.user, comment=payload.validated_data["comment"])
-        return _row_response(request, pk)
+STEP = {200: RowSerializer, 403: ERRORS, 404: ERRORS, 409: ERRORS}
+RowSubmit = _step(
+    "RowSubmit",
+    policy.can_submit_row,
+    workflow.row_submit,
+    "提交本行，等待省局审核（有合理性提示的值须附说明）",
+    responses=STEP,
+    payload=SubmitSerializer,
+    read=_reasons,
+)
+RowApprove = _step("RowApprove", policy.can_review_row, workflow.row_approve, "审核通过（审核员）", responses=STEP)
+RowReturn = _step(
+    "RowReturn",
+    policy.can_review_row,
+    workflow.row_return,
+    "退回（审核员，须填写意见）",
+    responses={200: RowSerializer, 400: ERRORS, **STEP},
+    payload=ReturnSerializer,
+)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
 from targets.review import ReviewEvent, TransitionRefused, lock, transition
-from units import inputs
+from units import inputs, policy
 from units.audit import audit_record
 from units.models import NotificationKind, Unit, UnitCategory
 from units.notifications import notify, unit_fillers
@@ -75,7 +75,10 @@ CONTENT_FIELDS = ["tasks_text", "schedule_text", "deliverables_function", "deliv
 
 @transaction.atomic
 def agreement_create(*, project: Project, undertaker: Unit, platform_kind: str, actor) -> Agreement:
-    """A new 任务书 from the bureau's form of the project: parties, period, the 附表's metrics."""
+    """A new 任务书 from the bureau's form of the project: parties, period, the 附表's metrics.
+    Issued by the project's managers (`policy.can_manage_project`; `actor=None` is the system)."""
+    if actor is not None and not policy.can_manage_project(actor, project):
+        raise PermissionDenied("只有省局管理员可以下达任务书")
     if undertaker.category != UnitCategory.PLATFORM:
         raise ValidationError("承担单位须为平台类单位")
     form = format_of(project)
@@ -124,8 +127,12 @@ def _locked(agreement_id: int) -> Agreement:
     return lock(Agreement, agreement_id, related=("project", "undertaker"))
 
 
-def _begin_edit(agreement_id: int, expected_version: int) -> Agreement:
+def _begin_edit(agreement_id: int, expected_version: int, actor) -> Agreement:
+    """The 任务书 locked for a section's save: the actor may edit it (`policy.can_edit_agreement`;
+    `actor=None` is the system) and it is still editable at the version the editor loaded."""
     agreement = _locked(agreement_id)
+    if actor is not None and not policy.can_edit_agreement(actor, agreement):
+        raise PermissionDenied("您没有修改该任务书的权限")
     agreement.check_editable(expected_version)
     return agreement
 
@@ -183,7 +190,7 @@ def agreement_save_basic(*, agreement_id: int, expected_version: int, data: dict
             for k, v in p.items()
         }
     )
-    agreement = _begin_edit(agreement_id, expected_version)
+    agreement = _begin_edit(agreement_id, expected_version, actor)
     before = {f: getattr(agreement, f) for f in BASIC_FIELDS}
     before["participants"] = [p.name for p in agreement.participants.all()]
     for field in BASIC_FIELDS:
@@ -203,7 +210,7 @@ def agreement_save_content(*, agreement_id: int, expected_version: int, data: di
         {_label(f): data.get(f, "") for f in CONTENT_FIELDS}
         | {f"{year}年阶段目标": text for year, text in stage_goals.items()}
     )
-    agreement = _begin_edit(agreement_id, expected_version)
+    agreement = _begin_edit(agreement_id, expected_version, actor)
     goals = {g.year: g for g in agreement.stage_goals.all()}
     before = {f: getattr(agreement, f) for f in CONTENT_FIELDS} | {f"{y}年阶段目标": g.text for y, g in goals.items()}
     for field in CONTENT_FIELDS:
@@ -223,7 +230,7 @@ def agreement_save_content(*, agreement_id: int, expected_version: int, data: di
 def agreement_save_annex(
     *, agreement_id: int, expected_version: int, values: dict[tuple[int, int], Decimal | None], actor
 ):
-    agreement = _begin_edit(agreement_id, expected_version)
+    agreement = _begin_edit(agreement_id, expected_version, actor)
     metrics = {m.pk: m for m in agreement.metrics.all()}
     if any(metric_id not in metrics or year not in agreement.years for metric_id, year in values):
         raise ValidationError("附表的指标或年度无效")
@@ -249,7 +256,7 @@ def agreement_save_budget(
 ):
     """Saved only when the 20% rule holds; the totals must agree by submission."""
     _check_budget(sources, allocations, expenses)
-    agreement = _begin_edit(agreement_id, expected_version)
+    agreement = _begin_edit(agreement_id, expected_version, actor)
     problems = budget_problems(budget_figures(sources, allocations, expenses), complete=False)
     if problems:
         raise ValidationError(problems)
@@ -298,7 +305,7 @@ def agreement_save_staff(*, agreement_id: int, expected_version: int, staff: lis
             if isinstance(v, str)
         }
     )
-    agreement = _begin_edit(agreement_id, expected_version)
+    agreement = _begin_edit(agreement_id, expected_version, actor)
     problems = staff_problems(staff, agreement.platform_kind, complete=False)
     if problems:
         raise ValidationError(problems)

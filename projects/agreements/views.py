@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from targets.review_views import back_to, read_comment, step_view
 from units import policy
 from units.files import attach
 
@@ -88,45 +89,24 @@ def agreement_save(request, pk, section):
     return redirect(f"{reverse('projects:agreement', args=[agreement.pk])}#{section}")
 
 
-def _transition(request, pk, allowed, service, success, **kwargs):
-    agreement = access.issued_agreement_for_user(request.user, pk)
-    if not allowed(request.user, agreement):
-        raise PermissionDenied("您没有执行此操作的权限")
-    try:
-        service(agreement_id=agreement.pk, actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect("projects:agreement", pk=agreement.pk)
-
-
-@login_required
-@require_POST
-def agreement_submit(request, pk):
-    return _transition(
-        request, pk, policy.can_submit_agreement, services.agreement_submit, "任务书已提交，等待省局审核"
-    )
-
-
-@login_required
-@require_POST
-def agreement_return(request, pk):
-    return _transition(
-        request,
-        pk,
-        policy.can_review_agreement,
-        services.agreement_return,
-        "已退回",
-        comment=request.POST.get("comment", ""),
-    )
-
-
-@login_required
-@require_POST
-def agreement_approve(request, pk):
-    return _transition(request, pk, policy.can_review_agreement, services.agreement_approve, "任务书已审核通过")
+# The 任务书's steps (targets.review_views), from its page and back there.
+_STEP = {"fetch": access.issued_agreement_for_user, "key": "agreement_id", "back": back_to("projects:agreement")}
+agreement_submit = step_view(
+    **_STEP,
+    allowed=policy.can_submit_agreement,
+    service=services.agreement_submit,
+    success="任务书已提交，等待省局审核",
+)
+agreement_return = step_view(
+    **_STEP,
+    allowed=policy.can_review_agreement,
+    service=services.agreement_return,
+    read=read_comment,
+    success="已退回",
+)
+agreement_approve = step_view(
+    **_STEP, allowed=policy.can_review_agreement, service=services.agreement_approve, success="任务书已审核通过"
+)
 
 
 @login_required

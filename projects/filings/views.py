@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from targets.review_views import back_to, read_comment, step_view
 from units import policy
 from units.inputs import parse_id
 
@@ -78,34 +79,29 @@ def filing_save(request, pk):
     return redirect("projects:filing", pk=project.pk)
 
 
-def _transition(request, pk, allowed, service, success, **kwargs):
-    project = access.project_for_filing(request.user, pk)
-    if not allowed(request.user, filing_of(project)):
-        raise PermissionDenied("您没有执行此操作的权限")
-    try:
-        service(project_id=project.pk, actor=request.user, **kwargs)
-    except ValidationError as exc:
-        for message in exc.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
-    return redirect("projects:filing", pk=project.pk)
+def _of_filing(rule):
+    """The rule asked of the project's filing."""
+    return lambda user, project: rule(user, filing_of(project))
 
 
-@login_required
-@require_POST
-def filing_submit(request, pk):
-    return _transition(request, pk, policy.can_submit_filing, services.filing_submit, "已提交，等待省局审核")
-
-
-@login_required
-@require_POST
-def filing_return(request, pk):
-    comment = request.POST.get("comment", "")
-    return _transition(request, pk, policy.can_review_filing, services.filing_return, "已退回", comment=comment)
-
-
-@login_required
-@require_POST
-def filing_approve(request, pk):
-    return _transition(request, pk, policy.can_review_filing, services.filing_approve, "填报已审核通过")
+# The filing's steps (targets.review_views), from its page and back there.
+_STEP = {"fetch": access.project_for_filing, "key": "project_id", "back": back_to("projects:filing")}
+filing_submit = step_view(
+    **_STEP,
+    allowed=_of_filing(policy.can_submit_filing),
+    service=services.filing_submit,
+    success="已提交，等待省局审核",
+)
+filing_return = step_view(
+    **_STEP,
+    allowed=_of_filing(policy.can_review_filing),
+    service=services.filing_return,
+    read=read_comment,
+    success="已退回",
+)
+filing_approve = step_view(
+    **_STEP,
+    allowed=_of_filing(policy.can_review_filing),
+    service=services.filing_approve,
+    success="填报已审核通过",
+)

@@ -29,6 +29,19 @@ def test_a_stale_version_is_a_409_with_the_current_values_and_nothing_saved(wuha
     assert _state(wuhan_row) == before
 
 
+def test_a_stale_version_names_who_saved_last_as_the_grid_does(wuhan_api, reviewer, open_table, wuhan_row):
+    """The 409's body is the grid's (targets.cell_checks.row_conflict): the values, the narrative, who and when."""
+    column = wuhan_row.table.columns.get(order=1)
+    row_cells_update(row_id=wuhan_row.pk, values={column.pk: "2800"}, expected_version=1, actor=reviewer)
+    response = wuhan_api.patch(
+        f"/api/v1/rows/{wuhan_row.pk}/", {"version": 1, "cells": {str(column.pk): "100"}}, format="json"
+    )
+    assert response.status_code == 409
+    body = response.json()
+    assert body["by"] == (reviewer.first_name or reviewer.username) and body["at"].startswith("20")
+    assert body["conflict"] is True and body["narrative"] == "" and body["current"][str(column.pk)] == "2800"
+
+
 def test_a_bad_value_names_its_cell_in_chinese_and_saves_no_other(wuhan_api, open_table, wuhan_row):
     first, second = wuhan_row.table.columns.order_by("order")[:2]
     before = _state(wuhan_row)

@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST, require_safe
 
-from units import policy
+from units import inputs, policy
 from units.audit import audit_entries_for
 from units.inputs import MalformedJson, read_json
 
@@ -34,7 +34,7 @@ def table_grid(request, pk):
         table,
         user,
         status=request.GET.get("status") or None,
-        query=request.GET.get("q", "").strip(),
+        query=inputs.search_text(request.GET.get("q")),
         page=request.GET.get("page"),
     )
     is_open = table.status == TableStatus.OPEN
@@ -55,7 +55,7 @@ def table_grid(request, pk):
         "rows": rows,
         "statuses": list(ReviewStatus),
         "status_filter": request.GET.get("status", ""),
-        "query": request.GET.get("q", ""),
+        "query": inputs.search_text(request.GET.get("q")),
         "page": page,
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),

@@ -27,6 +27,7 @@ from .models import DEFAULT_GRADE_LEVELS
 
 MAX_BYTES = 2 * 1024 * 1024
 MAX_ROWS = 5000
+MAX_COLUMNS = 50  # the seven known columns and the officer's own notes; a table is padded to its widest row
 OUTPUT = ("得分", "说明")
 COLUMNS: dict[str, tuple[str, ...]] = {
     "target": ("指标值", "年度指标值", "目标值", "年度目标值", "指标目标值"),
@@ -90,13 +91,19 @@ def read_rows(text: str) -> list[list[str]]:
     if not first:
         raise CaseError("表格为空：第一行应为表头（指标值,完成值,分值）")
     delimiter = "\t" if "\t" in first else ("," if "," in first else ("，" if "，" in first else ","))
-    rows = [
-        row
-        for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter)
-        if any(c.strip() for c in row)
-    ]
-    if len(rows) - 1 > MAX_ROWS:
-        raise CaseError(f"行数过多（上限 {MAX_ROWS} 行）")
+    rows = []
+    try:
+        for row in csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=delimiter):
+            if not any(c.strip() for c in row):
+                continue
+            if len(row) > MAX_COLUMNS:
+                raise CaseError(f"第 {len(rows) + 1} 行列数过多（{len(row)} 列，上限 {MAX_COLUMNS} 列）")
+            rows.append(row)
+            if len(rows) - 1 > MAX_ROWS:
+                raise CaseError(f"行数过多（上限 {MAX_ROWS} 行）")
+    except csv.Error:
+        # csv's field limit (131,072 characters) or a malformed quote: no case has such a cell.
+        raise CaseError(f"第 {len(rows) + 1} 行的单元格过长或引号不成对，无法读取") from None
     return rows
 
 
@@ -165,10 +172,11 @@ def score_table(text: str, levels=None) -> list[list[str]]:
 
 def _guarded(value: str) -> str:
     """A cell that a spreadsheet would read as a formula gets a quote in front (=SUM(…), @x,
-    -1+2); a signed number with its unit (-5份) is left as written."""
+    -1+2, -A1: a minus before anything but a number); a signed number with its unit (-5份) is
+    left as written."""
     if value.startswith(("=", "+", "@", "\t", "\r")):
         return "'" + value
-    if value.startswith("-") and re.search(r"[=+\-*/|!()]", value[1:]):
+    if value.startswith("-") and (not re.match(r"[0-9.０-９]", value[1:]) or re.search(r"[=+\-*/|!()]", value[1:])):
         return "'" + value
     return value
 

@@ -10,6 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from targets.review import StaleVersion
 from targets.review_views import back_to, read_comment, step_view
 from units import policy
 from units.files import file_response
@@ -134,7 +135,7 @@ def report_detail(request, pk):
 
 def _report_form(request, report, write, refused: str, success: str, anchor: str = ""):
     """Post one of the report page's forms: `write(version)` saves it; a refusal shows the page
-    again (400) with what was refused."""
+    again (400) with what was refused, a version someone else saved meanwhile as a conflict (409)."""
     try:
         write(int(request.POST.get("version", "")))
     except ValueError:
@@ -142,7 +143,8 @@ def _report_form(request, report, write, refused: str, success: str, anchor: str
     except ValidationError as exc:
         messages.error(request, refused + "；".join(exc.messages))
         report.refresh_from_db()
-        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
+        status = 409 if isinstance(exc, StaleVersion) else 400
+        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=status)
     else:
         messages.success(request, success)
     return redirect(f"{report.get_absolute_url()}{anchor}")
@@ -267,7 +269,8 @@ def evidence_upload(request, pk):
         evidence.evidence_add(report_id=report.pk, value_id=parse_id(value_id), upload=upload, actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages))
-        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=400)
+        status = 409 if isinstance(exc, StaleVersion) else 400
+        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=status)
     messages.success(request, f"已上传“{upload.name}”")
     return redirect(f"{report.get_absolute_url()}#evidence")
 

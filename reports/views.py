@@ -14,7 +14,7 @@ from projects.filings.selectors import department_filings
 from projects.models import Agreement
 from targets.models import ReviewStatus, TargetTable
 from targets.selectors import rows_for_filler
-from units import policy
+from units import inputs, policy
 from units.files import attach, file_response
 
 from . import access
@@ -33,7 +33,7 @@ SEARCH_CHARS = 50
 @require_safe
 def home(request):
     year = _pk(request.GET.get("year", "").strip()) or None  # a crafted year is “every year”
-    query = request.GET.get("q", "").strip()[:SEARCH_CHARS]
+    query = inputs.search_text(request.GET.get("q"), SEARCH_CHARS)
     projects = project_overview(request.user, year=year, query=query)
     # Unfiltered, the years are the projects' own; filtered, every year must stay on offer (a query).
     years = project_years(request.user) if year or query else sorted({p.budget_year for p in projects} - {None})[::-1]

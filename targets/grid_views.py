@@ -10,7 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
-from units import policy
+from units import inputs, policy
 from units.inputs import MalformedJson, read_json
 
 from . import access, handdown_selectors, last_year, review_aids, save_flags, selectors
@@ -35,7 +35,7 @@ def table_grid(request, pk):
         table,
         user,
         status=request.GET.get("status") or None,
-        query=request.GET.get("q", "").strip(),
+        query=inputs.search_text(request.GET.get("q")),
         page=request.GET.get("page"),
     )
     is_open = table.status == TableStatus.OPEN
@@ -56,7 +56,7 @@ def table_grid(request, pk):
         "rows": rows,
         "statuses": list(ReviewStatus),
         "status_filter": request.GET.get("status", ""),
-        "query": request.GET.get("q", ""),
+        "query": inputs.search_text(request.GET.get("q")),
         "page": page,
         "deadline_passed": policy.deadline_passed(table),
         "staff": policy.can_view_table(user, table),

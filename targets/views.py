@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
-from units import policy
+from units import inputs, policy
 from units.inputs import parse_id
 
 from . import access, handdown_selectors, last_year, review, review_aids, selectors, workflow
@@ -252,11 +252,12 @@ def review_approve_many(request):
 @require_safe
 def table_progress(request, pk):
     table = access.table_for_user(request.user, pk)
-    progress = selectors.table_progress(table, page=request.GET.get("page"), query=request.GET.get("q", "").strip())
+    query = inputs.search_text(request.GET.get("q"))
+    progress = selectors.table_progress(table, page=request.GET.get("page"), query=query)
     context = {
         "table": table,
         **progress,
-        "query": request.GET.get("q", ""),
+        "query": query,
         "can_manage": policy.can_manage_table(request.user, table),
         "can_remind": table.status == TableStatus.OPEN and policy.can_remind_table(request.user, table),
         "reminders": selectors.reminders_by_unit(table),

@@ -23,6 +23,13 @@ from django.utils.functional import cached_property
 _CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 
+def search_text(raw: str | None, limit: int | None = None) -> str:
+    """What a search box was given, as a query: control characters dropped (PostgreSQL refuses a
+    NUL in any string it is sent, so `?q=%00` was a 500), trimmed, cut to `limit` characters."""
+    text = _CONTROL_RE.sub("", raw or "").strip()
+    return text[:limit] if limit is not None else text
+
+
 def _precision(field) -> tuple[int, int]:
     return field.max_digits - field.decimal_places, field.decimal_places
 

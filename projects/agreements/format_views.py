@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 from targets.review import StaleVersion
 from units import policy
 from units.audit import audit_entries_for
+from units.inputs import parse_id
 
 from .. import access
 from ..forms import named_errors
@@ -53,14 +54,16 @@ def agreement_format(request, pk):
     if not form.is_valid():
         messages.error(request, "未保存：" + "；".join(named_errors(form)))
         return format_page(request, project, agreement, form=form, metrics=metrics, status=400)
-    version = request.POST.get("version", "")
+    # A new format's page has no version; any other value that is no id (²: str.isdigit but not int,
+    # -1, 1.0) matches no stored version (0), so it is a conflict, never a save without the check.
+    version = request.POST.get("version", "").strip()
     try:
         agreement_format_save(
             project=project,
             data=form.service_data(),
             metrics=metrics,
             actor=request.user,
-            expected_version=int(version) if version.isdigit() else None,
+            expected_version=(parse_id(version) or 0) if version else None,
         )
     except StaleVersion as exc:
         messages.error(request, "未保存：" + "；".join(exc.messages))

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from targets.review import StaleVersion
 from targets.review_views import back_to, read_comment, step_view
 from units import policy
 from units.files import attach
@@ -79,8 +80,12 @@ def agreement_save(request, pk, section):
         )
     except ValidationError as exc:
         messages.error(request, "未保存：" + "；".join(exc.messages))
+        status = 409 if isinstance(exc, StaleVersion) else 400  # saved by someone else meanwhile: a conflict
         return render(
-            request, "projects/agreement.html", _context(agreement, request.user, {}, section, request.POST), status=400
+            request,
+            "projects/agreement.html",
+            _context(agreement, request.user, {}, section, request.POST),
+            status=status,
         )
     except ValueError:
         messages.error(request, "表单缺少版本号，请刷新页面后重新填写")

@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
+from targets.review import StaleVersion
 from targets.review_views import back_to, read_comment, step_view
 from units import policy
 from units.inputs import parse_id
@@ -73,7 +74,8 @@ def filing_save(request, pk):
         context = filing_context(
             project, request.user, typed_header=header, typed_targets=targets, typed_write_ins=write_ins
         )
-        return render(request, TEMPLATE, context, status=400)
+        # Saved by someone else since the page was loaded: a conflict, shown with what was typed.
+        return render(request, TEMPLATE, context, status=409 if isinstance(exc, StaleVersion) else 400)
     else:
         messages.success(request, "已保存")
     return redirect("projects:filing", pk=project.pk)

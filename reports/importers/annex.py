@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from projects.models import Agreement, AgreementMetricValue, Project
 from targets.review import EDITABLE
 from units import policy
-from units.inputs import read_number
+from units.inputs import parse_id, read_number
 
 from ..provenance import sheet_source
 from .grids import Grid
@@ -26,7 +26,7 @@ def plan_agreement_annex(grid: Grid, agreement: Agreement, version: int) -> Impo
     years = {}
     for c in range(2, len(grid.rows[header - 1]) + 1):
         text = grid.text(header, c)
-        if text.isdigit():
+        if parse_id(text) is not None:  # not "²" (str.isdigit, yet no int): a wrong year
             years[c] = int(text)
     if sorted(years.values()) != agreement.years:
         plan.errors.append(

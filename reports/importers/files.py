@@ -17,6 +17,8 @@ from django.conf import settings
 from openpyxl.styles.numbers import BUILTIN_FORMATS, is_date_format
 from openpyxl.utils.datetime import from_excel
 
+from units.inputs import parse_id
+
 from .grids import Grid, GridCell, ImportFileError, cell_text  # noqa: F401  (the package's vocabulary)
 from .ooxml import CORRUPT, DAMAGED, Budget, Collector, Limits, TextCollector, feed, part_path, scan_parts
 from .readers import SheetReader, TableReader
@@ -113,7 +115,7 @@ def _date_styles(archive: zipfile.ZipFile, path: str, budget: Budget) -> set[str
         {
             int(a["numFmtId"]): a.get("formatCode", "")
             for tag, a in styles.found
-            if tag == "numFmt" and a.get("numFmtId", "").isdigit()
+            if tag == "numFmt" and parse_id(a.get("numFmtId")) is not None  # not "²": isdigit, yet no int
         }
     )
     in_cell_xfs, xfs = False, []
@@ -122,7 +124,9 @@ def _date_styles(archive: zipfile.ZipFile, path: str, budget: Budget) -> set[str
             in_cell_xfs = True
         elif tag == "xf" and in_cell_xfs:
             xfs.append(attrs.get("numFmtId", "0"))
-    return {str(i) for i, fmt in enumerate(xfs) if fmt.isdigit() and is_date_format(formats.get(int(fmt), ""))}
+    return {
+        str(i) for i, fmt in enumerate(xfs) if parse_id(fmt) is not None and is_date_format(formats.get(int(fmt), ""))
+    }
 
 
 def _converter(strings: list[str], date_styles: set[str]):

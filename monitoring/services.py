@@ -15,9 +15,9 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from projects.models import Project
+from review.engine import EDITABLE, ReviewEvent, ReviewStatus, lock, transition
 from targets import values as tv
 from targets.models import Cell, Target, TargetPeriod, check_value_fits
-from targets.review import EDITABLE, ReviewEvent, ReviewStatus, lock, transition
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_number, check_text

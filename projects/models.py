@@ -2,8 +2,8 @@ from django.db import models
 from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 
+from review.engine import Notice, Reviewable, ReviewEvent
 from targets.models import TargetPeriods
-from targets.review import Notice, Reviewable, ReviewEvent
 from units import inputs, policy
 from units.models import NotificationKind, Unit
 from units.notifications import unit_fillers
@@ -218,7 +218,7 @@ class Agreement(Reviewable):
         """Whose it is, in a file name or a heading: the undertaking unit, or 任务书格式."""
         return self.undertaker.name if self.undertaker_id else "任务书格式"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "projects.agreement"
     review_noun = "任务书"
     review_rules = {
@@ -469,7 +469,7 @@ class ProjectFiling(Reviewable):
     def __str__(self):
         return f"{self.project.title or self.project.name}（{self.unit.name}）"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "projects.filing"
     review_noun = "填报"
     review_rules = {

@@ -7,11 +7,11 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from review.engine import ReviewStatus
 from units import policy
 
 from .approvals import PENDING, AdjustmentRequest, ApprovedVersion
 from .models import TableColumn, TableRow
-from .review import ReviewStatus
 
 NARRATIVE_LABEL = "文字目标"
 

@@ -12,6 +12,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from review.engine import ReviewEvent, ReviewStatus, StaleVersion, TransitionRefused, lock, transition
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_text
@@ -19,7 +20,6 @@ from units.inputs import check_text
 from .approvals import PENDING, AdjustmentRequest, VersionSource, approved_version_record
 from .audit_actions import TargetAction
 from .models import Cell, RowSnapshot, TableColumn, TableRow
-from .review import ReviewEvent, ReviewStatus, StaleVersion, TransitionRefused, lock, transition
 
 
 def _locked_row(row_id: int) -> TableRow:

@@ -17,11 +17,10 @@ from django.db import models
 from django.db.models import Max
 from django.urls import reverse
 
+from review.engine import Notice, Reviewable, ReviewEvent, ReviewStatus
 from units import policy
 from units.models import NotificationKind
 from units.notifications import unit_fillers
-
-from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
 
 
 class VersionSource(models.TextChoices):
@@ -131,7 +130,7 @@ class AdjustmentRequest(Reviewable):
     def __str__(self):
         return f"{self.row} 调整申请"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "targets.adjustment"
     review_noun = "调整申请"
     review_rules = {

@@ -3,6 +3,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.urls import reverse
 
+from review.engine import Notice, Reviewable, ReviewEvent, ReviewStatus
 from units import inputs, policy
 from units.audit import audit_entries_for
 from units.models import NotificationKind, Unit, UnitCategory
@@ -15,7 +16,6 @@ from .confirmations import ValueConfirmation  # noqa: F401 (a model of the app)
 from .fields import direction_field, part_shares, part_shares_field, read_part_shares  # noqa: F401
 from .layout import unit_label
 from .reminders import TableReminder  # noqa: F401 (a model of the app)
-from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
 
 
 class TargetPeriods(models.TextChoices):
@@ -404,7 +404,7 @@ class TableRow(Reviewable):
     def __str__(self):
         return f"{self.table} / {self.unit}"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "targets.row"
     review_noun = "行"
     review_rules = {

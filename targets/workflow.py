@@ -2,7 +2,7 @@
 
 未填报 → 填报中 → 已提交 → (已退回 → 填报中 …) → 已通过 (locked; an admin may reopen).
 
-Each step is one `targets.review.transition()` (lock, policy, audit, snapshot, notice);
+Each step is one `review.engine.transition()` (lock, policy, audit, snapshot, notice);
 this module adds what only rows have: the table's window and deadline, bulk approval,
 the partial reopen.
 """
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from review.engine import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_text
@@ -25,7 +26,6 @@ from .handdown import row_unanswered
 from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
 from .permissions import deadline_passed
 from .plausibility_services import row_check_confirmed, row_values_confirm
-from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 from .review_aids import row_aids
 
 

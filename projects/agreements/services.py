@@ -1,6 +1,6 @@
 """The 任务书: created by the bureau for an undertaking unit, filled section by section,
 submitted, returned or approved with the same workflow step, permissions and audit as a
-target row (targets.review.transition)."""
+target row (review.engine.transition)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from targets.review import ReviewEvent, TransitionRefused, lock, transition
+from review.engine import ReviewEvent, TransitionRefused, lock, transition
 from units import inputs, policy
 from units.audit import audit_record
 from units.models import NotificationKind, Unit, UnitCategory

@@ -1,5 +1,5 @@
 """Writes of a 地方主管部门's filing: the header values and indicator targets it fills, and the
-workflow steps (targets.review.transition). One transaction each, audited; a refused save
+workflow steps (review.engine.transition). One transaction each, audited; a refused save
 changes nothing and names every field or indicator it refuses."""
 
 from __future__ import annotations
@@ -9,10 +9,10 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from review.engine import ReviewEvent, lock, transition
 from targets.audit_actions import TargetAction
 from targets.editing import target_values_set
 from targets.models import Indicator, Target
-from targets.review import ReviewEvent, lock, transition
 from units import inputs, policy
 from units.audit import audit_record
 

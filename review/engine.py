@@ -1,9 +1,10 @@
-"""The review workflow of anything a unit fills and the bureau reviews (a target row, a 任务书).
+"""The review workflow of anything a unit fills and the bureau reviews (a target row, a 调整申请,
+a 任务书, a filing, a monitoring report).
 
 未填报 → 填报中 → 已提交 → (已退回 → 填报中 …) → 已通过 (locked; an admin may reopen).
 
-It lives in `targets`, the lowest layer that has a reviewable (TableRow); the 任务书 in
-`projects` sits above and imports it. A reviewable inherits `Reviewable` and declares only
+It sits below every app that has a reviewable (targets, projects, monitoring) and above `units`,
+whose policy, audit and notifications it uses. A reviewable inherits `Reviewable` and declares only
 what differs: its labels, its audit code, the policy question of each step, its snapshot
 and its notifications. `transition()` is the one way a status moves.
 """

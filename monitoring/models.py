@@ -42,12 +42,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
-from review.engine import Notice, Reviewable, ReviewEvent
+from review.engine import Reviewable, ReviewEvent
 from targets import values as tv
 from targets.models import TargetValueFields, part_shares, value_constraints
-from units import inputs, policy
-from units.models import NotificationKind, Unit
-from units.notifications import unit_fillers
+from units import inputs
+from units.models import Unit
 
 from .answers import DeviationCategory, Likelihood
 from .budget import Budget, FundSource, budget_of
@@ -241,22 +240,6 @@ class Report(Reviewable):
             budget=budget | {"budget_reason": self.budget_reason, "goal_achievement": self.goal_achievement},
             actor=actor if actor and actor.is_authenticated else None,
         )
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        link = reverse("monitoring:report", args=[self.pk])
-        what = f"{self.round}"
-        if event == ReviewEvent.SUBMITTED:
-            reviewers = policy.project_reviewers(self.round.project)
-            title = f"{self.owner_label} 已提交{what}"
-            return Notice(reviewers, NotificationKind.REPORT_SUBMITTED, title, "请审核。", link)
-        if not self.unit_id:
-            return None
-        fillers = unit_fillers([self.unit_id])
-        if event == ReviewEvent.RETURNED:
-            return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被退回", f"退回意见：{comment}", link)
-        if event == ReviewEvent.APPROVED:
-            return Notice(fillers, NotificationKind.REPORT_APPROVED, f"{what}已通过", "报告已审核通过。", link)
-        return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被重新打开", f"原因：{comment}", link)
 
 
 class ReportBudget(models.Model):

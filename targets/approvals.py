@@ -17,10 +17,7 @@ from django.db import models
 from django.db.models import Max
 from django.urls import reverse
 
-from review.engine import Notice, Reviewable, ReviewEvent, ReviewStatus
-from units import policy
-from units.models import NotificationKind
-from units.notifications import unit_fillers
+from review.engine import Reviewable, ReviewEvent, ReviewStatus
 
 
 class VersionSource(models.TextChoices):
@@ -158,19 +155,3 @@ class AdjustmentRequest(Reviewable):
 
     def get_absolute_url(self) -> str:
         return reverse("targets:row", args=[self.row_id]) + "#adjustment"
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        row = self.row
-        link = self.get_absolute_url()
-        title = row.table.title
-        if event == ReviewEvent.SUBMITTED:
-            reviewers = policy.project_reviewers(row.table.project)
-            body = f"{row.unit.name} 申请调整已批复的目标，理由：{self.reason}"
-            return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{row.unit.name} 申请调整《{title}》", body, link)
-        fillers = unit_fillers([row.unit_id])
-        if event == ReviewEvent.APPROVED:
-            body = "调整已批准，新的批复值已生效。" + (f"意见：{comment}" if comment else "")
-            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》的调整申请已批准", body, link)
-        return Notice(
-            fillers, NotificationKind.ROW_RETURNED, f"《{title}》的调整申请未获批准", f"意见：{comment}", link
-        )

@@ -1,13 +1,11 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
-from django.urls import reverse
 
-from review.engine import Notice, Reviewable, ReviewEvent, ReviewStatus
-from units import inputs, policy
+from review.engine import Reviewable, ReviewEvent, ReviewStatus
+from units import inputs
 from units.audit import audit_entries_for
-from units.models import NotificationKind, Unit, UnitCategory
-from units.notifications import unit_fillers
+from units.models import Unit, UnitCategory
 
 from . import values as tv
 from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
@@ -441,23 +439,6 @@ class TableRow(Reviewable):
             .first()
         )
         return entry or ""
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        link = reverse("targets:row", args=[self.pk])
-        title = self.table.title
-        if event == ReviewEvent.SUBMITTED:
-            body = f"请审核 {self.unit.name} 提交的填报（版本 {self.version}）。"
-            reviewers = policy.project_reviewers(self.table.project)
-            return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{self.unit.name} 已提交《{title}》", body, link)
-        fillers = unit_fillers([self.unit_id])
-        if event == ReviewEvent.RETURNED:
-            return Notice(
-                fillers, NotificationKind.ROW_RETURNED, f"《{title}》的填报被退回", f"退回意见：{comment}", link
-            )
-        if event == ReviewEvent.APPROVED:
-            body = f"版本 {self.version} 已审核通过。"
-            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》的填报已通过", body, link)
-        return Notice(fillers, NotificationKind.ROW_REOPENED, f"《{title}》的填报被重新打开", f"原因：{comment}", link)
 
     def column_is_editable(self, column_id: int) -> bool:
         return self.is_editable and (self.reopened_column_ids is None or column_id in self.reopened_column_ids)

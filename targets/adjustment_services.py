@@ -19,9 +19,17 @@ from units.inputs import check_text
 from units.models import NotificationKind
 from units.notifications import unit_fillers
 
-from .approvals import PENDING, AdjustmentRequest, VersionSource, approved_version_record
 from .audit_actions import TargetAction
-from .models import Cell, RowSnapshot, TableColumn, TableRow
+from .models import (
+    PENDING,
+    AdjustmentRequest,
+    Cell,
+    RowSnapshot,
+    TableColumn,
+    TableRow,
+    VersionSource,
+    approved_version_record,
+)
 
 
 def _locked_row(row_id: int) -> TableRow:

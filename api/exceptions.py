@@ -13,7 +13,7 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler
 
-from targets.review import NotEditable, StaleVersion, TransitionRefused
+from review.engine import NotEditable, StaleVersion, TransitionRefused
 
 GENERIC = {
     status.HTTP_401_UNAUTHORIZED: "请提供有效的接口令牌（Authorization: Token <令牌>）或先登录",

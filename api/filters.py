@@ -15,8 +15,8 @@ from rest_framework.exceptions import ValidationError
 
 from monitoring.models import Report
 from projects.models import Project
+from review.engine import ReviewStatus
 from targets.models import Cell, TableRow, TableStatus, TargetTable
-from targets.review import ReviewStatus
 from units.inputs import parse_id
 
 YEARS = (1900, 2999)

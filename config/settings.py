@@ -456,7 +456,7 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {
-        "RowStatusEnum": "targets.review.ReviewStatus",
+        "RowStatusEnum": "review.engine.ReviewStatus",
         "TableStatusEnum": "targets.models.TableStatus",
         "ExportStatusEnum": "reports.models.ExportStatus",
     },

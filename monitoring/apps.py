@@ -7,8 +7,8 @@ class MonitoringConfig(AppConfig):
     verbose_name = "绩效监控与自评"
 
     def ready(self):
+        from review.engine import queue_register
         from targets.last_year import actual_register
-        from targets.review import queue_register
         from units.audit import actions_register, labels_register
         from units.policy import rules_register
 

@@ -13,8 +13,8 @@ unit is asked to write the change reached (增长12%).
 
 from __future__ import annotations
 
+from review.engine import ReviewStatus
 from targets import values as tv
-from targets.review import ReviewStatus
 
 from .models import ReportValue, RoundKind
 

@@ -11,8 +11,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from projects.models import AgreementBudgetSource, BudgetSourceKind, Project
+from review.engine import ReviewStatus, StaleVersion, lock
 from targets.models import TableRow
-from targets.review import ReviewStatus, StaleVersion, lock
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_number

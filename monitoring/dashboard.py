@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from targets.review import ReviewStatus
+from review.engine import ReviewStatus
 
 from .models import Round
 from .summary import round_summary

@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from targets.review import EDITABLE
+from review.engine import EDITABLE
 from units import policy
 from units.audit import audit_record
 from units.models import NotificationKind

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from targets.review import TransitionRefused
+from review.engine import TransitionRefused
 from units import policy
 
 from .models import Report, Round

@@ -17,7 +17,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Sum
 
-from targets.review import EDITABLE, lock
+from review.engine import EDITABLE, lock
 from units import policy
 from units.audit import audit_record
 from units.files import UNREACHABLE

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from django.db.models import OuterRef, Subquery
 
-from targets.review import ReviewStatus
+from review.engine import ReviewStatus
 
 from .models import ReportValue, RoundKind
 

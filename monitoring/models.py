@@ -6,7 +6,7 @@ The shape, for whoever builds on it (forms, imports, summaries):
   `reference_date`, e.g. 2022-06-30) or the year-end self-evaluation (`kind=self_evaluation`) —
   with a deadline and the `lag_threshold` (percentage points) above which a lagging target needs
   偏差原因 and 纠偏措施. Unique per (project, kind, reference_date).
-- `Report` (a `targets.review.Reviewable`): one per round × unit that has approved rows in the
+- `Report` (a `review.engine.Reviewable`): one per round × unit that has approved rows in the
   project's tables, plus one per round with `unit=None` for the project's own annual indicators
   (the 附件2 level, filled by the bureau). Its 项目资金 block is `ReportBudget`, one line per source
   (当年财政拨款 / 上年结转资金 / 其他资金): 年初预算数 and 全年预算数 set by the bureau (prefilled from
@@ -42,12 +42,11 @@ from django.conf import settings
 from django.db import models
 from django.urls import reverse
 
+from review.engine import Reviewable, ReviewEvent
 from targets import values as tv
 from targets.models import TargetValueFields, part_shares, value_constraints
-from targets.review import Notice, Reviewable, ReviewEvent
-from units import inputs, policy
-from units.models import NotificationKind, Unit
-from units.notifications import unit_fillers
+from units import inputs
+from units.models import Unit
 
 from .answers import DeviationCategory, Likelihood
 from .budget import Budget, FundSource, budget_of
@@ -208,7 +207,7 @@ class Report(Reviewable):
         """执行率 as a fraction: the total 执行数 ÷ the total 全年预算数."""
         return self.budget.rate
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "monitoring.report"
     review_noun = "报告"
     review_rules = {
@@ -241,22 +240,6 @@ class Report(Reviewable):
             budget=budget | {"budget_reason": self.budget_reason, "goal_achievement": self.goal_achievement},
             actor=actor if actor and actor.is_authenticated else None,
         )
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        link = reverse("monitoring:report", args=[self.pk])
-        what = f"{self.round}"
-        if event == ReviewEvent.SUBMITTED:
-            reviewers = policy.project_reviewers(self.round.project)
-            title = f"{self.owner_label} 已提交{what}"
-            return Notice(reviewers, NotificationKind.REPORT_SUBMITTED, title, "请审核。", link)
-        if not self.unit_id:
-            return None
-        fillers = unit_fillers([self.unit_id])
-        if event == ReviewEvent.RETURNED:
-            return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被退回", f"退回意见：{comment}", link)
-        if event == ReviewEvent.APPROVED:
-            return Notice(fillers, NotificationKind.REPORT_APPROVED, f"{what}已通过", "报告已审核通过。", link)
-        return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被重新打开", f"原因：{comment}", link)
 
 
 class ReportBudget(models.Model):

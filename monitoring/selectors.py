@@ -12,8 +12,8 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 
+from review.engine import EDITABLE, ReviewEvent, ReviewStatus
 from targets.models import Cell
-from targets.review import EDITABLE, ReviewEvent, ReviewStatus
 from targets.values import Kind, Shape, describe
 from units import policy
 from units.audit import audit_entries_for

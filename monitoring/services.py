@@ -12,12 +12,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 
 from projects.models import Project
+from review.engine import EDITABLE, Notice, ReviewEvent, ReviewStatus, lock, transition
 from targets import values as tv
 from targets.models import Cell, Target, TargetPeriod, check_value_fits
-from targets.review import EDITABLE, ReviewEvent, ReviewStatus, lock, transition
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_number, check_text
@@ -447,6 +448,24 @@ def report_grade(*, report_id: int, actor, grades: dict[int, tuple[str, Decimal 
     return report
 
 
+def _report_notice(report: Report, event: str, comment: str) -> Notice | None:
+    """Who hears of a step of a monitoring report and what they read (`review.engine.transition` sends it)."""
+    link = reverse("monitoring:report", args=[report.pk])
+    what = f"{report.round}"
+    if event == ReviewEvent.SUBMITTED:
+        reviewers = policy.project_reviewers(report.round.project)
+        title = f"{report.owner_label} 已提交{what}"
+        return Notice(reviewers, NotificationKind.REPORT_SUBMITTED, title, "请审核。", link)
+    if not report.unit_id:
+        return None
+    fillers = unit_fillers([report.unit_id])
+    if event == ReviewEvent.RETURNED:
+        return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被退回", f"退回意见：{comment}", link)
+    if event == ReviewEvent.APPROVED:
+        return Notice(fillers, NotificationKind.REPORT_APPROVED, f"{what}已通过", "报告已审核通过。", link)
+    return Notice(fillers, NotificationKind.REPORT_RETURNED, f"{what}被重新打开", f"原因：{comment}", link)
+
+
 @transaction.atomic
 def report_submit(*, report_id: int, actor) -> Report:
     """Submit, once every 完成值 is filled and every reason the rules ask for is given."""
@@ -458,12 +477,14 @@ def report_submit(*, report_id: int, actor) -> Report:
         problems = submit_problems(report, list(report.values.select_related("grade", "column", "indicator")))
         if problems:
             raise ValidationError(problems)
-    return transition(report, event=ReviewEvent.SUBMITTED, actor=actor)
+    return transition(report, event=ReviewEvent.SUBMITTED, actor=actor, notice=_report_notice)
 
 
 @transaction.atomic
 def report_return(*, report_id: int, actor, comment: str) -> Report:
-    return transition(_locked_report(report_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment)
+    return transition(
+        _locked_report(report_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment, notice=_report_notice
+    )
 
 
 @transaction.atomic
@@ -478,11 +499,13 @@ def report_approve(*, report_id: int, actor, comment: str = "") -> Report:
         ]
         if ungraded:
             raise ValidationError(f"请先评定：{'、'.join(ungraded)}")
-    return transition(report, event=ReviewEvent.APPROVED, actor=actor, comment=comment)
+    return transition(report, event=ReviewEvent.APPROVED, actor=actor, comment=comment, notice=_report_notice)
 
 
 @transaction.atomic
 def report_reopen(*, report_id: int, actor, comment: str) -> Report:
     if not (comment or "").strip():
         raise ValidationError("重新打开时必须填写原因")
-    return transition(_locked_report(report_id), event=ReviewEvent.REOPENED, actor=actor, comment=comment)
+    return transition(
+        _locked_report(report_id), event=ReviewEvent.REOPENED, actor=actor, comment=comment, notice=_report_notice
+    )

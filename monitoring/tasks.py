@@ -6,7 +6,7 @@ from celery import shared_task
 from django.urls import reverse
 from django.utils import timezone
 
-from targets.review import EDITABLE
+from review.engine import EDITABLE
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 

@@ -10,8 +10,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from targets.review import StaleVersion
-from targets.review_views import back_to, read_comment, step_view
+from review.engine import StaleVersion
+from review.views import back_to, read_comment, step_view
 from units import policy
 from units.files import file_response
 from units.inputs import parse_id
@@ -187,7 +187,7 @@ def _read_reopen(request, report) -> dict:
     return {"comment": request.POST.get("comment", "") or request.POST.get("reason", "")}
 
 
-# The report's steps (targets.review_views), from its page and back there.
+# The report's steps (review.views), from its page and back there.
 _STEP = {"fetch": access.report_for_user, "key": "report_id", "back": back_to("monitoring:report")}
 report_submit = step_view(
     **_STEP, allowed=policy.can_submit_report, service=services.report_submit, success="已提交，等待省局审核"

@@ -7,7 +7,7 @@ class ProjectsConfig(AppConfig):
     verbose_name = "项目"
 
     def ready(self):
-        from targets.review import queue_register
+        from review.engine import queue_register
         from units.audit import actions_register, labels_register
         from units.policy import governance_register, rules_register
 

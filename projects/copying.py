@@ -24,8 +24,8 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, models, transaction
 
+from review.engine import ReviewStatus
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
-from targets.review import ReviewStatus
 from targets.values import Kind
 from units import policy
 from units.audit import audit_record

@@ -2,11 +2,10 @@ from django.db import models
 from django.urls import reverse
 from guardian.models import UserObjectPermissionBase
 
+from review.engine import Reviewable, ReviewEvent
 from targets.models import TargetPeriods
-from targets.review import Notice, Reviewable, ReviewEvent
 from units import inputs, policy
-from units.models import NotificationKind, Unit
-from units.notifications import unit_fillers
+from units.models import Unit
 
 
 class ProjectLevel(models.TextChoices):
@@ -218,7 +217,7 @@ class Agreement(Reviewable):
         """Whose it is, in a file name or a heading: the undertaking unit, or 任务书格式."""
         return self.undertaker.name if self.undertaker_id else "任务书格式"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "projects.agreement"
     review_noun = "任务书"
     review_rules = {
@@ -233,26 +232,6 @@ class Agreement(Reviewable):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:agreement", args=[self.pk])
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        link = self.get_absolute_url()
-        fillers = unit_fillers([self.undertaker_id])
-        if event == ReviewEvent.SUBMITTED:
-            return Notice(
-                recipients=policy.project_reviewers(self.project),
-                kind=NotificationKind.ROW_SUBMITTED,
-                title=f"{self.undertaker} 已提交任务书",
-                body=f"请审核《{self.title}》（版本 {self.version}）。",
-                link=link,
-            )
-        if event == ReviewEvent.RETURNED:
-            return Notice(
-                fillers, NotificationKind.ROW_RETURNED, f"《{self.title}》被退回", f"退回意见：{comment}", link
-            )
-        if event == ReviewEvent.APPROVED:
-            body = f"版本 {self.version} 已审核通过。"
-            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{self.title}》已通过", body, link)
-        return None
 
     @property
     def years(self) -> list[int]:
@@ -469,7 +448,7 @@ class ProjectFiling(Reviewable):
     def __str__(self):
         return f"{self.project.title or self.project.name}（{self.unit.name}）"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "projects.filing"
     review_noun = "填报"
     review_rules = {
@@ -488,17 +467,3 @@ class ProjectFiling(Reviewable):
 
     def get_absolute_url(self) -> str:
         return reverse("projects:filing", args=[self.project_id])
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        link, title = self.get_absolute_url(), self.review_label
-        if event == ReviewEvent.SUBMITTED:
-            body = f"请审核《{title}》（版本 {self.version}）。"
-            reviewers = policy.project_reviewers(self.project)
-            return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{self.unit} 已提交填报", body, link)
-        fillers = unit_fillers([self.unit_id])
-        if event == ReviewEvent.RETURNED:
-            return Notice(fillers, NotificationKind.ROW_RETURNED, f"《{title}》被退回", f"退回意见：{comment}", link)
-        if event == ReviewEvent.APPROVED:
-            body = f"版本 {self.version} 已审核通过。"
-            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》已通过", body, link)
-        return None

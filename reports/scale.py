@@ -11,6 +11,7 @@ from django.db import transaction
 
 from projects.models import Project, TargetPeriods
 from projects.seeds import LoadReport, read_catalogue, write_catalogue
+from review.engine import ReviewStatus
 from targets import values as tv
 from targets.models import (
     Cell,
@@ -24,7 +25,6 @@ from targets.models import (
     TargetTable,
     ValueKind,
 )
-from targets.review import ReviewStatus
 from units.models import Unit, UnitCategory
 
 PROVINCES = [

@@ -10,8 +10,7 @@ from django.core.exceptions import PermissionDenied
 from units import policy
 from units.access import visible_or_404
 
-from .approvals import AdjustmentRequest
-from .models import TableRow, TargetTable
+from .models import AdjustmentRequest, TableRow, TargetTable
 
 
 def row_for_user(user, pk: int) -> TableRow:

@@ -7,11 +7,10 @@ from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from review.engine import ReviewStatus
 from units import policy
 
-from .approvals import PENDING, AdjustmentRequest, ApprovedVersion
-from .models import TableColumn, TableRow
-from .review import ReviewStatus
+from .models import PENDING, AdjustmentRequest, ApprovedVersion, TableColumn, TableRow
 
 NARRATIVE_LABEL = "文字目标"
 

@@ -12,14 +12,24 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from review.engine import Notice, ReviewEvent, ReviewStatus, StaleVersion, TransitionRefused, lock, transition
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_text
+from units.models import NotificationKind
+from units.notifications import unit_fillers
 
-from .approvals import PENDING, AdjustmentRequest, VersionSource, approved_version_record
 from .audit_actions import TargetAction
-from .models import Cell, RowSnapshot, TableColumn, TableRow
-from .review import ReviewEvent, ReviewStatus, StaleVersion, TransitionRefused, lock, transition
+from .models import (
+    PENDING,
+    AdjustmentRequest,
+    Cell,
+    RowSnapshot,
+    TableColumn,
+    TableRow,
+    VersionSource,
+    approved_version_record,
+)
 
 
 def _locked_row(row_id: int) -> TableRow:
@@ -52,6 +62,22 @@ def _check_reason(reason: str, where: str, missing: str) -> str:
         raise TransitionRefused(missing)
     check_text(reason, where)
     return reason
+
+
+def _adjustment_notice(adjustment: AdjustmentRequest, event: str, comment: str) -> Notice | None:
+    """Who hears of a step of a 调整申请 and what they read (`review.engine.transition` sends it)."""
+    row = adjustment.row
+    link = adjustment.get_absolute_url()
+    title = row.table.title
+    if event == ReviewEvent.SUBMITTED:
+        reviewers = policy.project_reviewers(row.table.project)
+        body = f"{row.unit.name} 申请调整已批复的目标，理由：{adjustment.reason}"
+        return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{row.unit.name} 申请调整《{title}》", body, link)
+    fillers = unit_fillers([row.unit_id])
+    if event == ReviewEvent.APPROVED:
+        body = "调整已批准，新的批复值已生效。" + (f"意见：{comment}" if comment else "")
+        return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》的调整申请已批准", body, link)
+    return Notice(fillers, NotificationKind.ROW_RETURNED, f"《{title}》的调整申请未获批准", f"意见：{comment}", link)
 
 
 @transaction.atomic
@@ -89,7 +115,7 @@ def adjustment_request(
         before={key: current.get(int(key), "") for key in changes},
         before_narrative=row.narrative,
     )
-    return transition(adjustment, event=ReviewEvent.SUBMITTED, actor=actor, comment=reason)
+    return transition(adjustment, event=ReviewEvent.SUBMITTED, actor=actor, comment=reason, notice=_adjustment_notice)
 
 
 def _locked_adjustment(adjustment_id: int) -> tuple[AdjustmentRequest, TableRow]:
@@ -129,7 +155,7 @@ def adjustment_approve(*, adjustment_id: int, actor, comment: str = "") -> Adjus
     TableRow.objects.filter(pk=row.pk).update(
         version=row.version, narrative=row.narrative, reviewed_at=now, reviewed_by=actor
     )
-    transition(adjustment, event=ReviewEvent.APPROVED, actor=actor, comment=comment)
+    transition(adjustment, event=ReviewEvent.APPROVED, actor=actor, comment=comment, notice=_adjustment_notice)
     snapshot = RowSnapshot.objects.create(
         row=row, event=ReviewEvent.APPROVED, version=row.version, values=values, narrative=row.narrative, actor=actor
     )
@@ -182,4 +208,4 @@ def adjustment_refuse(*, adjustment_id: int, actor, comment: str) -> AdjustmentR
     comment = _check_reason(comment, "“意见”", "不予批准时必须填写意见")
     adjustment, _row = _locked_adjustment(adjustment_id)
     _check_decidable(adjustment, actor)
-    return transition(adjustment, event=ReviewEvent.RETURNED, actor=actor, comment=comment)
+    return transition(adjustment, event=ReviewEvent.RETURNED, actor=actor, comment=comment, notice=_adjustment_notice)

@@ -9,12 +9,12 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
+from review.views import read_comment, step_view
 from units import policy
 
 from . import access, selectors
 from .adjustment_selectors import row_versions, version_differences
 from .adjustment_services import adjustment_approve, adjustment_refuse, adjustment_request
-from .review_views import read_comment, step_view
 from .views import _row_context
 
 ANCHOR = "#adjustment"
@@ -70,7 +70,7 @@ def _decided(text: str):
     return lambda adjustment: f"{adjustment.row.unit.name}：{text}"
 
 
-# The bureau's decision on a 调整申请 (targets.review_views), with its comment, back to the row's 调整.
+# The bureau's decision on a 调整申请 (review.views), with its comment, back to the row's 调整.
 _DECIDE = {
     "fetch": access.adjustment_for_user,
     "allowed": lambda user, adjustment: policy.can_review_adjustment(user, adjustment.row),

@@ -6,8 +6,9 @@ from django.db import transaction
 from units.admin import PolicyImportExportMixin
 
 from . import editing, workflow
-from .approvals import AdjustmentRequest, ApprovedVersion
 from .models import (
+    AdjustmentRequest,
+    ApprovedVersion,
     AssignedValue,
     Cell,
     Indicator,

@@ -7,12 +7,12 @@ class TargetsConfig(AppConfig):
     verbose_name = "绩效目标"
 
     def ready(self):
+        from review.engine import queue_register
         from units.audit import actions_register, labels_register
         from units.policy import rules_register
 
         from . import audit_actions, models, permissions
         from .adjustment_selectors import adjustments_to_review
-        from .review import queue_register
 
         rules_register(
             *permissions.RULES, exports=permissions.EXPORTS

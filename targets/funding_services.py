@@ -13,12 +13,12 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from review.engine import StaleVersion
 from units import inputs, policy
 from units.audit import audit_record
 
 from .audit_actions import TargetAction
 from .models import TableRow, TargetTable
-from .review import StaleVersion
 from .values import ParseError, format_number, parse_number
 
 UNIT_SUFFIXES = ("万元", "万")

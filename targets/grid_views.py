@@ -10,6 +10,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_POST, require_safe
 
+from review.engine import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
 from units import inputs, policy
 from units.inputs import MalformedJson, read_json
 
@@ -19,7 +20,6 @@ from .cell_checks import cells_refused, row_conflict
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
 from .payloads import RowValuesSave, payload_problem
-from .review import SUBMITTABLE, NotEditable, ReviewStatus, StaleVersion
 from .services import row_cells_update
 
 

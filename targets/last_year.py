@@ -17,8 +17,9 @@ from dataclasses import dataclass
 
 from django.db.models import CharField, Expression, Value
 
+from review.engine import ReviewStatus
+
 from .models import Cell, TableColumn, TableRow, TargetTable
-from .review import ReviewStatus
 
 NONE = "—"
 

@@ -1,21 +1,20 @@
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Max
 from django.urls import reverse
 
-from units import inputs, policy
+from review.engine import Reviewable, ReviewEvent, ReviewStatus
+from units import inputs
 from units.audit import audit_entries_for
-from units.models import NotificationKind, Unit, UnitCategory
-from units.notifications import unit_fillers
+from units.models import Unit, UnitCategory
 
 from . import values as tv
-from .approvals import AdjustmentRequest, ApprovedVersion, approved_version_record  # noqa: F401 (models of the app)
 from .audit_actions import TargetAction
 from .confirmations import ValueConfirmation  # noqa: F401 (a model of the app)
 from .fields import direction_field, part_shares, part_shares_field, read_part_shares  # noqa: F401
 from .layout import unit_label
 from .reminders import TableReminder  # noqa: F401 (a model of the app)
-from .review import Notice, Reviewable, ReviewEvent, ReviewStatus
 
 
 class TargetPeriods(models.TextChoices):
@@ -404,7 +403,7 @@ class TableRow(Reviewable):
     def __str__(self):
         return f"{self.table} / {self.unit}"
 
-    # --- as a reviewable (targets.review) ---
+    # --- as a reviewable (review.engine) ---
     audit_code = "targets.row"
     review_noun = "行"
     review_rules = {
@@ -441,23 +440,6 @@ class TableRow(Reviewable):
             .first()
         )
         return entry or ""
-
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        link = reverse("targets:row", args=[self.pk])
-        title = self.table.title
-        if event == ReviewEvent.SUBMITTED:
-            body = f"请审核 {self.unit.name} 提交的填报（版本 {self.version}）。"
-            reviewers = policy.project_reviewers(self.table.project)
-            return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{self.unit.name} 已提交《{title}》", body, link)
-        fillers = unit_fillers([self.unit_id])
-        if event == ReviewEvent.RETURNED:
-            return Notice(
-                fillers, NotificationKind.ROW_RETURNED, f"《{title}》的填报被退回", f"退回意见：{comment}", link
-            )
-        if event == ReviewEvent.APPROVED:
-            body = f"版本 {self.version} 已审核通过。"
-            return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》的填报已通过", body, link)
-        return Notice(fillers, NotificationKind.ROW_REOPENED, f"《{title}》的填报被重新打开", f"原因：{comment}", link)
 
     def column_is_editable(self, column_id: int) -> bool:
         return self.is_editable and (self.reopened_column_ids is None or column_id in self.reopened_column_ids)
@@ -582,3 +564,149 @@ class RowSnapshot(models.Model):
 
     def __str__(self):
         return f"{self.row} v{self.version} {self.get_event_display()}"
+
+
+# --- what was approved, version by version (批复 v1, v2 …), and the adjustments asked of it (调整 / 报批) ---
+# A row's approved values are kept each time the row becomes approved: by a review, after an admin's
+# reopen, or by an approved adjustment request (`TableRow.review_snapshot`). An adjustment request is
+# itself a reviewable: a unit asks to change some cells of an approved row with a reason; the
+# project's reviewer approves it (the cells change and a new version is kept) or refuses it with a
+# comment (nothing changes). While it is pending, the approved values stay in the cells, so every page
+# and export prints them. Its steps: targets/adjustment_services.py.
+
+
+class VersionSource(models.TextChoices):
+    REVIEW = "review", "审核通过"
+    REOPEN = "reopen", "重新打开后审核通过"
+    ADJUSTMENT = "adjustment", "调整申请获批"
+
+
+class ApprovedVersion(models.Model):
+    """批复 vN: the values of a row as approved, with who, when and why."""
+
+    row = models.ForeignKey(
+        "targets.TableRow", verbose_name="填报行", on_delete=models.CASCADE, related_name="approved_versions"
+    )
+    number = models.PositiveIntegerField("批复版本号")
+    row_version = models.PositiveIntegerField("行版本")
+    values = models.JSONField("各列的值", help_text="{列编号: 指标值原文}")
+    narrative = models.TextField("文字目标", blank=True)
+    source = models.CharField("来源", max_length=16, choices=VersionSource.choices)
+    reason = models.TextField("原因", blank=True, help_text="调整申请或重新打开的理由")
+    comment = models.TextField("审核意见", blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="批准人",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    at = models.DateTimeField("批准时间")
+    adjustment = models.OneToOneField(
+        "targets.AdjustmentRequest",
+        verbose_name="调整申请",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="approved_version",
+    )
+
+    class Meta:
+        verbose_name = "批复版本"
+        verbose_name_plural = "批复版本"
+        ordering = ["row", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["row", "number"], name="approved_version_number_unique"),
+            models.CheckConstraint(condition=models.Q(number__gte=1), name="approved_version_number_positive"),
+        ]
+
+    def __str__(self):
+        return f"{self.row} 批复 v{self.number}"
+
+    @property
+    def label(self) -> str:
+        return f"批复 v{self.number}"
+
+
+def approved_version_record(
+    *, row, values: dict, actor, at, source: str = "", reason: str = "", comment: str = "", adjustment=None
+) -> ApprovedVersion:
+    """Keep the row's values as its next approved version. The caller holds the row's lock,
+    so the next number cannot be taken meanwhile (the constraint would refuse it anyway)."""
+    last = ApprovedVersion.objects.filter(row=row).aggregate(n=Max("number"))["n"] or 0
+    return ApprovedVersion.objects.create(
+        row=row,
+        number=last + 1,
+        row_version=row.version,
+        values=values,
+        narrative=row.narrative,
+        source=source or (VersionSource.REOPEN if last else VersionSource.REVIEW),
+        reason=reason,
+        comment=comment,
+        actor=actor if getattr(actor, "is_authenticated", False) else None,
+        at=at,
+        adjustment=adjustment,
+    )
+
+
+# A pending request: asked and not yet decided.
+PENDING = (ReviewStatus.NOT_STARTED, ReviewStatus.SUBMITTED)
+
+
+class AdjustmentRequest(Reviewable):
+    """调整申请: a unit asks to change some cells (and the 文字目标) of an approved row."""
+
+    row = models.ForeignKey(
+        "targets.TableRow", verbose_name="填报行", on_delete=models.CASCADE, related_name="adjustments"
+    )
+    values = models.JSONField("申请的值", default=dict, help_text="{列编号: 新的指标值原文}，只含要改的列")
+    # None: the 文字目标 is not asked to change ("" asks to clear it).
+    narrative = models.TextField("申请的文字目标", null=True, blank=True, help_text="不改文字目标时为空")  # noqa: DJ001
+    reason = models.TextField("调整理由")
+    base_version = models.PositiveIntegerField("申请时的行版本")
+    before = models.JSONField("申请时的批复值", default=dict, help_text="{列编号: 原值}，与申请的值对照")
+    before_narrative = models.TextField("申请时的文字目标", blank=True)
+
+    class Meta:
+        verbose_name = "调整申请"
+        verbose_name_plural = "调整申请"
+        ordering = ["-submitted_at", "-pk"]
+        constraints = [
+            # At most one request waits on a row.
+            models.UniqueConstraint(
+                fields=["row"], condition=models.Q(status__in=PENDING), name="adjustment_one_pending_per_row"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.row} 调整申请"
+
+    # --- as a reviewable (review.engine) ---
+    audit_code = "targets.adjustment"
+    review_noun = "调整申请"
+    review_rules = {
+        ReviewEvent.SUBMITTED: "can_submit_adjustment",
+        ReviewEvent.RETURNED: "can_decide_adjustment",
+        ReviewEvent.APPROVED: "can_decide_adjustment",
+    }
+
+    @property
+    def review_label(self) -> str:
+        return f"{self.row.unit.name} 的调整申请"
+
+    @property
+    def project(self):
+        """The review queue lists it under its project."""
+        return self.row.table.project
+
+    @property
+    def is_pending(self) -> bool:
+        return self.status in PENDING
+
+    @property
+    def decision_label(self) -> str:
+        return {ReviewStatus.APPROVED: "已批准", ReviewStatus.RETURNED: "未批准"}.get(self.status, "待审核")
+
+    def get_absolute_url(self) -> str:
+        return reverse("targets:row", args=[self.row_id]) + "#adjustment"

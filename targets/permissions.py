@@ -3,7 +3,7 @@
 The rules read the governance predicates of `units.policy` (who fills which unit, who reviews or
 administers which project) and this app's models; `targets.apps` registers them with the policy,
 so views ask `policy.can_edit_row(user, row)` as before. Whether a row's state allows a step is
-the workflow's question (`targets.review`), not a rule's."""
+the workflow's question (`review.engine`), not a rule's."""
 
 from __future__ import annotations
 

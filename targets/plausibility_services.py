@@ -11,13 +11,13 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from review.engine import TransitionRefused
 from units.audit import audit_record
 from units.inputs import check_text
 
 from .audit_actions import TargetAction
 from .confirmations import ValueConfirmation
 from .models import TableRow
-from .review import TransitionRefused
 from .review_aids import ValueAid, unconfirmed
 
 

@@ -16,6 +16,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from review.engine import EDITABLE
 from units import policy
 from units.audit import audit_record
 from units.models import Membership, NotificationKind, Role
@@ -23,7 +24,6 @@ from units.notifications import notify
 
 from .audit_actions import TargetAction
 from .models import TableReminder, TableRow, TableStatus, TargetTable
-from .review import EDITABLE
 
 
 @dataclass

@@ -22,11 +22,11 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 
+from review.engine import ReviewStatus
 from units import inputs
 
 from . import values as tv
 from .models import TableColumn, Target, TargetPeriod, ValueKind
-from .review import ReviewStatus
 
 # --- the factor ---------------------------------------------------------------------------
 
@@ -103,7 +103,7 @@ def counted_period(column: TableColumn) -> str:
 
 
 class Group:
-    """Which rows a sum counts, by the row's status (targets.review)."""
+    """Which rows a sum counts, by the row's status (review.engine)."""
 
     APPROVED = "approved"  # 已通过
     SUBMITTED = "submitted"  # 已提交 or 已通过

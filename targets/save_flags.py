@@ -13,11 +13,12 @@ from __future__ import annotations
 
 from django.db import connections, router
 
+from review.engine import ReviewStatus
+
 from . import last_year
 from . import values as tv
 from .confirmations import ValueConfirmation
 from .models import Cell, Indicator, TableColumn, TableRow, Target
-from .review import ReviewStatus
 from .review_aids import ValueAid, counted_period, read
 
 _LAST, _TARGET, _CONFIRMED = "l", "t", "c"

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import Case, F, ForeignObjectRel, Value, When
 from django.utils import timezone
 
+from review.engine import STARTS_EDITING, ReviewStatus
 from units import policy
 from units.bulk import insert_many
 from units.inputs import check_text
@@ -16,7 +17,6 @@ from units.models import AuditEntry
 
 from .audit_actions import TargetAction
 from .models import AssignedValue, Cell, TableColumn, TableMode, TableRow, TargetTable
-from .review import STARTS_EDITING, ReviewStatus
 
 
 @dataclass

@@ -10,18 +10,18 @@ from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST, require_safe
 
+from review.engine import EDITABLE, SUBMITTABLE, ReviewStatus, StaleVersion, queue_others
+from review.views import back_to, refused, step_view
 from units import inputs, policy
 from units.inputs import parse_id
 
-from . import access, handdown_selectors, last_year, review, review_aids, selectors, workflow
+from . import access, handdown_selectors, last_year, review_aids, selectors, workflow
 from .adjustment_selectors import row_adjustment_context
 from .forms import BulkApproveForm, OpenTableForm, RemoveForm, ReopenForm, ReturnForm
 from .funding_services import funding_text, rows_funding_set
 from .models import TableRow, TableStatus
 from .plausibility_services import UnconfirmedWarnings
 from .reminder_services import table_remind
-from .review import ReviewStatus, StaleVersion
-from .review_views import back_to, refused, step_view
 from .services import row_cells_update
 
 
@@ -72,7 +72,7 @@ def _row_context(request, row, *, typed=None, conflict=None, status=200, handdow
         "history": selectors.row_history(row),
         "can_edit": can_edit,
         "can_submit": row.table.status == TableStatus.OPEN  # else the button could only be refused
-        and row.status in review.SUBMITTABLE
+        and row.status in SUBMITTABLE
         and policy.can_submit_row(user, row),
         "can_review": row.status == ReviewStatus.SUBMITTED and policy.can_review_row(user, row),
         "can_reopen": row.status == ReviewStatus.APPROVED and policy.can_reopen_row(user, row),
@@ -179,7 +179,7 @@ def _read_reopen(request, row) -> dict:
     }
 
 
-# The row's steps (targets.review_views): from the row page or the grid, and back there.
+# The row's steps (review.views): from the row page or the grid, and back there.
 _ROW = {"fetch": access.row_for_user, "key": "row_id", "back": _back}
 row_submit = step_view(
     **_ROW,
@@ -209,7 +209,7 @@ row_reopen = step_view(
 @require_safe
 def review_queue(request):
     _require(policy.can_use_review_queue(request.user))
-    rows, others = selectors.review_queue(request.user), review.queue_others(request.user)
+    rows, others = selectors.review_queue(request.user), queue_others(request.user)
     # ?project=: one project's queue (the home page's “您负责审核本项目” leads here).
     project_id = parse_id(request.GET.get("project", ""))
     if project_id is not None:
@@ -261,7 +261,7 @@ def table_progress(request, pk):
         "can_manage": policy.can_manage_table(request.user, table),
         "can_remind": table.status == TableStatus.OPEN and policy.can_remind_table(request.user, table),
         "reminders": selectors.reminders_by_unit(table),
-        "unsubmitted": sum(bar["count"] for bar in progress["bars"] if bar["status"] in review.EDITABLE),
+        "unsubmitted": sum(bar["count"] for bar in progress["bars"] if bar["status"] in EDITABLE),
         # Extending a deadline starts from the one in force, not from an empty field.
         "open_form": OpenTableForm(initial={"deadline": table.deadline and timezone.localtime(table.deadline)}),
         "deadline_passed": policy.deadline_passed(table),

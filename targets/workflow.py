@@ -2,7 +2,7 @@
 
 未填报 → 填报中 → 已提交 → (已退回 → 填报中 …) → 已通过 (locked; an admin may reopen).
 
-Each step is one `targets.review.transition()` (lock, policy, audit, snapshot, notice);
+Each step is one `review.engine.transition()` (lock, policy, audit, snapshot, notice);
 this module adds what only rows have: the table's window and deadline, bulk approval,
 the partial reopen.
 """
@@ -14,6 +14,7 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
+from review.engine import Notice, ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 from units import policy
 from units.audit import audit_record
 from units.inputs import check_text
@@ -25,12 +26,28 @@ from .handdown import row_unanswered
 from .models import NARRATIVE, Indicator, TableRow, TableStatus, TargetTable
 from .permissions import deadline_passed
 from .plausibility_services import row_check_confirmed, row_values_confirm
-from .review import ReviewEvent, ReviewStatus, TransitionRefused, lock, transition
 from .review_aids import row_aids
 
 
 def _locked_row(row_id: int) -> TableRow:
     return lock(TableRow, row_id, related=("table__project", "unit"))
+
+
+def _row_notice(row: TableRow, event: str, comment: str) -> Notice | None:
+    """Who hears of a step of a target row and what they read (`review.engine.transition` sends it)."""
+    link = reverse("targets:row", args=[row.pk])
+    title = row.table.title
+    if event == ReviewEvent.SUBMITTED:
+        body = f"请审核 {row.unit.name} 提交的填报（版本 {row.version}）。"
+        reviewers = policy.project_reviewers(row.table.project)
+        return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{row.unit.name} 已提交《{title}》", body, link)
+    fillers = unit_fillers([row.unit_id])
+    if event == ReviewEvent.RETURNED:
+        return Notice(fillers, NotificationKind.ROW_RETURNED, f"《{title}》的填报被退回", f"退回意见：{comment}", link)
+    if event == ReviewEvent.APPROVED:
+        body = f"版本 {row.version} 已审核通过。"
+        return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》的填报已通过", body, link)
+    return Notice(fillers, NotificationKind.ROW_REOPENED, f"《{title}》的填报被重新打开", f"原因：{comment}", link)
 
 
 @transaction.atomic
@@ -53,19 +70,24 @@ def row_submit(*, row_id: int, actor, now=None, reasons: dict[int, str] | None =
     if reasons:
         row_values_confirm(row=row, aids=aids, reasons=reasons, actor=actor)
     row_check_confirmed(row=row, aids=aids)
-    return transition(row, event=ReviewEvent.SUBMITTED, actor=actor)
+    return transition(row, event=ReviewEvent.SUBMITTED, actor=actor, notice=_row_notice)
 
 
 @transaction.atomic
 def row_return(*, row_id: int, actor, comment: str) -> TableRow:
     # A return reopens the whole row, whatever an earlier partial reopen limited it to.
     return transition(
-        _locked_row(row_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment, reopened_column_ids=None
+        _locked_row(row_id),
+        event=ReviewEvent.RETURNED,
+        actor=actor,
+        comment=comment,
+        reopened_column_ids=None,
+        notice=_row_notice,
     )
 
 
 def _approve(row: TableRow, actor) -> TableRow:
-    return transition(row, event=ReviewEvent.APPROVED, actor=actor, reopened_column_ids=None)
+    return transition(row, event=ReviewEvent.APPROVED, actor=actor, reopened_column_ids=None, notice=_row_notice)
 
 
 @transaction.atomic
@@ -113,6 +135,7 @@ def row_reopen(
         actor=actor,
         comment=reason,
         reopened_column_ids=column_ids,
+        notice=_row_notice,
     )
 
 

@@ -8,9 +8,9 @@ from django.urls import reverse
 
 from projects.agreements.services import agreement_create
 from projects.models import AgreementBudgetSource, AgreementMetricValue
+from review.engine import ReviewStatus
 from targets import workflow
 from targets.models import Cell, RowSnapshot, TableRow, Target
-from targets.review import ReviewStatus
 from units.models import AuditEntry, Unit, UnitCategory
 
 pytestmark = pytest.mark.django_db

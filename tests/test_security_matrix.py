@@ -500,7 +500,7 @@ def cast(admin_user, reviewer, other_reviewer, observer, wuhan, outsider, other_
 def objects(wuhan_row, wuhan, open_table, platform_agreement, settings, tmp_path):
     from projects.models import Agreement, Project
     from reports.models import ExportJob
-    from targets.approvals import AdjustmentRequest
+    from targets.models import AdjustmentRequest
 
     settings.MEDIA_ROOT = str(tmp_path)
     (tmp_path / "exports").mkdir()

@@ -9,7 +9,7 @@ from django.apps import apps
 from django.db.models import FileField
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("config", "units", "targets", "projects", "monitoring", "reports", "api")
+APPS = ("config", "units", "review", "targets", "projects", "monitoring", "reports", "api")
 # Where MEDIA_ROOT is defined: the local file system's setting, read by Django's own storage.
 DEFINES_MEDIA_ROOT = {"config/settings.py"}
 

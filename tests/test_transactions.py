@@ -10,11 +10,11 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-APPS = ("units", "targets", "projects", "monitoring", "reports", "api")
+APPS = ("units", "review", "targets", "projects", "monitoring", "reports", "api")
 # Write modules: `services.py`, `*_services.py`, and the modules named by what they change.
 WRITE_MODULES = {"workflow", "editing", "handdown", "copying", "evidence"}
 # The review engine itself: `transition()` opens its own transaction and `lock()` is its helper.
-ENGINE = {"targets/review.py"}
+ENGINE = {"review/engine.py"}
 WRITES = {
     "select_for_update",
     "save",

@@ -14,7 +14,7 @@ from rest_framework.response import Response
 from monitoring import access, selectors, services
 from monitoring.models import Report
 from monitoring.services import REPORT_TEXTS, VALUE_TEXTS, _read_actual
-from targets.review import StaleVersion
+from review.engine import StaleVersion
 from units import policy
 from units.inputs import check_text, parse_id
 

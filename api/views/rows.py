@@ -1,7 +1,7 @@
 """Rows: the caller's rows and cells; saving cells with the row's version; submit, approve, return.
 
 The same services as the grid: `targets.services.row_cells_update` (validation, row lock, 409 on a
-stale version) and `targets.workflow` (each step a `targets.review.transition`)."""
+stale version) and `targets.workflow` (each step a `review.engine.transition`)."""
 
 from functools import partial
 
@@ -10,10 +10,10 @@ from drf_spectacular.utils import OpenApiResponse, extend_schema
 from rest_framework import generics, serializers
 from rest_framework.response import Response
 
+from review.engine import StaleVersion
 from targets import access, workflow
 from targets import selectors as target_selectors
 from targets.cell_checks import cells_refused, row_conflict
-from targets.review import StaleVersion
 from targets.services import row_cells_update
 from units import policy
 from units.inputs import parse_id

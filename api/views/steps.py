@@ -1,5 +1,5 @@
 """One step of the review workflow (提交, 退回, 通过) as an API endpoint, for every reviewable the API
-serves: the API's counterpart of `targets.review_views.step_view`, over the same services.
+serves: the API's counterpart of `review.views.step_view`, over the same services.
 
 `step_api_view` makes the view class of one step from what differs: how its object is fetched (404
 outside the caller's scope), the rule that allows the step (403), the payload it takes (400), the

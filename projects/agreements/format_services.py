@@ -12,7 +12,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from targets.review import StaleVersion
+from review.engine import StaleVersion
 from units import inputs
 from units.audit import audit_record
 

@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods
 
-from targets.review import StaleVersion
+from review.engine import StaleVersion
 from units import policy
 from units.audit import audit_entries_for
 from units.inputs import parse_id

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from targets.review import EDITABLE, ReviewStatus
+from review.engine import EDITABLE, ReviewStatus
 from units import policy
 from units.audit import audit_entries_for
 

@@ -1,6 +1,6 @@
 """The 任务书: created by the bureau for an undertaking unit, filled section by section,
 submitted, returned or approved with the same workflow step, permissions and audit as a
-target row (targets.review.transition)."""
+target row (review.engine.transition)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.urls import reverse
 
-from targets.review import ReviewEvent, TransitionRefused, lock, transition
+from review.engine import Notice, ReviewEvent, TransitionRefused, lock, transition
 from units import inputs, policy
 from units.audit import audit_record
 from units.models import NotificationKind, Unit, UnitCategory
@@ -338,20 +338,44 @@ def submission_problems(agreement: Agreement) -> list[str]:
     return problems
 
 
+def _agreement_notice(agreement: Agreement, event: str, comment: str) -> Notice | None:
+    """Who hears of a step of a 任务书 and what they read (`review.engine.transition` sends it)."""
+    link = agreement.get_absolute_url()
+    fillers = unit_fillers([agreement.undertaker_id])
+    if event == ReviewEvent.SUBMITTED:
+        return Notice(
+            recipients=policy.project_reviewers(agreement.project),
+            kind=NotificationKind.ROW_SUBMITTED,
+            title=f"{agreement.undertaker} 已提交任务书",
+            body=f"请审核《{agreement.title}》（版本 {agreement.version}）。",
+            link=link,
+        )
+    if event == ReviewEvent.RETURNED:
+        return Notice(
+            fillers, NotificationKind.ROW_RETURNED, f"《{agreement.title}》被退回", f"退回意见：{comment}", link
+        )
+    if event == ReviewEvent.APPROVED:
+        body = f"版本 {agreement.version} 已审核通过。"
+        return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{agreement.title}》已通过", body, link)
+    return None
+
+
 @transaction.atomic
 def agreement_submit(*, agreement_id: int, actor) -> Agreement:
     agreement = _locked(agreement_id)
     problems = submission_problems(agreement)
     if problems:
         raise TransitionRefused(["任务书尚不完整，不能提交："] + problems)
-    return transition(agreement, event=ReviewEvent.SUBMITTED, actor=actor)
+    return transition(agreement, event=ReviewEvent.SUBMITTED, actor=actor, notice=_agreement_notice)
 
 
 @transaction.atomic
 def agreement_return(*, agreement_id: int, actor, comment: str) -> Agreement:
-    return transition(_locked(agreement_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment)
+    return transition(
+        _locked(agreement_id), event=ReviewEvent.RETURNED, actor=actor, comment=comment, notice=_agreement_notice
+    )
 
 
 @transaction.atomic
 def agreement_approve(*, agreement_id: int, actor) -> Agreement:
-    return transition(_locked(agreement_id), event=ReviewEvent.APPROVED, actor=actor)
+    return transition(_locked(agreement_id), event=ReviewEvent.APPROVED, actor=actor, notice=_agreement_notice)

@@ -10,8 +10,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
 
-from targets.review import StaleVersion
-from targets.review_views import back_to, read_comment, step_view
+from review.engine import StaleVersion
+from review.views import back_to, read_comment, step_view
 from units import policy
 from units.files import attach
 
@@ -94,7 +94,7 @@ def agreement_save(request, pk, section):
     return redirect(f"{reverse('projects:agreement', args=[agreement.pk])}#{section}")
 
 
-# The 任务书's steps (targets.review_views), from its page and back there.
+# The 任务书's steps (review.views), from its page and back there.
 _STEP = {"fetch": access.issued_agreement_for_user, "key": "agreement_id", "back": back_to("projects:agreement")}
 agreement_submit = step_view(
     **_STEP,

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 
 from django.db.models import Q
 
+from review.engine import EDITABLE, ReviewStatus
 from targets.audit_actions import TargetAction
 from targets.models import Indicator, Target, TargetPeriod, TargetPeriods
-from targets.review import EDITABLE, ReviewStatus
 from units import policy
 from units.audit import object_key
 from units.models import AuditEntry

@@ -1,5 +1,5 @@
 """Writes of a 地方主管部门's filing: the header values and indicator targets it fills, and the
-workflow steps (targets.review.transition). One transaction each, audited; a refused save
+workflow steps (review.engine.transition). One transaction each, audited; a refused save
 changes nothing and names every field or indicator it refuses."""
 
 from __future__ import annotations
@@ -9,12 +9,14 @@ from decimal import Decimal
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from review.engine import Notice, ReviewEvent, lock, transition
 from targets.audit_actions import TargetAction
 from targets.editing import target_values_set
 from targets.models import Indicator, Target
-from targets.review import ReviewEvent, lock, transition
 from units import inputs, policy
 from units.audit import audit_record
+from units.models import NotificationKind
+from units.notifications import unit_fillers
 
 from ..audit_actions import ProjectAction
 from ..models import Project, ProjectFiling
@@ -199,10 +201,26 @@ def _plain(value):
     return str(value) if isinstance(value, Decimal) else value
 
 
+def _filing_notice(filing: ProjectFiling, event: str, comment: str) -> Notice | None:
+    """Who hears of a step of a filing and what they read (`review.engine.transition` sends it)."""
+    link, title = filing.get_absolute_url(), filing.review_label
+    if event == ReviewEvent.SUBMITTED:
+        body = f"请审核《{title}》（版本 {filing.version}）。"
+        reviewers = policy.project_reviewers(filing.project)
+        return Notice(reviewers, NotificationKind.ROW_SUBMITTED, f"{filing.unit} 已提交填报", body, link)
+    fillers = unit_fillers([filing.unit_id])
+    if event == ReviewEvent.RETURNED:
+        return Notice(fillers, NotificationKind.ROW_RETURNED, f"《{title}》被退回", f"退回意见：{comment}", link)
+    if event == ReviewEvent.APPROVED:
+        body = f"版本 {filing.version} 已审核通过。"
+        return Notice(fillers, NotificationKind.ROW_APPROVED, f"《{title}》已通过", body, link)
+    return None
+
+
 @transaction.atomic
 def filing_submit(*, project_id: int, actor) -> ProjectFiling:
     filing = _filing_locked(project_id)
-    return transition(filing, event=ReviewEvent.SUBMITTED, actor=actor)
+    return transition(filing, event=ReviewEvent.SUBMITTED, actor=actor, notice=_filing_notice)
 
 
 @transaction.atomic
@@ -219,4 +237,4 @@ def _review(project_id: int, event: str, actor, comment: str) -> ProjectFiling:
     filing = ProjectFiling.objects.select_related("project", "unit").filter(project_id=project_id).first()
     if filing is None:
         raise ValidationError("本项目尚未提交填报")
-    return transition(filing, event=event, actor=actor, comment=comment)
+    return transition(filing, event=event, actor=actor, comment=comment, notice=_filing_notice)

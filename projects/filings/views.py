@@ -8,8 +8,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST, require_safe
 
-from targets.review import StaleVersion
-from targets.review_views import back_to, read_comment, step_view
+from review.engine import StaleVersion
+from review.views import back_to, read_comment, step_view
 from units import policy
 from units.inputs import parse_id
 
@@ -86,7 +86,7 @@ def _of_filing(rule):
     return lambda user, project: rule(user, filing_of(project))
 
 
-# The filing's steps (targets.review_views), from its page and back there.
+# The filing's steps (review.views), from its page and back there.
 _STEP = {"fetch": access.project_for_filing, "key": "project_id", "back": back_to("projects:filing")}
 filing_submit = step_view(
     **_STEP,

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 from django.utils import timezone
 
+from review.engine import EDITABLE
 from targets.models import TableRow, TargetTable
-from targets.review import EDITABLE
 from targets.selectors import reminders_by_unit
 from units.models import Membership, Role
 

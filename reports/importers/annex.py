@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.exceptions import ValidationError
 
 from projects.models import Agreement, AgreementMetricValue, Project
-from targets.review import EDITABLE
+from review.engine import EDITABLE
 from units import policy
 from units.inputs import parse_id, read_number
 
@@ -82,7 +82,7 @@ def _plan_metric_line(plan: ImportPlan, annex: AnnexUpdate, grid: Grid, r: int, 
 
 
 def _annex_refusal(agreement: Agreement, version: int) -> str | None:
-    """The 任务书 page's own rules (targets.review): an editable status, the same version."""
+    """The 任务书 page's own rules (review.engine): an editable status, the same version."""
     if agreement.status not in EDITABLE:
         return f"任务书当前为“{agreement.get_status_display()}”，不能导入修改"
     if agreement.version != version:

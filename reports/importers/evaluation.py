@@ -20,7 +20,7 @@ from monitoring.budget import ROW_LABELS, FundSource
 from monitoring.deadlines import SAVE, may_after_deadline
 from monitoring.models import DeviationCategory, Likelihood, Report, ReportBudget, ReportValue, RoundKind
 from monitoring.services import _read_actual
-from targets.review import EDITABLE
+from review.engine import EDITABLE
 from units import policy
 from units.inputs import read_number
 

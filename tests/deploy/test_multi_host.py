@@ -214,7 +214,7 @@ def test_an_export_started_on_a_is_built_by_the_worker_and_downloads_on_b(deploy
 
 
 def test_evidence_uploaded_on_b_downloads_on_a(deployment):
-    editable = "from monitoring.models import Report; from targets.review import EDITABLE; print(Report.objects"
+    editable = "from monitoring.models import Report; from review.engine import EDITABLE; print(Report.objects"
     editable += ".filter(status__in=EDITABLE, unit__isnull=False).order_by('pk').values_list('pk', flat=True)[0])"
     report = int(deployment["manage"]("shell", "-v", "0", "-c", editable))  # a unit's report the demo left to fill
     client = logged_in(deployment["b"], "admin")

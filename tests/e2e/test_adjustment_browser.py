@@ -4,8 +4,7 @@ reviewer sees the difference and approves it, and the row page lists 批复 v1 a
 import pytest
 from playwright.sync_api import expect
 
-from targets.approvals import AdjustmentRequest, ApprovedVersion
-from targets.models import Cell, ReviewStatus, TableRow
+from targets.models import AdjustmentRequest, ApprovedVersion, Cell, ReviewStatus, TableRow
 
 from .conftest import screenshot
 from .test_grid_browser import REGION

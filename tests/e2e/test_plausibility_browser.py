@@ -27,8 +27,8 @@ def year_2023(demo):
     from monitoring.services import round_open
     from projects.copying import project_copy_year
     from projects.models import Project
+    from review.engine import ReviewStatus
     from targets.models import TableRow, TargetTable
-    from targets.review import ReviewStatus
     from targets.workflow import table_open
 
     admin = get_user_model().objects.get(username="admin")

@@ -12,9 +12,9 @@ from django.urls import reverse
 from monitoring.actuals import ActualFigure, actual_number, round_actuals
 from monitoring.models import Report, ReportValue, RoundKind
 from monitoring.services import report_save, round_open
+from review.engine import ReviewStatus
 from targets import values as tv
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
-from targets.review import ReviewStatus
 from targets.rollup import Flag, Group
 from units.models import Unit
 

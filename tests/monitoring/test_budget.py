@@ -16,8 +16,8 @@ from monitoring.models import Report, ReportBudget, RoundKind
 from monitoring.selectors import report_page
 from monitoring.services import report_approve, report_save, report_submit, round_open
 from projects.models import FundingSource
+from review.engine import StaleVersion
 from targets.models import TableRow
-from targets.review import StaleVersion
 from units.models import AuditEntry
 
 from .conftest import fill

@@ -13,7 +13,7 @@ from django.utils import timezone
 from monitoring.models import Evidence, Report, Round
 from monitoring.services import report_save, report_submit
 from reports.import_services import import_preview
-from targets.review import ReviewStatus, TransitionRefused
+from review.engine import ReviewStatus, TransitionRefused
 from tests.api.conftest import token_client
 from units.models import AuditEntry, Notification
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from monitoring.models import Report, Round, Weight
 from monitoring.selectors import weight_groups
-from targets.review import ReviewStatus
+from review.engine import ReviewStatus
 from tests.api.conftest import token_client
 from units.models import AuditEntry
 

@@ -10,7 +10,7 @@ from django.urls import reverse
 from monitoring.models import Report, ReportBudget
 from monitoring.selectors import report_page
 from monitoring.services import report_approve, report_grade, report_reopen, report_return, report_save, report_submit
-from targets.review import NotEditable, ReviewStatus, StaleVersion
+from review.engine import NotEditable, ReviewStatus, StaleVersion
 from units.models import AuditEntry, Notification
 
 from .conftest import fill

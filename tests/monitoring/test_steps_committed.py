@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from monitoring.models import Report
 from monitoring.services import report_save
-from targets.review import ReviewStatus
+from review.engine import ReviewStatus
 from tests.api.conftest import token_client
 
 from .conftest import fill

@@ -9,8 +9,8 @@ from django.urls import reverse
 
 from projects.copying import project_copy_year
 from projects.models import Project
+from review.engine import ReviewStatus
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
-from targets.review import ReviewStatus
 from units import policy
 from units.audit import readable
 from units.models import AuditEntry

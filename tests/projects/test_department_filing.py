@@ -8,8 +8,8 @@ from django.urls import reverse
 
 from projects.filings.services import filing_approve, filing_return, filing_save, filing_submit
 from projects.models import Project, ProjectFiling
+from review.engine import NotEditable, ReviewStatus, TransitionRefused
 from targets.models import Indicator, Target, TargetPeriod
-from targets.review import NotEditable, ReviewStatus, TransitionRefused
 from units.models import AuditEntry, Notification
 
 pytestmark = pytest.mark.django_db

@@ -11,8 +11,8 @@ from openpyxl import load_workbook
 
 from reports.bundles import project_items
 from reports.exporters import export_workbook, exporter_for, workbook_bytes
+from review.engine import ReviewStatus
 from targets.models import TableRow
-from targets.review import ReviewStatus
 from targets.rollup import Group
 from units import policy
 

@@ -12,10 +12,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from review.engine import ReviewStatus, StaleVersion, TransitionRefused
 from targets.adjustment_services import adjustment_approve, adjustment_refuse, adjustment_request
-from targets.approvals import AdjustmentRequest, ApprovedVersion, VersionSource
-from targets.models import Cell, TableRow
-from targets.review import ReviewStatus, StaleVersion, TransitionRefused
+from targets.models import AdjustmentRequest, ApprovedVersion, Cell, TableRow, VersionSource
 from targets.workflow import row_approve, row_reopen, row_submit
 from units.models import AuditEntry, Notification
 

@@ -6,11 +6,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
 
+from review.engine import ReviewStatus, StaleVersion
 from targets import handdown
 from targets.audit_actions import TargetAction
 from targets.handdown import CONFIRM, PROPOSE, Answer
 from targets.models import AssignedState, AssignedValue, Cell, TableMode, TableRow, TargetTable
-from targets.review import ReviewStatus, StaleVersion
 from targets.services import row_cells_update
 from targets.workflow import row_approve, row_submit
 from units.models import AuditEntry, Unit

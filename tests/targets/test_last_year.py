@@ -4,8 +4,8 @@ import pytest
 from django.urls import reverse
 
 from projects.copying import project_copy_year
+from review.engine import ReviewStatus
 from targets.models import Cell, TableColumn, TableRow, TargetTable
-from targets.review import ReviewStatus
 from units.models import Unit
 
 pytestmark = pytest.mark.django_db

@@ -11,6 +11,7 @@ from django.utils import timezone
 from guardian.shortcuts import assign_perm
 
 from projects.copying import project_copy_year
+from review.engine import ReviewStatus
 from targets.models import (
     AssignedValue,
     Cell,
@@ -21,7 +22,6 @@ from targets.models import (
     ValueKind,
 )
 from targets.plausibility_services import UnconfirmedWarnings
-from targets.review import ReviewStatus
 from targets.workflow import row_submit, table_open
 from units.models import AuditEntry
 

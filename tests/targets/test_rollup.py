@@ -7,10 +7,10 @@ from django.core.exceptions import ValidationError
 from django.core.management import call_command
 from django.urls import reverse
 
+from review.engine import ReviewStatus
 from targets import values as tv
 from targets.audit_actions import TargetAction
 from targets.models import Cell, Indicator, TableColumn, TableRow, Target, TargetPeriod, TargetTable
-from targets.review import ReviewStatus
 from targets.rollup import Flag, Group, factor_label, judge, parse_factor, unit_factor
 from targets.selectors import project_rollup
 from units.models import AuditEntry, Unit

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 
 from projects.models import FundingSource, Project
+from review.engine import NotEditable, StaleVersion
 from targets.models import (
     Cell,
     IndicatorCategory,
@@ -17,7 +18,6 @@ from targets.models import (
     TargetPeriod,
     TargetTable,
 )
-from targets.review import NotEditable, StaleVersion
 from targets.selectors import project_indicator_tree
 from targets.services import row_cells_update
 from units.models import Unit

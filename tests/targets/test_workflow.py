@@ -7,9 +7,9 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import timezone
 
+from review.engine import NotEditable
 from targets import workflow
 from targets.models import Cell, ReviewStatus, TableRow, TableStatus, TargetTable
-from targets.review import NotEditable
 from targets.services import row_cells_update
 from units.models import AuditEntry, Notification
 
@@ -326,7 +326,7 @@ def test_email_sending_is_retried_and_never_sent_twice(wuhan, settings):
 def test_a_submitted_agreement_waits_in_the_review_queue_of_its_projects_reviewers_only(
     client, reviewer, other_reviewer, admin_user, platform_agreement
 ):
-    from targets.review import ReviewStatus
+    from review.engine import ReviewStatus
 
     type(platform_agreement).objects.filter(pk=platform_agreement.pk).update(status=ReviewStatus.SUBMITTED)
     link = reverse("projects:agreement", args=[platform_agreement.pk])

@@ -15,8 +15,8 @@ from api.audit_actions import ApiAction
 from monitoring.audit_actions import MonitoringAction
 from projects.agreements.views import SAVERS
 from projects.audit_actions import ProjectAction
+from review.engine import ReviewEvent
 from targets.audit_actions import TargetAction
-from targets.review import ReviewEvent
 from units.audit import action_choices, action_label, audit_record, is_action
 
 ROOT = Path(settings.BASE_DIR)

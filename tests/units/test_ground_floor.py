@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent.parent
-OTHER_APPS = ("targets", "projects", "monitoring", "reports", "api", "config")
+OTHER_APPS = ("review", "targets", "projects", "monitoring", "reports", "api", "config")
 NAMED = re.compile(rf"^({'|'.join(OTHER_APPS)})\.[A-Za-z_]+$")
 
 

@@ -8,8 +8,8 @@ from monitoring import permissions as monitoring_permissions
 from projects import permissions as project_permissions
 from reports import permissions as report_permissions
 from reports.exporters.registry import LAYOUTS
+from review.engine import Reviewable
 from targets import permissions as target_permissions
-from targets.review import Reviewable
 from units import policy
 
 MODULES = (target_permissions, project_permissions, monitoring_permissions, report_permissions)

@@ -1,9 +1,10 @@
-"""The review workflow of anything a unit fills and the bureau reviews (a target row, a 任务书).
+"""The review workflow of anything a unit fills and the bureau reviews (a target row, a 调整申请,
+a 任务书, a filing, a monitoring report).
 
 未填报 → 填报中 → 已提交 → (已退回 → 填报中 …) → 已通过 (locked; an admin may reopen).
 
-It lives in `targets`, the lowest layer that has a reviewable (TableRow); the 任务书 in
-`projects` sits above and imports it. A reviewable inherits `Reviewable` and declares only
+It sits below every app that has a reviewable (targets, projects, monitoring) and above `units`,
+whose policy, audit and notifications it uses. A reviewable inherits `Reviewable` and declares only
 what differs: its labels, its audit code, the policy question of each step, its snapshot
 and its notifications. `transition()` is the one way a status moves.
 """
@@ -86,8 +87,9 @@ class Reviewable(models.Model):
     """Status, version and who submitted and reviewed, with the editing checks.
 
     A concrete reviewable sets `audit_code` and `review_noun`, and defines `review_label`,
-    `edit_label`, `review_rules` (step → the name of a policy question, its app's rule), `review_notice()` and, if it keeps
-    one, `review_snapshot()`.
+    `edit_label`, `review_rules` (step → the name of a policy question, its app's rule) and, if it
+    keeps one, `review_snapshot()`. Who hears of a step, and what they read, is not the model's: the
+    service that takes the step passes it to `transition()` (`notice=`).
     """
 
     audit_code = ""  # e.g. "targets.row": the audit actions are "<code>.<event>"
@@ -152,9 +154,6 @@ class Reviewable(models.Model):
     def review_snapshot(self, event: str, actor) -> None:
         """Keep what was reviewed, if this reviewable keeps it."""
 
-    def review_notice(self, event: str, comment: str) -> Notice | None:
-        return None
-
 
 def lock(model: type[Reviewable], pk: int, related=()) -> Reviewable:
     # Only the object's own row is locked: PostgreSQL cannot lock the nullable side of a join.
@@ -182,12 +181,22 @@ def _stamps(event: str, actor, comment: str) -> dict:
     return {"review_comment": comment}
 
 
-def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **fields) -> Reviewable:
+def transition(
+    obj: Reviewable,
+    *,
+    event: str,
+    actor,
+    notice: Callable[[Reviewable, str, str], Notice | None],
+    comment: str = "",
+    **fields,
+) -> Reviewable:
     """Move `obj` one step: ask the policy, refuse an illegal step with no change, write
     the audit entry and the snapshot, and notify (the e-mail leaves after commit).
 
     `obj` is locked here again whatever the caller fetched, so the check sees the committed
-    status. Who and when are stamped here; `fields` are what a reviewable adds to a step."""
+    status. Who and when are stamped here; `fields` are what a reviewable adds to a step.
+    `notice(obj, event, comment)`: who hears of the step and what they read (or None), written
+    beside the steps in the reviewable's service module."""
     comment = (comment or "").strip()
     if event == ReviewEvent.RETURNED and not comment:
         raise TransitionRefused("退回时必须填写退回意见")
@@ -219,16 +228,10 @@ def transition(obj: Reviewable, *, event: str, actor, comment: str = "", **field
             label=obj.review_label,
         )
         obj.review_snapshot(event, actor)
-        notice = obj.review_notice(event, comment)
-        if notice is not None:
+        sent = notice(obj, event, comment)
+        if sent is not None:
             # The inbox entry commits with the step; its e-mail is queued after commit.
-            notify(
-                recipients=notice.recipients,
-                kind=notice.kind,
-                title=notice.title,
-                body=notice.body,
-                link=notice.link,
-            )
+            notify(recipients=sent.recipients, kind=sent.kind, title=sent.title, body=sent.body, link=sent.link)
     return obj
 
 

@@ -4,7 +4,7 @@ A reviewable's pages declare each step with `step_view`: how its object is fetch
 user's units), the rule that allows the step, the service that takes it, what the form adds to it,
 the message, and where the page goes next. The view asks the rule (403), takes the step, says what
 became of it and goes there; a refused step changes nothing and says why. The services ask the
-rule again (`review.transition`), so a step taken elsewhere is checked the same way.
+rule again (`review.engine.transition`), so a step taken elsewhere is checked the same way.
 """
 
 from __future__ import annotations

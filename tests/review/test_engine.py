@@ -1,4 +1,4 @@
-"""The one review workflow (targets.review), run once against every reviewable.
+"""The one review workflow (review.engine), run once against every reviewable.
 
 Each reviewable is described by a `Case`: how to make one ready to submit, who fills and
 who reviews it, and how its services submit, return, approve and save. A new reviewable
@@ -12,8 +12,8 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from projects.agreements import services as agreements
+from review.engine import NotEditable, ReviewStatus, StaleVersion, TransitionRefused
 from targets import workflow
-from targets.review import NotEditable, ReviewStatus, StaleVersion, TransitionRefused
 from targets.services import row_cells_update
 from tests.projects.test_agreements import _filled
 from units.models import AuditEntry, Membership, Notification, Role, Unit

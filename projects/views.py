@@ -3,12 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from targets import editing, workflow
 from targets.models import IndicatorCategory, TargetPeriod
-from targets.selectors import PAIRING_PROBLEMS, project_indicator_tree
+from targets.selectors import pairing_problem, project_indicator_tree
 from units.inputs import parse_id
 from units.models import Unit, UnitCategory
 
@@ -26,7 +27,6 @@ def _render(request, project, form=None, funding=None, status=200):
         "tree": project_indicator_tree(project),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
         "both_periods": project.target_periods == "long_term_and_annual",
-        "pairing_problems": PAIRING_PROBLEMS,
         "tables": project.tables.all(),
         "agreements": project.agreements.issued().select_related("undertaker"),
         "agreement_format": format_of(project),
@@ -87,6 +87,25 @@ def indicators_save(request, pk):
     else:
         messages.success(request, f"指标已保存（{changed} 处修改）" if changed else "没有修改")
     return redirect("projects:edit", pk=project.pk)
+
+
+@login_required
+@require_POST
+def indicators_pairing(request, pk):
+    """The one-to-one rule over the indicators as typed and not yet saved: {indicator id: problem},
+    which the editor's live flags show (static/js/pairing.js compares nothing)."""
+    project = access.project_for_manager(request.user, pk)
+    problems = {}
+    for indicator_id in request.POST.getlist("indicator"):
+        if parse_id(indicator_id) is None:
+            continue
+        prefix = f"ind-{indicator_id}-"
+        problems[indicator_id] = pairing_problem(
+            project,
+            long_term=bool(request.POST.get(prefix + "long_term", "").strip()),
+            annual=bool(request.POST.get(prefix + "annual", "").strip()),
+        )
+    return JsonResponse({"problems": problems})
 
 
 @login_required

@@ -98,11 +98,35 @@ def test_a_missing_counterpart_is_flagged_on_the_page_by_name(client, admin_user
     client.force_login(admin_user)
     body = client.get(reverse("projects:edit", args=[hubei.pk])).content.decode()
     assert '<span class="pair-flag">有年度目标，缺少对应的长期目标</span>' in body
-    # The page's live check reads the same texts, passed as data rather than written again in JS.
-    assert '<script id="pairing-problems" type="application/json">' in body
+    # The page's live check asks the server (indicators_pairing): the script holds no text nor rule.
     script = (Path(__file__).resolve().parents[2] / "static/js/pairing.js").read_text(encoding="utf-8")
-    assert 'src="/static/js/pairing.js"' in body and "缺少对应" not in script
+    assert 'src="/static/js/pairing.js"' in body and "缺少对应" not in script and "&&" not in script
     assert pairing_problems(hubei) == ["“全省专利质押融资金额”有年度目标，缺少对应的长期目标"]
+
+
+def test_the_pairing_check_answers_the_indicators_as_typed(client, admin_user, hubei, outsider):
+    first, second, third = Indicator.objects.filter(project=hubei).order_by("order")[:3]
+    typed = {
+        "indicator": [str(first.pk), str(second.pk), str(third.pk), "x"],
+        f"ind-{first.pk}-long_term": "≥100件",
+        f"ind-{first.pk}-annual": " ",
+        f"ind-{second.pk}-annual": "≥10件",
+        f"ind-{third.pk}-long_term": "≥1",
+        f"ind-{third.pk}-annual": "≥1",
+    }
+    url = reverse("projects:indicators_pairing", args=[hubei.pk])
+    client.force_login(admin_user)
+    before = list(Target.objects.values_list("pk", "raw"))
+    assert client.post(url, typed).json() == {
+        "problems": {
+            str(first.pk): "有长期目标，缺少对应的年度目标",
+            str(second.pk): "有年度目标，缺少对应的长期目标",
+            str(third.pk): "",
+        }
+    }
+    assert list(Target.objects.values_list("pk", "raw")) == before  # asked, not saved
+    client.force_login(outsider)
+    assert client.post(url, typed).status_code == 404
 
 
 def test_add_move_and_remove_indicators(client, admin_user, hubei):

@@ -93,6 +93,52 @@ def test_indicators_are_renamed_moved_between_categories_and_their_targets_edite
     assert AuditEntry.objects.filter(action="targets.target.changed").count() == 1
 
 
+def test_a_refused_indicator_field_keeps_what_was_typed_beside_its_error(client, admin_user, hubei):
+    client.force_login(admin_user)
+    tree = project_indicator_tree(hubei)
+    data = {"indicator": [i.pk for i in tree]}
+    for i in tree:
+        data |= {
+            f"ind-{i.pk}-category": i.category_id,
+            f"ind-{i.pk}-name": i.name,
+            f"ind-{i.pk}-unit": i.measure_unit,
+            f"ind-{i.pk}-basis": i.basis,
+            f"ind-{i.pk}-long_term": i.long_term.raw,
+            f"ind-{i.pk}-annual": i.annual.raw,
+            f"ind-{i.pk}-direction": i.direction,
+            f"ind-{i.pk}-shares": i.part_shares,
+        }
+    first, second, third = tree[0], tree[1], tree[2]
+    data |= {
+        f"ind-{third.pk}-annual": "≥99999999999999999999999条",
+        f"ind-{first.pk}-name": "收集中小微企业专利技术需求信息（新）",
+        f"ind-{first.pk}-annual": "≥3500条",
+        f"ind-{second.pk}-shares": "六比四",
+        f"ind-{second.pk}-category": "999999",
+    }
+    before = (
+        list(Indicator.objects.values_list("pk", "name", "category", "part_shares")),
+        list(Target.objects.values_list("pk", "raw")),
+    )
+    response = client.post(reverse("projects:indicators_save", args=[hubei.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "收集中小微企业专利技术需求信息（新）</textarea>" in body and 'value="≥3500条"' in body
+    assert f'name="ind-{second.pk}-shares" value="六比四"' in body
+    assert "的分项分值比例应为数字，如 6:4</span>" in body
+    assert '<span class="field-error">指标类别无效</span>' in body
+    assert (
+        f'value="≥99999999999999999999999条" class="pair annual" aria-label="年度目标值"><span class="field-error">“{third.name}”的年度绩效目标数值过大'
+        in body
+    )
+    assert "表单不完整" not in body
+    after = (
+        list(Indicator.objects.values_list("pk", "name", "category", "part_shares")),
+        list(Target.objects.values_list("pk", "raw")),
+    )
+    assert after == before and not AuditEntry.objects.filter(action__startswith="targets.").exists()
+
+
 def test_a_missing_counterpart_is_flagged_on_the_page_by_name(client, admin_user, hubei):
     Target.objects.filter(indicator__project=hubei, indicator__name="全省专利质押融资金额", period="long_term").delete()
     client.force_login(admin_user)

@@ -232,6 +232,31 @@ def test_columns_are_added_renamed_and_cells_follow_a_unit_change(
     assert (cell.raw, cell.measure_unit) == ("200000", "亿元")  # re-read after the column changed
 
 
+def test_a_refused_column_field_keeps_what_was_typed_beside_its_error(client, admin_user):
+    table = TargetTable.objects.get(title__contains="市州类")
+    client.force_login(admin_user)
+    pledge = table.columns.get(name="专利质押融资金额")
+    before = list(TableColumn.objects.filter(table=table).values_list("pk", "name", "measure_unit", "part_shares"))
+    changes = {
+        f"c-{pledge.pk}-name": "专利质押融资金额（改）",
+        f"c-{pledge.pk}-shares": "六比四",
+        "c-new-name": "新增指标",
+        "c-new-unit": "场",
+        "c-new-kind": "nonsense",
+    }
+    response = client.post(reverse("targets:table_edit", args=[table.pk]), _columns_post(table, **changes))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'name="c-{pledge.pk}-name" value="专利质押融资金额（改）"' in body
+    assert f'name="c-{pledge.pk}-shares" value="六比四"' in body
+    assert "“专利质押融资金额（改）”的分项分值比例应为数字，如 6:4</span>" in body
+    assert 'name="c-new-name" value="新增指标"' in body and 'name="c-new-unit" value="场"' in body
+    assert '</select><span class="field-error">值类型无效</span>' in body
+    assert "表单不完整" not in body
+    after = list(TableColumn.objects.filter(table=table).values_list("pk", "name", "measure_unit", "part_shares"))
+    assert after == before and not AuditEntry.objects.filter(action__startswith="targets.").exists()
+
+
 def test_a_column_with_values_cannot_be_deleted(client, admin_user):
     table = TargetTable.objects.get(title__contains="市州类")
     client.force_login(admin_user)

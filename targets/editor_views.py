@@ -14,7 +14,7 @@ from units.models import Unit
 
 from . import access, editing, selectors
 from . import values as tv
-from .forms import read_columns
+from .forms import read_columns, read_rollup_links
 from .funding_services import funding_text, rows_funding_set
 from .layout import header_rows
 from .models import Indicator, IndicatorCategory, TableRow, TargetPeriod, ValueKind
@@ -65,7 +65,19 @@ def _show_typed(column, form):
     return column
 
 
-def _edit_context(table, edits=None) -> dict:
+def _typed_links(columns, links) -> None:
+    """After a refused 汇总 save: each column's link as typed, errors beside."""
+    typed = {form.column.pk: form for form in links or ()}
+    for column in columns:
+        form = typed.get(column.pk)
+        if form is not None:
+            values = form.typed()
+            column.indicator_id = parse_id(values["indicator"])
+            column.factor_typed, column.rollup_period = values["factor"], values["period"]
+            column.rollup_errors = {field: messages[0] for field, messages in form.errors.items()}
+
+
+def _edit_context(table, edits=None, links=None) -> dict:
     columns = selectors.table_columns(table)
     context = {
         "table": table,
@@ -83,6 +95,7 @@ def _edit_context(table, edits=None) -> dict:
         ],
         **_rollup_context(table, columns),
     }
+    _typed_links(columns, links)
     return context | _typed_columns(columns, edits)
 
 
@@ -159,21 +172,17 @@ def _rollup_context(table, columns) -> dict:
 def table_rollup(request, pk):
     """Which project indicator each column counts toward (汇总), with its factor."""
     table = access.table_for_manager(request.user, pk)
+    links, errors = read_rollup_links(request.POST, table)
+    if errors:  # not a column of this table: nothing typed here to keep
+        messages.error(request, "；".join(errors) + "（未保存）")
+        return redirect(f"{reverse('targets:table_edit', args=[table.pk])}#rollup")
+    if not all([form.is_valid() for form in links]):
+        messages.error(request, "汇总设置有误，请按提示修改（未保存）")
+        return render(request, "targets/table_edit.html", _edit_context(table, links=links), status=400)
     try:
-        links = [
-            {
-                "column_id": int(key),
-                "indicator_id": int(request.POST.get(f"r-{key}-indicator") or 0) or None,
-                "factor": request.POST.get(f"r-{key}-factor", ""),
-                "period": request.POST.get(f"r-{key}-period", ""),
-            }
-            for key in request.POST.getlist("rollup_column")
-        ]
-        changed = table_rollup_save(table=table, links=links, actor=request.user)
-    except ValueError:
-        messages.error(request, "表单不完整，请刷新页面后重试（未保存）")
+        changed = table_rollup_save(table=table, links=[form.item() for form in links], actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages) + "（未保存）")
-    else:
-        messages.success(request, f"汇总设置已保存（{changed} 列有修改）" if changed else "汇总设置没有修改")
+        return render(request, "targets/table_edit.html", _edit_context(table, links=links), status=400)
+    messages.success(request, f"汇总设置已保存（{changed} 列有修改）" if changed else "汇总设置没有修改")
     return redirect(f"{reverse('targets:table_edit', args=[table.pk])}#rollup")

@@ -6,6 +6,7 @@ from units.inputs import RefuseControlCharacters, parse_id
 
 from .editing import checked_direction
 from .models import IndicatorCategory, TableColumn, ValueKind, read_part_shares
+from .rollup_services import checked_link, link_context
 
 
 class ReturnForm(RefuseControlCharacters, forms.Form):
@@ -136,4 +137,59 @@ def read_columns(post, table) -> tuple[list[ColumnForm], list[str]]:
         form = ColumnForm(post, key=key, column_id=column_id)
         if not form.is_blank_new:
             forms_.append(form)
+    return forms_, errors
+
+
+class RollupLinkForm(forms.Form):
+    """One column's roll-up link as typed (`r-<column id>-…`), checked by the rule the save applies
+    (rollup_services.checked_link), its error beside the field it is about."""
+
+    indicator = forms.CharField(label="计入三级指标", required=False)
+    factor = forms.CharField(label="换算系数", required=False)
+    period = forms.CharField(label="计入目标", required=False)
+
+    def __init__(self, data, *, table, column, indicators: dict, position: int):
+        super().__init__(data, prefix=f"r-{column.pk}")
+        self.table, self.column, self.indicators, self.position = table, column, indicators, position
+
+    def clean(self):
+        data = super().clean()
+        typed = data.get("indicator", "")
+        data["indicator_id"] = parse_id(typed) if typed else None
+        if typed and data["indicator_id"] is None:
+            self.add_error("indicator", "所选三级指标无效")
+            return data
+        try:
+            checked_link(self.table, self.column, self.item(data), self.indicators, self.position)
+        except ValidationError as exc:
+            code = exc.error_list[0].code
+            self.add_error(code if code in self.fields else "indicator", exc)
+        return data
+
+    def item(self, data=None) -> dict:
+        """The service's link (rollup_services.table_rollup_save)."""
+        data = data or self.cleaned_data
+        return {
+            "column_id": self.column.pk,
+            "indicator_id": data.get("indicator_id"),
+            "factor": data.get("factor", ""),
+            "period": data.get("period", ""),
+        }
+
+    def typed(self) -> dict:
+        return {field: self.data.get(self.add_prefix(field), "") for field in self.fields}
+
+
+def read_rollup_links(post, table) -> tuple[list[RollupLinkForm], list[str]]:
+    """The 汇总 section as posted, one form per column; and errors of the whole post."""
+    columns, indicators, order = link_context(table, lock=False)
+    forms_, errors = [], []
+    for key in post.getlist("rollup_column"):
+        column = columns.get(parse_id(key))
+        if column is None:
+            errors.append("要设置的列不属于该目标表，请刷新页面后重试")
+            continue
+        forms_.append(
+            RollupLinkForm(post, table=table, column=column, indicators=indicators, position=order[column.pk])
+        )
     return forms_, errors

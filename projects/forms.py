@@ -1,8 +1,10 @@
 from django import forms
+from django.core.exceptions import ValidationError
 
-from targets.models import IndicatorCategory
+from targets.editing import checked_direction
+from targets.models import Indicator, IndicatorCategory, TargetPeriod, TargetPeriods, read_part_shares
 from units import policy
-from units.inputs import RefuseControlCharacters
+from units.inputs import RefuseControlCharacters, parse_id
 from units.models import Unit, UnitCategory
 
 from .models import FundingSource, Project
@@ -186,3 +188,90 @@ def read_first_indicators(post) -> tuple[list[dict], list[str]]:
         else:
             errors += [f"第 {n} 项指标：{m}" for messages in form.errors.values() for m in messages]
     return items, errors
+
+
+class IndicatorEditForm(RefuseControlCharacters, forms.Form):
+    """One indicator of the project editor as typed (`ind-<id>-…`), checked field by field with the
+    rules the save applies (targets.editing), so a refusal sits beside the field that caused it."""
+
+    category = forms.ModelChoiceField(queryset=None, label="指标类别")
+    name = forms.CharField(label="三级指标", required=False)
+    unit = forms.CharField(label="计量单位", required=False)
+    basis = forms.CharField(label="指标值确定依据", required=False, strip=False)
+    long_term = forms.CharField(label="长期目标值", required=False, strip=False)
+    annual = forms.CharField(label="年度目标值", required=False, strip=False)
+    direction = forms.CharField(label="指标性质", required=False)
+    shares = forms.CharField(label="分项分值比例", required=False, strip=False)
+
+    def __init__(self, data, *, indicator, periods):
+        super().__init__(data, prefix=f"ind-{indicator.pk}")
+        self.indicator, self.periods = indicator, periods
+        self.fields["category"].queryset = IndicatorCategory.objects.all()
+        self.fields["category"].error_messages |= {"required": "请选择指标类别", "invalid_choice": "指标类别无效"}
+
+    def posted(self, field: str) -> bool:
+        return self.add_prefix(field) in self.data
+
+    def clean(self):
+        data = super().clean()
+        name = data.get("name", "")
+        if self.posted("direction") and "direction" not in self.errors:
+            try:
+                data["direction"] = checked_direction(data.get("direction", ""), name)
+            except ValidationError as exc:
+                self.add_error("direction", exc.messages[0])
+        if self.posted("shares") and "shares" not in self.errors:
+            try:
+                data["shares"] = read_part_shares(data.get("shares", ""), f"“{name}”")
+            except ValidationError as exc:
+                self.add_error("shares", exc.messages[0])
+        # The targets are read as the save reads them: with the name and unit as typed.
+        typed = Indicator(name=name, measure_unit=data.get("unit", ""))
+        for period in self.periods:
+            if period not in self.errors:
+                try:
+                    typed.parse_target(data.get(period, ""), period)
+                except ValidationError as exc:
+                    self.add_error(period, exc.messages[0])
+        return data
+
+    def item(self) -> dict:
+        """The service's item (targets.editing.indicators_update)."""
+        data = self.cleaned_data
+        item = {
+            "id": self.indicator.pk,
+            "category_id": data["category"].pk,
+            "name": data["name"],
+            "measure_unit": data["unit"],
+            "basis": data["basis"],
+            TargetPeriod.LONG_TERM: data["long_term"],
+            TargetPeriod.ANNUAL: data["annual"],
+        }
+        # Not posted (an older page): the service keeps what is stored.
+        item |= {
+            key: data[field]
+            for key, field in (("direction", "direction"), ("part_shares", "shares"))
+            if self.posted(field)
+        }
+        return item
+
+    def typed(self) -> dict:
+        """What was typed, to show again after a refusal."""
+        return {field: self.data.get(self.add_prefix(field), "") for field in self.fields}
+
+
+def read_indicator_edits(post, project) -> tuple[list[IndicatorEditForm], list[str]]:
+    """The editor's indicators as posted, one form each; and errors of the whole post (an indicator
+    not of this project)."""
+    indicators = {i.pk: i for i in Indicator.objects.filter(project=project)}
+    periods = [TargetPeriod.LONG_TERM, TargetPeriod.ANNUAL]
+    if project.target_periods != TargetPeriods.LONG_TERM_AND_ANNUAL:
+        periods = [TargetPeriod.ANNUAL]
+    forms_, errors = [], []
+    for posted_id in post.getlist("indicator"):
+        indicator = indicators.get(parse_id(posted_id))
+        if indicator is None:
+            errors.append("要修改的指标不属于该项目")
+            continue
+        forms_.append(IndicatorEditForm(post, indicator=indicator, periods=periods))
+    return forms_, errors

@@ -1,32 +1,65 @@
 """The project editor: header fields, funding sources and the indicator tree."""
 
+from dataclasses import dataclass
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from targets import editing, workflow
-from targets.models import IndicatorCategory, TargetPeriod
-from targets.selectors import PAIRING_PROBLEMS, project_indicator_tree
+from targets.models import IndicatorCategory
+from targets.selectors import pairing_problem, project_indicator_tree
 from units.inputs import parse_id
 from units.models import Unit, UnitCategory
 
 from . import access
 from .agreements.format_services import format_of
-from .forms import WIDE_FIELDS, FundingSourceFormSet, ProjectForm
+from .forms import WIDE_FIELDS, FundingSourceFormSet, ProjectForm, read_indicator_edits
 from .services import project_update
 
 
-def _render(request, project, form=None, funding=None, status=200):
+def _typed_tree(project, edits) -> list:
+    """The indicator tree with, after a refused save, what was typed and the errors beside it."""
+    tree = project_indicator_tree(project)
+    typed = {form.indicator.pk: form for form in edits or ()}
+    for indicator in tree:
+        form = typed.get(indicator.pk)
+        if form is None:
+            continue
+        values = form.typed()
+        indicator.name, indicator.measure_unit, indicator.basis = values["name"], values["unit"], values["basis"]
+        indicator.category_id = parse_id(values["category"])
+        if form.posted("direction"):
+            indicator.direction = values["direction"]
+        if form.posted("shares"):
+            indicator.part_shares = values["shares"]
+        indicator.long_term = TypedTarget(values["long_term"]) if form.posted("long_term") else indicator.long_term
+        indicator.annual = TypedTarget(values["annual"])
+        indicator.pairing_problem = pairing_problem(
+            project,
+            long_term=bool(indicator.long_term and indicator.long_term.raw.strip()),
+            annual=bool(values["annual"].strip()),
+        )
+        indicator.errors = {field: messages[0] for field, messages in form.errors.items()}
+    return tree
+
+
+@dataclass
+class TypedTarget:
+    raw: str
+
+
+def _render(request, project, form=None, funding=None, status=200, edits=None):
     context = {
         "project": project,
         "form": form or ProjectForm(instance=project, user=request.user),
         "funding": funding or FundingSourceFormSet(instance=project),
-        "tree": project_indicator_tree(project),
+        "tree": _typed_tree(project, edits),
         "categories": IndicatorCategory.objects.select_related("parent").order_by("level", "order"),
         "both_periods": project.target_periods == "long_term_and_annual",
-        "pairing_problems": PAIRING_PROBLEMS,
         "tables": project.tables.all(),
         "agreements": project.agreements.issued().select_related("undertaker"),
         "agreement_format": format_of(project),
@@ -59,34 +92,39 @@ def project_edit(request, pk):
 @require_POST
 def indicators_save(request, pk):
     project = access.project_for_manager(request.user, pk)
-    items = []
+    edits, errors = read_indicator_edits(request.POST, project)
+    if errors:  # not an indicator of this page: nothing typed here to keep
+        messages.error(request, "；".join(errors))
+        return redirect("projects:edit", pk=project.pk)
+    if not all([form.is_valid() for form in edits]):
+        messages.error(request, "指标有误，请按提示修改（未保存任何内容）")
+        return _render(request, project, edits=edits, status=400)
     try:
-        for indicator_id in request.POST.getlist("indicator"):
-            prefix = f"ind-{int(indicator_id)}-"
-            items.append(
-                {
-                    "id": int(indicator_id),
-                    "category_id": int(request.POST[prefix + "category"]),
-                    "name": request.POST.get(prefix + "name", "").strip(),
-                    "measure_unit": request.POST.get(prefix + "unit", "").strip(),
-                    "basis": request.POST.get(prefix + "basis", ""),
-                    TargetPeriod.LONG_TERM: request.POST.get(prefix + "long_term", ""),
-                    TargetPeriod.ANNUAL: request.POST.get(prefix + "annual", ""),
-                    **{
-                        name: request.POST[prefix + field]
-                        for name, field in (("direction", "direction"), ("part_shares", "shares"))
-                        if prefix + field in request.POST
-                    },
-                }
-            )
-        changed = editing.indicators_update(project=project, items=items, actor=request.user)
-    except (ValueError, KeyError):
-        messages.error(request, "表单不完整，请刷新页面后重试")
+        changed = editing.indicators_update(project=project, items=[form.item() for form in edits], actor=request.user)
     except ValidationError as exc:
-        messages.error(request, "；".join(exc.messages))
-    else:
-        messages.success(request, f"指标已保存（{changed} 处修改）" if changed else "没有修改")
+        messages.error(request, "未保存：" + "；".join(exc.messages))
+        return _render(request, project, edits=edits, status=400)
+    messages.success(request, f"指标已保存（{changed} 处修改）" if changed else "没有修改")
     return redirect("projects:edit", pk=project.pk)
+
+
+@login_required
+@require_POST
+def indicators_pairing(request, pk):
+    """The one-to-one rule over the indicators as typed and not yet saved: {indicator id: problem},
+    which the editor's live flags show (static/js/pairing.js compares nothing)."""
+    project = access.project_for_manager(request.user, pk)
+    problems = {}
+    for indicator_id in request.POST.getlist("indicator"):
+        if parse_id(indicator_id) is None:
+            continue
+        prefix = f"ind-{indicator_id}-"
+        problems[indicator_id] = pairing_problem(
+            project,
+            long_term=bool(request.POST.get(prefix + "long_term", "").strip()),
+            annual=bool(request.POST.get(prefix + "annual", "").strip()),
+        )
+    return JsonResponse({"problems": problems})
 
 
 @login_required

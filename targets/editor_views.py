@@ -1,5 +1,7 @@
 """The table editor: a per-unit table's columns and the units in it (bureau admins)."""
 
+from types import SimpleNamespace
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,6 +14,7 @@ from units.models import Unit
 
 from . import access, editing, selectors
 from . import values as tv
+from .forms import read_columns, read_rollup_links
 from .funding_services import funding_text, rows_funding_set
 from .layout import header_rows
 from .models import Indicator, IndicatorCategory, TableRow, TargetPeriod, ValueKind
@@ -23,35 +26,58 @@ from .rollup_services import table_rollup_save
 @require_http_methods(["GET", "HEAD", "POST"])
 def table_edit(request, pk):
     table = access.table_for_manager(request.user, pk)
-    if request.method == "POST":
-        columns = []
-        try:
-            for key in request.POST.getlist("column"):
-                prefix = f"c-{key}-"
-                columns.append(
-                    {
-                        "id": int(key) if key.isdigit() else None,
-                        "category_id": int(request.POST[prefix + "category"]),
-                        "name": request.POST.get(prefix + "name", "").strip(),
-                        "measure_unit": request.POST.get(prefix + "unit", "").strip(),
-                        "value_kind": request.POST[prefix + "kind"],
-                        "allow_blank": bool(request.POST.get(prefix + "blank")),
-                        "direction": request.POST.get(prefix + "direction", ""),
-                        "part_shares": request.POST.get(prefix + "shares", ""),
-                        "delete": bool(request.POST.get(prefix + "delete")),
-                    }
-                )
-            # The blank "new" line adds nothing.
-            columns = [c for c in columns if c["id"] or c["name"]]
-            editing.table_columns_save(table=table, columns=columns, actor=request.user)
-        except (KeyError, ValueError):
-            messages.error(request, "表单不完整，请刷新页面后重试（未保存）")
-        except ValidationError as exc:
-            messages.error(request, "；".join(exc.messages) + "（未保存）")
-        else:
-            messages.success(request, "列已保存")
+    if request.method != "POST":
+        return render(request, "targets/table_edit.html", _edit_context(table))
+    edits, errors = read_columns(request.POST, table)
+    if errors:  # not a column of this table: nothing typed here to keep
+        messages.error(request, "；".join(errors) + "（未保存）")
         return redirect("targets:table_edit", pk=table.pk)
+    if not all([form.is_valid() for form in edits]):
+        messages.error(request, "列有误，请按提示修改（未保存）")
+        return render(request, "targets/table_edit.html", _edit_context(table, edits), status=400)
+    try:
+        editing.table_columns_save(table=table, columns=[form.item() for form in edits], actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, "；".join(exc.messages) + "（未保存）")
+        return render(request, "targets/table_edit.html", _edit_context(table, edits), status=400)
+    messages.success(request, "列已保存")
+    return redirect("targets:table_edit", pk=table.pk)
 
+
+def _typed_columns(columns, edits) -> dict:
+    """After a refused save: each column shows what was typed, errors beside; and the new line."""
+    typed = {form.key: form for form in edits or ()}
+    for column in columns:
+        form = typed.get(str(column.pk))
+        if form is not None:
+            _show_typed(column, form)
+    new = typed.get("new")
+    return {"new_column": _show_typed(SimpleNamespace(pk=None), new) if new else None}
+
+
+def _show_typed(column, form):
+    values = form.typed()
+    column.category_id = parse_id(values["category"])
+    column.name, column.measure_unit, column.value_kind = values["name"], values["unit"], values["kind"]
+    column.direction, column.part_shares = values["direction"], values["shares"]
+    column.allow_blank, column.delete_typed = bool(values["blank"]), bool(values["delete"])
+    column.errors = {field: messages[0] for field, messages in form.errors.items()}
+    return column
+
+
+def _typed_links(columns, links) -> None:
+    """After a refused 汇总 save: each column's link as typed, errors beside."""
+    typed = {form.column.pk: form for form in links or ()}
+    for column in columns:
+        form = typed.get(column.pk)
+        if form is not None:
+            values = form.typed()
+            column.indicator_id = parse_id(values["indicator"])
+            column.factor_typed, column.rollup_period = values["factor"], values["period"]
+            column.rollup_errors = {field: messages[0] for field, messages in form.errors.items()}
+
+
+def _edit_context(table, edits=None, links=None) -> dict:
     columns = selectors.table_columns(table)
     context = {
         "table": table,
@@ -69,7 +95,8 @@ def table_edit(request, pk):
         ],
         **_rollup_context(table, columns),
     }
-    return render(request, "targets/table_edit.html", context)
+    _typed_links(columns, links)
+    return context | _typed_columns(columns, edits)
 
 
 def _positions(post, unit_ids: set[int]) -> dict[int, int]:
@@ -145,21 +172,17 @@ def _rollup_context(table, columns) -> dict:
 def table_rollup(request, pk):
     """Which project indicator each column counts toward (汇总), with its factor."""
     table = access.table_for_manager(request.user, pk)
+    links, errors = read_rollup_links(request.POST, table)
+    if errors:  # not a column of this table: nothing typed here to keep
+        messages.error(request, "；".join(errors) + "（未保存）")
+        return redirect(f"{reverse('targets:table_edit', args=[table.pk])}#rollup")
+    if not all([form.is_valid() for form in links]):
+        messages.error(request, "汇总设置有误，请按提示修改（未保存）")
+        return render(request, "targets/table_edit.html", _edit_context(table, links=links), status=400)
     try:
-        links = [
-            {
-                "column_id": int(key),
-                "indicator_id": int(request.POST.get(f"r-{key}-indicator") or 0) or None,
-                "factor": request.POST.get(f"r-{key}-factor", ""),
-                "period": request.POST.get(f"r-{key}-period", ""),
-            }
-            for key in request.POST.getlist("rollup_column")
-        ]
-        changed = table_rollup_save(table=table, links=links, actor=request.user)
-    except ValueError:
-        messages.error(request, "表单不完整，请刷新页面后重试（未保存）")
+        changed = table_rollup_save(table=table, links=[form.item() for form in links], actor=request.user)
     except ValidationError as exc:
         messages.error(request, "；".join(exc.messages) + "（未保存）")
-    else:
-        messages.success(request, f"汇总设置已保存（{changed} 列有修改）" if changed else "汇总设置没有修改")
+        return render(request, "targets/table_edit.html", _edit_context(table, links=links), status=400)
+    messages.success(request, f"汇总设置已保存（{changed} 列有修改）" if changed else "汇总设置没有修改")
     return redirect(f"{reverse('targets:table_edit', args=[table.pk])}#rollup")

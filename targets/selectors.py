@@ -26,11 +26,18 @@ from .models import (
 from .rollup import CellFigure, RollupLine, cell_number, rollup_lines
 
 # The 注's one-to-one rule: every annual target has its long-term one and vice versa. The
-# project editor also flags a break as it is typed, with these texts (passed to it as data).
+# project editor also flags a break as it is typed: it asks the server (pairing_problem).
 PAIRING_PROBLEMS = {
     "no_annual": "有长期目标，缺少对应的年度目标",
     "no_long_term": "有年度目标，缺少对应的长期目标",
 }
+
+
+def pairing_problem(project, *, long_term: bool, annual: bool) -> str:
+    """What the one-to-one rule says of an indicator of `project` with (or without) each target."""
+    if project.target_periods != TargetPeriods.LONG_TERM_AND_ANNUAL or long_term == annual:
+        return ""
+    return PAIRING_PROBLEMS["no_annual"] if long_term else PAIRING_PROBLEMS["no_long_term"]
 
 
 def project_indicator_tree(project) -> list[Indicator]:
@@ -42,16 +49,13 @@ def project_indicator_tree(project) -> list[Indicator]:
         .prefetch_related("targets")
         .order_by("order")
     )
-    both = project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL
     for indicator in indicators:
         targets = {t.period: t for t in indicator.targets.all()}
         indicator.long_term = targets.get(TargetPeriod.LONG_TERM)
         indicator.annual = targets.get(TargetPeriod.ANNUAL)
-        indicator.pairing_problem = ""
-        if both and indicator.annual is None:
-            indicator.pairing_problem = PAIRING_PROBLEMS["no_annual"]
-        elif both and indicator.long_term is None:
-            indicator.pairing_problem = PAIRING_PROBLEMS["no_long_term"]
+        indicator.pairing_problem = pairing_problem(
+            project, long_term=indicator.long_term is not None, annual=indicator.annual is not None
+        )
     return indicators
 
 

@@ -297,6 +297,8 @@ MATRIX = {
     "projects:new": ("GET", None, {**dict.fromkeys(EDITOR, 403), "anonymous": LOGIN, "admin": 200}),
     "projects:agreement_format": ("GET", "project", {**READER, "wuhan": 404, "outsider": 404}),
     "projects:indicators_save": ("POST", "project", EDITOR_POST),
+    # The editor's live pairing flags: the rule over what is typed, answered to who may edit (nothing saved).
+    "projects:indicators_pairing": ("POST", "project", EDITOR),
     "projects:indicator_add": ("POST", "project", EDITOR_POST),
     "projects:indicator_move": ("POST", "indicator", EDITOR_POST),
     "projects:indicator_remove": ("POST", "indicator", EDITOR_POST),
@@ -347,6 +349,8 @@ MATRIX = {
         "agreement_section",
         {**AGREEMENT, "admin": 302, "reviewer": 403, "observer": 403},
     ),
+    # The budget section's live check: the rules over what is typed, answered to who may see the page.
+    "projects:agreement_budget_check": ("POST", "agreement_sub", AGREEMENT),
     "projects:agreement_submit": (
         "POST",
         "agreement_sub",

@@ -15,8 +15,8 @@ from ..models import BudgetSourceKind, PlatformKind, StaffRole
 EQUIPMENT_SHARE = Decimal("0.20")
 STAFF_LIMITS = {PlatformKind.MAIN: 12, PlatformKind.SUB: 10}
 
-# The budget's messages, worded once: the save and the submission format them here, the page's
-# live check (JavaScript) fills the same placeholders from page_rules() (amounts in 万元).
+# The budget's messages, worded once: the save, the submission and the page's live check
+# (budget_check, asked by static/js/agreement_budget.js) format them here (amounts in 万元).
 _SHARE = f"{EQUIPMENT_SHARE * 100:.0f}%"
 BUDGET_MESSAGES = {
     "equipment_over": (
@@ -56,11 +56,14 @@ def budget_problems(figures: dict, *, complete: bool) -> list[str]:
     """Always: the 20% rule. When complete (to submit): the totals must agree."""
     problems = []
     amounts = {
-        "equipment": f"{figures['equipment']:f}",
-        "limit": f"{figures['equipment_limit']:f}",
-        "allocated": f"{figures['allocated']:f}",
-        "expensed": f"{figures['expensed']:f}",
-        "special": f"{figures['special']:f}",
+        name: format_number(figures[key])
+        for name, key in (
+            ("equipment", "equipment"),
+            ("limit", "equipment_limit"),
+            ("allocated", "allocated"),
+            ("expensed", "expensed"),
+            ("special", "special"),
+        )
     }
     if figures["equipment"] > figures["equipment_limit"]:
         problems.append(BUDGET_MESSAGES["equipment_over"].format(**amounts))
@@ -81,12 +84,18 @@ def budget_agreement(figures: dict) -> str:
     )
 
 
-def page_rules(kind: str) -> dict:
-    """The rules the page's live check needs, as data (json_script): the JavaScript owns none of them."""
+def budget_check(figures: dict) -> dict:
+    """What the page's budget check shows for `figures` (the stored ones, or those typed and not yet
+    saved): its totals and shares as printed, and the problems a submission would meet."""
+    problems = budget_problems(figures, complete=True)
+    number = lambda value: "" if value is None else format_number(value)  # noqa: E731
     return {
-        "equipment_share": float(EQUIPMENT_SHARE),
-        "staff_limit": STAFF_LIMITS[kind],
-        "messages": BUDGET_MESSAGES,
+        "total": number(figures["total"]),
+        "shares": {kind: number(share) for kind, share in figures["shares"].items()},
+        "allocated": number(figures["allocated"]),
+        "expensed": number(figures["expensed"]),
+        "problems": problems,
+        "text": "".join(f"{p}。" for p in problems) or f"{budget_agreement(figures)}。",
     }
 
 

@@ -16,7 +16,6 @@ from .rules import (
     budget_agreement,
     budget_figures,
     budget_problems,
-    page_rules,
     report_due_dates,
     staff_problems,
 )
@@ -71,7 +70,6 @@ def page_context(agreement: Agreement, user) -> dict:
         "budget_warnings": budget_problems(figures, complete=True),
         "staff": staff,
         "staff_limit": STAFF_LIMITS[agreement.platform_kind],
-        "page_rules": page_rules(agreement.platform_kind),
         "budget_agreement": budget_agreement(figures),
         "staff_warnings": staff_problems([{"role": p.role} for p in staff], agreement.platform_kind, complete=True),
         "roles": StaffRole.choices,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST, require_safe
@@ -23,6 +23,7 @@ from .docx import agreement_docx
 from .format_views import format_page
 from .forms import AgreementNewForm, FieldErrors, parse_section, read_rows
 from .redisplay import field_errors, overlay
+from .rules import budget_check, budget_figures
 from .selectors import page_context
 
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -92,6 +93,19 @@ def agreement_save(request, pk, section):
     else:
         messages.success(request, "已保存")
     return redirect(f"{reverse('projects:agreement', args=[agreement.pk])}#{section}")
+
+
+@login_required
+@require_POST
+def agreement_budget_check(request, pk):
+    """The budget section as typed and not yet saved, checked by the rules the save and the
+    submission apply (Decimal): the page's live check shows this answer and decides nothing."""
+    agreement = access.issued_agreement_for_user(request.user, pk)
+    try:
+        parsed = parse_section("budget", request.POST, agreement, locked=True)
+    except FieldErrors as exc:
+        return JsonResponse({"problems": list(exc.errors.values()), "text": "；".join(exc.errors.values()) + "。"})
+    return JsonResponse(budget_check(budget_figures(**parsed)))
 
 
 # The 任务书's steps (review.views), from its page and back there.

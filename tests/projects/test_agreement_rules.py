@@ -76,7 +76,7 @@ def test_equipment_over_twenty_percent_is_refused_with_the_figures():
         [{"amount": Decimal("32.01"), "is_equipment": True}, {"amount": Decimal("127.99"), "is_equipment": False}],
     )
     assert budget_problems(figures, complete=False) == [
-        "基础设施建设或信息化软硬件等设备购置共 32.01 万元，超过专项经费的 20%（32.00 万元）"
+        "基础设施建设或信息化软硬件等设备购置共 32.01 万元，超过专项经费的 20%（32 万元）"
     ]
 
 

@@ -131,7 +131,7 @@ def test_a_sub_platform_agreement_goes_from_empty_to_approved(client, agreement,
     # Bad input is refused on its field and nothing of the section is saved.
     over = {**BUDGET, "e-1-amount": "40", "e-2-amount": "60"}
     response = _save(client, agreement, "budget", over)
-    assert response.status_code == 400 and "超过专项经费的 20%（32.00 万元）" in response.content.decode()
+    assert response.status_code == 400 and "超过专项经费的 20%（32 万元）" in response.content.decode()
     assert not agreement.expenses.exists()
     response = _save(client, agreement, "budget", {**BUDGET, "a-1-amount": "一百二"})
     assert (
@@ -415,3 +415,40 @@ def test_the_history_reads_as_the_page_does_field_names_and_blanks_in_chinese(cl
     assert "项目负责人：张明" in history and "省知识产权局专项经费" in history and "（空）" in history
     for raw in ("{&#x27;", "[]", "None", "undertaker_leader", "special", "&#x27;sub&#x27;"):
         assert raw not in history, raw
+
+
+def _check(client, agreement, data):
+    return client.post(reverse("projects:agreement_budget_check", args=[agreement.pk]), data)
+
+
+def test_the_budget_check_answers_what_is_typed_with_the_rules_of_the_save(client, agreement, platform_filler):
+    """The page's live check: the server's Decimal rules over the unsaved section, nothing saved."""
+    client.force_login(platform_filler)
+    answer = _check(client, agreement, BUDGET).json()
+    assert answer["problems"] == []
+    assert answer["text"] == "合计一致；设备购置 32 万元，未超过专项经费的 20%（32 万元）。"
+    assert (answer["total"], answer["shares"], answer["allocated"], answer["expensed"]) == (
+        "200",
+        {"special": "80", "self": "20", "other": "0"},
+        "160",
+        "160",
+    )
+    # 32.01 of 160 is over the 20% (float arithmetic would not always say so); totals short of 160.
+    over = _check(client, agreement, {**BUDGET, "e-1-amount": "32.01", "e-3-amount": "10"}).json()
+    assert over["problems"] == [
+        "基础设施建设或信息化软硬件等设备购置共 32.01 万元，超过专项经费的 20%（32 万元）",
+        "专项经费支出预算合计 110.01 万元，应等于专项经费 160 万元",
+    ]
+    # A field the save would refuse is named as the save names it.
+    refused = _check(client, agreement, {**BUDGET, "a-1-amount": "一百二"}).json()
+    assert refused["problems"] == ["湖北省知识产权发展中心金额应填写数字，“一百二”不是数字"]
+    assert "total" not in refused
+    assert not agreement.expenses.exists() and not agreement.allocations.exists()
+
+
+def test_the_budget_check_is_behind_the_pages_rule(client, agreement, outsider):
+    client.force_login(outsider)
+    assert _check(client, agreement, BUDGET).status_code == 404
+    assert client.get(reverse("projects:agreement_budget_check", args=[agreement.pk])).status_code == 405
+    client.logout()
+    assert _check(client, agreement, BUDGET).status_code == 302

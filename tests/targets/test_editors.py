@@ -93,16 +93,86 @@ def test_indicators_are_renamed_moved_between_categories_and_their_targets_edite
     assert AuditEntry.objects.filter(action="targets.target.changed").count() == 1
 
 
+def test_a_refused_indicator_field_keeps_what_was_typed_beside_its_error(client, admin_user, hubei):
+    client.force_login(admin_user)
+    tree = project_indicator_tree(hubei)
+    data = {"indicator": [i.pk for i in tree]}
+    for i in tree:
+        data |= {
+            f"ind-{i.pk}-category": i.category_id,
+            f"ind-{i.pk}-name": i.name,
+            f"ind-{i.pk}-unit": i.measure_unit,
+            f"ind-{i.pk}-basis": i.basis,
+            f"ind-{i.pk}-long_term": i.long_term.raw,
+            f"ind-{i.pk}-annual": i.annual.raw,
+            f"ind-{i.pk}-direction": i.direction,
+            f"ind-{i.pk}-shares": i.part_shares,
+        }
+    first, second, third = tree[0], tree[1], tree[2]
+    data |= {
+        f"ind-{third.pk}-annual": "≥99999999999999999999999条",
+        f"ind-{first.pk}-name": "收集中小微企业专利技术需求信息（新）",
+        f"ind-{first.pk}-annual": "≥3500条",
+        f"ind-{second.pk}-shares": "六比四",
+        f"ind-{second.pk}-category": "999999",
+    }
+    before = (
+        list(Indicator.objects.values_list("pk", "name", "category", "part_shares")),
+        list(Target.objects.values_list("pk", "raw")),
+    )
+    response = client.post(reverse("projects:indicators_save", args=[hubei.pk]), data)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "收集中小微企业专利技术需求信息（新）</textarea>" in body and 'value="≥3500条"' in body
+    assert f'name="ind-{second.pk}-shares" value="六比四"' in body
+    assert "的分项分值比例应为数字，如 6:4</span>" in body
+    assert '<span class="field-error">指标类别无效</span>' in body
+    assert (
+        f'value="≥99999999999999999999999条" class="pair annual" aria-label="年度目标值"><span class="field-error">“{third.name}”的年度绩效目标数值过大'
+        in body
+    )
+    assert "表单不完整" not in body
+    after = (
+        list(Indicator.objects.values_list("pk", "name", "category", "part_shares")),
+        list(Target.objects.values_list("pk", "raw")),
+    )
+    assert after == before and not AuditEntry.objects.filter(action__startswith="targets.").exists()
+
+
 def test_a_missing_counterpart_is_flagged_on_the_page_by_name(client, admin_user, hubei):
     Target.objects.filter(indicator__project=hubei, indicator__name="全省专利质押融资金额", period="long_term").delete()
     client.force_login(admin_user)
     body = client.get(reverse("projects:edit", args=[hubei.pk])).content.decode()
     assert '<span class="pair-flag">有年度目标，缺少对应的长期目标</span>' in body
-    # The page's live check reads the same texts, passed as data rather than written again in JS.
-    assert '<script id="pairing-problems" type="application/json">' in body
+    # The page's live check asks the server (indicators_pairing): the script holds no text nor rule.
     script = (Path(__file__).resolve().parents[2] / "static/js/pairing.js").read_text(encoding="utf-8")
-    assert 'src="/static/js/pairing.js"' in body and "缺少对应" not in script
+    assert 'src="/static/js/pairing.js"' in body and "缺少对应" not in script and "&&" not in script
     assert pairing_problems(hubei) == ["“全省专利质押融资金额”有年度目标，缺少对应的长期目标"]
+
+
+def test_the_pairing_check_answers_the_indicators_as_typed(client, admin_user, hubei, outsider):
+    first, second, third = Indicator.objects.filter(project=hubei).order_by("order")[:3]
+    typed = {
+        "indicator": [str(first.pk), str(second.pk), str(third.pk), "x"],
+        f"ind-{first.pk}-long_term": "≥100件",
+        f"ind-{first.pk}-annual": " ",
+        f"ind-{second.pk}-annual": "≥10件",
+        f"ind-{third.pk}-long_term": "≥1",
+        f"ind-{third.pk}-annual": "≥1",
+    }
+    url = reverse("projects:indicators_pairing", args=[hubei.pk])
+    client.force_login(admin_user)
+    before = list(Target.objects.values_list("pk", "raw"))
+    assert client.post(url, typed).json() == {
+        "problems": {
+            str(first.pk): "有长期目标，缺少对应的年度目标",
+            str(second.pk): "有年度目标，缺少对应的长期目标",
+            str(third.pk): "",
+        }
+    }
+    assert list(Target.objects.values_list("pk", "raw")) == before  # asked, not saved
+    client.force_login(outsider)
+    assert client.post(url, typed).status_code == 404
 
 
 def test_add_move_and_remove_indicators(client, admin_user, hubei):
@@ -160,6 +230,31 @@ def test_columns_are_added_renamed_and_cells_follow_a_unit_change(
     assert list(table.columns.order_by("order").values_list("name", flat=True))[-1] == "新增指标"
     cell = Cell.objects.get(row__unit__name="武汉市", column=pledge)
     assert (cell.raw, cell.measure_unit) == ("200000", "亿元")  # re-read after the column changed
+
+
+def test_a_refused_column_field_keeps_what_was_typed_beside_its_error(client, admin_user):
+    table = TargetTable.objects.get(title__contains="市州类")
+    client.force_login(admin_user)
+    pledge = table.columns.get(name="专利质押融资金额")
+    before = list(TableColumn.objects.filter(table=table).values_list("pk", "name", "measure_unit", "part_shares"))
+    changes = {
+        f"c-{pledge.pk}-name": "专利质押融资金额（改）",
+        f"c-{pledge.pk}-shares": "六比四",
+        "c-new-name": "新增指标",
+        "c-new-unit": "场",
+        "c-new-kind": "nonsense",
+    }
+    response = client.post(reverse("targets:table_edit", args=[table.pk]), _columns_post(table, **changes))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert f'name="c-{pledge.pk}-name" value="专利质押融资金额（改）"' in body
+    assert f'name="c-{pledge.pk}-shares" value="六比四"' in body
+    assert "“专利质押融资金额（改）”的分项分值比例应为数字，如 6:4</span>" in body
+    assert 'name="c-new-name" value="新增指标"' in body and 'name="c-new-unit" value="场"' in body
+    assert '</select><span class="field-error">值类型无效</span>' in body
+    assert "表单不完整" not in body
+    after = list(TableColumn.objects.filter(table=table).values_list("pk", "name", "measure_unit", "part_shares"))
+    assert after == before and not AuditEntry.objects.filter(action__startswith="targets.").exists()
 
 
 def test_a_column_with_values_cannot_be_deleted(client, admin_user):

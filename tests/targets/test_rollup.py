@@ -321,3 +321,28 @@ def test_the_editor_refuses_a_wrong_link_in_chinese_and_saves_nothing(client, ad
     assert message in body and "（未保存）" in body and "第 5 列“专利质押项目数（项）”" in body
     assert TableColumn.objects.get(pk=pledge.pk).rollup_factor == Decimal("0.0001")
     assert TableColumn.objects.get(pk=items.pk).indicator is None
+
+
+def test_a_refused_link_keeps_what_was_typed_beside_its_error(client, admin_user, hubei):
+    table = _region(hubei)
+    pledge = _column(table, "专利质押融资金额")
+    items = _column(table, "专利质押项目数")
+    indicator = Indicator.objects.get(project=hubei, name=PLEDGE)
+    client.force_login(admin_user)
+    typed = {
+        f"r-{pledge.pk}-factor": "0.5",
+        f"r-{items.pk}-indicator": str(indicator.pk),
+        f"r-{items.pk}-factor": "零点五",
+    }
+    before = list(TableColumn.objects.filter(table=table).values_list("pk", "indicator", "rollup_factor"))
+    response = _post_links(client, table, **typed)
+    body = response.content.decode()
+    assert response.status_code == 400 and "表单不完整" not in body
+    assert f'name="r-{pledge.pk}-factor" value="0.5"' in body
+    assert f'<option value="{indicator.pk}" selected>' in body.split(f'name="r-{items.pk}-indicator"')[1]
+    assert (
+        f'name="r-{items.pk}-factor" value="零点五" size="9" placeholder="自动" aria-label="第5列换算系数">'
+        '<span class="field-error">第 5 列“专利质押项目数（项）”的换算系数“零点五”不是数字'
+    ) in body
+    assert list(TableColumn.objects.filter(table=table).values_list("pk", "indicator", "rollup_factor")) == before
+    assert not AuditEntry.objects.filter(action=TargetAction.COLUMN_ROLLUP_CHANGED).exists()

@@ -58,6 +58,7 @@ def checked_link(table: TargetTable, column: TableColumn, item: dict, indicators
     return indicator, factor, period
 
 
+@transaction.atomic  # with lock=True it locks the columns: never outside a transaction (PostgreSQL refuses)
 def link_context(table: TargetTable, *, lock: bool) -> tuple[dict, dict, dict]:
     """The table's columns {id: column} (locked for the save), the project's indicators {id:
     indicator} and each column's position (to name it), as checked_link reads them."""

@@ -15,7 +15,7 @@ from review.engine import ReviewStatus, StaleVersion, lock
 from targets.models import TableRow
 from units import policy
 from units.audit import audit_record
-from units.inputs import check_number
+from units.inputs import check_number, on_field
 
 from .audit_actions import MonitoringAction
 from .budget import FundSource, sources_from_funding
@@ -135,7 +135,8 @@ def budget_figures_save(*, report: Report, posted: dict[str, dict], fields: tupl
         for name in fields:
             if name not in figures:
                 continue
-            value = _checked(figures[name], name, source)
+            with on_field(f"{name}-{source}"):
+                value = _checked(figures[name], name, source)
             if value != getattr(line, name):
                 label = f"{FundSource(source).label}·{FIELD_LABELS[name]}"
                 changes[label] = tuple("" if v is None else f"{v}" for v in (getattr(line, name), value))

@@ -6,6 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from units.inputs import NumberFormField, read_number
@@ -89,20 +90,109 @@ def read_budget_set(post) -> dict[str, dict]:
 VALUE_INPUTS = {"actual": "raw", "expected": "expected", "likelihood": "likelihood", **{n: n for n in VALUE_TEXTS}}
 
 
-def read_report(post, value_ids: list[int]) -> tuple[dict[int, dict], dict, dict]:
-    """(values, budget, texts) from the report form: `actual-<id>`, `expected-<id>`, `likelihood-<id>`,
-    `deviation_categories-<id>` and `<text>-<id>` per value; the unit's execution figures by source
-    (`executed-<source>`, `expected-<source>`); the report's texts by name. Only the fields present
-    are read."""
-    values: dict[int, dict] = {}
-    for pk in value_ids:
-        fields = {name: post[f"{key}-{pk}"] for key, name in VALUE_INPUTS.items() if f"{key}-{pk}" in post}
-        if f"deviation_categories-{pk}" in post:
-            fields["deviation_categories"] = post.getlist(f"deviation_categories-{pk}")
-        if fields:
-            values[pk] = fields
-    texts = {name: post[name] for name in REPORT_TEXTS if name in post}
-    return values, read_budget(post, UNIT_BUDGET_FIELDS), texts
+class _Typed(forms.Field):
+    """A checkbox group's values as posted (a list); the service reads and checks them."""
+
+    widget = forms.MultipleHiddenInput
+
+    def to_python(self, value):
+        return list(value or [])
+
+
+class ReportForm(forms.Form):
+    """The report form as typed: per value `actual-<id>`, `expected-<id>`, `likelihood-<id>`,
+    `deviation_categories-<id>` and `<text>-<id>`; the unit's execution figures `executed-<source>`,
+    `expected-<source>` (numbers, read here); the report's texts by name. The service checks the
+    rest; its refusals name the field (`raw-<id>`, `<name>-<source>`, a text's name), put beside it
+    by `refuse`. Only the fields posted are saved; a refused post is shown again as typed (`show`)."""
+
+    def __init__(self, data, *, value_ids: list[int]):
+        super().__init__(data)
+        self.value_ids = value_ids
+        for pk in value_ids:
+            for key in VALUE_INPUTS:
+                self.fields[f"{key}-{pk}"] = forms.CharField(required=False, strip=False)
+            self.fields[f"deviation_categories-{pk}"] = _Typed(required=False)
+        for source in FundSource:
+            for name in UNIT_BUDGET_FIELDS:
+                self.fields[f"{name}-{source.value}"] = NumberFormField(
+                    ReportBudget._meta.get_field(name), required=False, label=f"{source.label}的{FIELD_LABELS[name]}"
+                )
+        for name, label in REPORT_TEXTS.items():
+            self.fields[name] = forms.CharField(required=False, strip=False, label=label)
+
+    def posted(self, name: str) -> bool:
+        return name in self.data
+
+    def clean(self):
+        data = super().clean()
+        for key, errors in self.errors.items():  # a number's message names its line (at the top too)
+            if isinstance(self.fields.get(key), NumberFormField):
+                self.errors[key] = self.error_class([f"“{self.fields[key].label}”{e}" for e in errors])
+        return data
+
+    def items(self) -> tuple[dict[int, dict], dict, dict]:
+        """(values, budget, texts) for services.report_save, of the fields posted."""
+        data, values = self.cleaned_data, {}
+        for pk in self.value_ids:
+            fields = {name: data[f"{key}-{pk}"] for key, name in VALUE_INPUTS.items() if self.posted(f"{key}-{pk}")}
+            if self.posted(f"deviation_categories-{pk}"):
+                fields["deviation_categories"] = data[f"deviation_categories-{pk}"]
+            if fields:
+                values[pk] = fields
+        budget: dict[str, dict] = {}
+        for source in FundSource:
+            for name in UNIT_BUDGET_FIELDS:
+                if self.posted(f"{name}-{source.value}"):
+                    budget.setdefault(source.value, {})[name] = data[f"{name}-{source.value}"]
+        texts = {name: data[name] for name in REPORT_TEXTS if self.posted(name)}
+        return values, budget, texts
+
+    def refuse(self, exc: ValidationError) -> None:
+        """The service's refusal beside the field it names (the posted name: its `raw-<id>` is the
+        form's `actual-<id>`), else at the top of the form."""
+        if not hasattr(exc, "error_dict"):
+            self.add_error(None, exc)
+            return
+        for key, errors in exc.error_dict.items():
+            name = f"actual-{key.removeprefix('raw-')}" if key.startswith("raw-") else key
+            self.add_error(name if name in self.fields else None, errors)
+
+    def messages(self) -> list[str]:
+        return [m for errors in self.errors.values() for m in errors]
+
+    def show(self, page: dict) -> dict:
+        """The report page (selectors.report_page) with what was typed in place of what is stored
+        (nothing is saved: the objects are the page's own) and each error beside its field."""
+        errors = self.errors
+        for line in page["lines"]:
+            value = line.value
+            pk = value.pk
+            for key, name in VALUE_INPUTS.items():
+                if self.posted(f"{key}-{pk}"):
+                    setattr(value, name, self.data[f"{key}-{pk}"])
+            if self.posted(f"deviation_categories-{pk}"):
+                value.deviation_categories = ",".join(self.data.getlist(f"deviation_categories-{pk}"))
+            value.field_errors = {
+                key: errors[f"{key}-{pk}"] for key in (*VALUE_INPUTS, "deviation_categories") if f"{key}-{pk}" in errors
+            }
+            line.typed = any(self.posted(f"{key}-{pk}") for key in VALUE_INPUTS)
+        report = page["report"]
+        for name in REPORT_TEXTS:
+            if self.posted(name):
+                setattr(report, name, self.data[name])
+        page["text_errors"] = {name: errors[name] for name in REPORT_TEXTS if name in errors}
+        page["budget_typed"] = {
+            source.value: {name: self.data.get(f"{name}-{source.value}") for name in UNIT_BUDGET_FIELDS}
+            for source in FundSource
+        }
+        page["budget_errors"] = {
+            source.value: {
+                n: errors[f"{n}-{source.value}"] for n in UNIT_BUDGET_FIELDS if f"{n}-{source.value}" in errors
+            }
+            for source in FundSource
+        }
+        return page
 
 
 def read_weights(post, groups: list[dict]) -> dict[tuple[str, int], Decimal]:

@@ -21,7 +21,7 @@ from targets import values as tv
 from targets.models import Cell, Target, TargetPeriod, check_value_fits
 from units import policy
 from units.audit import audit_record
-from units.inputs import check_number, check_text
+from units.inputs import check_number, check_text, on_field
 from units.models import NotificationKind
 from units.notifications import notify, unit_fillers
 
@@ -306,15 +306,19 @@ def _answers(value: ReportValue, fields: dict) -> None:
     """The monitoring form's answers: 全年预计完成值 (read as a 完成值 is), 完成目标可能性, 偏差原因类别."""
     if "expected" in fields:
         expected = (fields["expected"] or "").strip()
-        _read_actual(value, expected, "全年预计完成值")
+        with on_field(f"expected-{value.pk}"):
+            _read_actual(value, expected, "全年预计完成值")
         value.expected = expected
     if "likelihood" in fields:
         likelihood = (fields["likelihood"] or "").strip()
         if likelihood not in ("", *Likelihood.values):
-            raise ValidationError(f"“{value.label}”的完成目标可能性应为确定能、有可能或完全不可能")
+            raise ValidationError(
+                {f"likelihood-{value.pk}": f"“{value.label}”的完成目标可能性应为确定能、有可能或完全不可能"}
+            )
         value.likelihood = likelihood
     if "deviation_categories" in fields:
-        value.deviation_categories = _categories(value, fields["deviation_categories"])
+        with on_field(f"deviation_categories-{value.pk}"):
+            value.deviation_categories = _categories(value, fields["deviation_categories"])
 
 
 VALUE_FIELDS = {
@@ -336,11 +340,13 @@ def _save_values(report: Report, posted: dict[int, dict]) -> dict:
             continue
         before = {f: getattr(value, f) for f in VALUE_FIELDS}
         if "raw" in fields:
-            value.set_value(_read_actual(value, fields["raw"] or ""))
+            with on_field(f"raw-{value.pk}"):
+                value.set_value(_read_actual(value, fields["raw"] or ""))
         _answers(value, fields)
         for name, label in VALUE_TEXTS.items():
             if name in fields:
-                check_text(fields[name], f"“{value.label}”的{label}")
+                with on_field(f"{name}-{value.pk}"):
+                    check_text(fields[name], f"“{value.label}”的{label}")
                 setattr(value, name, (fields[name] or "").strip())
         changed = [f for f in VALUE_FIELDS if getattr(value, f) != before[f]]
         if changed:
@@ -356,7 +362,8 @@ def _save_texts(report: Report, texts: dict) -> dict:
     changes = {}
     for name, label in REPORT_TEXTS.items():
         if name in texts:
-            check_text(texts[name], f"“{label}”")
+            with on_field(name):
+                check_text(texts[name], f"“{label}”")
             text = (texts[name] or "").strip()
             if text != getattr(report, name):
                 changes[name] = (getattr(report, name), text)
@@ -377,7 +384,9 @@ def report_save(
     """Save what a unit typed: 完成值, answers and reasons per value (`values` maps a value's id to
     its fields), the execution figures by source (`budget`: {source: {"executed", "expected"}}; the
     budget itself is the bureau's, `budget_services.report_budget_set`) and the report's texts.
-    All or nothing; a change raises the version."""
+    All or nothing; a change raises the version. A refusal of one field names it (`raw-<id>`,
+    `expected-<id>`, `<text>-<id>` …, `<figure>-<source>`, a report text's name: units.inputs.on_field)
+    so that the form shows it beside that field."""
     report = _locked_report(report_id)
     if not policy.can_edit_report(actor, report):
         raise PermissionDenied("您没有修改该报告的权限")

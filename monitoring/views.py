@@ -17,7 +17,7 @@ from units.files import file_response
 from units.inputs import parse_id
 
 from . import access, budget_services, deadline_services, evidence, selectors, services
-from .forms import RoundDeadlineForm, RoundOpenForm, read_budget_set, read_grades, read_report, read_weights
+from .forms import ReportForm, RoundDeadlineForm, RoundOpenForm, read_budget_set, read_grades, read_weights
 
 
 def _rounds_page(request, project, form, status=200):
@@ -133,9 +133,11 @@ def report_detail(request, pk):
     return render(request, "monitoring/report.html", selectors.report_page(report, request.user))
 
 
-def _report_form(request, report, write, refused: str, success: str, anchor: str = ""):
+def _report_form(request, report, write, refused: str, success: str, anchor: str = "", typed=None):
     """Post one of the report page's forms: `write(version)` saves it; a refusal shows the page
-    again (400) with what was refused, a version someone else saved meanwhile as a conflict (409)."""
+    again (400) with what was refused — and with what was typed, each error beside its field, when
+    `typed` is the posted form (ReportForm) — a version someone else saved meanwhile as a conflict
+    (409, the page as stored: what was typed was typed over an older one)."""
     try:
         write(int(request.POST.get("version", "")))
     except ValueError:
@@ -143,8 +145,12 @@ def _report_form(request, report, write, refused: str, success: str, anchor: str
     except ValidationError as exc:
         messages.error(request, refused + "；".join(exc.messages))
         report.refresh_from_db()
-        status = 409 if isinstance(exc, StaleVersion) else 400
-        return render(request, "monitoring/report.html", selectors.report_page(report, request.user), status=status)
+        page = selectors.report_page(report, request.user)
+        if isinstance(exc, StaleVersion):
+            return render(request, "monitoring/report.html", page, status=409)
+        if typed is not None:
+            page = typed.show(page)
+        return render(request, "monitoring/report.html", page, status=400)
     else:
         messages.success(request, success)
     return redirect(f"{report.get_absolute_url()}{anchor}")
@@ -157,13 +163,28 @@ def report_save(request, pk):
     if not policy.can_edit_report(request.user, report):
         raise PermissionDenied("您没有修改该报告的权限")
 
-    def write(version):
-        values, budget, texts = read_report(request.POST, list(report.values.values_list("pk", flat=True)))
-        services.report_save(
-            report_id=report.pk, expected_version=version, actor=request.user, values=values, budget=budget, texts=texts
-        )
+    form = ReportForm(request.POST, value_ids=list(report.values.values_list("pk", flat=True)))
 
-    return _report_form(request, report, write, "未保存：", "已保存")
+    def write(version):
+        if not form.is_valid():
+            raise ValidationError(form.messages())
+        values, budget, texts = form.items()
+        try:
+            services.report_save(
+                report_id=report.pk,
+                expected_version=version,
+                actor=request.user,
+                values=values,
+                budget=budget,
+                texts=texts,
+            )
+        except StaleVersion:
+            raise
+        except ValidationError as exc:
+            form.refuse(exc)
+            raise
+
+    return _report_form(request, report, write, "未保存：", "已保存", typed=form)
 
 
 @login_required

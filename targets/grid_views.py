@@ -16,10 +16,10 @@ from units.inputs import MalformedJson, read_json
 
 from . import access, handdown_selectors, last_year, review_aids, save_flags, selectors
 from . import values as tv
-from .cell_checks import cells_refused, row_conflict
+from .cell_checks import row_conflict
 from .layout import header_rows
 from .models import Cell, TableStatus, TargetTable
-from .payloads import RowValuesSave, payload_problem
+from .payloads import GridRowSave, payload_problem
 from .services import row_cells_update
 
 
@@ -84,11 +84,19 @@ def _cell_payload(raw: str, column) -> dict:
 MALFORMED = "请求格式不正确，请刷新页面后重试"
 
 
-def _save_payload(body: bytes) -> tuple[int, dict[int, str], str | None]:
-    """The grid's JSON: the version it was read at, values by column id, the narrative if sent.
-    MalformedJson (a ValueError) names what is wrong with a body of another shape."""
-    payload = RowValuesSave(data=read_json(body or b"{}"))
+def _save_payload(body: bytes, columns: dict) -> tuple[int, dict[int, str], str | None]:
+    """The grid's JSON read by its serializer (targets.payloads.GridRowSave): the version it was
+    read at, values by column id, the narrative if sent. MalformedJson (a ValueError) names what is
+    wrong with a body of another shape; Refused, the values the table's columns refuse."""
+    payload = GridRowSave(data=read_json(body or b"{}"), context={"columns": columns})
     if not payload.is_valid():
+        errors = payload.errors
+        if "columns" in errors:
+            raise Refused(JsonResponse({"message": errors["columns"][0]}, status=400))
+        if "cells" in errors:
+            cells = {column_id: str(message) for column_id, message in errors["cells"].items()}
+            message = "有单元格无法保存，请修改标红的单元格"
+            raise Refused(JsonResponse({"message": message, "errors": cells}, status=400))
         raise MalformedJson(payload_problem(payload))
     data = payload.validated_data
     return data["version"], data["values"], data.get("narrative")
@@ -118,17 +126,11 @@ def posted_values(request, row) -> PostedValues:
     """The grid's JSON body for `row`, every value readable by its column (the grid and the 下达值
     grid alike). Refused (400): a body of another shape, a column not the table's, or the bad cells
     named (targets.cell_checks)."""
+    columns = {c.pk: c for c in selectors.table_columns(row.table)}
     try:
-        version, values, narrative = _save_payload(request.body)
+        version, values, narrative = _save_payload(request.body, columns)
     except MalformedJson as exc:
         raise Refused(malformed_response(exc)) from None
-    columns = {c.pk: c for c in selectors.table_columns(row.table)}
-    if set(values) - set(columns):
-        raise Refused(JsonResponse({"message": "提交的列不属于该目标表"}, status=400))
-    refused = cells_refused(columns, values)
-    if refused:
-        errors = {str(column_id): "；".join(messages) for column_id, messages in refused.items()}
-        raise Refused(JsonResponse({"message": "有单元格无法保存，请修改标红的单元格", "errors": errors}, status=400))
     return PostedValues(version, values, narrative, columns)
 
 

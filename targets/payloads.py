@@ -10,6 +10,8 @@ from rest_framework.validators import ProhibitSurrogateCharactersValidator
 
 from units.inputs import parse_id
 
+from .cell_checks import cells_refused
+
 
 class TypedText(serializers.CharField):
     """Text as typed: its characters are checked where it is stored (units.inputs.check_text names the
@@ -54,6 +56,26 @@ class RowValuesSave(serializers.Serializer):
     version = version_field()
     values = ColumnValuesField(required=False, default=dict)
     narrative = narrative_field(allow_null=True)
+
+
+FOREIGN_COLUMN = "提交的列不属于该目标表"
+
+
+class GridRowSave(RowValuesSave):
+    """The grid's save of one row of a table (`context["columns"]`: its columns by id): once the body
+    has its shape, every value is read by its column as the save will read it (targets.cell_checks).
+    A refusal of the values is `errors["columns"]` (a column not the table's) or `errors["cells"]`
+    ({column id: why}); any other error is of the body's shape."""
+
+    def validate(self, attrs):
+        columns, values = self.context["columns"], attrs["values"]
+        if set(values) - set(columns):
+            raise serializers.ValidationError({"columns": FOREIGN_COLUMN})
+        refused = cells_refused(columns, values)
+        if refused:
+            cells = {str(column_id): "；".join(messages) for column_id, messages in refused.items()}
+            raise serializers.ValidationError({"cells": cells})
+        return attrs
 
 
 def payload_problem(serializer: serializers.Serializer) -> str:

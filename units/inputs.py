@@ -11,6 +11,8 @@ import decimal
 import json
 import re
 import unicodedata
+from collections.abc import Iterator
+from contextlib import contextmanager
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -301,3 +303,16 @@ def parse_id(value) -> int | None:
     if not (text.isascii() and text.isdigit() and len(text) <= 18):
         return None
     return int(text)
+
+
+@contextmanager
+def on_field(field: str) -> Iterator[None]:
+    """A service's refusal inside names the field it is about (`ValidationError({field: …})`, its
+    messages unchanged), so a form can show it beside that field; one already naming a field, or of
+    a subclass (a stale version is no field's), passes unchanged."""
+    try:
+        yield
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict") or type(exc) is not ValidationError:
+            raise
+        raise ValidationError({field: exc.error_list}) from exc

@@ -90,8 +90,10 @@ def indicators_update(*, project, items: list[dict], actor) -> int:
 
     `items`: dicts with id, category_id, name, measure_unit, basis, long_term, annual, and
     optionally direction (指标性质: "" to read it from the target) and part_shares (6:4). Long-term and annual targets
-    are kept one to one where the project sets both.
+    are kept one to one where the project sets both. By the project's managers (`actor=None`: the system).
     """
+    if actor is not None and not policy.can_manage_project(actor, project):
+        raise PermissionDenied("只有省局管理员可以编辑项目")
     indicators = {i.pk: i for i in Indicator.objects.filter(project=project).prefetch_related("targets")}
     categories = set(IndicatorCategory.objects.values_list("pk", flat=True))
     both = project.target_periods == TargetPeriods.LONG_TERM_AND_ANNUAL
@@ -200,8 +202,10 @@ def indicator_create(
 
 @transaction.atomic
 def indicator_move(*, indicator_id: int, direction: int, actor) -> Indicator:
-    """Swap with the neighbour above (-1) or below (+1)."""
+    """Swap with the neighbour above (-1) or below (+1). By the project's managers."""
     indicator = Indicator.objects.select_for_update().get(pk=indicator_id)
+    if actor is not None and not policy.can_manage_project(actor, indicator.project):
+        raise PermissionDenied("只有省局管理员可以编辑项目")
     siblings = Indicator.all_objects.filter(project_id=indicator.project_id)
     neighbour = (
         siblings.filter(order__lt=indicator.order).order_by("-order").first()

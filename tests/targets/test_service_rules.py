@@ -9,8 +9,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from targets import workflow
-from targets.models import Cell, TableRow, TableStatus, TargetTable
+from targets import editing, workflow
+from targets.models import Cell, Indicator, TableRow, TableStatus, TargetTable
 from targets.services import row_cells_update
 
 pytestmark = pytest.mark.django_db
@@ -81,3 +81,25 @@ def test_a_filler_cannot_create_a_table(wuhan, hubei):
             project=hubei, title="新表", unit_category="region", start_year=2023, end_year=2024, actor=wuhan
         )
     assert TargetTable.objects.filter(project=hubei).count() == count
+
+
+def test_a_filler_cannot_edit_or_reorder_the_projects_indicators(wuhan, outsider, admin_user, hubei):
+    first, second = Indicator.objects.filter(project=hubei).order_by("order")[:2]
+    item = {
+        "id": first.pk,
+        "category_id": first.category_id,
+        "name": "改过的名称",
+        "measure_unit": first.measure_unit,
+        "basis": first.basis,
+        "long_term": "",
+        "annual": "",
+    }
+    for user in (wuhan, outsider):
+        with pytest.raises(PermissionDenied):
+            editing.indicators_update(project=hubei, items=[item], actor=user)
+        with pytest.raises(PermissionDenied):
+            editing.indicator_move(indicator_id=second.pk, direction=-1, actor=user)
+    assert Indicator.objects.get(pk=first.pk).name == first.name
+    assert list(Indicator.objects.filter(project=hubei).order_by("order")[:2]) == [first, second]
+    editing.indicator_move(indicator_id=second.pk, direction=-1, actor=admin_user)
+    assert list(Indicator.objects.filter(project=hubei).order_by("order")[:2]) == [second, first]
